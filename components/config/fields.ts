@@ -1,0 +1,366 @@
+/**
+ * A small typed schema for stack configuration.
+ *
+ * Each field knows how to parse one raw value (a string from the stack file, or a JSON value nested
+ * in an object key), what its default is, and how to document itself. Parsing never throws: every
+ * problem is reported as an {@link Issue} that names the full config key, the value it got and what
+ * is allowed, so one run reports every mistake at once. The same field tree generates the config
+ * reference in the README, which keeps docs and behaviour from drifting apart.
+ */
+import { SecretValue } from "./secretValue";
+import { closestMatch, describeValue } from "./text";
+
+/** One configuration problem. `key` is the full path, e.g. `matomo:mariadb.storage`. */
+export interface Issue {
+    readonly key: string;
+    readonly message: string;
+}
+
+/** Marker returned by a parser that has reported an issue. */
+export const INVALID: unique symbol = Symbol("invalid");
+export type Parsed<T> = T | typeof INVALID;
+
+/** Where a value sits, and where to report problems with it. */
+export interface ParseContext {
+    /** Full key of the value, e.g. `matomo:matomo.resources.limits.memory`. */
+    readonly key: string;
+    /** Whether the stack-file key holding this value was set with `pulumi config set --secret`. */
+    readonly secretKey: boolean;
+    /** The `--path` form of the key for `pulumi config set` hints, e.g. `mariadb.password`. */
+    readonly setPath: string;
+    readonly issues: Issue[];
+}
+
+export function report(ctx: ParseContext, message: string): typeof INVALID {
+    ctx.issues.push({ key: ctx.key, message });
+    return INVALID;
+}
+
+function child(ctx: ParseContext, name: string): ParseContext {
+    return { ...ctx, key: `${ctx.key}.${name}`, setPath: ctx.setPath ? `${ctx.setPath}.${name}` : name };
+}
+
+function element(ctx: ParseContext, index: number): ParseContext {
+    return { ...ctx, key: `${ctx.key}[${index}]`, setPath: `${ctx.setPath}[${index}]` };
+}
+
+/** How a missing value is treated. */
+export type Presence<T> = { readonly default: T } | { readonly required: true } | { readonly optional: true };
+type WithPresence<T, P> = P extends { optional: true } ? T | undefined : T;
+
+/** A documented, parseable configuration field. */
+export interface Field<T> {
+    /** Type as shown in the config reference, e.g. `string`, `integer`, `object`. */
+    readonly type: string;
+    /** What the key means (one or two sentences, Markdown). */
+    readonly doc: string;
+    /** The default as shown in the config reference; undefined for objects. */
+    readonly defaultDoc?: string;
+    /** Nested fields of an object, for documentation walks. */
+    readonly fields?: Readonly<Record<string, Field<unknown>>>;
+    /** Element field of a list or map, for documentation walks. */
+    readonly item?: Field<unknown>;
+    /** Set for keys that are recognised but rejected (not supported yet, or not meaningful here). */
+    readonly rejected?: string;
+    /** Whether the value must be set with `--secret`. */
+    readonly secret?: boolean;
+    /** Whether this is a structured value (object, list, map) that the stack file stores as JSON. */
+    readonly structured?: boolean;
+    parse(raw: unknown, ctx: ParseContext): Parsed<T>;
+    missing(ctx: ParseContext): Parsed<T>;
+}
+
+interface CommonOptions {
+    /** What the key means. */
+    readonly doc: string;
+    /** Overrides how the default is shown in the docs (e.g. "generated"). */
+    readonly defaultDoc?: string;
+}
+
+function presenceOf<T>(
+    options: Partial<{ default: T; required: true; optional: true }>,
+    show: (v: T) => string,
+    defaultDoc: string | undefined,
+): { missing: (ctx: ParseContext) => Parsed<T | undefined>; doc: string } {
+    if ("default" in options && options.default !== undefined) {
+        const value = options.default;
+        return { missing: () => value, doc: defaultDoc ?? show(value) };
+    }
+    if (options.required) {
+        return {
+            missing: (ctx) =>
+                report(ctx, `is required; set it with \`pulumi config set --path ${ctx.setPath} <value>\``),
+            doc: defaultDoc ?? "required",
+        };
+    }
+    return { missing: () => undefined, doc: defaultDoc ?? "unset" };
+}
+
+function code(v: unknown): string {
+    return typeof v === "string" ? (v === "" ? '`""`' : `\`${v}\``) : `\`${JSON.stringify(v)}\``;
+}
+
+interface StringOptions extends CommonOptions {
+    /** Returns a reason when the value is not acceptable (the reason says what is allowed). */
+    readonly check?: (value: string) => string | undefined;
+    /** Turns an accepted value into its canonical form (e.g. `4096Mi` into `4096M`). */
+    readonly normalize?: (value: string) => string;
+}
+
+/** A string, optionally checked and normalised. Numbers in the stack file are accepted as text. */
+export function string<P extends Presence<string>>(options: StringOptions & P): Field<WithPresence<string, P>> {
+    const presence = presenceOf<string>(options, code, options.defaultDoc);
+    return {
+        type: "string",
+        doc: options.doc,
+        defaultDoc: presence.doc,
+        missing: presence.missing as (ctx: ParseContext) => Parsed<WithPresence<string, P>>,
+        parse(raw, ctx) {
+            if (typeof raw === "number" || typeof raw === "bigint") raw = String(raw);
+            if (typeof raw !== "string") return report(ctx, `got ${describeValue(raw)}; expected a string`);
+            const reason = options.check?.(raw);
+            if (reason !== undefined) return report(ctx, `got ${describeValue(raw)}; ${reason}`);
+            return options.normalize ? options.normalize(raw) : raw;
+        },
+    };
+}
+
+/** One of a fixed set of strings. */
+export function oneOf<const V extends string, P extends Presence<V>>(
+    values: readonly V[],
+    options: CommonOptions & P,
+): Field<WithPresence<V, P>> {
+    const presence = presenceOf<V>(options, code, options.defaultDoc);
+    return {
+        type: values.map((v) => `\`${v}\``).join(" | "),
+        doc: options.doc,
+        defaultDoc: presence.doc,
+        missing: presence.missing as (ctx: ParseContext) => Parsed<WithPresence<V, P>>,
+        parse(raw, ctx) {
+            if (typeof raw === "string" && (values as readonly string[]).includes(raw)) return raw as V;
+            const hint = typeof raw === "string" ? closestMatch(raw, values) : undefined;
+            return report(
+                ctx,
+                `got ${describeValue(raw)}; allowed values are ${values.map((v) => `"${v}"`).join(", ")}` +
+                    (hint ? ` (did you mean "${hint}"?)` : ""),
+            );
+        },
+    };
+}
+
+interface IntegerOptions extends CommonOptions {
+    readonly min?: number;
+    readonly max?: number;
+}
+
+/** A whole number. Numeric strings (as `pulumi config set` may store them) are accepted. */
+export function integer<P extends Presence<number>>(options: IntegerOptions & P): Field<WithPresence<number, P>> {
+    const presence = presenceOf<number>(options, code, options.defaultDoc);
+    const range =
+        options.min !== undefined && options.max !== undefined
+            ? `an integer from ${options.min} to ${options.max}`
+            : options.min !== undefined
+              ? `an integer >= ${options.min}`
+              : options.max !== undefined
+                ? `an integer <= ${options.max}`
+                : "an integer";
+    return {
+        type: "integer",
+        doc: options.doc,
+        defaultDoc: presence.doc,
+        missing: presence.missing as (ctx: ParseContext) => Parsed<WithPresence<number, P>>,
+        parse(raw, ctx) {
+            const n = typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+            if (typeof n !== "number" || !Number.isSafeInteger(n)) {
+                return report(ctx, `got ${describeValue(raw)}; expected ${range}`);
+            }
+            if ((options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max)) {
+                return report(ctx, `got ${describeValue(raw)}; expected ${range}`);
+            }
+            return n;
+        },
+    };
+}
+
+/** `true` or `false` (the strings "true"/"false" are accepted too). */
+export function boolean<P extends Presence<boolean>>(options: CommonOptions & P): Field<WithPresence<boolean, P>> {
+    const presence = presenceOf<boolean>(options, code, options.defaultDoc);
+    return {
+        type: "boolean",
+        doc: options.doc,
+        defaultDoc: presence.doc,
+        missing: presence.missing as (ctx: ParseContext) => Parsed<WithPresence<boolean, P>>,
+        parse(raw, ctx) {
+            if (typeof raw === "boolean") return raw;
+            if (raw === "true") return true;
+            if (raw === "false") return false;
+            return report(ctx, `got ${describeValue(raw)}; expected true or false`);
+        },
+    };
+}
+
+interface SecretOptions extends CommonOptions {
+    readonly check?: (value: string) => string | undefined;
+}
+
+/**
+ * A credential the user may supply instead of letting the program generate one. It must be set
+ * with `--secret`: a plain-text password in `Pulumi.<stack>.yaml` ends up in git.
+ */
+export function secret(options: SecretOptions): Field<SecretValue | undefined> {
+    return {
+        type: "string (secret)",
+        doc: options.doc,
+        defaultDoc: options.defaultDoc ?? "generated",
+        secret: true,
+        missing: () => undefined,
+        parse(raw, ctx) {
+            if (typeof raw === "number") raw = String(raw);
+            if (typeof raw !== "string" || raw.length === 0) {
+                return report(ctx, "expected a non-empty string");
+            }
+            if (!ctx.secretKey) {
+                return report(
+                    ctx,
+                    "is stored in plain text in the stack file; set it with " +
+                        `\`pulumi config set --secret --path ${ctx.setPath} <value>\``,
+                );
+            }
+            const reason = options.check?.(raw);
+            if (reason !== undefined) return report(ctx, `the secret value is not usable: ${reason}`);
+            return new SecretValue(raw);
+        },
+    };
+}
+
+/**
+ * A key the seed chart had that this program recognises but refuses, with the reason (a feature
+ * that is not built yet, or a setting that has no meaning here). Accepting it silently would be a
+ * setting without effect.
+ */
+export function rejected(options: CommonOptions & { readonly reason: string }): Field<undefined> {
+    return {
+        type: "-",
+        doc: options.doc,
+        defaultDoc: options.defaultDoc ?? "-",
+        rejected: options.reason,
+        missing: () => undefined,
+        parse: (_raw, ctx) => report(ctx, `is not supported: ${options.reason}`),
+    };
+}
+
+type ObjectValue<F extends Record<string, Field<unknown>>> = { readonly [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+
+/**
+ * A nested object. Unknown keys are errors (a typo must never be ignored). A missing object is
+ * parsed as `{}`, so its fields fall back to their defaults or report that they are required.
+ */
+export function object<F extends Record<string, Field<unknown>>>(
+    fields: F,
+    options: CommonOptions,
+): Field<ObjectValue<F>> {
+    const names = Object.keys(fields);
+    const field: Field<ObjectValue<F>> = {
+        type: "object",
+        doc: options.doc,
+        fields,
+        structured: true,
+        missing: (ctx) => field.parse({}, ctx),
+        parse(raw, ctx) {
+            if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+                return report(ctx, `got ${describeValue(raw)}; expected an object with keys ${names.join(", ")}`);
+            }
+            const out: Record<string, unknown> = {};
+            let ok = true;
+            for (const key of Object.keys(raw)) {
+                if (!(key in fields)) {
+                    const hint = closestMatch(key, names);
+                    report(
+                        child(ctx, key),
+                        "unknown key" +
+                            (hint ? ` (did you mean "${hint}"?)` : "") +
+                            `; known keys here are ${names.join(", ")}`,
+                    );
+                    ok = false;
+                }
+            }
+            for (const name of names) {
+                const sub = child(ctx, name);
+                const value = (raw as Record<string, unknown>)[name];
+                const f = fields[name];
+                const parsed = value === undefined || value === null ? f.missing(sub) : f.parse(value, sub);
+                if (parsed === INVALID) ok = false;
+                else out[name] = parsed;
+            }
+            return ok ? (out as ObjectValue<F>) : INVALID;
+        },
+    };
+    return field;
+}
+
+/** A list of values. */
+export function list<T>(
+    item: Field<T>,
+    options: CommonOptions & { readonly default: readonly T[]; readonly maxItems?: number },
+): Field<readonly T[]> {
+    return {
+        type: `list of ${item.type}`,
+        doc: options.doc,
+        defaultDoc: options.defaultDoc ?? (options.default.length ? code(options.default) : "`[]`"),
+        item: item as Field<unknown>,
+        structured: true,
+        missing: () => options.default,
+        parse(raw, ctx) {
+            if (!Array.isArray(raw)) return report(ctx, `got ${describeValue(raw)}; expected a list`);
+            if (options.maxItems !== undefined && raw.length > options.maxItems) {
+                return report(ctx, `has ${raw.length} entries; at most ${options.maxItems} are allowed`);
+            }
+            const out: T[] = [];
+            let ok = true;
+            raw.forEach((value, i) => {
+                const parsed = item.parse(value, element(ctx, i));
+                if (parsed === INVALID) ok = false;
+                else out.push(parsed);
+            });
+            return ok ? out : INVALID;
+        },
+    };
+}
+
+/** A map from string keys (checked by `checkKey`) to values. */
+export function record<T>(
+    value: Field<T>,
+    options: CommonOptions & {
+        readonly default: Readonly<Record<string, T>>;
+        readonly checkKey?: (key: string) => string | undefined;
+    },
+): Field<Readonly<Record<string, T>>> {
+    return {
+        type: `map of ${value.type}`,
+        doc: options.doc,
+        defaultDoc: options.defaultDoc ?? code(options.default),
+        item: value as Field<unknown>,
+        structured: true,
+        missing: () => options.default,
+        parse(raw, ctx) {
+            if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+                return report(ctx, `got ${describeValue(raw)}; expected a map of keys to values`);
+            }
+            const out: Record<string, T> = {};
+            let ok = true;
+            for (const [k, v] of Object.entries(raw)) {
+                const sub = child(ctx, k);
+                const reason = options.checkKey?.(k);
+                if (reason !== undefined) {
+                    report(sub, `is not an allowed key: ${reason}`);
+                    ok = false;
+                    continue;
+                }
+                const parsed = value.parse(v, sub);
+                if (parsed === INVALID) ok = false;
+                else out[k] = parsed;
+            }
+            return ok ? out : INVALID;
+        },
+    };
+}

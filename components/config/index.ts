@@ -1,0 +1,187 @@
+/**
+ * The one place that turns stack configuration into a typed, fully defaulted, validated object.
+ *
+ * `parseConfig` is pure (it reads a {@link ConfigSource}, not Pulumi's runtime) and collects every
+ * problem; `loadConfig` throws them all as one {@link ConfigError}, whose message lists one problem
+ * per line, each naming the key, the value and what is allowed. Nothing else in the program reads
+ * configuration.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { mergeServerOptions, parseServerOption, type ServerOption } from "../database/serverOptions";
+import { INVALID, type Field, type Issue, type ParseContext } from "./fields";
+import { crossKeyIssues } from "./rules";
+import { ADDED_SERVER_OPTIONS, DEFAULT_BUFFER_POOL_SHARE, SEED_SERVER_OPTIONS, schema, type Schema } from "./schema";
+import { parseQuantity } from "./units";
+
+export { SecretValue } from "./secretValue";
+export type { Issue } from "./fields";
+
+/** Where raw configuration comes from: Pulumi's runtime in a real run, a map in tests. */
+export interface ConfigSource {
+    /** Every configured key, fully qualified (`matomo:namespace`, `gcp:project`, ...). */
+    keys(): readonly string[];
+    /** The raw value of a key: text, or JSON text for structured values. */
+    get(key: string): string | undefined;
+    /** Whether the key was set with `pulumi config set --secret`. */
+    isSecret(key: string): boolean;
+}
+
+/** The configuration namespace of this project. */
+export const CONFIG_NAMESPACE = "matomo";
+
+type SchemaValues = { readonly [K in keyof Schema]: Schema[K] extends Field<infer T> ? T : never };
+type RejectedKeys = {
+    [K in keyof Schema]: Schema[K] extends Field<infer T> ? ([T] extends [undefined] ? K : never) : never;
+}[keyof Schema];
+type Parsed = Omit<SchemaValues, RejectedKeys>;
+
+/** The typed configuration every component is built from. */
+export interface MatomoConfig extends Omit<Parsed, "mariadb" | "ingress" | "matomo"> {
+    readonly matomo: Omit<Parsed["matomo"], "token" | "environment"> & {
+        readonly environment: Omit<Parsed["matomo"]["environment"], "APACHE_HTTP_PORT_NUMBER">;
+    };
+    readonly mariadb: Omit<Parsed["mariadb"], "commands"> & {
+        /** Effective server options: defaults merged with `mariadb.commands`, buffer pool sized. */
+        readonly serverOptions: readonly ServerOption[];
+    };
+    readonly ingress: Omit<Parsed["ingress"], "certificate" | "configuration"> & {
+        /** TLS Secret name, `<hostname>-tls` unless configured. */
+        readonly certificate: string;
+        /** ingress-nginx settings; empty when the class is not nginx and nothing was configured. */
+        readonly configuration: Readonly<Record<string, string>>;
+    };
+}
+
+/** Invalid configuration. A `RunError`, so `pulumi up` prints the message without a stack trace. */
+export class ConfigError extends pulumi.RunError {
+    constructor(readonly issues: readonly Issue[]) {
+        super(
+            `Invalid stack configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
+                issues.map((i) => `  - ${i.key}: ${i.message}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+function parseTopLevel(source: ConfigSource, issues: Issue[]): Partial<Record<keyof Schema, unknown>> {
+    const known = Object.keys(schema) as (keyof Schema)[];
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    for (const key of source.keys()) {
+        if (!key.startsWith(prefix)) continue;
+        const name = key.slice(prefix.length);
+        if (!(name in schema)) {
+            issues.push({ key, message: `unknown key; known keys are ${known.map((k) => prefix + k).join(", ")}` });
+        }
+    }
+    const values: Partial<Record<keyof Schema, unknown>> = {};
+    for (const name of known) {
+        const key = prefix + name;
+        const field = schema[name] as Field<unknown>;
+        const ctx: ParseContext = { key, setPath: name, secretKey: source.isSecret(key), issues };
+        const raw = source.get(key);
+        let parsed: unknown;
+        if (raw === undefined) {
+            parsed = field.missing(ctx);
+        } else if (field.structured) {
+            let json: unknown;
+            try {
+                json = JSON.parse(raw);
+            } catch {
+                issues.push({ key, message: `got ${JSON.stringify(raw)}; expected structured (${field.type}) configuration` });
+                continue;
+            }
+            parsed = field.parse(json, ctx);
+        } else {
+            parsed = field.parse(raw, ctx);
+        }
+        if (parsed !== INVALID) values[name] = parsed;
+    }
+    return values;
+}
+
+/** Default server options followed by the user's, the buffer pool sized from the memory limit if unset. */
+function effectiveServerOptions(userOptions: readonly string[], memoryLimit: string): {
+    options: ServerOption[];
+    explicitBufferPool: boolean;
+} {
+    const parse = (texts: readonly string[]) => texts.map((t) => parseServerOption(t) as ServerOption);
+    const merged = mergeServerOptions(parse([...SEED_SERVER_OPTIONS, ...ADDED_SERVER_OPTIONS]), parse(userOptions));
+    const explicitBufferPool = merged.some((o) => o.name === "innodb_buffer_pool_size");
+    if (!explicitBufferPool) {
+        const chunk = 128 * 2 ** 20; // MariaDB sizes the buffer pool in 128 MiB chunks
+        const bytes = (parseQuantity(memoryLimit) ?? 0) * DEFAULT_BUFFER_POOL_SHARE;
+        const mib = (Math.max(chunk, Math.floor(bytes / chunk) * chunk) / 2 ** 20).toFixed(0);
+        merged.push({ name: "innodb_buffer_pool_size", value: `${mib}M` });
+    }
+    return { options: merged, explicitBufferPool };
+}
+
+const NGINX_DEFAULTS = Object.fromEntries(
+    Object.entries(schema.ingress.fields!.configuration.fields!).map(([k, f]) => [k, (f.missing as () => unknown)()]),
+);
+
+function sameSettings(a: Readonly<Record<string, string>>, b: Readonly<Record<string, unknown>>): boolean {
+    return Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+}
+
+/** Parses and validates configuration; returns every issue instead of throwing. */
+export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issues: Issue[] } {
+    const issues: Issue[] = [];
+    const values = parseTopLevel(source, issues);
+    if (issues.length > 0) return { issues };
+    const parsed = values as Parsed;
+
+    const { token: _token, environment, ...matomo } = parsed.matomo;
+    const { APACHE_HTTP_PORT_NUMBER: _port, ...php } = environment;
+    const { commands, ...mariadb } = parsed.mariadb;
+    const server = effectiveServerOptions(commands, mariadb.resources.limits.memory);
+
+    const ingress = parsed.ingress;
+    let nginx: Readonly<Record<string, string>> = ingress.configuration;
+    if (ingress.className !== "nginx") {
+        if (!sameSettings(nginx, NGINX_DEFAULTS)) {
+            issues.push({
+                key: "matomo:ingress.configuration",
+                message: `holds ingress-nginx settings, which have no effect with className "${ingress.className}"; remove them or use className "nginx"`,
+            });
+        }
+        nginx = {};
+    }
+
+    const config: MatomoConfig = {
+        topology: parsed.topology,
+        namespace: parsed.namespace,
+        createNamespace: parsed.createNamespace,
+        timezone: parsed.timezone,
+        pvc: parsed.pvc,
+        matomo: { ...matomo, environment: php },
+        mariadb: { ...mariadb, serverOptions: server.options },
+        ingress: {
+            ...ingress,
+            certificate: ingress.certificate || `${matomo.hostname}-tls`,
+            configuration: nginx,
+        },
+    };
+
+    if (config.topology === "google") {
+        issues.push({
+            key: "matomo:topology",
+            message: 'got "google"; the Google Cloud SQL topology is not built yet, only "eea" is available',
+        });
+    }
+    issues.push(
+        ...crossKeyIssues({
+            topology: config.topology,
+            matomo: config.matomo,
+            mariadb: { ...config.mariadb, explicitBufferPool: server.explicitBufferPool },
+        }),
+    );
+    return issues.length > 0 ? { issues } : { config, issues };
+}
+
+/** Parses and validates configuration, or throws a {@link ConfigError} listing every problem. */
+export function loadConfig(source: ConfigSource): MatomoConfig {
+    const { config, issues } = parseConfig(source);
+    if (!config) throw new ConfigError(issues);
+    return config;
+}

@@ -1,0 +1,134 @@
+/**
+ * Pure checks for single config values. Each returns undefined when the value is fine, or a short
+ * reason that says what is allowed; the schema prefixes it with the key and the value received.
+ */
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A Kubernetes DNS-1123 label: namespaces, container names. */
+export function checkDnsLabel(value: string): string | undefined {
+    return DNS_LABEL.test(value)
+        ? undefined
+        : "expected a DNS label: 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit";
+}
+
+/** A Kubernetes DNS-1123 subdomain: object names such as Secrets and storage classes. */
+export function checkDnsSubdomain(value: string): string | undefined {
+    if (value.length > 253) return "expected at most 253 characters";
+    return value.split(".").every((label) => DNS_LABEL.test(label))
+        ? undefined
+        : "expected a DNS subdomain: dot-separated lower-case labels of letters, digits and '-'";
+}
+
+/** A public hostname for the Ingress and Matomo's trusted_hosts. */
+export function checkHostname(value: string): string | undefined {
+    if (/^[a-z]+:\/\//i.test(value)) return "expected a bare hostname such as analytics.example.com, without a scheme";
+    if (/[/:]/.test(value)) return "expected a bare hostname such as analytics.example.com, without a port or path";
+    if (value !== value.toLowerCase()) return "expected a lower-case hostname (Kubernetes rejects upper case in Ingress hosts)";
+    if (value.startsWith("*")) return "expected a concrete hostname; wildcards cannot be Matomo's trusted host";
+    if (!value.includes(".")) return "expected a fully qualified hostname such as analytics.example.com";
+    return checkDnsSubdomain(value) === undefined
+        ? undefined
+        : "expected a hostname made of dot-separated labels of lower-case letters, digits and '-'";
+}
+
+/** An optional DNS subdomain: the empty string means "use the cluster default". */
+export function checkOptionalDnsSubdomain(value: string): string | undefined {
+    return value === "" ? undefined : checkDnsSubdomain(value);
+}
+
+/** An IANA time zone name known to the runtime's time zone database (e.g. `Europe/Copenhagen`). */
+export function checkTimezone(value: string): string | undefined {
+    const hint = "expected an IANA time zone name such as Europe/Copenhagen or UTC";
+    if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return hint;
+    try {
+        new Intl.DateTimeFormat("en-US", { timeZone: value });
+        return undefined;
+    } catch {
+        return hint;
+    }
+}
+
+const REGISTRY = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?/)`;
+const PATH_COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REPOSITORY = new RegExp(`^${REGISTRY}?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+
+/** An image repository without tag, e.g. `matomo` or `ghcr.io/acme/matomo`. */
+export function checkImageRepository(value: string): string | undefined {
+    if (value.includes("@") || /:[^/]*$/.test(value.replace(/^[^/]*:\d+\//, ""))) {
+        return "expected a repository without tag or digest (put the tag in the `tag` key)";
+    }
+    return REPOSITORY.test(value) && value.length <= 255
+        ? undefined
+        : "expected an image repository such as mariadb or registry.example.com/team/matomo";
+}
+
+/** An image tag (`5.11.2-apache`) or a digest (`sha256:<64 hex>`) to pin the exact image. */
+export function checkImageTag(value: string): string | undefined {
+    if (/^sha256:[a-f0-9]{64}$/.test(value)) return undefined;
+    return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(value)
+        ? value === "latest"
+            ? "expected a pinned tag; `latest` changes under you and makes rollouts unreproducible"
+            : undefined
+        : "expected an image tag such as 5.11.2-apache, or a digest sha256:<64 hex digits>";
+}
+
+/** The image reference for a repository and a tag or digest. */
+export function imageReference(image: { repository: string; tag: string }): string {
+    return image.tag.startsWith("sha256:") ? `${image.repository}@${image.tag}` : `${image.repository}:${image.tag}`;
+}
+
+/** A Matomo login: the characters Matomo's UsersManager accepts, 2 to 100 of them. */
+export function checkMatomoLogin(value: string): string | undefined {
+    return /^[A-Za-z0-9_.@+-]{2,100}$/.test(value)
+        ? undefined
+        : "expected 2-100 letters, digits or the characters _ . @ + - (Matomo's rule for logins)";
+}
+
+/** A MySQL/MariaDB user name, portable to MySQL 8 and Cloud SQL (at most 32 characters). */
+export function checkDatabaseUser(value: string): string | undefined {
+    return /^[A-Za-z0-9_]{1,32}$/.test(value) ? undefined : "expected 1-32 letters, digits or underscores";
+}
+
+/** A MySQL/MariaDB database name that needs no quoting. */
+export function checkDatabaseName(value: string): string | undefined {
+    return /^[A-Za-z0-9_]{1,64}$/.test(value) ? undefined : "expected 1-64 letters, digits or underscores";
+}
+
+/**
+ * A password or salt that `config.ini.php` can hold. Matomo reads the file with PHP's
+ * `parse_ini_string`, which interpolates `${...}` and treats quotes, backslashes and line breaks
+ * specially inside a double-quoted value; rather than depend on escaping rules that changed
+ * between Matomo releases, such characters are refused.
+ */
+export function checkIniSafeSecret(value: string): string | undefined {
+    if (/["\\\r\n\0]/.test(value) || value.includes("${")) {
+        return 'it must not contain a double quote, a backslash, a line break or "${" (config.ini.php cannot hold them reliably)';
+    }
+    if (value.length < 12) return "it must be at least 12 characters long";
+    return undefined;
+}
+
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** A Kubernetes annotation key: optional DNS-subdomain prefix and a name of at most 63 characters. */
+export function checkAnnotationKey(value: string): string | undefined {
+    const slash = value.lastIndexOf("/");
+    const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
+    const name = slash >= 0 ? value.slice(slash + 1) : value;
+    if (prefix !== undefined && checkDnsSubdomain(prefix) !== undefined) return "the prefix before '/' must be a DNS subdomain";
+    if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+        return "expected [prefix/]name with a name of 1-63 letters, digits, '-', '_' or '.'";
+    }
+    return undefined;
+}
+
+/** An ingress-nginx size such as `256m` or `1g` (nginx units, not Kubernetes quantities). */
+export function checkNginxSize(value: string): string | undefined {
+    return /^\d+[kKmMgG]?$/.test(value) ? undefined : "expected an nginx size such as 256m or 1g";
+}
+
+/** Whole seconds, as ingress-nginx timeouts need (`"180s"` is silently ignored by ingress-nginx). */
+export function checkSeconds(value: string): string | undefined {
+    return /^\d+$/.test(value) ? undefined : "expected whole seconds such as 1200 (without a unit)";
+}
