@@ -1,0 +1,48 @@
+/**
+ * The contract between the database components and everything that talks to the database.
+ *
+ * Both topologies produce a {@link DatabaseEndpoint}: the in-cluster MariaDB and Cloud SQL behind
+ * the Cloud SQL Auth Proxy. Matomo's pods are built from it without knowing which one they got:
+ * the host, credentials and engine details go into `config.ini.php`, and the {@link PodPatch} adds
+ * whatever a pod needs to reach the database (for Cloud SQL, the proxy sidecar and the service
+ * account that may use it).
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** What a pod that talks to the database must carry. */
+export interface PodPatch {
+    /** Init containers placed before the pod's own (native sidecars such as the Cloud SQL proxy). */
+    readonly initContainers: readonly k8s.types.input.core.v1.Container[];
+    /** Volumes those containers mount. */
+    readonly volumes: readonly k8s.types.input.core.v1.Volume[];
+    /** Service account the pod runs as (for Workload Identity); undefined for the namespace default. */
+    readonly serviceAccountName?: pulumi.Input<string>;
+}
+
+/** How Matomo reaches and uses its database. */
+export interface DatabaseEndpoint {
+    /** Host Matomo dials: a Service DNS name, or 127.0.0.1 behind a local proxy. */
+    readonly host: pulumi.Output<string>;
+    readonly port: number;
+    readonly database: string;
+    readonly user: string;
+    /** The user's password (a secret output), written into config.ini.php. */
+    readonly password: pulumi.Output<string>;
+    /** The Secret and key holding the password, for pods that need it outside config.ini.php. */
+    readonly passwordSecret: { readonly name: pulumi.Output<string>; readonly key: string };
+    /** Matomo's `[database] schema`: `Mariadb` or `Mysql`. */
+    readonly schema: "Mariadb" | "Mysql";
+    /** Character set and collation the database was created with. */
+    readonly charset: string;
+    readonly collation: string;
+    /** Whether Matomo may try `LOAD DATA INFILE` (Cloud SQL never grants the FILE privilege). */
+    readonly loadDataInfile: boolean;
+    /** What every database-using pod needs. */
+    readonly podPatch: PodPatch;
+    /** Resources that must exist before a pod can reach the database (Pulumi `dependsOn`). */
+    readonly dependencies: readonly pulumi.Resource[];
+}
+
+/** A patch that adds nothing: the database is reachable over the pod network as it is. */
+export const NO_POD_PATCH: PodPatch = { initContainers: [], volumes: [] };

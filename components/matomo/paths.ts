@@ -1,0 +1,12 @@
+/** Paths inside Matomo's pods (official `matomo` image layout). */
+
+/** Where the image keeps Matomo's code; the entrypoint copies it from here. */
+export const IMAGE_CODE_DIR = "/usr/src/matomo";
+/** Apache's document root: a per-pod emptyDir filled from {@link IMAGE_CODE_DIR}. */
+export const WEBROOT = "/var/www/html";
+/** Where the generated config.ini.php is mounted from its Secret (read-only). */
+export const CONFIG_MOUNT = "/etc/matomo";
+/** The php.ini override, read after the image's own conf.d files. */
+export const PHP_INI_PATH = "/usr/local/etc/php/conf.d/zz-matomo.ini";
+/** The `www-data` user and group of the Debian-based official image. */
+export const WWW_DATA_UID = 33;

@@ -1,0 +1,132 @@
+/**
+ * The one place a Matomo pod spec is assembled. Web pods, the install and upgrade Jobs and every
+ * console CronJob get their pod from here, so each of them runs the same image with the same
+ * generated config, the same security context and whatever the database needs (the Cloud SQL
+ * proxy sidecar on Google); a new console job is a few lines.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { PodPatch } from "../database/endpoint";
+import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
+import { restrictedContainer, restrictedPod } from "../k8s/security";
+import { CONFIG_MOUNT, PHP_INI_PATH, WEBROOT, WWW_DATA_UID } from "./paths";
+import { prepareWebrootScript } from "./scripts";
+
+type Container = k8s.types.input.core.v1.Container;
+type Volume = k8s.types.input.core.v1.Volume;
+type VolumeMount = k8s.types.input.core.v1.VolumeMount;
+
+/** Names of the shared objects every Matomo pod mounts (see `MatomoRuntime`). */
+export interface MatomoRuntimeRef {
+    /** Secret holding `config.ini.php`. */
+    readonly configSecretName: pulumi.Input<string>;
+    /** ConfigMap holding the php.ini overrides (`php.ini`). */
+    readonly phpConfigMapName: pulumi.Input<string>;
+    /** PersistentVolumeClaim mounted as `misc/`. */
+    readonly miscClaimName: pulumi.Input<string>;
+}
+
+/** The pod's main container: what differs between web, jobs and cron jobs. */
+export interface MatomoContainer {
+    readonly name: string;
+    readonly command?: pulumi.Input<string>[];
+    readonly args?: pulumi.Input<string>[];
+    readonly env?: k8s.types.input.core.v1.EnvVar[];
+    readonly ports?: k8s.types.input.core.v1.ContainerPort[];
+    readonly startupProbe?: k8s.types.input.core.v1.Probe;
+    readonly readinessProbe?: k8s.types.input.core.v1.Probe;
+    readonly livenessProbe?: k8s.types.input.core.v1.Probe;
+    readonly resources: ContainerResources;
+    /** Mounts besides the webroot, misc/, php.ini and /tmp. */
+    readonly volumeMounts?: VolumeMount[];
+}
+
+export interface MatomoPodArgs {
+    /** Image reference of the Matomo image. */
+    readonly image: string;
+    readonly imagePullPolicy: string;
+    readonly runtime: MatomoRuntimeRef;
+    /** What the database needs in the pod (sidecars, volumes, service account). */
+    readonly database: PodPatch;
+    /** `TZ` of the containers. */
+    readonly timezone: string;
+    readonly container: MatomoContainer;
+    /** Volumes the main container's extra mounts refer to. */
+    readonly volumes?: Volume[];
+    /** `Always` for Deployments; `Never` or `OnFailure` for Jobs. Defaults to `Always`. */
+    readonly restartPolicy?: "Always" | "OnFailure" | "Never";
+    /** Let the non-root web server bind port 80 (the `net.ipv4.ip_unprivileged_port_start` sysctl). */
+    readonly bindsPort80?: boolean;
+    readonly terminationGracePeriodSeconds?: number;
+}
+
+const MOUNTS = {
+    webroot: { name: "webroot", mountPath: WEBROOT },
+    misc: { name: "misc", mountPath: `${WEBROOT}/misc` },
+    config: { name: "config", mountPath: CONFIG_MOUNT, readOnly: true },
+    php: { name: "php", mountPath: PHP_INI_PATH, subPath: "php.ini", readOnly: true },
+    tmp: { name: "tmp", mountPath: "/tmp" },
+} satisfies Record<string, VolumeMount>;
+
+/** The init container that copies code and config into the webroot. */
+function prepareWebroot(args: MatomoPodArgs): Container {
+    return {
+        name: "prepare-webroot",
+        image: args.image,
+        imagePullPolicy: args.imagePullPolicy,
+        command: ["sh", "-c", prepareWebrootScript()],
+        resources: toResourceRequirements(HELPER_RESOURCES),
+        securityContext: restrictedContainer(),
+        volumeMounts: [MOUNTS.webroot, MOUNTS.misc, MOUNTS.config, MOUNTS.tmp],
+    };
+}
+
+/** A complete pod spec for a Matomo workload. */
+export function buildMatomoPodSpec(args: MatomoPodArgs): k8s.types.input.core.v1.PodSpec {
+    const c = args.container;
+    const main: Container = {
+        name: c.name,
+        image: args.image,
+        imagePullPolicy: args.imagePullPolicy,
+        command: c.command,
+        args: c.args,
+        env: [{ name: "TZ", value: args.timezone }, ...(c.env ?? [])],
+        ports: c.ports,
+        startupProbe: c.startupProbe,
+        readinessProbe: c.readinessProbe,
+        livenessProbe: c.livenessProbe,
+        resources: toResourceRequirements(c.resources),
+        securityContext: restrictedContainer(),
+        volumeMounts: [MOUNTS.webroot, MOUNTS.misc, MOUNTS.php, MOUNTS.tmp, ...(c.volumeMounts ?? [])],
+    };
+    return {
+        restartPolicy: args.restartPolicy ?? "Always",
+        serviceAccountName: args.database.serviceAccountName,
+        // Matomo never talks to the Kubernetes API.
+        automountServiceAccountToken: false,
+        // Service links would inject MARIADB_PORT-style variables that images may misread.
+        enableServiceLinks: false,
+        securityContext: restrictedPod(WWW_DATA_UID, WWW_DATA_UID, {
+            sysctls: args.bindsPort80 ? [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] : undefined,
+        }),
+        terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+        initContainers: [...args.database.initContainers, prepareWebroot(args)],
+        containers: [main],
+        volumes: [
+            { name: "webroot", emptyDir: {} },
+            { name: "misc", persistentVolumeClaim: { claimName: args.runtime.miscClaimName } },
+            {
+                name: "config",
+                secret: {
+                    secretName: args.runtime.configSecretName,
+                    items: [{ key: "config.ini.php", path: "config.ini.php" }],
+                    defaultMode: 0o440,
+                },
+            },
+            { name: "php", configMap: { name: args.runtime.phpConfigMapName } },
+            { name: "tmp", emptyDir: {} },
+            ...args.database.volumes,
+            ...(args.volumes ?? []),
+        ],
+    };
+}

@@ -1,0 +1,129 @@
+/**
+ * What every Matomo pod shares: the generated `config.ini.php` (in a Secret: it holds the database
+ * password and the salt), the php.ini overrides (a ConfigMap), the `misc/` volume (GeoIP
+ * databases, uploaded logos) and the superuser's credentials (a Secret the install Job reads).
+ *
+ * `checksum` changes whenever a generated file changes; workloads put it on their pod template so
+ * that `pulumi up` rolls them after a configuration change.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseEndpoint } from "../database/endpoint";
+import { checksumOf } from "../k8s/checksum";
+import { standardLabels } from "../k8s/labels";
+import { renderConfigIni } from "./configIni";
+import { renderPhpIni, type PhpSettings } from "./phpIni";
+import type { MatomoRuntimeRef } from "./podBuilder";
+
+export interface MatomoRuntimeArgs {
+    readonly namespace: pulumi.Input<string>;
+    /** Installation name for the `app.kubernetes.io/instance` label. */
+    readonly instance: string;
+    /** Public hostname: Matomo's first trusted host. */
+    readonly hostname: string;
+    /** TLS ends at the ingress (Matomo generates https URLs). */
+    readonly tls: boolean;
+    readonly database: DatabaseEndpoint;
+    /** Matomo's salt (secret). */
+    readonly salt: pulumi.Output<string>;
+    readonly superuser: { readonly login: string; readonly password: pulumi.Output<string> };
+    readonly php: PhpSettings;
+    /** The `misc/` volume. */
+    readonly misc: {
+        readonly storage: string;
+        readonly storageClassName?: string;
+        readonly accessMode: "ReadWriteOnce" | "ReadWriteMany";
+        /** Keep the claim (and its data) when it is deleted from the stack. */
+        readonly retain: boolean;
+    };
+}
+
+export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRuntimeRef {
+    readonly configSecretName: pulumi.Output<string>;
+    readonly phpConfigMapName: pulumi.Output<string>;
+    readonly miscClaimName: pulumi.Output<string>;
+    readonly superuserSecretName: pulumi.Output<string>;
+    /** Hash of every generated file, for pod-template annotations. */
+    readonly checksum: pulumi.Output<string>;
+
+    constructor(name: string, args: MatomoRuntimeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("matomo:index:MatomoRuntime", name, {}, opts);
+        const labels = standardLabels({ name: "matomo", component: "runtime", instance: args.instance });
+        const db = args.database;
+
+        const configIni = pulumi.secret(
+            pulumi.all([db.host, db.password, args.salt]).apply(([host, password, salt]) =>
+                renderConfigIni({
+                    database: {
+                        host,
+                        port: db.port,
+                        username: db.user,
+                        password,
+                        dbname: db.database,
+                        tablesPrefix: "matomo_",
+                        charset: db.charset,
+                        collation: db.collation,
+                        schema: db.schema,
+                    },
+                    salt,
+                    trustedHosts: [args.hostname],
+                    assumeSecureProtocol: args.tls,
+                    loadDataInfile: db.loadDataInfile,
+                    maintenanceMode: false,
+                    recordStatistics: true,
+                }),
+            ),
+        );
+        const phpIni = renderPhpIni(args.php);
+
+        const configSecret = new k8s.core.v1.Secret(
+            `${name}-config`,
+            {
+                metadata: { namespace: args.namespace, labels },
+                type: "Opaque",
+                stringData: { "config.ini.php": configIni },
+            },
+            { parent: this },
+        );
+        const phpConfig = new k8s.core.v1.ConfigMap(
+            `${name}-php`,
+            { metadata: { namespace: args.namespace, labels }, data: { "php.ini": phpIni } },
+            { parent: this },
+        );
+        const superuser = new k8s.core.v1.Secret(
+            `${name}-superuser`,
+            {
+                metadata: { name: `${name}-superuser`, namespace: args.namespace, labels },
+                type: "Opaque",
+                stringData: { login: args.superuser.login, password: args.superuser.password },
+            },
+            { parent: this },
+        );
+        const misc = new k8s.core.v1.PersistentVolumeClaim(
+            `${name}-misc`,
+            {
+                metadata: { name: `${name}-misc`, namespace: args.namespace, labels },
+                spec: {
+                    accessModes: [args.misc.accessMode],
+                    storageClassName: args.misc.storageClassName,
+                    resources: { requests: { storage: args.misc.storage } },
+                },
+            },
+            // retainOnDelete: removing the claim from the stack (or destroying the stack) leaves it,
+            // and the GeoIP databases and logos on it, in the cluster.
+            { parent: this, retainOnDelete: args.misc.retain },
+        );
+
+        this.configSecretName = configSecret.metadata.name;
+        this.phpConfigMapName = phpConfig.metadata.name;
+        this.miscClaimName = misc.metadata.name;
+        this.superuserSecretName = superuser.metadata.name;
+        this.checksum = checksumOf(configIni, phpIni);
+        this.registerOutputs({
+            configSecretName: this.configSecretName,
+            phpConfigMapName: this.phpConfigMapName,
+            miscClaimName: this.miscClaimName,
+            superuserSecretName: this.superuserSecretName,
+        });
+    }
+}

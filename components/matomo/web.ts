@@ -1,0 +1,211 @@
+/**
+ * Matomo's web tier: a Deployment of the official Apache image serving the UI, the API and the
+ * tracker, a Service other pods dial, an Ingress for the public hostname, and a
+ * PodDisruptionBudget when there is more than one replica.
+ *
+ * The pods run as `www-data` with a read-only root filesystem; the code is copied from the image
+ * into an emptyDir at every start (see `prepareWebrootScript`). Probes use `/matomo.php`, which
+ * answers without touching the database and is not affected by a pending database upgrade or the
+ * trusted-host check, so they neither flap during upgrades nor restart pods when the database is
+ * briefly away.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseEndpoint } from "../database/endpoint";
+import { selectorLabels, standardLabels } from "../k8s/labels";
+import type { ContainerResources } from "../k8s/resources";
+import { buildMatomoPodSpec, type MatomoRuntimeRef } from "./podBuilder";
+
+const HTTP_PORT = 80;
+
+/** The public entry point. */
+export interface MatomoIngressArgs {
+    readonly hostname: string;
+    /** IngressClass; undefined for the cluster default. */
+    readonly className?: string;
+    /** TLS Secret for the hostname; undefined to serve plain HTTP. */
+    readonly tlsSecretName?: string;
+    /** cert-manager ClusterIssuer that fills the TLS Secret; undefined when managed elsewhere. */
+    readonly clusterIssuer?: string;
+    /** ingress-nginx settings, written as `nginx.ingress.kubernetes.io/<key>` annotations. */
+    readonly nginx: Readonly<Record<string, string>>;
+    /** Further annotations, applied last. */
+    readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface MatomoWebArgs {
+    readonly namespace: pulumi.Input<string>;
+    /** Installation name for the `app.kubernetes.io/instance` label. */
+    readonly instance: string;
+    readonly image: string;
+    readonly imagePullPolicy: string;
+    /** The shared config, php.ini and misc/ volume, and the checksum that rolls the pods on change. */
+    readonly runtime: MatomoRuntimeRef & { readonly checksum: pulumi.Input<string> };
+    readonly database: DatabaseEndpoint;
+    readonly replicas: number;
+    readonly resources: ContainerResources;
+    readonly timezone: string;
+    /**
+     * Whether the misc/ volume can be mounted on several nodes at once (ReadWriteMany). When it
+     * cannot, rollouts use the Recreate strategy: a surge pod on another node would wait forever
+     * for the volume.
+     */
+    readonly sharedStorage: boolean;
+    /** Name of the Service (an interface: the Ingress and in-cluster jobs dial it). */
+    readonly serviceName: string;
+    /** The Ingress; undefined for none. */
+    readonly ingress?: MatomoIngressArgs;
+    /** Resources the Deployment must wait for besides the database (e.g. the install Job). */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** The Ingress annotations for the given settings (pure; order: cert-manager, nginx, user). */
+export function ingressAnnotations(ingress: MatomoIngressArgs): Record<string, string> {
+    return {
+        ...(ingress.clusterIssuer ? { "cert-manager.io/cluster-issuer": ingress.clusterIssuer } : {}),
+        ...Object.fromEntries(Object.entries(ingress.nginx).map(([k, v]) => [`nginx.ingress.kubernetes.io/${k}`, v])),
+        ...ingress.annotations,
+    };
+}
+
+export class MatomoWeb extends pulumi.ComponentResource {
+    /** In-cluster DNS name of the Service. */
+    readonly serviceHost: pulumi.Output<string>;
+    readonly deploymentName: pulumi.Output<string>;
+
+    constructor(name: string, args: MatomoWebArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("matomo:index:MatomoWeb", name, {}, opts);
+        const id = { name: "matomo", component: "web", instance: args.instance };
+        const labels = standardLabels(id);
+        const selector = selectorLabels(id);
+        const probe = (periodSeconds: number, timeoutSeconds: number, failureThreshold: number) => ({
+            httpGet: { path: "/matomo.php", port: "http" },
+            periodSeconds,
+            timeoutSeconds,
+            failureThreshold,
+        });
+
+        const podSpec = buildMatomoPodSpec({
+            image: args.image,
+            imagePullPolicy: args.imagePullPolicy,
+            runtime: args.runtime,
+            database: args.database.podPatch,
+            timezone: args.timezone,
+            bindsPort80: true,
+            terminationGracePeriodSeconds: 30,
+            container: {
+                name: "matomo",
+                ports: [{ name: "http", containerPort: HTTP_PORT, protocol: "TCP" }],
+                // Up to five minutes to start; afterwards three missed checks take a pod out of the
+                // Service, and two minutes of failures restart it.
+                startupProbe: probe(5, 5, 60),
+                readinessProbe: probe(10, 5, 3),
+                livenessProbe: probe(20, 10, 6),
+                resources: args.resources,
+                volumeMounts: [
+                    { name: "apache-run", mountPath: "/var/run/apache2" },
+                    { name: "apache-lock", mountPath: "/var/lock/apache2" },
+                ],
+            },
+            volumes: [
+                { name: "apache-run", emptyDir: {} },
+                { name: "apache-lock", emptyDir: {} },
+            ],
+        });
+        const main = (podSpec.containers as k8s.types.input.core.v1.Container[])[0];
+        // Let the Service and Ingress stop sending requests before Apache stops.
+        main.lifecycle = { preStop: { exec: { command: ["sleep", "5"] } } };
+
+        const deployment = new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            {
+                metadata: { namespace: args.namespace, labels },
+                spec: {
+                    replicas: args.replicas,
+                    revisionHistoryLimit: 5,
+                    selector: { matchLabels: selector },
+                    strategy: args.sharedStorage
+                        ? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
+                        : { type: "Recreate" },
+                    template: {
+                        metadata: { labels, annotations: { "checksum/config": args.runtime.checksum } },
+                        spec: {
+                            ...podSpec,
+                            topologySpreadConstraints:
+                                args.replicas > 1
+                                    ? [
+                                          {
+                                              maxSkew: 1,
+                                              topologyKey: "kubernetes.io/hostname",
+                                              whenUnsatisfiable: "ScheduleAnyway",
+                                              labelSelector: { matchLabels: selector },
+                                          },
+                                      ]
+                                    : undefined,
+                        },
+                    },
+                },
+            },
+            { parent: this, dependsOn: [...args.database.dependencies, ...(args.dependsOn ?? [])] },
+        );
+
+        const service = new k8s.core.v1.Service(
+            `${name}-service`,
+            {
+                metadata: { name: args.serviceName, namespace: args.namespace, labels },
+                spec: {
+                    type: "ClusterIP",
+                    selector,
+                    ports: [{ name: "http", port: HTTP_PORT, targetPort: "http", protocol: "TCP" }],
+                },
+            },
+            { parent: this },
+        );
+
+        if (args.ingress) {
+            const ingress = args.ingress;
+            new k8s.networking.v1.Ingress(
+                `${name}-ingress`,
+                {
+                    metadata: { namespace: args.namespace, labels, annotations: ingressAnnotations(ingress) },
+                    spec: {
+                        ingressClassName: ingress.className,
+                        tls: ingress.tlsSecretName
+                            ? [{ hosts: [ingress.hostname], secretName: ingress.tlsSecretName }]
+                            : undefined,
+                        rules: [
+                            {
+                                host: ingress.hostname,
+                                http: {
+                                    paths: [
+                                        {
+                                            path: "/",
+                                            pathType: "Prefix",
+                                            backend: { service: { name: service.metadata.name, port: { name: "http" } } },
+                                        },
+                                    ],
+                                },
+                            },
+                        ],
+                    },
+                },
+                { parent: this },
+            );
+        }
+
+        if (args.replicas > 1) {
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                {
+                    metadata: { namespace: args.namespace, labels },
+                    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+                },
+                { parent: this },
+            );
+        }
+
+        this.serviceHost = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc`;
+        this.deploymentName = deployment.metadata.name;
+        this.registerOutputs({ serviceHost: this.serviceHost, deploymentName: this.deploymentName });
+    }
+}
