@@ -1,0 +1,36 @@
+/**
+ * The EEA-style topology: MariaDB in the cluster, Matomo on top.
+ */
+import { imageReference } from "../components/config/validators";
+import { MariaDb } from "../components/database/mariadb";
+import { Credentials } from "../components/secrets/credentials";
+import { deployMatomo, type StackContext, type StackOutputs } from "./shared";
+
+export function deployEea(ctx: StackContext): StackOutputs {
+    const { cfg } = ctx;
+    const credentials = new Credentials("credentials", {
+        databasePassword: cfg.mariadb.password,
+        databaseRootPassword: cfg.mariadb.rootPassword,
+        withDatabaseRoot: true,
+        superuserPassword: cfg.matomo.password,
+        salt: cfg.matomo.salt,
+    });
+    const mariadb = new MariaDb("mariadb", {
+        namespace: ctx.namespace,
+        instance: ctx.instance,
+        image: imageReference(cfg.mariadb.image),
+        imagePullPolicy: cfg.mariadb.image.pullPolicy,
+        database: cfg.mariadb.database,
+        user: cfg.mariadb.user,
+        password: credentials.databasePassword,
+        rootPassword: credentials.databaseRootPassword!,
+        serverOptions: cfg.mariadb.serverOptions,
+        storage: cfg.mariadb.storage,
+        storageClassName: cfg.mariadb.storageClassName || undefined,
+        resources: cfg.mariadb.resources,
+        timezone: cfg.timezone,
+        retainStorage: cfg.pvc.resourcePolicyKeep,
+    });
+    const outputs = deployMatomo(ctx, mariadb.endpoint, credentials);
+    return { ...outputs, services: { ...outputs.services, database: mariadb.serviceHost } };
+}

@@ -1,0 +1,23 @@
+/**
+ * Loads and validates the stack configuration, then deploys the topology it selects. This module
+ * is the only one that decides topology; each topology lives in its own file, so the EEA stack
+ * never loads the Google Cloud SDK.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig, type ConfigSource } from "../components/config";
+import { pulumiConfigSource } from "../components/config/pulumiSource";
+import { deployEea } from "./eea";
+import { namespaceFor, type StackOutputs } from "./shared";
+
+/** Deploys the stack described by `source` (the Pulumi stack config by default). */
+export function deploy(source: ConfigSource = pulumiConfigSource()): StackOutputs {
+    const cfg = loadConfig(source);
+    const instance = `${pulumi.getProject()}-${pulumi.getStack()}`;
+    const ctx = { cfg, instance, namespace: namespaceFor(cfg, instance) };
+    switch (cfg.topology) {
+        case "eea":
+            return deployEea(ctx);
+        case "google":
+            throw new Error("unreachable: config validation rejects the google topology until it is built");
+    }
+}
