@@ -1,0 +1,248 @@
+/**
+ * Runs the real program under Pulumi's mock engine and captures everything it registers: each
+ * resource's type, name, parent, inputs and resource options, plus the stack outputs. The tests and
+ * `npm run render` both use it, so what the tests check is what a reviewer sees.
+ *
+ * Mocks behave like a fresh deployment: Kubernetes objects without a name get a generated one
+ * (as the provider's auto-naming would), generated passwords are deterministic and secret, and an
+ * invoke nobody mocked fails loudly instead of hanging.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Pulumi's marker for a secret value in serialized properties. */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface ResourceOptionsSeen {
+    readonly retainOnDelete: boolean;
+    readonly protect: boolean;
+    /** URNs of explicit and implicit dependencies. */
+    readonly dependsOn: readonly string[];
+    readonly ignoreChanges: readonly string[];
+    readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
+}
+
+export interface CapturedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** URN of the parent; undefined for the stack itself. */
+    readonly parent?: string;
+    readonly custom: boolean;
+    /**
+     * Inputs as the engine received them; secret values are wrapped (see {@link isSecretWrapper}).
+     * Typed loosely on purpose: it is deserialized data of every resource type.
+     */
+    readonly inputs: Record<string, any>;
+    /** State the mock returned (inputs plus generated names and values). */
+    readonly state: Record<string, any>;
+    readonly options: ResourceOptionsSeen;
+}
+
+export interface ProgramRun {
+    readonly resources: CapturedResource[];
+    /** The program's return value: the stack outputs as Outputs (check secrecy with pulumi.isSecret). */
+    readonly outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    /** Fully qualified config keys to raw text, as in a stack file. */
+    readonly config: Record<string, string>;
+    readonly secretKeys?: readonly string[];
+    readonly stack?: string;
+    readonly project?: string;
+    /** Run as `pulumi preview` (unknown values stay unknown). */
+    readonly preview?: boolean;
+    /** Answers for invokes (e.g. `gcp:organizations/getProject:getProject`); anything else throws. */
+    readonly invokes?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+    /** The program; defaults to `stacks.deploy()`. */
+    readonly program?: () => unknown;
+}
+
+export function isSecretWrapper(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/**
+ * A copy of `value` with every secret replaced by `placeholder`. A secret map (such as a Secret's
+ * `stringData`, which the Kubernetes SDK marks secret as a whole) keeps its keys, so a reader
+ * still sees which entries exist.
+ */
+export function redactSecrets(value: unknown, placeholder = "[secret]"): unknown {
+    if (isSecretWrapper(value)) {
+        const inner = value.value;
+        if (typeof inner === "object" && inner !== null && !Array.isArray(inner)) {
+            return Object.fromEntries(Object.keys(inner).map((k) => [k, placeholder]));
+        }
+        return placeholder;
+    }
+    if (Array.isArray(value)) return value.map((v) => redactSecrets(v, placeholder));
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, placeholder)]));
+    }
+    return value;
+}
+
+/** A copy of `value` with every secret unwrapped to its plain value. */
+export function revealSecrets(value: unknown): unknown {
+    if (isSecretWrapper(value)) return revealSecrets(value.value);
+    if (Array.isArray(value)) return value.map(revealSecrets);
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealSecrets(v)]));
+    }
+    return value;
+}
+
+function shortHash(text: string, length: number): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** What the mock provider returns for a new resource. */
+function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+    const inputs = args.inputs as Record<string, unknown>;
+    if (args.type === "random:index/randomPassword:RandomPassword") {
+        const length = Number(inputs.length ?? 16);
+        const text = ("Mock" + shortHash(args.name, 64) + "Z9").slice(0, length);
+        return { ...inputs, result: pulumi.secret(text) };
+    }
+    if (args.type.startsWith("kubernetes:")) {
+        const metadata = (inputs.metadata ?? {}) as Record<string, unknown>;
+        if (metadata.name === undefined) {
+            // The Kubernetes provider's auto-naming: the resource name plus a random suffix.
+            return { ...inputs, metadata: { ...metadata, name: `${args.name}-${shortHash(args.name, 8)}` } };
+        }
+    }
+    return inputs;
+}
+
+async function unwrap(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        const [plain, secret] = await Promise.all([
+            new Promise((resolve) => value.apply((v) => resolve(v))),
+            pulumi.isSecret(value),
+        ]);
+        const inner = await unwrap(plain);
+        return secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: inner } : inner;
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(unwrap));
+    if (typeof value === "object" && value !== null && !(value instanceof pulumi.Resource)) {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await unwrap(v)] as const));
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+/** Plain values of the stack outputs, secrets wrapped as in resource inputs. */
+export async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return (await unwrap(outputs)) as Record<string, unknown>;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): unknown;
+    getRetainondelete(): boolean;
+    getProtect(): boolean;
+    getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+}
+
+interface MonitorInternals {
+    newUrn(parent: string, type: string, name: string): string;
+    registerResource(req: RegisterRequest, callback: (err: unknown, resp?: { getUrn(): string; getObject(): unknown }) => void): unknown;
+}
+
+/** Runs the program once under mocks. Runs must not overlap (Pulumi's runtime state is global). */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const project = options.project ?? "matomo";
+    const stack = options.stack ?? "test";
+    const seen = new Map<string, CapturedResource>();
+    const deserialize = (struct: unknown) =>
+        pulumi.runtime.deserializeProperties(struct as Parameters<typeof pulumi.runtime.deserializeProperties>[0]) as Record<string, unknown>;
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const state = mockState(args);
+                return { id: args.custom ? `${args.name}-id` : undefined, state };
+            },
+            call(args) {
+                const answer = options.invokes?.[args.token];
+                if (!answer) throw new Error(`No mock for invoke ${args.token}: add one to the test's invokes`);
+                return answer(args.inputs as Record<string, unknown>);
+            },
+        },
+        project,
+        stack,
+        options.preview ?? false,
+    );
+    pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
+
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorInternals;
+    // The engine leaves the stack's own type out of its children's URNs; the mock does not.
+    const newUrn = monitor.newUrn.bind(monitor);
+    monitor.newUrn = (parent, type, name) =>
+        newUrn(parent && parent.split("::")[2] === "pulumi:pulumi:Stack" ? "" : parent, type, name);
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) =>
+        register(req, (err, resp) => {
+            if (!err && resp) {
+                const timeouts = req.getCustomtimeouts();
+                seen.set(resp.getUrn(), {
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    parent: req.getParent() || undefined,
+                    custom: req.getCustom(),
+                    inputs: deserialize(req.getObject()),
+                    state: deserialize(resp.getObject()),
+                    options: {
+                        retainOnDelete: req.getRetainondelete(),
+                        protect: req.getProtect(),
+                        dependsOn: req.getDependenciesList(),
+                        ignoreChanges: req.getIgnorechangesList(),
+                        customTimeouts: timeouts
+                            ? { create: timeouts.getCreate() || undefined, update: timeouts.getUpdate() || undefined, delete: timeouts.getDelete() || undefined }
+                            : undefined,
+                    },
+                });
+            }
+            callback(err, resp);
+        });
+
+    // Errors thrown inside apply callbacks surface as unhandled rejections; a real deployment fails
+    // on them, so the run does too.
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+
+    let returned: unknown;
+    const program =
+        options.program ??
+        (() => {
+            // Loaded here, after the mocks are in place.
+            const { deploy } = require("../../stacks") as typeof import("../../stacks");
+            return deploy();
+        });
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            returned = program();
+            return returned;
+        });
+        await pulumi.runtime.disconnect();
+        // Let rejections of the last turn reach the handler.
+        await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    if (failures.length > 0) {
+        const messages = [...new Set(failures.map((f) => (f instanceof Error ? f.message : String(f))))];
+        throw new Error(`The program failed under the mock engine:\n${messages.join("\n")}`);
+    }
+
+    return { resources: [...seen.values()], outputs: (returned ?? {}) as Record<string, unknown> };
+}

@@ -1,0 +1,66 @@
+/**
+ * Reads a Pulumi stack file (`Pulumi.<stack>.yaml`) into the flat config map the Pulumi engine
+ * hands a program: `namespace:key` to text, structured values as JSON text.
+ *
+ * Encrypted values (`secure: ...`) cannot be decrypted offline; each is replaced by a stand-in
+ * text that passes validation, and its key is reported as secret, exactly as `pulumi config set
+ * --secret` would make it.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+
+export interface StackConfig {
+    /** Fully qualified keys (`matomo:namespace`) to raw text. */
+    readonly values: Record<string, string>;
+    /** Keys that hold at least one encrypted value. */
+    readonly secretKeys: string[];
+}
+
+const PROJECT = "matomo";
+
+function isSecure(value: unknown): value is { secure: string } {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+}
+
+/** A deterministic stand-in for an encrypted value: letters and digits, long enough for every check. */
+export function secretStandIn(key: string): string {
+    return "offline" + createHash("sha256").update(key).digest("hex").slice(0, 24);
+}
+
+/** Replaces encrypted leaves with stand-ins; reports whether there was one. */
+function decryptOffline(value: unknown, path: string): { value: unknown; secret: boolean } {
+    if (isSecure(value)) return { value: secretStandIn(path), secret: true };
+    if (Array.isArray(value)) {
+        const items = value.map((v, i) => decryptOffline(v, `${path}[${i}]`));
+        return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+    }
+    if (typeof value === "object" && value !== null) {
+        const entries = Object.entries(value).map(([k, v]) => [k, decryptOffline(v, `${path}.${k}`)] as const);
+        return {
+            value: Object.fromEntries(entries.map(([k, r]) => [k, r.value])),
+            secret: entries.some(([, r]) => r.secret),
+        };
+    }
+    return { value, secret: false };
+}
+
+/** The config of a stack-file text. */
+export function parseStackFile(text: string, source = "stack file"): StackConfig {
+    const doc = (parse(text) ?? {}) as { config?: Record<string, unknown> };
+    if (typeof doc !== "object" || Array.isArray(doc)) throw new Error(`${source}: expected a YAML mapping`);
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
+        const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
+        const { value, secret } = decryptOffline(raw, key);
+        values[key] = typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+        if (secret) secretKeys.push(key);
+    }
+    return { values, secretKeys };
+}
+
+/** The config of a stack file on disk. */
+export function readStackFile(path: string): StackConfig {
+    return parseStackFile(readFileSync(path, "utf8"), path);
+}
