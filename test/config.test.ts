@@ -1,0 +1,225 @@
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, parseConfig, SecretValue, type MatomoConfig } from "../components/config";
+import { deploy } from "../stacks";
+import { sourceOf, stackConfig, withChanges } from "./support/harness";
+
+const dev = stackConfig("dev");
+const minimal = { values: { "matomo:matomo": JSON.stringify({ hostname: "analytics.example.com" }) }, secretKeys: [] };
+
+function parse(changes: Parameters<typeof withChanges>[1], base = dev, secretKeys: string[] = []) {
+    return parseConfig(sourceOf(withChanges(base, changes, secretKeys)));
+}
+
+function valid(changes: Parameters<typeof withChanges>[1], base = dev, secretKeys: string[] = []): MatomoConfig {
+    const { config, issues } = parse(changes, base, secretKeys);
+    assert.deepEqual(issues, []);
+    return config!;
+}
+
+describe("configuration", () => {
+    describe("defaults", () => {
+        const cfg = valid({}, minimal);
+
+        it("keep the seed chart's defaults where they are sound", () => {
+            assert.equal(cfg.topology, "eea");
+            assert.equal(cfg.timezone, "Europe/Copenhagen");
+            assert.equal(cfg.pvc.resourcePolicyKeep, true);
+            assert.equal(cfg.matomo.replicaCount, 1);
+            assert.equal(cfg.matomo.environment.PHP_MAX_EXECUTION_TIME, "0");
+            assert.deepEqual(cfg.matomo.resources.requests.memory, "2Gi");
+            assert.deepEqual(cfg.matomo.resources.limits.memory, "5Gi");
+            assert.equal(cfg.mariadb.user, "eea_matomo");
+            assert.equal(cfg.mariadb.database, "eea_matomo_db");
+            assert.equal(cfg.mariadb.storage, "10Gi");
+            assert.equal(cfg.mariadb.resources.requests.memory, "7Gi");
+            assert.equal(cfg.mariadb.resources.limits.memory, "10Gi");
+            assert.equal(cfg.ingress.configuration["proxy-body-size"], "256m");
+        });
+
+        it("replace the seed's broken or insecure defaults", () => {
+            assert.equal(cfg.matomo.image.repository, "matomo", "the Bitnami-based eeacms image is gone");
+            assert.match(cfg.matomo.image.tag, /^5\.\d+\.\d+-apache$/);
+            assert.notEqual(cfg.matomo.username, "user");
+            assert.equal(cfg.matomo.environment.PHP_MEMORY_LIMIT, "4096M", 'PHP reads "4096Mi" as 4096 bytes');
+            assert.equal(cfg.ingress.configuration["proxy-read-timeout"], "1200", 'ingress-nginx ignores "180s"');
+            assert.equal(cfg.ingress.letsencrypt, "", "no EEA ClusterIssuer by default");
+            assert.equal(cfg.matomo.password, undefined, "generated, never a REPLACEME default");
+            assert.equal(cfg.mariadb.password, undefined);
+            assert.equal(cfg.mariadb.rootPassword, undefined);
+        });
+
+        it("size the InnoDB buffer pool to fit the memory limit (the seed's 10G did not fit 10Gi)", () => {
+            const pool = cfg.mariadb.serverOptions.find((o) => o.name === "innodb_buffer_pool_size");
+            assert.equal(pool?.value, "7168M");
+        });
+
+        it("apply every option of the seed's mariadb.commands, plus utf8mb4", () => {
+            const names = cfg.mariadb.serverOptions.map((o) => o.name);
+            for (const name of [
+                "max_allowed_packet",
+                "wait_timeout",
+                "interactive_timeout",
+                "net_read_timeout",
+                "net_write_timeout",
+                "connect_timeout",
+                "innodb_flush_log_at_trx_commit",
+                "max_connections",
+                "table_open_cache",
+                "table_definition_cache",
+                "innodb_buffer_pool_size",
+                "innodb_log_file_size",
+                "query_cache_size",
+                "query_cache_type",
+                "character_set_server",
+                "collation_server",
+            ]) {
+                assert.ok(names.includes(name), `missing ${name}`);
+            }
+        });
+
+        it("name the TLS Secret after the hostname", () => {
+            assert.equal(cfg.ingress.certificate, "analytics.example.com-tls");
+        });
+    });
+
+    describe("accepted input", () => {
+        it("reads the dev stack as it is", () => {
+            const cfg = valid({});
+            assert.equal(cfg.namespace, "matomo-dev");
+            assert.equal(cfg.matomo.hostname, "matomo.dev.example.com");
+            assert.equal(cfg.matomo.replicaCount, 1);
+        });
+
+        it("converts Kubernetes-style PHP sizes to what PHP understands", () => {
+            const cfg = valid({ "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "768Mi" } } });
+            assert.equal(cfg.matomo.environment.PHP_MEMORY_LIMIT, "768M");
+        });
+
+        it("takes numbers and booleans written as text, as `pulumi config set` may store them", () => {
+            const cfg = valid({
+                "matomo:matomo": { replicaCount: "3", storageAccessMode: "ReadWriteMany" },
+                "matomo:createNamespace": "false",
+            });
+            assert.equal(cfg.matomo.replicaCount, 3);
+            assert.equal(cfg.createNamespace, false);
+        });
+
+        it("merges mariadb.commands into the defaults by option name", () => {
+            const cfg = valid({ "matomo:mariadb": { commands: ["--max-connections=500", "--innodb_buffer_pool_size=1G"] } });
+            const value = (name: string) => cfg.mariadb.serverOptions.find((o) => o.name === name)?.value;
+            assert.equal(value("max_connections"), "500");
+            assert.equal(value("innodb_buffer_pool_size"), "1G");
+            assert.equal(value("max_allowed_packet"), "128M");
+            assert.equal(cfg.mariadb.serverOptions.filter((o) => o.name === "max_connections").length, 1);
+        });
+
+        it("accepts credentials set with --secret and never prints them", () => {
+            const cfg = valid(
+                { "matomo:mariadb": { password: "a-long-database-password" } },
+                dev,
+                ["matomo:mariadb"],
+            );
+            assert.ok(cfg.mariadb.password instanceof SecretValue);
+            assert.equal(cfg.mariadb.password.reveal(), "a-long-database-password");
+            const dumped = JSON.stringify(cfg) + inspect(cfg, { depth: 10 }) + String(cfg.mariadb.password);
+            assert.ok(!dumped.includes("a-long-database-password"));
+        });
+
+        it("drops the nginx settings for another ingress class when they were not changed", () => {
+            const cfg = valid({ "matomo:ingress": { className: "traefik" } });
+            assert.deepEqual(cfg.ingress.configuration, {});
+        });
+    });
+
+    describe("rejected input", () => {
+        // [what, config changes, key the message must name, text the message must contain]
+        const cases: [string, Parameters<typeof withChanges>[1], string, string][] = [
+            ["an unknown topology", { "matomo:topology": "gke" }, "matomo:topology", '"gke"'],
+            ["a namespace that is no DNS label", { "matomo:namespace": "Matomo_Prod" }, "matomo:namespace", '"Matomo_Prod"'],
+            ["an unknown time zone", { "matomo:timezone": "Mars/Olympus_Mons" }, "matomo:timezone", "IANA"],
+            ["a UTC offset as time zone", { "matomo:timezone": "+02:00" }, "matomo:timezone", "IANA"],
+            ["a missing hostname", { "matomo:matomo": { hostname: null } }, "matomo:matomo.hostname", "pulumi config set --path matomo.hostname"],
+            ["a URL as hostname", { "matomo:matomo": { hostname: "https://analytics.example.com" } }, "matomo:matomo.hostname", "without a scheme"],
+            ["an upper-case hostname", { "matomo:matomo": { hostname: "Analytics.Example.com" } }, "matomo:matomo.hostname", "lower-case"],
+            ["a hostname without domain", { "matomo:matomo": { hostname: "matomo" } }, "matomo:matomo.hostname", "fully qualified"],
+            ["zero replicas", { "matomo:matomo": { replicaCount: 0 } }, "matomo:matomo.replicaCount", "got 0"],
+            ["a non-numeric replica count", { "matomo:matomo": { replicaCount: "two" } }, "matomo:matomo.replicaCount", '"two"'],
+            ["an upper-case image repository", { "matomo:matomo": { image: { repository: "Matomo" } } }, "matomo:matomo.image.repository", '"Matomo"'],
+            ["a tag inside the repository", { "matomo:mariadb": { image: { repository: "mariadb:10.11" } } }, "matomo:mariadb.image.repository", "without tag"],
+            ["the latest tag", { "matomo:matomo": { image: { tag: "latest" } } }, "matomo:matomo.image.tag", "pinned"],
+            ["a malformed tag", { "matomo:mariadb": { image: { tag: "10.11 18" } } }, "matomo:mariadb.image.tag", '"10.11 18"'],
+            ["a storage size in GB", { "matomo:mariadb": { storage: "10GB" } }, "matomo:mariadb.storage", "Kubernetes quantity"],
+            ["a quantity with a space", { "matomo:matomo": { resources: { limits: { memory: "5 Gi" } } } }, "matomo:matomo.resources.limits.memory", '"5 Gi"'],
+            ["a negative CPU request", { "matomo:matomo": { resources: { requests: { cpu: "-1" } } } }, "matomo:matomo.resources.requests.cpu", '"-1"'],
+            ["a PHP memory limit PHP cannot read", { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "lots" } } }, "matomo:matomo.environment.PHP_MEMORY_LIMIT", "PHP size"],
+            ["a container limit not above PHP's limit", { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "1G" } } }, "matomo:matomo.resources.limits.memory", "must exceed PHP's memory_limit"],
+            ["an unlimited PHP memory limit", { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "-1" } } }, "matomo:matomo.environment.PHP_MEMORY_LIMIT", "no limit"],
+            ["the Bitnami Apache port", { "matomo:matomo": { environment: { APACHE_HTTP_PORT_NUMBER: "9080" } } }, "matomo:matomo.environment.APACHE_HTTP_PORT_NUMBER", "port 80"],
+            ["a buffer pool as large as the memory limit", { "matomo:mariadb": { commands: ["--innodb_buffer_pool_size=2G"] } }, "matomo:mariadb.commands", "does not fit"],
+            ["a server option without dashes", { "matomo:mariadb": { commands: ["max_connections=300"] } }, "matomo:mariadb.commands[0]", "--name=value"],
+            ["a server option the StatefulSet owns", { "matomo:mariadb": { commands: ["--datadir=/data"] } }, "matomo:mariadb.commands[0]", "managed by the program"],
+            ["an unknown top-level key", { "matomo:hostname": "analytics.example.com" }, "matomo:hostname", "unknown key"],
+            ["a typo in a nested key", { "matomo:matomo": { hostnmae: "x.example.com" } }, "matomo:matomo.hostnmae", 'did you mean "hostname"'],
+            ["a password in plain text", { "matomo:mariadb": { password: "a-long-database-password" } }, "matomo:mariadb.password", "--secret"],
+            ["an empty root password allowed", { "matomo:mariadb": { environment: { MYSQL_ALLOW_EMPTY_PASSWORD: "yes" } } }, "matomo:mariadb.environment.MYSQL_ALLOW_EMPTY_PASSWORD", "never allowed"],
+            ["replicas that cannot share a ReadWriteOnce volume", { "matomo:matomo": { replicaCount: 2 } }, "matomo:matomo.replicaCount", "ReadWriteMany"],
+            ["a request above its limit", { "matomo:mariadb": { resources: { requests: { memory: "3Gi" } } } }, "matomo:mariadb.resources.requests.memory", "may not exceed"],
+            ["an ingress timeout with a unit", { "matomo:ingress": { configuration: { "proxy-read-timeout": "180s" } } }, "matomo:ingress.configuration.proxy-read-timeout", '"180s"'],
+            ["nginx settings for another ingress class", { "matomo:ingress": { className: "traefik", configuration: { "proxy-body-size": "1g" } } }, "matomo:ingress.configuration", "no effect"],
+            ["an invalid annotation key", { "matomo:ingress": { annotations: { "bad key!": "x" } } }, "matomo:ingress.annotations.bad key!", "not an allowed key"],
+            ["a one-letter superuser login", { "matomo:matomo": { username: "a" } }, "matomo:matomo.username", "2-100"],
+            ["a database user with a dash", { "matomo:mariadb": { user: "eea-matomo" } }, "matomo:mariadb.user", '"eea-matomo"'],
+            ["structured config as plain text", { "matomo:pvc": "keep" }, "matomo:pvc", "structured"],
+            ["a boolean written as yes", { "matomo:pvc": { resourcePolicyKeep: "yes" } }, "matomo:pvc.resourcePolicyKeep", "true or false"],
+            ["an access mode the volume cannot have", { "matomo:matomo": { storageAccessMode: "ReadOnlyMany" } }, "matomo:matomo.storageAccessMode", '"ReadWriteMany"'],
+            ["a feature that is not built yet", { "matomo:geoipupdate": { accountId: "123" } }, "matomo:geoipupdate", "not built yet"],
+        ];
+
+        for (const [what, changes, key, text] of cases) {
+            it(`rejects ${what}, naming ${key}`, () => {
+                const { config, issues } = parse(changes);
+                assert.equal(config, undefined);
+                const issue = issues.find((i) => i.key === key);
+                assert.ok(issue, `no issue for ${key}; got ${JSON.stringify(issues)}`);
+                assert.ok(issue.message.includes(text), `"${issue.message}" does not mention ${text}`);
+            });
+        }
+
+        it("rejects a secret config.ini.php cannot hold, without showing it", () => {
+            const { issues } = parse({ "matomo:matomo": { password: 'quote"in-the-password' } }, dev, ["matomo:matomo"]);
+            assert.equal(issues.length, 1);
+            assert.equal(issues[0].key, "matomo:matomo.password");
+            assert.match(issues[0].message, /double quote/);
+            assert.ok(!issues[0].message.includes("quote\"in"));
+        });
+
+        it("reports every problem of a run at once, one line each", () => {
+            const { issues } = parse({ "matomo:namespace": "Bad_NS", "matomo:timezone": "Nowhere", "matomo:matomo": { replicaCount: -1 } });
+            assert.deepEqual(issues.map((i) => i.key).sort(), ["matomo:matomo.replicaCount", "matomo:namespace", "matomo:timezone"]);
+            const message = new ConfigError(issues).message;
+            assert.equal(message.split("\n").length, 4);
+            assert.match(message, /^Invalid stack configuration \(3 problems\):/);
+        });
+
+        it("fails before any resource is registered, with a clean error instead of a stack trace", async () => {
+            const registered: string[] = [];
+            await pulumi.runtime.setMocks(
+                {
+                    newResource: (args) => {
+                        registered.push(args.type);
+                        return { id: "id", state: args.inputs };
+                    },
+                    call: () => ({}),
+                },
+                "matomo",
+                "test",
+            );
+            const bad = sourceOf(withChanges(dev, { "matomo:matomo": { hostname: "Not A Host" } }));
+            assert.throws(() => deploy(bad), (e: unknown) => e instanceof ConfigError && pulumi.RunError.isInstance(e));
+            await pulumi.runtime.disconnect();
+            assert.deepEqual(registered, []);
+        });
+    });
+});

@@ -1,0 +1,94 @@
+/**
+ * The project files stay true: Pulumi.yaml declares the scalar keys with the schema's types and
+ * defaults, the README's config reference is the generated one, every seed parameter is mapped in
+ * docs/seed-parameters.md, and the stack files are valid as they are.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse } from "yaml";
+import type { Field } from "../components/config/fields";
+import { schema } from "../components/config/schema";
+import { parseConfig } from "../components/config";
+import { README, withReference } from "../scripts/docs";
+import { ROOT, sourceOf, stackConfig } from "./support/harness";
+
+const read = (path: string) => readFileSync(resolve(ROOT, path), "utf8");
+
+describe("project files", () => {
+    describe("Pulumi.yaml", () => {
+        const project = parse(read("Pulumi.yaml")) as {
+            name: string;
+            runtime: { name: string; options: Record<string, unknown> };
+            config: Record<string, { type: string; description: string; default: unknown }>;
+        };
+        const fields = schema as unknown as Record<string, Field<unknown>>;
+
+        it("is the nodejs project matomo, run through tsx without type-checking", () => {
+            assert.equal(project.name, "matomo");
+            assert.equal(project.runtime.name, "nodejs");
+            assert.deepEqual(project.runtime.options, { typescript: false, nodeargs: "--import tsx" });
+            const pkg = JSON.parse(read("package.json")) as { dependencies: Record<string, string> };
+            assert.ok(pkg.dependencies.tsx, "tsx runs the program, so it is a runtime dependency");
+        });
+
+        it("declares every scalar key with the schema's type and default", () => {
+            const scalars = Object.entries(fields).filter(([, f]) => !f.structured && !f.rejected);
+            assert.deepEqual(Object.keys(project.config).sort(), scalars.map(([k]) => k).sort());
+            for (const [key, field] of scalars) {
+                const declared = project.config[key];
+                const expectedType = field.type === "boolean" ? "boolean" : field.type === "integer" ? "integer" : "string";
+                assert.equal(declared.type, expectedType, key);
+                assert.ok(declared.description.length > 10, key);
+                const ctx = { key, setPath: key, secretKey: false, issues: [] };
+                assert.deepEqual(declared.default, field.missing(ctx), `default of ${key}`);
+            }
+        });
+    });
+
+    describe("stack files", () => {
+        it("Pulumi.dev.yaml is valid as it is, and small", () => {
+            const { config, issues } = parseConfig(sourceOf(stackConfig("dev")));
+            assert.deepEqual(issues, []);
+            assert.equal(config!.matomo.replicaCount, 1);
+            assert.ok(config!.mariadb.resources.limits.memory !== "10Gi", "dev is not sized like production");
+        });
+    });
+
+    describe("README.md", () => {
+        it("has the config reference generated from the schema (run `npm run docs` after changing it)", () => {
+            const readme = readFileSync(README, "utf8");
+            assert.equal(readme, withReference(readme));
+        });
+
+        it("gives the two quick-start commands", () => {
+            const readme = readFileSync(README, "utf8");
+            assert.ok(readme.includes("npm ci && npm run render -- --stack dev"));
+            assert.ok(readme.includes("npm test"));
+        });
+    });
+
+    describe("docs/seed-parameters.md", () => {
+        const doc = read("docs/seed-parameters.md");
+        const parameters = read("test/fixtures/seed-parameters.txt")
+            .split("\n")
+            .filter((l) => l && !l.startsWith("#"));
+
+        it("maps every parameter of the seed chart's table", () => {
+            assert.equal(parameters.length, 85);
+            const missing = parameters.filter((p) => !doc.includes(`| \`${p}\` |`));
+            assert.deepEqual(missing, []);
+        });
+
+        it("gives each a key here and a status", () => {
+            const table = doc.slice(doc.indexOf("## Parameters"), doc.indexOf("Keys the seed README mentions"));
+            const rows = table.split("\n").filter((l) => parameters.some((p) => l.startsWith(`| \`${p}\` |`)));
+            assert.equal(rows.length, parameters.length);
+            for (const line of rows) {
+                const cells = line.split(" | ");
+                assert.match(cells[2], /matomo:/, line);
+                assert.match(cells[3], /^(built|planned: .+|rejected)$/, line);
+            }
+        });
+    });
+});

@@ -1,0 +1,57 @@
+/**
+ * Every shell script the program generates passes shellcheck: the builders' output directly, and
+ * every `sh -c` script found in any container of any stack variant (so a script added without a
+ * builder test is still checked).
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { prepareWebrootScript } from "../components/matomo/scripts";
+import { podSpecOf, workloads } from "./support/harness";
+import { requireBinaries } from "./support/system";
+import { VARIANTS } from "./support/variants";
+
+function shellcheck(script: string): string {
+    const result = spawnSync("shellcheck", ["--shell=sh", "--severity=style", "--format=gcc", "-"], {
+        input: script,
+        encoding: "utf8",
+    });
+    return result.status === 0 ? "" : result.stdout + result.stderr;
+}
+
+/** Scripts run as `sh -c <script>` (or bash) by any container of a run. */
+async function scriptsOfVariants(): Promise<Map<string, string>> {
+    const scripts = new Map<string, string>();
+    for (const [variant, runVariant] of Object.entries(VARIANTS)) {
+        for (const w of workloads(await runVariant())) {
+            const pod = podSpecOf(w);
+            for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+                const argv = [...(c.command ?? []), ...(c.args ?? [])];
+                const flag = argv.findIndex((a, i) => a === "-c" && /(^|\/)(ba)?sh$/.test(argv[i - 1] ?? ""));
+                if (flag >= 0) scripts.set(`${variant}: ${w.name}/${c.name}`, argv[flag + 1]);
+            }
+        }
+    }
+    return scripts;
+}
+
+describe("shell scripts", () => {
+    before(function () {
+        requireBinaries(this, "shellcheck");
+    });
+
+    it("the shellcheck run itself reports a broken script", () => {
+        assert.notEqual(shellcheck('cp $1 "/tmp"\n'), "");
+    });
+
+    it("prepare-webroot passes shellcheck", () => {
+        assert.equal(shellcheck(prepareWebrootScript()), "");
+    });
+
+    it("every script in every container of every stack variant passes shellcheck", async () => {
+        const scripts = await scriptsOfVariants();
+        assert.ok(scripts.size >= 1);
+        for (const [where, script] of scripts) {
+            assert.equal(shellcheck(script), "", `${where} fails shellcheck:\n${script}`);
+        }
+    });
+});

@@ -1,0 +1,115 @@
+/**
+ * Test helpers around the mock engine: run a stack file (optionally with config changes) through
+ * the real program, and find what it registered.
+ */
+import { resolve } from "node:path";
+import type { ConfigSource } from "../../components/config";
+import { runProgram, type CapturedResource, type ProgramRun, type RunOptions } from "../../scripts/lib/mockEngine";
+import { readStackFile, type StackConfig } from "../../scripts/lib/stackFile";
+
+export const ROOT = resolve(__dirname, "..", "..");
+
+/** A stack file of the repository (`dev`, `prod`) or a fixture under test/fixtures. */
+export function stackConfig(name: string): StackConfig {
+    const file = name.includes("/") ? resolve(ROOT, name) : resolve(ROOT, `Pulumi.${name}.yaml`);
+    return readStackFile(file);
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/**
+ * A copy of `config` with structured keys deep-merged with `changes` (a `null` leaf removes the
+ * field) and scalar keys replaced, as `pulumi config set --path` would leave the stack file.
+ */
+export function withChanges(config: StackConfig, changes: Record<string, Json>, secretKeys: string[] = []): StackConfig {
+    const values = { ...config.values };
+    const merge = (base: Json, change: Json): Json => {
+        if (typeof change !== "object" || change === null || Array.isArray(change)) return change;
+        const out: { [key: string]: Json } = typeof base === "object" && base !== null && !Array.isArray(base) ? { ...base } : {};
+        for (const [k, v] of Object.entries(change)) {
+            if (v === null) delete out[k];
+            else out[k] = merge(out[k] ?? null, v);
+        }
+        return out;
+    };
+    for (const [key, change] of Object.entries(changes)) {
+        if (typeof change === "object" && change !== null && !Array.isArray(change)) {
+            const base = values[key] === undefined ? {} : (JSON.parse(values[key]) as Json);
+            values[key] = JSON.stringify(merge(base, change));
+        } else if (change === null) {
+            delete values[key];
+        } else {
+            values[key] = typeof change === "string" ? change : JSON.stringify(change);
+        }
+    }
+    return { values, secretKeys: [...config.secretKeys, ...secretKeys] };
+}
+
+/** A ConfigSource over a stack config, for testing config parsing without the Pulumi runtime. */
+export function sourceOf(config: StackConfig): ConfigSource {
+    return {
+        keys: () => Object.keys(config.values),
+        get: (key) => config.values[key],
+        isSecret: (key) => config.secretKeys.includes(key),
+    };
+}
+
+/** Runs the program with a stack config. */
+export function run(config: StackConfig, options: Partial<RunOptions> = {}): Promise<ProgramRun> {
+    return runProgram({ config: config.values, secretKeys: config.secretKeys, stack: "test", ...options });
+}
+
+const cache = new Map<string, Promise<ProgramRun>>();
+
+/** Runs a repository stack file as it is (once per test process). */
+export function runStack(name: string, options: Partial<RunOptions> = {}): Promise<ProgramRun> {
+    const key = `${name}:${JSON.stringify(options)}`;
+    if (!cache.has(key)) cache.set(key, run(stackConfig(name), { stack: name, ...options }));
+    return cache.get(key)!;
+}
+
+/** The one resource of a type (and name, if given); fails when there is not exactly one. */
+export function one(run: ProgramRun, type: string, name?: string): CapturedResource {
+    const found = run.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+    }
+    return found[0];
+}
+
+export function all(run: ProgramRun, type: string): CapturedResource[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+/** Kubernetes objects the program registered. */
+export function kubernetesResources(run: ProgramRun): CapturedResource[] {
+    return run.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+}
+
+export type PodSpec = {
+    initContainers?: Container[];
+    containers: Container[];
+    volumes?: Record<string, unknown>[];
+    securityContext?: Record<string, unknown>;
+    [key: string]: unknown;
+};
+export type Container = {
+    name: string;
+    image: string;
+    command?: string[];
+    args?: string[];
+    env?: { name: string; value?: unknown; valueFrom?: unknown }[];
+    [key: string]: unknown;
+};
+
+/** The pod spec of a workload (Deployment, StatefulSet, Job, CronJob). */
+export function podSpecOf(resource: CapturedResource): PodSpec {
+    const spec = resource.inputs.spec as Record<string, any>;
+    if (resource.type.endsWith(":CronJob")) return spec.jobTemplate.spec.template.spec as PodSpec;
+    return spec.template.spec as PodSpec;
+}
+
+/** Every workload with a pod template. */
+export function workloads(run: ProgramRun): CapturedResource[] {
+    return run.resources.filter((r) => /:(Deployment|StatefulSet|Job|CronJob|DaemonSet)$/.test(r.type));
+}

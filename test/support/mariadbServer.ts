@@ -1,0 +1,93 @@
+/**
+ * A throw-away MariaDB server (Debian's `mariadb-server`, the same 10.11 series the StatefulSet
+ * runs) for tests that must prove something on a real server: it listens only on a Unix socket in
+ * a temporary directory and reads the server config under test exactly as the container does,
+ * from an included option file.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export class TestMariaDb {
+    private constructor(
+        private readonly dir: string,
+        private readonly process: ChildProcess,
+    ) {}
+
+    /** Starts a server with `serverConfig` (an option file such as the rendered matomo.cnf). */
+    static async start(serverConfig: string): Promise<TestMariaDb> {
+        const dir = mkdtempSync(join(tmpdir(), "matomo-mariadb-"));
+        const base = [
+            "[client]",
+            `socket=${dir}/mysqld.sock`,
+            "user=root",
+            "[mysqld]",
+            `datadir=${dir}/data`,
+            `socket=${dir}/mysqld.sock`,
+            `pid-file=${dir}/mysqld.pid`,
+            `log-error=${dir}/error.log`,
+            "skip-networking",
+            ...(process.getuid?.() === 0 ? ["user=root"] : []),
+            "",
+        ].join("\n");
+        writeFileSync(join(dir, "base.cnf"), base);
+        writeFileSync(join(dir, "server.cnf"), serverConfig);
+        writeFileSync(join(dir, "my.cnf"), `${base}!include ${dir}/server.cnf\n`);
+
+        // The data directory is created without the config under test, as the image's entrypoint does.
+        const install = spawnSync(
+            "mariadb-install-db",
+            [`--defaults-file=${dir}/base.cnf`, "--skip-test-db", "--auth-root-authentication-method=normal"],
+            { encoding: "utf8" },
+        );
+        if (install.status !== 0) {
+            rmSync(dir, { recursive: true, force: true });
+            throw new Error(`mariadb-install-db failed:\n${install.stdout}${install.stderr}`);
+        }
+
+        const child = spawn("mariadbd", [`--defaults-file=${dir}/my.cnf`], { stdio: "ignore" });
+        const server = new TestMariaDb(dir, child);
+        let exited = false;
+        child.on("exit", () => (exited = true));
+        for (let attempt = 0; attempt < 300; attempt++) {
+            if (exited) break;
+            if (spawnSync("mariadb", [`--defaults-file=${dir}/my.cnf`, "-e", "SELECT 1"], { stdio: "ignore" }).status === 0) {
+                return server;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const log = server.errorLog();
+        await server.stop();
+        throw new Error(`mariadbd did not start with this config:\n${serverConfig}\nerror log:\n${log}`);
+    }
+
+    /** Rows of a query, each a list of column texts. */
+    query(sql: string): string[][] {
+        const result = spawnSync("mariadb", [`--defaults-file=${this.dir}/my.cnf`, "-N", "-B", "-e", sql], { encoding: "utf8" });
+        if (result.status !== 0) throw new Error(`query failed: ${sql}\n${result.stderr}`);
+        return result.stdout
+            .split("\n")
+            .filter((line) => line !== "")
+            .map((line) => line.split("\t"));
+    }
+
+    /** Global variables as name to value. */
+    variables(): Map<string, string> {
+        return new Map(this.query("SHOW GLOBAL VARIABLES").map(([name, value]) => [name, value ?? ""]));
+    }
+
+    errorLog(): string {
+        const file = join(this.dir, "error.log");
+        return existsSync(file) ? readFileSync(file, "utf8") : "";
+    }
+
+    async stop(): Promise<void> {
+        if (this.process.exitCode === null && this.process.signalCode === null) {
+            const exited = new Promise((resolve) => this.process.once("exit", resolve));
+            this.process.kill("SIGTERM");
+            await exited;
+        }
+        rmSync(this.dir, { recursive: true, force: true });
+    }
+}
