@@ -77,27 +77,37 @@ interface CommonOptions {
     readonly defaultDoc?: string;
 }
 
-function presenceOf<T>(
-    options: Partial<{ default: T; required: true; optional: true }>,
-    show: (v: T) => string,
-    defaultDoc: string | undefined,
-): { missing: (ctx: ParseContext) => Parsed<T | undefined>; doc: string } {
-    if ("default" in options && options.default !== undefined) {
-        const value = options.default;
-        return { missing: () => value, doc: defaultDoc ?? show(value) };
-    }
-    if (options.required) {
-        return {
-            missing: (ctx) =>
-                report(ctx, `is required; set it with \`pulumi config set --path ${ctx.setPath} <value>\``),
-            doc: defaultDoc ?? "required",
-        };
-    }
-    return { missing: () => undefined, doc: defaultDoc ?? "unset" };
-}
-
 function code(v: unknown): string {
     return typeof v === "string" ? (v === "" ? '`""`' : `\`${v}\``) : `\`${JSON.stringify(v)}\``;
+}
+
+/**
+ * A single-value field: the default (or "required") handling every scalar shares, around the
+ * type's own parser.
+ */
+function scalar<T, P extends Presence<T>>(
+    type: string,
+    options: CommonOptions & P,
+    parse: (raw: unknown, ctx: ParseContext) => Parsed<T>,
+): Field<WithPresence<T, P>> {
+    const presence = options as Partial<{ default: T; required: true; optional: true }>;
+    let missing: (ctx: ParseContext) => Parsed<T | undefined> = () => undefined;
+    let defaultDoc = options.defaultDoc ?? "unset";
+    if (presence.default !== undefined) {
+        const value = presence.default;
+        missing = () => value;
+        defaultDoc = options.defaultDoc ?? code(value);
+    } else if (presence.required) {
+        missing = (ctx) => report(ctx, `is required; set it with \`pulumi config set --path ${ctx.setPath} <value>\``);
+        defaultDoc = options.defaultDoc ?? "required";
+    }
+    return {
+        type,
+        doc: options.doc,
+        defaultDoc,
+        missing: missing as (ctx: ParseContext) => Parsed<WithPresence<T, P>>,
+        parse: parse as (raw: unknown, ctx: ParseContext) => Parsed<WithPresence<T, P>>,
+    };
 }
 
 interface StringOptions extends CommonOptions {
@@ -109,20 +119,13 @@ interface StringOptions extends CommonOptions {
 
 /** A string, optionally checked and normalised. Numbers in the stack file are accepted as text. */
 export function string<P extends Presence<string>>(options: StringOptions & P): Field<WithPresence<string, P>> {
-    const presence = presenceOf<string>(options, code, options.defaultDoc);
-    return {
-        type: "string",
-        doc: options.doc,
-        defaultDoc: presence.doc,
-        missing: presence.missing as (ctx: ParseContext) => Parsed<WithPresence<string, P>>,
-        parse(raw, ctx) {
-            if (typeof raw === "number" || typeof raw === "bigint") raw = String(raw);
-            if (typeof raw !== "string") return report(ctx, `got ${describeValue(raw)}; expected a string`);
-            const reason = options.check?.(raw);
-            if (reason !== undefined) return report(ctx, `got ${describeValue(raw)}; ${reason}`);
-            return options.normalize ? options.normalize(raw) : raw;
-        },
-    };
+    return scalar<string, P>("string", options, (raw, ctx) => {
+        if (typeof raw === "number" || typeof raw === "bigint") raw = String(raw);
+        if (typeof raw !== "string") return report(ctx, `got ${describeValue(raw)}; expected a string`);
+        const reason = options.check?.(raw);
+        if (reason !== undefined) return report(ctx, `got ${describeValue(raw)}; ${reason}`);
+        return options.normalize ? options.normalize(raw) : raw;
+    });
 }
 
 /** One of a fixed set of strings. */
@@ -130,22 +133,15 @@ export function oneOf<const V extends string, P extends Presence<V>>(
     values: readonly V[],
     options: CommonOptions & P,
 ): Field<WithPresence<V, P>> {
-    const presence = presenceOf<V>(options, code, options.defaultDoc);
-    return {
-        type: values.map((v) => `\`${v}\``).join(" | "),
-        doc: options.doc,
-        defaultDoc: presence.doc,
-        missing: presence.missing as (ctx: ParseContext) => Parsed<WithPresence<V, P>>,
-        parse(raw, ctx) {
-            if (typeof raw === "string" && (values as readonly string[]).includes(raw)) return raw as V;
-            const hint = typeof raw === "string" ? closestMatch(raw, values) : undefined;
-            return report(
-                ctx,
-                `got ${describeValue(raw)}; allowed values are ${values.map((v) => `"${v}"`).join(", ")}` +
-                    (hint ? ` (did you mean "${hint}"?)` : ""),
-            );
-        },
-    };
+    return scalar<V, P>(values.map((v) => `\`${v}\``).join(" | "), options, (raw, ctx) => {
+        if (typeof raw === "string" && (values as readonly string[]).includes(raw)) return raw as V;
+        const hint = typeof raw === "string" ? closestMatch(raw, values) : undefined;
+        return report(
+            ctx,
+            `got ${describeValue(raw)}; allowed values are ${values.map((v) => `"${v}"`).join(", ")}` +
+                (hint ? ` (did you mean "${hint}"?)` : ""),
+        );
+    });
 }
 
 interface IntegerOptions extends CommonOptions {
@@ -155,48 +151,30 @@ interface IntegerOptions extends CommonOptions {
 
 /** A whole number. Numeric strings (as `pulumi config set` may store them) are accepted. */
 export function integer<P extends Presence<number>>(options: IntegerOptions & P): Field<WithPresence<number, P>> {
-    const presence = presenceOf<number>(options, code, options.defaultDoc);
+    const { min, max } = options;
     const range =
-        options.min !== undefined && options.max !== undefined
-            ? `an integer from ${options.min} to ${options.max}`
-            : options.min !== undefined
-              ? `an integer >= ${options.min}`
-              : options.max !== undefined
-                ? `an integer <= ${options.max}`
+        min !== undefined && max !== undefined
+            ? `an integer from ${min} to ${max}`
+            : min !== undefined
+              ? `an integer >= ${min}`
+              : max !== undefined
+                ? `an integer <= ${max}`
                 : "an integer";
-    return {
-        type: "integer",
-        doc: options.doc,
-        defaultDoc: presence.doc,
-        missing: presence.missing as (ctx: ParseContext) => Parsed<WithPresence<number, P>>,
-        parse(raw, ctx) {
-            const n = typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
-            if (typeof n !== "number" || !Number.isSafeInteger(n)) {
-                return report(ctx, `got ${describeValue(raw)}; expected ${range}`);
-            }
-            if ((options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max)) {
-                return report(ctx, `got ${describeValue(raw)}; expected ${range}`);
-            }
-            return n;
-        },
-    };
+    return scalar<number, P>("integer", options, (raw, ctx) => {
+        const n = typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+        const inRange = typeof n === "number" && Number.isSafeInteger(n) && !(min !== undefined && n < min) && !(max !== undefined && n > max);
+        return inRange ? (n as number) : report(ctx, `got ${describeValue(raw)}; expected ${range}`);
+    });
 }
 
 /** `true` or `false` (the strings "true"/"false" are accepted too). */
 export function boolean<P extends Presence<boolean>>(options: CommonOptions & P): Field<WithPresence<boolean, P>> {
-    const presence = presenceOf<boolean>(options, code, options.defaultDoc);
-    return {
-        type: "boolean",
-        doc: options.doc,
-        defaultDoc: presence.doc,
-        missing: presence.missing as (ctx: ParseContext) => Parsed<WithPresence<boolean, P>>,
-        parse(raw, ctx) {
-            if (typeof raw === "boolean") return raw;
-            if (raw === "true") return true;
-            if (raw === "false") return false;
-            return report(ctx, `got ${describeValue(raw)}; expected true or false`);
-        },
-    };
+    return scalar<boolean, P>("boolean", options, (raw, ctx) => {
+        if (typeof raw === "boolean") return raw;
+        if (raw === "true") return true;
+        if (raw === "false") return false;
+        return report(ctx, `got ${describeValue(raw)}; expected true or false`);
+    });
 }
 
 interface SecretOptions extends CommonOptions {

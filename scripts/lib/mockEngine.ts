@@ -161,6 +161,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const project = options.project ?? "matomo";
     const stack = options.stack ?? "test";
     const seen = new Map<string, CapturedResource>();
+    // Errors thrown inside apply callbacks surface as unhandled rejections, and a failed invoke
+    // reaches the program only as a bare "Error"; a real deployment fails on both, so the run does
+    // too, with the messages collected here.
+    const failures: unknown[] = [];
     const deserialize = (struct: unknown) =>
         pulumi.runtime.deserializeProperties(struct as Parameters<typeof pulumi.runtime.deserializeProperties>[0]) as Record<string, unknown>;
 
@@ -172,7 +176,11 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             },
             call(args) {
                 const answer = options.invokes?.[args.token];
-                if (!answer) throw new Error(`No mock for invoke ${args.token}: add one to the test's invokes`);
+                if (!answer) {
+                    const error = new Error(`No mock for invoke ${args.token}: add one to the test's invokes`);
+                    failures.push(error);
+                    throw error;
+                }
                 return answer(args.inputs as Record<string, unknown>);
             },
         },
@@ -214,9 +222,6 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             callback(err, resp);
         });
 
-    // Errors thrown inside apply callbacks surface as unhandled rejections; a real deployment fails
-    // on them, so the run does too.
-    const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
 
@@ -236,6 +241,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         await pulumi.runtime.disconnect();
         // Let rejections of the last turn reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
+    } catch (e) {
+        if (failures.length === 0) throw e;
     } finally {
         process.off("unhandledRejection", onRejection);
     }

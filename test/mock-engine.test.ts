@@ -1,0 +1,70 @@
+/**
+ * The mock engine itself: it must not let a broken program pass (an unmocked invoke, an error in an
+ * apply) and must treat generated secrets as a real engine would.
+ */
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { isSecretWrapper, redactSecrets, runProgram } from "../scripts/lib/mockEngine";
+import { parseStackFile } from "../scripts/lib/stackFile";
+
+describe("mock engine", () => {
+    it("fails loudly on an invoke nobody mocked", async () => {
+        await assert.rejects(
+            runProgram({
+                config: {},
+                program: () => ({ project: pulumi.output(pulumi.runtime.invoke("gcp:organizations/getProject:getProject", {})) }),
+            }),
+            /No mock for invoke gcp:organizations\/getProject:getProject/,
+        );
+    });
+
+    it("answers mocked invokes", async () => {
+        let seen: unknown;
+        await runProgram({
+            config: {},
+            invokes: { "test:index:lookup": () => ({ answer: 42 }) },
+            program: () => {
+                const result = pulumi.output(pulumi.runtime.invoke("test:index:lookup", {}));
+                return { answer: result.apply((r) => (seen = r.answer)) };
+            },
+        });
+        assert.equal(seen, 42);
+    });
+
+    it("fails the run when an apply throws, as a real deployment would", async () => {
+        await assert.rejects(
+            runProgram({
+                config: {},
+                program: () => ({ broken: pulumi.output(1).apply(() => { throw new Error("boom in apply"); }) }),
+            }),
+            /boom in apply/,
+        );
+    });
+
+    it("returns generated passwords as secrets, and auto-names Kubernetes objects", async () => {
+        const result = await runProgram({
+            config: {},
+            program: () => ({ password: new random.RandomPassword("p", { length: 20 }).result }),
+        });
+        const password = result.resources.find((r) => r.type === "random:index/randomPassword:RandomPassword")!;
+        assert.ok(isSecretWrapper(password.state.result));
+        assert.equal((password.state.result as { value: string }).value.length, 20);
+        assert.equal(await pulumi.isSecret(result.outputs.password as pulumi.Output<string>), true);
+    });
+
+    it("keeps a secret map's keys when redacting", () => {
+        const wrapped = redactSecrets({ a: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: { k: "v" } } });
+        assert.deepEqual(wrapped, { a: { k: "[secret]" } });
+    });
+
+    it("reads stack files: encrypted values become secret stand-ins, keys get the project namespace", () => {
+        const config = parseStackFile(
+            "config:\n  timezone: UTC\n  matomo:mariadb:\n    password:\n      secure: AAABAF==\n  kubernetes:context: prod\n",
+        );
+        assert.equal(config.values["matomo:timezone"], "UTC");
+        assert.equal(config.values["kubernetes:context"], "prod");
+        assert.deepEqual(config.secretKeys, ["matomo:mariadb"]);
+        assert.match(JSON.parse(config.values["matomo:mariadb"]).password, /^offline[0-9a-f]{24}$/);
+    });
+});
