@@ -45,7 +45,7 @@ describe("configuration", () => {
             assert.equal(cfg.matomo.environment.PHP_MEMORY_LIMIT, "4096M", 'PHP reads "4096Mi" as 4096 bytes');
             assert.equal(cfg.ingress.configuration["proxy-read-timeout"], "1200", 'ingress-nginx ignores "180s"');
             assert.equal(cfg.ingress.letsencrypt, "", "no EEA ClusterIssuer by default");
-            assert.equal(cfg.matomo.password, undefined, "generated, never a REPLACEME default");
+            assert.equal(cfg.matomo.password, undefined, "generated, never a placeholder default");
             assert.equal(cfg.mariadb.password, undefined);
             assert.equal(cfg.mariadb.rootPassword, undefined);
         });

@@ -10,7 +10,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { mergeServerOptions, parseServerOption, type ServerOption } from "../database/serverOptions";
 import { INVALID, type Field, type Issue, type ParseContext } from "./fields";
 import { crossKeyIssues } from "./rules";
-import { ADDED_SERVER_OPTIONS, DEFAULT_BUFFER_POOL_SHARE, SEED_SERVER_OPTIONS, schema, type Schema } from "./schema";
+import {
+    ADDED_SERVER_OPTIONS,
+    DEFAULT_BUFFER_POOL_SHARE,
+    NGINX_DEFAULTS,
+    SEED_SERVER_OPTIONS,
+    schema,
+    type Schema,
+} from "./schema";
 import { parseQuantity } from "./units";
 
 export { SecretValue } from "./secretValue";
@@ -115,10 +122,6 @@ function effectiveServerOptions(userOptions: readonly string[], memoryLimit: str
     }
     return { options: merged, explicitBufferPool };
 }
-
-const NGINX_DEFAULTS = Object.fromEntries(
-    Object.entries(schema.ingress.fields!.configuration.fields!).map(([k, f]) => [k, (f.missing as () => unknown)()]),
-);
 
 function sameSettings(a: Readonly<Record<string, string>>, b: Readonly<Record<string, unknown>>): boolean {
     return Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);

@@ -53,6 +53,13 @@ export const ADDED_SERVER_OPTIONS: readonly string[] = [
     "--collation_server=utf8mb4_general_ci",
 ];
 
+/** The seed chart's ingress-nginx settings (its later, valid timeouts: ingress-nginx needs whole seconds). */
+export const NGINX_DEFAULTS = {
+    "proxy-body-size": "256m",
+    "proxy-read-timeout": "1200",
+    "proxy-send-timeout": "1200",
+} as const;
+
 /** Share of the MariaDB memory limit the InnoDB buffer pool gets when not set explicitly. */
 export const DEFAULT_BUFFER_POOL_SHARE = 0.7;
 /** Largest share of the memory limit an explicit buffer pool may take (the rest is connections, logs, sort buffers). */
@@ -295,17 +302,17 @@ export const schema = {
                 {
                     "proxy-body-size": string({
                         doc: "ingress-nginx request body limit (bulk tracking, log import).",
-                        default: "256m",
+                        default: NGINX_DEFAULTS["proxy-body-size"],
                         check: checkNginxSize,
                     }),
                     "proxy-read-timeout": string({
                         doc: "ingress-nginx read timeout in seconds (slow reports).",
-                        default: "1200",
+                        default: NGINX_DEFAULTS["proxy-read-timeout"],
                         check: checkSeconds,
                     }),
                     "proxy-send-timeout": string({
                         doc: "ingress-nginx send timeout in seconds.",
-                        default: "1200",
+                        default: NGINX_DEFAULTS["proxy-send-timeout"],
                         check: checkSeconds,
                     }),
                 },

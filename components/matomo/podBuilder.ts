@@ -36,6 +36,7 @@ export interface MatomoContainer {
     readonly startupProbe?: k8s.types.input.core.v1.Probe;
     readonly readinessProbe?: k8s.types.input.core.v1.Probe;
     readonly livenessProbe?: k8s.types.input.core.v1.Probe;
+    readonly lifecycle?: k8s.types.input.core.v1.Lifecycle;
     readonly resources: ContainerResources;
     /** Mounts besides the webroot, misc/, php.ini and /tmp. */
     readonly volumeMounts?: VolumeMount[];
@@ -95,6 +96,7 @@ export function buildMatomoPodSpec(args: MatomoPodArgs): k8s.types.input.core.v1
         startupProbe: c.startupProbe,
         readinessProbe: c.readinessProbe,
         livenessProbe: c.livenessProbe,
+        lifecycle: c.lifecycle,
         resources: toResourceRequirements(c.resources),
         securityContext: restrictedContainer(),
         volumeMounts: [MOUNTS.webroot, MOUNTS.misc, MOUNTS.php, MOUNTS.tmp, ...(c.volumeMounts ?? [])],

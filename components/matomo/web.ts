@@ -101,6 +101,8 @@ export class MatomoWeb extends pulumi.ComponentResource {
                 startupProbe: probe(5, 5, 60),
                 readinessProbe: probe(10, 5, 3),
                 livenessProbe: probe(20, 10, 6),
+                // Let the Service and Ingress stop sending requests before Apache stops.
+                lifecycle: { preStop: { exec: { command: ["sleep", "5"] } } },
                 resources: args.resources,
                 volumeMounts: [
                     { name: "apache-run", mountPath: "/var/run/apache2" },
@@ -112,9 +114,6 @@ export class MatomoWeb extends pulumi.ComponentResource {
                 { name: "apache-lock", emptyDir: {} },
             ],
         });
-        const main = (podSpec.containers as k8s.types.input.core.v1.Container[])[0];
-        // Let the Service and Ingress stop sending requests before Apache stops.
-        main.lifecycle = { preStop: { exec: { command: ["sleep", "5"] } } };
 
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
