@@ -58,12 +58,8 @@ export interface Field<T> {
     readonly defaultDoc?: string;
     /** Nested fields of an object, for documentation walks. */
     readonly fields?: Readonly<Record<string, Field<unknown>>>;
-    /** Element field of a list or map, for documentation walks. */
-    readonly item?: Field<unknown>;
     /** Set for keys that are recognised but rejected (not supported yet, or not meaningful here). */
     readonly rejected?: string;
-    /** Whether the value must be set with `--secret`. */
-    readonly secret?: boolean;
     /** Whether this is a structured value (object, list, map) that the stack file stores as JSON. */
     readonly structured?: boolean;
     parse(raw: unknown, ctx: ParseContext): Parsed<T>;
@@ -190,7 +186,6 @@ export function secret(options: SecretOptions): Field<SecretValue | undefined> {
         type: "string (secret)",
         doc: options.doc,
         defaultDoc: options.defaultDoc ?? "generated",
-        secret: true,
         missing: () => undefined,
         parse(raw, ctx) {
             if (typeof raw === "number") raw = String(raw);
@@ -285,7 +280,6 @@ export function list<T>(
         type: `list of ${item.type}`,
         doc: options.doc,
         defaultDoc: options.defaultDoc ?? (options.default.length ? code(options.default) : "`[]`"),
-        item: item as Field<unknown>,
         structured: true,
         missing: () => options.default,
         parse(raw, ctx) {
@@ -317,7 +311,6 @@ export function record<T>(
         type: `map of ${value.type}`,
         doc: options.doc,
         defaultDoc: options.defaultDoc ?? code(options.default),
-        item: value as Field<unknown>,
         structured: true,
         missing: () => options.default,
         parse(raw, ctx) {

@@ -179,7 +179,7 @@ export const schema = {
                 check: checkIniSafeSecret,
             }),
             salt: secret({
-                doc: "Matomo's `[General] salt`. Generated once when unset and never changed; set it only to keep the salt of an existing installation (it hashes API tokens and sessions).",
+                doc: "Matomo's `[General] salt`. Generated once when unset and never changed; set it only to keep the salt of an existing installation (it hashes API tokens and sessions), and once set, keep it set.",
                 check: checkIniSafeSecret,
             }),
             token: notYet("Log import", "API token for the log importer."),
