@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { mergeServerOptions, parseServerOption, type ServerOption } from "../database/serverOptions";
+import { resolveCloudSql, type CloudSqlConfig } from "./cloudsql";
 import { INVALID, type Field, type Issue, type ParseContext } from "./fields";
 import { crossKeyIssues } from "./rules";
 import {
@@ -20,8 +21,9 @@ import {
 } from "./schema";
 import { parseQuantity } from "./units";
 
-export { SecretValue } from "./secretValue";
+export type { CloudSqlConfig } from "./cloudsql";
 export type { Issue } from "./fields";
+export { SecretValue } from "./secretValue";
 
 /** Where raw configuration comes from: Pulumi's runtime in a real run, a map in tests. */
 export interface ConfigSource {
@@ -31,6 +33,8 @@ export interface ConfigSource {
     get(key: string): string | undefined;
     /** Whether the key was set with `pulumi config set --secret`. */
     isSecret(key: string): boolean;
+    /** The stack's name, for names derived from it. */
+    readonly stack: string;
 }
 
 /** The configuration namespace of this project. */
@@ -43,7 +47,7 @@ type RejectedKeys = {
 type Parsed = Omit<SchemaValues, RejectedKeys>;
 
 /** The typed configuration every component is built from. */
-export interface MatomoConfig extends Omit<Parsed, "mariadb" | "ingress" | "matomo"> {
+export interface MatomoConfig extends Omit<Parsed, "mariadb" | "ingress" | "matomo" | "cloudsql"> {
     readonly matomo: Omit<Parsed["matomo"], "token" | "environment"> & {
         readonly environment: Omit<Parsed["matomo"]["environment"], "APACHE_HTTP_PORT_NUMBER">;
     };
@@ -57,6 +61,8 @@ export interface MatomoConfig extends Omit<Parsed, "mariadb" | "ingress" | "mato
         /** ingress-nginx settings; empty when the class is not nginx and nothing was configured. */
         readonly configuration: Readonly<Record<string, string>>;
     };
+    /** Cloud SQL settings, resolved; present exactly when the topology is `google`. */
+    readonly cloudsql?: CloudSqlConfig;
 }
 
 /** Invalid configuration. A `RunError`, so `pulumi up` prints the message without a stack trace. */
@@ -151,6 +157,30 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
         nginx = {};
     }
 
+    // A section of the other topology would be configuration without effect.
+    const otherTopology = parsed.topology === "google" ? "mariadb" : "cloudsql";
+    if (source.get(`${CONFIG_NAMESPACE}:${otherTopology}`) !== undefined) {
+        issues.push({
+            key: `${CONFIG_NAMESPACE}:${otherTopology}`,
+            message:
+                otherTopology === "mariadb"
+                    ? 'configures the in-cluster MariaDB, which topology "google" does not deploy; remove it (Cloud SQL is configured in matomo:cloudsql)'
+                    : 'configures Cloud SQL, which topology "eea" does not use; remove it or set matomo:topology to "google"',
+        });
+    }
+    let cloudsql: CloudSqlConfig | undefined;
+    if (parsed.topology === "google") {
+        const raw = source.get(`${CONFIG_NAMESPACE}:cloudsql`);
+        const resolved = resolveCloudSql(
+            parsed.cloudsql,
+            raw === undefined ? [] : Object.keys(JSON.parse(raw) as object),
+            (key) => source.get(key),
+            source.stack,
+        );
+        issues.push(...resolved.issues);
+        cloudsql = resolved.config;
+    }
+
     const config: MatomoConfig = {
         topology: parsed.topology,
         namespace: parsed.namespace,
@@ -164,14 +194,9 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
             certificate: ingress.certificate || `${matomo.hostname}-tls`,
             configuration: nginx,
         },
+        cloudsql,
     };
 
-    if (config.topology === "google") {
-        issues.push({
-            key: "matomo:topology",
-            message: 'got "google"; the Google Cloud SQL topology is not built yet, only "eea" is available',
-        });
-    }
     issues.push(
         ...crossKeyIssues({
             topology: config.topology,

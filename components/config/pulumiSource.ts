@@ -24,5 +24,6 @@ export function pulumiConfigSource(): ConfigSource {
         keys: () => Object.keys(all),
         get: (key) => all[key],
         isSecret,
+        stack: pulumi.getStack(),
     };
 }

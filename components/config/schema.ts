@@ -8,16 +8,16 @@
  * The README's config reference is generated from this file (`npm run docs`).
  */
 import { parseServerOption } from "../database/serverOptions";
+import { cloudsql } from "./cloudsqlSchema";
 import { boolean, integer, list, object, oneOf, record, rejected, secret, string } from "./fields";
-import { checkByteQuantity, checkCpuQuantity, normalizePhpSize, PHP_SIZE_HINT } from "./units";
+import { image, notYet, phpSize, resources, seconds } from "./parts";
+import { checkByteQuantity } from "./units";
 import {
     checkAnnotationKey,
     checkDatabaseName,
     checkDatabaseUser,
     checkDnsLabel,
     checkHostname,
-    checkImageRepository,
-    checkImageTag,
     checkIniSafeSecret,
     checkMatomoLogin,
     checkNginxSize,
@@ -64,68 +64,6 @@ export const NGINX_DEFAULTS = {
 export const DEFAULT_BUFFER_POOL_SHARE = 0.7;
 /** Largest share of the memory limit an explicit buffer pool may take (the rest is connections, logs, sort buffers). */
 export const MAX_BUFFER_POOL_SHARE = 0.75;
-
-const image = (doc: string, repository: string, tag: string) =>
-    object(
-        {
-            repository: string({ doc: `Image repository for ${doc}.`, default: repository, check: checkImageRepository }),
-            tag: string({
-                doc: `Image tag for ${doc}, or a digest \`sha256:...\` to pin the exact image.`,
-                default: tag,
-                check: checkImageTag,
-            }),
-            pullPolicy: oneOf(["IfNotPresent", "Always", "Never"], {
-                doc: `Image pull policy for ${doc}.`,
-                default: "IfNotPresent",
-            }),
-        },
-        { doc: `Container image for ${doc}.` },
-    );
-
-const memory = (doc: string, value: string) => string({ doc, default: value, check: checkByteQuantity });
-const cpu = (doc: string, value: string) => string({ doc, default: value, check: checkCpuQuantity });
-const optionalCpu = (doc: string) => string({ doc, optional: true, check: checkCpuQuantity });
-
-const resources = (doc: string, sizes: { requestMemory: string; requestCpu: string; limitMemory: string }) =>
-    object(
-        {
-            requests: object(
-                {
-                    memory: memory(`Memory request of the ${doc} container.`, sizes.requestMemory),
-                    cpu: cpu(`CPU request of the ${doc} container (added: the seed set memory only).`, sizes.requestCpu),
-                },
-                { doc: `Resource requests of the ${doc} container.` },
-            ),
-            limits: object(
-                {
-                    memory: memory(`Memory limit of the ${doc} container.`, sizes.limitMemory),
-                    cpu: optionalCpu(
-                        `CPU limit of the ${doc} container. Unset by default: CPU limits throttle PHP and MariaDB under load.`,
-                    ),
-                },
-                { doc: `Resource limits of the ${doc} container.` },
-            ),
-        },
-        { doc: `Resources of the ${doc} container.` },
-    );
-
-const notYet = (what: string, doc: string) =>
-    rejected({ doc, reason: `${what} is not built yet (see docs/seed-parameters.md for the plan)` });
-
-const phpSize = (doc: string, value: string) =>
-    string({
-        doc,
-        default: value,
-        check: (v) => (normalizePhpSize(v) === undefined ? PHP_SIZE_HINT : undefined),
-        normalize: (v) => normalizePhpSize(v) as string,
-    });
-
-const seconds = (doc: string, value: string) =>
-    string({
-        doc,
-        default: value,
-        check: (v) => (/^\d+$/.test(v) ? undefined : "expected whole seconds (0 means no limit)"),
-    });
 
 export const schema = {
     topology: oneOf(["eea", "google"], {
@@ -271,6 +209,7 @@ export const schema = {
         },
         { doc: "The in-cluster MariaDB (topology `eea`)." },
     ),
+    cloudsql,
     ingress: object(
         {
             enabled: boolean({ doc: "Create the Ingress.", default: true }),

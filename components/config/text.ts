@@ -8,19 +8,23 @@ export function describeValue(value: unknown): string {
     return json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
-/** Edit distance between two strings (Levenshtein), case-insensitive. */
+/**
+ * Edit distance between two strings, case-insensitive: insertions, deletions, substitutions and
+ * swaps of neighbouring letters (the usual typos) each count one.
+ */
 function distance(a: string, b: string): number {
     const s = a.toLowerCase();
     const t = b.toLowerCase();
-    let previous = Array.from({ length: t.length + 1 }, (_, i) => i);
+    const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) => [i, ...Array<number>(t.length).fill(0)]);
+    for (let j = 1; j <= t.length; j++) d[0][j] = j;
     for (let i = 1; i <= s.length; i++) {
-        const current = [i];
         for (let j = 1; j <= t.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+            const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
-        previous = current;
     }
-    return previous[t.length];
+    return d[s.length][t.length];
 }
 
 /** The candidate a typo most likely meant, if one is close enough to suggest. */
