@@ -40,9 +40,15 @@ function kindRank(resource: CapturedResource): number {
     return rank === -1 ? KIND_ORDER.length : rank;
 }
 
-/** The Kubernetes object as it would be applied: inputs, the generated name filled in, secrets hidden. */
-export function kubernetesObject(resource: CapturedResource): Record<string, unknown> {
-    const object = redactSecrets(resource.inputs) as Record<string, unknown>;
+/**
+ * The Kubernetes object as it would be applied: inputs with the generated name filled in, secrets
+ * hidden (or, for validation, revealed with `secrets: revealSecrets`).
+ */
+export function kubernetesObject(
+    resource: CapturedResource,
+    secrets: (value: unknown) => unknown = redactSecrets,
+): Record<string, unknown> {
+    const object = secrets(resource.inputs) as Record<string, unknown>;
     const metadata = (object.metadata ?? {}) as Record<string, unknown>;
     const generated = (resource.state.metadata as Record<string, unknown> | undefined)?.name;
     return { ...object, metadata: { name: generated, ...metadata } };

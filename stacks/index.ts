@@ -17,7 +17,10 @@ export function deploy(source: ConfigSource = pulumiConfigSource()): StackOutput
     switch (cfg.topology) {
         case "eea":
             return deployEea(ctx);
-        case "google":
-            throw new Error("unreachable: config validation rejects the google topology until it is built");
+        case "google": {
+            // Loaded on demand: the EEA topology never pays for (or depends on) the Google Cloud SDK.
+            const { deployGoogle } = require("./google") as typeof import("./google");
+            return deployGoogle(ctx);
+        }
     }
 }
