@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveOutputs, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
-import { all, kubernetesResources, one, ROOT, run, runStack, stackConfig, withChanges } from "./support/harness";
+import { all, assertGoldenUrns, kubernetesResources, one, run, runStack, stackConfig, withChanges } from "./support/harness";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
@@ -326,21 +324,7 @@ describe("the dev stack (EEA topology)", () => {
         });
     });
 
-    describe("resource names (URNs)", () => {
-        const golden = resolve(ROOT, "test", "golden", "dev-urns.txt");
-
-        it("stay as recorded, so that a refactor never replaces a resource by accident", () => {
-            const urns = dev.resources
-                .filter((r) => !r.type.startsWith("pulumi:providers:"))
-                .map((r) => r.urn)
-                .sort();
-            const actual = urns.join("\n") + "\n";
-            if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, actual);
-            assert.equal(
-                actual,
-                readFileSync(golden, "utf8"),
-                "URNs changed; if that is deliberate (with aliases for moved resources), run UPDATE_GOLDEN=1 npm test and review the diff",
-            );
-        });
+    it("keeps its resource names (URNs)", () => {
+        assertGoldenUrns(dev, "dev");
     });
 });

@@ -85,7 +85,7 @@ for (const [variant, runVariant] of Object.entries(VARIANTS)) {
             const objects = kubernetesResources(result);
             assert.ok(objects.length > 5);
             for (const r of objects) {
-                const object = revealSecrets(kubernetesObject(r)) as Record<string, unknown>;
+                const object = kubernetesObject(r, revealSecrets);
                 const Model = await modelFor(String(object.apiVersion), String(object.kind));
                 try {
                     new Model(object).validate();

@@ -47,6 +47,16 @@ describe("project files", () => {
     });
 
     describe("stack files", () => {
+        it("Pulumi.prod.yaml is valid as it is: Google topology, several replicas, regional Cloud SQL", () => {
+            const { config, issues } = parseConfig(sourceOf(stackConfig("prod"), "prod"));
+            assert.deepEqual(issues, []);
+            assert.equal(config!.topology, "google");
+            assert.ok(config!.matomo.replicaCount >= 2);
+            assert.equal(config!.cloudsql!.availabilityType, "REGIONAL");
+            assert.equal(config!.cloudsql!.deletionProtection, true);
+            assert.ok(config!.cloudsql!.backups.retainedBackups >= 14);
+        });
+
         it("Pulumi.dev.yaml is valid as it is, and small", () => {
             const { config, issues } = parseConfig(sourceOf(stackConfig("dev")));
             assert.deepEqual(issues, []);

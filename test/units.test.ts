@@ -124,6 +124,7 @@ describe("message helpers", () => {
         assert.equal(closestMatch("hostnmae", ["hostname", "image"]), "hostname");
         assert.equal(closestMatch("replicas", ["replicaCount", "image"]), undefined);
         assert.equal(closestMatch("Storage", ["storage"]), "storage");
+        assert.equal(closestMatch("tire", ["tier", "edition"]), "tier", "a swap of two letters is one typo");
     });
 
     it("show values as JSON, strings quoted", () => {

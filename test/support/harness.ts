@@ -2,6 +2,8 @@
  * Test helpers around the mock engine: run a stack file (optionally with config changes) through
  * the real program, and find what it registered.
  */
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ConfigSource } from "../../components/config";
 import { runProgram, type CapturedResource, type ProgramRun, type RunOptions } from "../../scripts/lib/mockEngine";
@@ -46,11 +48,12 @@ export function withChanges(config: StackConfig, changes: Record<string, Json>, 
 }
 
 /** A ConfigSource over a stack config, for testing config parsing without the Pulumi runtime. */
-export function sourceOf(config: StackConfig): ConfigSource {
+export function sourceOf(config: StackConfig, stack = "test"): ConfigSource {
     return {
         keys: () => Object.keys(config.values),
         get: (key) => config.values[key],
         isSecret: (key) => config.secretKeys.includes(key),
+        stack,
     };
 }
 
@@ -79,6 +82,26 @@ export function one(run: ProgramRun, type: string, name?: string): CapturedResou
 
 export function all(run: ProgramRun, type: string): CapturedResource[] {
     return run.resources.filter((r) => r.type === type);
+}
+
+/**
+ * Checks a run's URNs against the recorded list `test/golden/<name>-urns.txt`, so that a refactor
+ * never replaces a resource by accident (UPDATE_GOLDEN=1 records a deliberate change).
+ */
+export function assertGoldenUrns(result: ProgramRun, name: string): void {
+    const golden = resolve(ROOT, "test", "golden", `${name}-urns.txt`);
+    const actual =
+        result.resources
+            .filter((r) => !r.type.startsWith("pulumi:providers:"))
+            .map((r) => r.urn)
+            .sort()
+            .join("\n") + "\n";
+    if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, actual);
+    assert.equal(
+        actual,
+        readFileSync(golden, "utf8"),
+        "URNs changed; if that is deliberate (with aliases for moved resources), run UPDATE_GOLDEN=1 npm test and review the diff",
+    );
 }
 
 /** Kubernetes objects the program registered. */

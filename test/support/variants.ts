@@ -17,6 +17,9 @@ export const VARIANTS: Record<string, () => Promise<ProgramRun>> = {
                 "matomo:createNamespace": "false",
             }),
         ),
+    prod: () => runStack("prod"),
+    "prod, service-account key instead of Workload Identity": () =>
+        run(withChanges(stackConfig("prod"), { "matomo:cloudsql": { identity: "serviceAccountKey" } }), { stack: "prod" }),
     "seed defaults": () =>
         run({ values: { "matomo:matomo": JSON.stringify({ hostname: "analytics.example.com" }) }, secretKeys: [] }),
 };
