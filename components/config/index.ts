@@ -48,8 +48,13 @@ type Parsed = Omit<SchemaValues, RejectedKeys>;
 
 /** The typed configuration every component is built from. */
 export interface MatomoConfig extends Omit<Parsed, "mariadb" | "ingress" | "matomo" | "cloudsql"> {
-    readonly matomo: Omit<Parsed["matomo"], "token" | "environment"> & {
+    readonly matomo: Omit<Parsed["matomo"], "token" | "environment" | "email" | "siteName" | "siteUrl"> & {
         readonly environment: Omit<Parsed["matomo"]["environment"], "APACHE_HTTP_PORT_NUMBER">;
+        /** Superuser e-mail, `admin@<hostname>` unless configured. */
+        readonly email: string;
+        /** First website's name and URL, from the hostname unless configured. */
+        readonly siteName: string;
+        readonly siteUrl: string;
     };
     readonly mariadb: Omit<Parsed["mariadb"], "commands"> & {
         /** Effective server options: defaults merged with `mariadb.commands`, buffer pool sized. */
@@ -187,7 +192,14 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
         createNamespace: parsed.createNamespace,
         timezone: parsed.timezone,
         pvc: parsed.pvc,
-        matomo: { ...matomo, environment: php },
+        maintenance: parsed.maintenance,
+        matomo: {
+            ...matomo,
+            environment: php,
+            email: matomo.email ?? `admin@${matomo.hostname}`,
+            siteName: matomo.siteName ?? matomo.hostname,
+            siteUrl: matomo.siteUrl ?? `https://${matomo.hostname}`,
+        },
         mariadb: { ...mariadb, serverOptions: server.options },
         ingress: {
             ...ingress,

@@ -17,6 +17,7 @@ import {
     checkDatabaseName,
     checkDatabaseUser,
     checkDnsLabel,
+    checkEmail,
     checkHostname,
     checkIniSafeSecret,
     checkMatomoLogin,
@@ -24,6 +25,7 @@ import {
     checkOptionalDnsSubdomain,
     checkSeconds,
     checkTimezone,
+    checkWebsiteUrl,
 } from "./validators";
 
 /** The seed chart's `mariadb.commands`, with the buffer pool left to the memory-based default. */
@@ -111,6 +113,24 @@ export const schema = {
                 doc: "Login of the Matomo superuser.",
                 default: "admin",
                 check: checkMatomoLogin,
+            }),
+            email: string({
+                doc: "E-mail address of the Matomo superuser. Unset: `admin@<hostname>`.",
+                optional: true,
+                defaultDoc: "`admin@<hostname>`",
+                check: checkEmail,
+            }),
+            siteName: string({
+                doc: "Name of the first website, created by the install Job. Unset: the hostname.",
+                optional: true,
+                defaultDoc: "`<hostname>`",
+                check: (v) => (v.trim() === "" || v.length > 90 ? "expected 1-90 characters" : undefined),
+            }),
+            siteUrl: string({
+                doc: "URL of the first website. Unset: `https://<hostname>`.",
+                optional: true,
+                defaultDoc: "`https://<hostname>`",
+                check: checkWebsiteUrl,
             }),
             password: secret({
                 doc: "Password of the Matomo superuser. Generated when unset; read it with `pulumi stack output superuserPassword --show-secrets`.",
@@ -210,6 +230,19 @@ export const schema = {
         { doc: "The in-cluster MariaDB (topology `eea`)." },
     ),
     cloudsql,
+    maintenance: object(
+        {
+            disableUi: boolean({
+                doc: "Maintenance mode for the UI and the API (`[General] maintenance_mode = 1`): they answer 503 with a maintenance page, without touching the database. Console jobs keep working.",
+                default: false,
+            }),
+            disableTracking: boolean({
+                doc: "Stop recording visits (`[Tracker] record_statistics = 0`): the tracker answers 503 and hits are lost. Use it only when the database must be completely quiet (restores).",
+                default: false,
+            }),
+        },
+        { doc: "Maintenance switches, applied by `pulumi up` with a rollout of the web pods (replacing the seed's sed-and-restart procedure)." },
+    ),
     ingress: object(
         {
             enabled: boolean({ doc: "Create the Ingress.", default: true }),

@@ -132,3 +132,18 @@ export function checkNginxSize(value: string): string | undefined {
 export function checkSeconds(value: string): string | undefined {
     return /^\d+$/.test(value) ? undefined : "expected whole seconds such as 1200 (without a unit)";
 }
+
+/** An e-mail address (the practical subset Matomo's installer accepts). */
+export function checkEmail(value: string): string | undefined {
+    return /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value) ? undefined : "expected an e-mail address such as admin@example.com";
+}
+
+/** An http(s) URL of a website to track. */
+export function checkWebsiteUrl(value: string): string | undefined {
+    try {
+        const url = new URL(value);
+        return url.protocol === "http:" || url.protocol === "https:" ? undefined : "expected an http:// or https:// URL";
+    } catch {
+        return "expected a URL such as https://www.example.com";
+    }
+}
