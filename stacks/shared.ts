@@ -9,6 +9,7 @@ import { imageReference } from "../components/config/validators";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
 import { standardLabels } from "../components/k8s/labels";
 import { MatomoRuntime } from "../components/matomo/runtime";
+import { MatomoSetup } from "../components/matomo/setup";
 import { MatomoWeb } from "../components/matomo/web";
 import type { Credentials } from "../components/secrets/credentials";
 
@@ -83,12 +84,26 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
             maxInputTime: cfg.matomo.environment.PHP_MAX_INPUT_TIME,
             timezone: cfg.timezone,
         },
+        maintenance: cfg.maintenance,
         misc: {
             storage: cfg.matomo.storage,
             storageClassName: cfg.matomo.storageClassName || undefined,
             accessMode: cfg.matomo.storageAccessMode,
             retain: cfg.pvc.resourcePolicyKeep,
         },
+    });
+
+    const setup = new MatomoSetup("matomo-setup", {
+        namespace,
+        instance,
+        image,
+        imagePullPolicy: cfg.matomo.image.pullPolicy,
+        runtime,
+        database,
+        resources: cfg.matomo.resources,
+        timezone: cfg.timezone,
+        superuserEmail: cfg.matomo.email,
+        site: { name: cfg.matomo.siteName, url: cfg.matomo.siteUrl },
     });
 
     const web = new MatomoWeb("matomo-web", {
@@ -103,6 +118,8 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         timezone: cfg.timezone,
         sharedStorage: cfg.matomo.storageAccessMode === "ReadWriteMany",
         serviceName: "matomo",
+        dependsOn: setup.completed,
+        trackingDisabled: cfg.maintenance.disableTracking,
         ingress: cfg.ingress.enabled
             ? {
                   hostname: cfg.matomo.hostname,

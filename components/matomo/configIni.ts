@@ -29,7 +29,7 @@ export interface MatomoIniSettings {
     readonly assumeSecureProtocol: boolean;
     /** Whether Matomo may try `LOAD DATA INFILE` for bulk inserts. */
     readonly loadDataInfile: boolean;
-    /** `maintenance_mode` (UI and API answer with a maintenance page). */
+    /** `maintenance_mode` (UI and API answer 503 with a maintenance page). */
     readonly maintenanceMode: boolean;
     /** `record_statistics` (false: the tracker answers 503 and drops hits). */
     readonly recordStatistics: boolean;
@@ -61,8 +61,10 @@ export function renderConfigIni(s: MatomoIniSettings): string {
         // Requests arrive through the ingress: the visitor's address is in X-Forwarded-For.
         ["proxy_client_headers", ["HTTP_X_FORWARDED_FOR"]],
         ["proxy_host_headers", ["HTTP_X_FORWARDED_HOST"]],
-        // Stateless replicas behind a load balancer (sessions live in the database).
-        ["multi_server_environment", true],
+        // Stateless replicas behind a load balancer (sessions live in the database). In UI
+        // maintenance Matomo would then answer 200 to keep load balancers from ejecting nodes; the
+        // probes here use matomo.php, so the UI and API may say 503, as clients expect.
+        ["multi_server_environment", !s.maintenanceMode],
         // Reports are built by the archiving CronJob, never by a visitor's request.
         ["enable_browser_archiving_triggering", false],
         ["browser_archiving_disabled_enforce", true],

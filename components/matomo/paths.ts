@@ -10,3 +10,7 @@ export const CONFIG_MOUNT = "/etc/matomo";
 export const PHP_INI_PATH = "/usr/local/etc/php/conf.d/zz-matomo.ini";
 /** The `www-data` user and group of the Debian-based official image. */
 export const WWW_DATA_UID = 33;
+/** Where the install and upgrade scripts are mounted from their ConfigMap (read-only). */
+export const SCRIPTS_MOUNT = "/etc/matomo-scripts";
+/** Where Secrets that Jobs read as files are mounted. */
+export const SECRETS_MOUNT = "/run/secrets";

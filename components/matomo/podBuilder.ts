@@ -59,6 +59,17 @@ export interface MatomoPodArgs {
     /** Let the non-root web server bind port 80 (the `net.ipv4.ip_unprivileged_port_start` sysctl). */
     readonly bindsPort80?: boolean;
     readonly terminationGracePeriodSeconds?: number;
+    /**
+     * Copy the generated config.ini.php into the webroot. Defaults to true; false only for the
+     * install Job, where Matomo's installer writes its own.
+     */
+    readonly copyConfig?: boolean;
+    /**
+     * Mount the persistent `misc/` volume (GeoIP databases, logos); defaults to false, when `misc/`
+     * is a scratch directory. Only the web pods need it: a ReadWriteOnce claim would otherwise tie
+     * every Job to the web pod's node.
+     */
+    readonly mountMiscVolume?: boolean;
 }
 
 const MOUNTS = {
@@ -69,16 +80,17 @@ const MOUNTS = {
     tmp: { name: "tmp", mountPath: "/tmp" },
 } satisfies Record<string, VolumeMount>;
 
-/** The init container that copies code and config into the webroot. */
+/** The init container that copies code (and config) into the webroot. */
 function prepareWebroot(args: MatomoPodArgs): Container {
+    const copyConfig = args.copyConfig ?? true;
     return {
         name: "prepare-webroot",
         image: args.image,
         imagePullPolicy: args.imagePullPolicy,
-        command: ["sh", "-c", prepareWebrootScript()],
+        command: ["sh", "-c", prepareWebrootScript({ copyConfig })],
         resources: toResourceRequirements(HELPER_RESOURCES),
         securityContext: restrictedContainer(),
-        volumeMounts: [MOUNTS.webroot, MOUNTS.misc, MOUNTS.config, MOUNTS.tmp],
+        volumeMounts: [MOUNTS.webroot, MOUNTS.misc, ...(copyConfig ? [MOUNTS.config] : []), MOUNTS.tmp],
     };
 }
 
@@ -116,15 +128,21 @@ export function buildMatomoPodSpec(args: MatomoPodArgs): k8s.types.input.core.v1
         containers: [main],
         volumes: [
             { name: "webroot", emptyDir: {} },
-            { name: "misc", persistentVolumeClaim: { claimName: args.runtime.miscClaimName } },
-            {
-                name: "config",
-                secret: {
-                    secretName: args.runtime.configSecretName,
-                    items: [{ key: "config.ini.php", path: "config.ini.php" }],
-                    defaultMode: 0o440,
-                },
-            },
+            args.mountMiscVolume
+                ? { name: "misc", persistentVolumeClaim: { claimName: args.runtime.miscClaimName } }
+                : { name: "misc", emptyDir: {} },
+            ...(args.copyConfig ?? true
+                ? [
+                      {
+                          name: "config",
+                          secret: {
+                              secretName: args.runtime.configSecretName,
+                              items: [{ key: "config.ini.php", path: "config.ini.php" }],
+                              defaultMode: 0o440,
+                          },
+                      },
+                  ]
+                : []),
             { name: "php", configMap: { name: args.runtime.phpConfigMapName } },
             { name: "tmp", emptyDir: {} },
             ...args.database.volumes,

@@ -1,7 +1,8 @@
 /**
  * What every Matomo pod shares: the generated `config.ini.php` (in a Secret: it holds the database
  * password and the salt), the php.ini overrides (a ConfigMap), the `misc/` volume (GeoIP
- * databases, uploaded logos) and the superuser's credentials (a Secret the install Job reads).
+ * databases, uploaded logos), the superuser's credentials (a Secret the install Job reads) and the
+ * install and upgrade scripts (a ConfigMap).
  *
  * `checksum` changes whenever a generated file changes; workloads put it on their pod template so
  * that `pulumi up` rolls them after a configuration change.
@@ -14,6 +15,7 @@ import { standardLabels } from "../k8s/labels";
 import { renderConfigIni } from "./configIni";
 import { renderPhpIni, type PhpSettings } from "./phpIni";
 import type { MatomoRuntimeRef } from "./podBuilder";
+import { databaseStateScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
 
 export interface MatomoRuntimeArgs {
     readonly namespace: pulumi.Input<string>;
@@ -28,6 +30,8 @@ export interface MatomoRuntimeArgs {
     readonly salt: pulumi.Output<string>;
     readonly superuser: { readonly login: string; readonly password: pulumi.Output<string> };
     readonly php: PhpSettings;
+    /** Maintenance switches (`matomo:maintenance`). */
+    readonly maintenance: { readonly disableUi: boolean; readonly disableTracking: boolean };
     /** The `misc/` volume. */
     readonly misc: {
         readonly storage: string;
@@ -43,6 +47,8 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
     readonly phpConfigMapName: pulumi.Output<string>;
     readonly miscClaimName: pulumi.Output<string>;
     readonly superuserSecretName: pulumi.Output<string>;
+    /** ConfigMap holding the install and upgrade scripts. */
+    readonly scriptsConfigMapName: pulumi.Output<string>;
     /** Hash of every generated file, for pod-template annotations. */
     readonly checksum: pulumi.Output<string>;
 
@@ -60,7 +66,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                         username: db.user,
                         password,
                         dbname: db.database,
-                        tablesPrefix: "matomo_",
+                        tablesPrefix: TABLES_PREFIX,
                         charset: db.charset,
                         collation: db.collation,
                         schema: db.schema,
@@ -69,8 +75,8 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                     trustedHosts: [args.hostname],
                     assumeSecureProtocol: args.tls,
                     loadDataInfile: db.loadDataInfile,
-                    maintenanceMode: false,
-                    recordStatistics: true,
+                    maintenanceMode: args.maintenance.disableUi,
+                    recordStatistics: !args.maintenance.disableTracking,
                 }),
             ),
         );
@@ -88,6 +94,18 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
         const phpConfig = new k8s.core.v1.ConfigMap(
             `${name}-php`,
             { metadata: { namespace: args.namespace, labels }, data: { "php.ini": phpIni } },
+            { parent: this },
+        );
+        const scripts = new k8s.core.v1.ConfigMap(
+            `${name}-scripts`,
+            {
+                metadata: { namespace: args.namespace, labels },
+                data: {
+                    "install.sh": installScript(),
+                    "upgrade.sh": upgradeScript(),
+                    "database-state.php": databaseStateScript(),
+                },
+            },
             { parent: this },
         );
         const superuser = new k8s.core.v1.Secret(
@@ -118,12 +136,14 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
         this.phpConfigMapName = phpConfig.metadata.name;
         this.miscClaimName = misc.metadata.name;
         this.superuserSecretName = superuser.metadata.name;
+        this.scriptsConfigMapName = scripts.metadata.name;
         this.checksum = checksumOf(configIni, phpIni);
         this.registerOutputs({
             configSecretName: this.configSecretName,
             phpConfigMapName: this.phpConfigMapName,
             miscClaimName: this.miscClaimName,
             superuserSecretName: this.superuserSecretName,
+            scriptsConfigMapName: this.scriptsConfigMapName,
         });
     }
 }

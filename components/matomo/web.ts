@@ -57,6 +57,11 @@ export interface MatomoWebArgs {
     readonly ingress?: MatomoIngressArgs;
     /** Resources the Deployment must wait for besides the database (e.g. the install Job). */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /**
+     * Tracking is switched off (`record_statistics = 0`): `/matomo.php` then answers 503 on
+     * purpose, so the probes check Apache with the static `/matomo.js` instead.
+     */
+    readonly trackingDisabled?: boolean;
 }
 
 /** The Ingress annotations for the given settings (pure; order: cert-manager, nginx, user). */
@@ -78,8 +83,9 @@ export class MatomoWeb extends pulumi.ComponentResource {
         const id = { name: "matomo", component: "web", instance: args.instance };
         const labels = standardLabels(id);
         const selector = selectorLabels(id);
+        const probePath = args.trackingDisabled ? "/matomo.js" : "/matomo.php";
         const probe = (periodSeconds: number, timeoutSeconds: number, failureThreshold: number) => ({
-            httpGet: { path: "/matomo.php", port: "http" },
+            httpGet: { path: probePath, port: "http" },
             periodSeconds,
             timeoutSeconds,
             failureThreshold,
@@ -92,6 +98,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
             database: args.database.podPatch,
             timezone: args.timezone,
             bindsPort80: true,
+            mountMiscVolume: true,
             terminationGracePeriodSeconds: 30,
             container: {
                 name: "matomo",

@@ -20,6 +20,7 @@ export interface ResourceOptionsSeen {
     /** URNs of explicit and implicit dependencies. */
     readonly dependsOn: readonly string[];
     readonly ignoreChanges: readonly string[];
+    readonly deleteBeforeReplace: boolean;
     readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
 }
 
@@ -163,6 +164,7 @@ interface RegisterRequest {
     getProtect(): boolean;
     getDependenciesList(): string[];
     getIgnorechangesList(): string[];
+    getDeletebeforereplace(): boolean;
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 
@@ -228,6 +230,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                         protect: req.getProtect(),
                         dependsOn: req.getDependenciesList(),
                         ignoreChanges: req.getIgnorechangesList(),
+                        deleteBeforeReplace: req.getDeletebeforereplace(),
                         customTimeouts: timeouts
                             ? { create: timeouts.getCreate() || undefined, update: timeouts.getUpdate() || undefined, delete: timeouts.getDelete() || undefined }
                             : undefined,

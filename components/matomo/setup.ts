@@ -1,0 +1,173 @@
+/**
+ * The Jobs that make a `pulumi up` end with a working Matomo, without a person clicking through
+ * the web installer (the seed's procedure ended with "This is not ideal"):
+ *
+ * - **install**: does nothing when Matomo is installed; on an empty database it runs Matomo's own
+ *   installer headless (see `installScript`) and creates the superuser and the first website.
+ * - **upgrade**: `console core:update --yes` with the new image, once per image: its name carries a
+ *   hash of the image reference, so Pulumi replaces it exactly when the image changes.
+ *
+ * Pulumi waits for each Job to complete (and fails the update when one fails); the web Deployment
+ * depends on both, so no pod ever serves an uninstalled Matomo or new code on an old schema.
+ * Both pods come from the shared pod builder: on Google they carry the Cloud SQL proxy sidecar.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseEndpoint } from "../database/endpoint";
+import { checksumOf, sha256 } from "../k8s/checksum";
+import { standardLabels } from "../k8s/labels";
+import type { ContainerResources } from "../k8s/resources";
+import { SCRIPTS_MOUNT, SECRETS_MOUNT } from "./paths";
+import { buildMatomoPodSpec, type MatomoRuntimeRef } from "./podBuilder";
+import { databaseStateScript, INSTALL_ENV, installScript } from "./scripts";
+
+export interface MatomoSetupArgs {
+    readonly namespace: pulumi.Input<string>;
+    /** Installation name for the `app.kubernetes.io/instance` label. */
+    readonly instance: string;
+    /** Image reference of the Matomo image. */
+    readonly image: string;
+    readonly imagePullPolicy: string;
+    readonly runtime: MatomoRuntimeRef & {
+        readonly superuserSecretName: pulumi.Input<string>;
+        readonly scriptsConfigMapName: pulumi.Input<string>;
+    };
+    readonly database: DatabaseEndpoint;
+    /** Resources of the Job containers (the web tier's: PHP's memory_limit must fit). */
+    readonly resources: ContainerResources;
+    readonly timezone: string;
+    /** Superuser e-mail and the first website, for a new installation. */
+    readonly superuserEmail: string;
+    readonly site: { readonly name: string; readonly url: string };
+}
+
+const SCRIPTS_VOLUME = { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true };
+
+export class MatomoSetup extends pulumi.ComponentResource {
+    readonly installJobName: pulumi.Output<string>;
+    readonly upgradeJobName: pulumi.Output<string>;
+    /** What must have finished before Matomo's pods start: the install and upgrade Jobs. */
+    readonly completed: pulumi.Resource[];
+
+    constructor(name: string, args: MatomoSetupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("matomo:index:MatomoSetup", name, {}, opts);
+        const scriptsVolume = { name: "scripts", configMap: { name: args.runtime.scriptsConfigMapName } };
+        const jobSpec = (component: string, podSpec: k8s.types.input.core.v1.PodSpec, deadlineSeconds: number, annotations: Record<string, pulumi.Input<string>>) => {
+            const labels = standardLabels({ name: "matomo", component, instance: args.instance });
+            return {
+                labels,
+                spec: {
+                    // A failing step fails the Job after two retries; Pulumi then reports the failure.
+                    backoffLimit: 2,
+                    activeDeadlineSeconds: deadlineSeconds,
+                    template: { metadata: { labels, annotations }, spec: podSpec },
+                },
+            };
+        };
+
+        const e = INSTALL_ENV;
+        const db = args.database;
+        const install = jobSpec(
+            "install",
+            buildMatomoPodSpec({
+                image: args.image,
+                imagePullPolicy: args.imagePullPolicy,
+                runtime: args.runtime,
+                database: db.podPatch,
+                timezone: args.timezone,
+                restartPolicy: "Never",
+                // Matomo's installer writes its own config.ini.php; the generated one is for the web pods.
+                copyConfig: false,
+                container: {
+                    name: "install",
+                    command: ["sh", `${SCRIPTS_MOUNT}/install.sh`],
+                    env: [
+                        { name: e.dbHost, value: db.host },
+                        { name: e.dbPort, value: String(db.port) },
+                        { name: e.dbName, value: db.database },
+                        { name: e.dbUser, value: db.user },
+                        { name: e.dbPasswordFile, value: `${SECRETS_MOUNT}/matomo-database/password` },
+                        { name: e.superuserLoginFile, value: `${SECRETS_MOUNT}/matomo-superuser/login` },
+                        { name: e.superuserPasswordFile, value: `${SECRETS_MOUNT}/matomo-superuser/password` },
+                        { name: e.superuserEmail, value: args.superuserEmail },
+                        { name: e.siteName, value: args.site.name },
+                        { name: e.siteUrl, value: args.site.url },
+                        { name: e.timezone, value: args.timezone },
+                    ],
+                    resources: args.resources,
+                    volumeMounts: [
+                        SCRIPTS_VOLUME,
+                        { name: "database-password", mountPath: `${SECRETS_MOUNT}/matomo-database`, readOnly: true },
+                        { name: "superuser", mountPath: `${SECRETS_MOUNT}/matomo-superuser`, readOnly: true },
+                    ],
+                },
+                volumes: [
+                    scriptsVolume,
+                    {
+                        name: "database-password",
+                        secret: {
+                            secretName: db.passwordSecret.name,
+                            items: [{ key: db.passwordSecret.key, path: "password" }],
+                            defaultMode: 0o440,
+                        },
+                    },
+                    { name: "superuser", secret: { secretName: args.runtime.superuserSecretName, defaultMode: 0o440 } },
+                ],
+            }),
+            1800,
+            { "checksum/scripts": checksumOf(installScript(), databaseStateScript()) },
+        );
+        const installJob = new k8s.batch.v1.Job(
+            `${name}-install`,
+            { metadata: { namespace: args.namespace, labels: install.labels }, spec: install.spec },
+            { parent: this, dependsOn: [...db.dependencies], customTimeouts: { create: "30m", update: "30m" } },
+        );
+
+        const upgrade = jobSpec(
+            "upgrade",
+            buildMatomoPodSpec({
+                image: args.image,
+                imagePullPolicy: args.imagePullPolicy,
+                runtime: args.runtime,
+                database: db.podPatch,
+                timezone: args.timezone,
+                restartPolicy: "Never",
+                container: {
+                    name: "upgrade",
+                    command: ["sh", `${SCRIPTS_MOUNT}/upgrade.sh`],
+                    resources: args.resources,
+                    volumeMounts: [SCRIPTS_VOLUME],
+                },
+                volumes: [scriptsVolume],
+            }),
+            // Migrations of a large database can take hours.
+            3 * 3600,
+            // Only the image: a changed upgrade script matters when it runs, with the next image.
+            { "matomo/image": args.image },
+        );
+        const upgradeJob = new k8s.batch.v1.Job(
+            `${name}-upgrade`,
+            {
+                metadata: {
+                    // One Job per image: a new image gets a new Job, which runs core:update once.
+                    name: `${name}-upgrade-${sha256(args.image).slice(0, 10)}`,
+                    namespace: args.namespace,
+                    labels: upgrade.labels,
+                },
+                spec: upgrade.spec,
+            },
+            {
+                parent: this,
+                dependsOn: [installJob],
+                // Any other change replaces the Job under the same name: delete the old one first.
+                deleteBeforeReplace: true,
+                customTimeouts: { create: "3h", update: "3h" },
+            },
+        );
+
+        this.installJobName = installJob.metadata.name;
+        this.upgradeJobName = upgradeJob.metadata.name;
+        this.completed = [installJob, upgradeJob];
+        this.registerOutputs({ installJobName: this.installJobName, upgradeJobName: this.upgradeJobName });
+    }
+}
