@@ -174,6 +174,9 @@ describe("configuration", () => {
             ["structured config as plain text", { "matomo:pvc": "keep" }, "matomo:pvc", "structured"],
             ["a boolean written as yes", { "matomo:pvc": { resourcePolicyKeep: "yes" } }, "matomo:pvc.resourcePolicyKeep", "true or false"],
             ["an access mode the volume cannot have", { "matomo:matomo": { storageAccessMode: "ReadOnlyMany" } }, "matomo:matomo.storageAccessMode", '"ReadWriteMany"'],
+            ["an invalid superuser e-mail", { "matomo:matomo": { email: "admin" } }, "matomo:matomo.email", "e-mail address"],
+            ["a first-site URL that is not http(s)", { "matomo:matomo": { siteUrl: "ftp://example.com" } }, "matomo:matomo.siteUrl", "https://"],
+            ["a maintenance switch that is no boolean", { "matomo:maintenance": { disableUi: "maybe" } }, "matomo:maintenance.disableUi", "true or false"],
             ["a feature that is not built yet", { "matomo:geoipupdate": { accountId: "123" } }, "matomo:geoipupdate", "not built yet"],
         ];
 

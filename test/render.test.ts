@@ -17,7 +17,8 @@ function render(...args: string[]) {
 
 describe("render", () => {
     it("prints every Kubernetes object of the dev stack as a YAML document, secrets hidden", async () => {
-        const yaml = renderYaml((await runStack("dev")).resources);
+        const dev = await runStack("dev");
+        const yaml = renderYaml(dev.resources);
         const docs = parseAllDocuments(yaml).map((d) => d.toJS() as Record<string, any>);
         const kinds = docs.map((d) => d.kind);
         for (const kind of ["Namespace", "Secret", "ConfigMap", "PersistentVolumeClaim", "Service", "StatefulSet", "Deployment", "Ingress"]) {
@@ -27,7 +28,10 @@ describe("render", () => {
         for (const doc of docs) assert.ok(doc.metadata.name, `${doc.kind} without a name`);
         const config = docs.find((d) => d.kind === "Secret" && d.metadata.name.startsWith("matomo-config"))!;
         assert.deepEqual(config.stringData, { "config.ini.php": "[secret]" });
-        assert.ok(!yaml.includes("password = "), "config.ini.php text must not be printed");
+        assert.ok(!yaml.includes("[database]"), "config.ini.php text must not be printed");
+        for (const password of dev.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword")) {
+            assert.ok(!yaml.includes((password.state.result as { value: string }).value), `${password.name} is printed`);
+        }
     });
 
     it("prints every resource as JSON with type, name, parent and inputs", async () => {

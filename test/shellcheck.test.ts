@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { prepareWebrootScript } from "../components/matomo/scripts";
-import { podSpecOf, workloads } from "./support/harness";
+import { installScript, prepareWebrootScript, upgradeScript } from "../components/matomo/scripts";
+import { kubernetesResources, podSpecOf, workloads } from "./support/harness";
 import { requireBinaries } from "./support/system";
 import { VARIANTS } from "./support/variants";
 
@@ -18,7 +18,7 @@ function shellcheck(script: string): string {
     return result.status === 0 ? "" : result.stdout + result.stderr;
 }
 
-/** Scripts run as `sh -c <script>` (or bash) by any container of a run. */
+/** Scripts run as `sh -c <script>` (or bash) by any container of a run, and `.sh` files in ConfigMaps. */
 async function scriptsOfVariants(): Promise<Map<string, string>> {
     const scripts = new Map<string, string>();
     for (const [variant, runVariant] of Object.entries(VARIANTS)) {
@@ -28,6 +28,11 @@ async function scriptsOfVariants(): Promise<Map<string, string>> {
                 const argv = [...(c.command ?? []), ...(c.args ?? [])];
                 const flag = argv.findIndex((a, i) => a === "-c" && /(^|\/)(ba)?sh$/.test(argv[i - 1] ?? ""));
                 if (flag >= 0) scripts.set(`${variant}: ${w.name}/${c.name}`, argv[flag + 1]);
+            }
+        }
+        for (const cm of kubernetesResources(await runVariant()).filter((r) => r.type === "kubernetes:core/v1:ConfigMap")) {
+            for (const [key, text] of Object.entries((cm.inputs.data ?? {}) as Record<string, string>)) {
+                if (key.endsWith(".sh")) scripts.set(`${variant}: ${cm.name}/${key}`, text);
             }
         }
     }
@@ -43,13 +48,20 @@ describe("shell scripts", () => {
         assert.notEqual(shellcheck('cp $1 "/tmp"\n'), "");
     });
 
-    it("prepare-webroot passes shellcheck", () => {
-        assert.equal(shellcheck(prepareWebrootScript()), "");
+    it("the script builders' output passes shellcheck", () => {
+        for (const [name, script] of Object.entries({
+            "prepare-webroot": prepareWebrootScript(),
+            "prepare-webroot without config": prepareWebrootScript({ copyConfig: false }),
+            install: installScript(),
+            upgrade: upgradeScript(),
+        })) {
+            assert.equal(shellcheck(script), "", `${name}:\n${script}`);
+        }
     });
 
     it("every script in every container of every stack variant passes shellcheck", async () => {
         const scripts = await scriptsOfVariants();
-        assert.ok(scripts.size >= 1);
+        assert.ok([...scripts.keys()].some((k) => k.endsWith("install.sh")), "the install script is among them");
         for (const [where, script] of scripts) {
             assert.equal(shellcheck(script), "", `${where} fails shellcheck:\n${script}`);
         }

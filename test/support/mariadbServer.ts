@@ -6,8 +6,21 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as { port: number };
+            server.close(() => resolve(port));
+        });
+    });
+}
 
 export class TestMariaDb {
     private constructor(
@@ -15,8 +28,11 @@ export class TestMariaDb {
         private readonly process: ChildProcess,
     ) {}
 
-    /** Starts a server with `serverConfig` (an option file such as the rendered matomo.cnf). */
-    static async start(serverConfig: string): Promise<TestMariaDb> {
+    /**
+     * Starts a server with `serverConfig` (an option file such as the rendered matomo.cnf). With a
+     * `port` it also listens on 127.0.0.1:port, as clients in a pod reach it; otherwise only on its socket.
+     */
+    static async start(serverConfig: string, options: { port?: number } = {}): Promise<TestMariaDb> {
         const dir = mkdtempSync(join(tmpdir(), "matomo-mariadb-"));
         const base = [
             "[client]",
@@ -27,7 +43,7 @@ export class TestMariaDb {
             `socket=${dir}/mysqld.sock`,
             `pid-file=${dir}/mysqld.pid`,
             `log-error=${dir}/error.log`,
-            "skip-networking",
+            ...(options.port === undefined ? ["skip-networking"] : ["bind-address=127.0.0.1", `port=${options.port}`]),
             ...(process.getuid?.() === 0 ? ["user=root"] : []),
             "",
         ].join("\n");
@@ -70,6 +86,15 @@ export class TestMariaDb {
             .split("\n")
             .filter((line) => line !== "")
             .map((line) => line.split("\t"));
+    }
+
+    /** Creates a database and a user with all privileges on it, reachable over TCP. */
+    createDatabase(name: string, user: string, password: string): void {
+        const quoted = password.replace(/\\/g, "\\\\").replace(/'/g, "''");
+        this.query(
+            `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4; CREATE USER '${user}'@'%' IDENTIFIED BY '${quoted}'; ` +
+                `GRANT ALL ON \`${name}\`.* TO '${user}'@'%';`,
+        );
     }
 
     /** Global variables as name to value. */
