@@ -7,11 +7,19 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MatomoConfig } from "../components/config";
 import { imageReference } from "../components/config/validators";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
+import { MatomoConsoleJobs } from "../components/jobs/console";
 import { standardLabels } from "../components/k8s/labels";
+import { RELAY_PORT } from "../components/mail/relay";
+import { managedOptions } from "../components/matomo/options";
 import { MatomoRuntime } from "../components/matomo/runtime";
 import { MatomoSetup } from "../components/matomo/setup";
 import { MatomoWeb } from "../components/matomo/web";
 import type { Credentials } from "../components/secrets/credentials";
+import { geoipUpdateFor, mailRelayFor } from "./optional";
+
+/** Fixed Service names: interfaces that config.ini.php and the archivers name. */
+const WEB_SERVICE = "matomo";
+const MAIL_SERVICE = "postfix";
 
 /** What a topology's composition starts from. */
 export interface StackContext {
@@ -32,7 +40,14 @@ export interface StackOutputs {
     readonly trackerJsUrl: pulumi.Output<string>;
     readonly namespace: pulumi.Output<string>;
     /** In-cluster DNS names of the Services. */
-    readonly services: { readonly web: pulumi.Output<string>; readonly database?: pulumi.Output<string> };
+    readonly services: {
+        readonly web: pulumi.Output<string>;
+        readonly database?: pulumi.Output<string>;
+        /** The mail relay, when there is one. */
+        readonly mail?: pulumi.Output<string>;
+    };
+    /** Names of the CronJobs, for `kubectl create job --from=cronjob/<name>`. */
+    readonly cronJobs: pulumi.Output<string[]>;
     /** Host Matomo connects to for its database. */
     readonly databaseHost: pulumi.Output<string>;
     readonly superuserLogin: string;
@@ -42,11 +57,14 @@ export interface StackOutputs {
 
 /**
  * The namespace, created with the Pod Security `restricted` level enforced (every pod of this
- * program complies) unless the stack deploys into an existing one. When claims are kept on delete,
- * so is the namespace: deleting a namespace deletes every claim in it.
+ * program complies, except the mail relay, whose Postfix starts as root: with the relay, the
+ * namespace enforces `baseline` and still warns and audits at `restricted`), unless the stack
+ * deploys into an existing one. When claims are kept on delete, so is the namespace: deleting a
+ * namespace deletes every claim in it.
  */
 export function namespaceFor(cfg: MatomoConfig, instance: string): pulumi.Output<string> {
     if (!cfg.createNamespace) return pulumi.output(cfg.namespace);
+    const enforce = cfg.mail ? "baseline" : "restricted";
     const ns = new k8s.core.v1.Namespace(
         "namespace",
         {
@@ -54,7 +72,7 @@ export function namespaceFor(cfg: MatomoConfig, instance: string): pulumi.Output
                 name: cfg.namespace,
                 labels: {
                     ...standardLabels({ name: "matomo", component: "namespace", instance }),
-                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/enforce": enforce,
                     "pod-security.kubernetes.io/warn": "restricted",
                     "pod-security.kubernetes.io/audit": "restricted",
                 },
@@ -65,15 +83,20 @@ export function namespaceFor(cfg: MatomoConfig, instance: string): pulumi.Output
     return ns.metadata.name;
 }
 
-/** The Matomo tier (shared config, web) on top of a database, and the stack outputs. */
+/**
+ * The Matomo tier on top of a database (shared config, setup Jobs, web, console CronJobs) with the
+ * GeoIP updater and the mail relay when configured, and the stack outputs.
+ */
 export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, credentials: Credentials): StackOutputs {
     const { cfg, instance, namespace } = ctx;
     const image = imageReference(cfg.matomo.image);
+    const webServiceHost = `${WEB_SERVICE}.${cfg.namespace}.svc`;
 
     const runtime = new MatomoRuntime("matomo", {
         namespace,
         instance,
         hostname: cfg.matomo.hostname,
+        serviceHost: webServiceHost,
         tls: cfg.ingress.tls,
         database,
         salt: credentials.salt,
@@ -85,6 +108,16 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
             timezone: cfg.timezone,
         },
         maintenance: cfg.maintenance,
+        mail: cfg.mail && {
+            host: `${MAIL_SERVICE}.${cfg.namespace}.svc`,
+            port: RELAY_PORT,
+            senderAddress: cfg.mail.senderAddress,
+            senderName: cfg.mail.senderName,
+        },
+        ldap: cfg.ldap && {
+            ...cfg.ldap,
+            servers: cfg.ldap.servers.map((server) => ({ ...server, adminPassword: pulumi.secret(server.adminPassword.reveal()) })),
+        },
         misc: {
             storage: cfg.matomo.storage,
             storageClassName: cfg.matomo.storageClassName || undefined,
@@ -104,7 +137,10 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         timezone: cfg.timezone,
         superuserEmail: cfg.matomo.email,
         site: { name: cfg.matomo.siteName, url: cfg.matomo.siteUrl },
+        options: managedOptions({ geoip: cfg.geoip !== undefined }),
     });
+
+    const geoip = geoipUpdateFor(ctx, runtime.miscClaimName);
 
     const web = new MatomoWeb("matomo-web", {
         namespace,
@@ -117,8 +153,9 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         resources: cfg.matomo.resources,
         timezone: cfg.timezone,
         sharedStorage: cfg.matomo.storageAccessMode === "ReadWriteMany",
-        serviceName: "matomo",
-        dependsOn: setup.completed,
+        serviceName: WEB_SERVICE,
+        // A new installation geolocates from its first visit.
+        dependsOn: [...setup.completed, ...(geoip ? [geoip.initialRun] : [])],
         trackingDisabled: cfg.maintenance.disableTracking,
         ingress: cfg.ingress.enabled
             ? {
@@ -132,13 +169,32 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
             : undefined,
     });
 
+    const consoleJobs = new MatomoConsoleJobs("matomo-cron", {
+        namespace,
+        instance,
+        image,
+        imagePullPolicy: cfg.matomo.image.pullPolicy,
+        runtime,
+        database,
+        timezone: cfg.timezone,
+        webUrl: `http://${webServiceHost}/`,
+        archivers: cfg.archivers,
+        scheduledTasks: cfg.scheduledTasks,
+        deleteData: cfg.deleteData,
+        ldapSync: cfg.ldapSync,
+        jobs: cfg.jobs,
+        dependsOn: setup.completed,
+    });
+    const mail = mailRelayFor(ctx, MAIL_SERVICE);
+
     const base = `${cfg.ingress.tls ? "https" : "http"}://${cfg.matomo.hostname}`;
     return {
         url: pulumi.output(`${base}/`),
         trackerUrl: pulumi.output(`${base}/matomo.php`),
         trackerJsUrl: pulumi.output(`${base}/matomo.js`),
         namespace,
-        services: { web: web.serviceHost },
+        services: { web: web.serviceHost, ...(mail ? { mail: mail.serviceHost } : {}) },
+        cronJobs: pulumi.all([...Object.values(consoleJobs.cronJobNames), ...(geoip ? [geoip.cronJobName] : [])]),
         databaseHost: database.host,
         superuserLogin: cfg.matomo.username,
         superuserPassword: pulumi.secret(credentials.superuserPassword),

@@ -25,10 +25,16 @@ describe("the dev stack (EEA topology)", () => {
         dev = await runStack("dev");
     });
 
-    it("creates the namespace with Pod Security restricted enforced", () => {
+    it("creates the namespace with Pod Security baseline enforced for the mail relay, restricted warned and audited", () => {
         const ns = one(dev, NAMESPACE);
         assert.equal(ns.inputs.metadata.name, "matomo-dev");
-        assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+        assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "baseline");
+        assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/warn"], "restricted");
+    });
+
+    it("enforces Pod Security restricted on a namespace without the mail relay", async () => {
+        const noMail = await run(withChanges(stackConfig("dev"), { "matomo:postfix": null }));
+        assert.equal(one(noMail, NAMESPACE).inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     });
 
     it("puts every namespaced object into the stack's namespace", () => {
@@ -124,7 +130,7 @@ describe("the dev stack (EEA topology)", () => {
         let pod: Obj;
         let main: Obj;
         before(() => {
-            deployment = one(dev, DEPLOYMENT).inputs;
+            deployment = one(dev, DEPLOYMENT, "matomo-web-deployment").inputs;
             pod = deployment.spec.template.spec;
             main = pod.containers.find((c: Obj) => c.name === "matomo");
         });
@@ -182,13 +188,13 @@ describe("the dev stack (EEA topology)", () => {
         });
 
         it("waits for the database before it starts", () => {
-            const web = one(dev, DEPLOYMENT);
+            const web = one(dev, DEPLOYMENT, "matomo-web-deployment");
             assert.ok(web.options.dependsOn.includes(one(dev, STATEFULSET).urn));
         });
 
         it("rolls the pods when the generated configuration changes", async () => {
             const changed = await run(withChanges(stackConfig("dev"), { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "256M" } } }));
-            const checksum = (r: ProgramRun) => one(r, DEPLOYMENT).inputs.spec.template.metadata.annotations["checksum/config"];
+            const checksum = (r: ProgramRun) => one(r, DEPLOYMENT, "matomo-web-deployment").inputs.spec.template.metadata.annotations["checksum/config"];
             assert.match(checksum(dev), /^[0-9a-f]{64}$/);
             assert.notEqual(checksum(changed), checksum(dev));
         });
@@ -276,7 +282,8 @@ describe("the dev stack (EEA topology)", () => {
                 trackerUrl: "https://matomo.dev.example.com/matomo.php",
                 trackerJsUrl: "https://matomo.dev.example.com/matomo.js",
                 namespace: "matomo-dev",
-                services: { web: "matomo.matomo-dev.svc", database: "mariadb.matomo-dev.svc" },
+                services: { web: "matomo.matomo-dev.svc", database: "mariadb.matomo-dev.svc", mail: "postfix.matomo-dev.svc" },
+                cronJobs: ["matomo-archive", "matomo-scheduled-tasks", "matomo-delete-data", "geoipupdate"],
                 databaseHost: "mariadb.matomo-dev.svc",
                 superuserLogin: "admin",
                 superuserPassword: undefined,
@@ -290,7 +297,7 @@ describe("the dev stack (EEA topology)", () => {
             const ha = await run(
                 withChanges(stackConfig("dev"), { "matomo:matomo": { replicaCount: 3, storageAccessMode: "ReadWriteMany" } }),
             );
-            const deployment = one(ha, DEPLOYMENT).inputs;
+            const deployment = one(ha, DEPLOYMENT, "matomo-web-deployment").inputs;
             assert.equal(deployment.spec.replicas, 3);
             assert.deepEqual(deployment.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
             assert.equal(deployment.spec.template.spec.topologySpreadConstraints[0].topologyKey, "kubernetes.io/hostname");
@@ -311,7 +318,7 @@ describe("the dev stack (EEA topology)", () => {
         it("deploys into an existing namespace without creating it", async () => {
             const existing = await run(withChanges(stackConfig("dev"), { "matomo:createNamespace": "false" }));
             assert.equal(all(existing, NAMESPACE).length, 0);
-            assert.equal(one(existing, DEPLOYMENT).inputs.metadata.namespace, "matomo-dev");
+            assert.equal(one(existing, DEPLOYMENT, "matomo-web-deployment").inputs.metadata.namespace, "matomo-dev");
         });
 
         it("uses credentials set in the stack config instead of generating them", async () => {

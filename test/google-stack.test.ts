@@ -6,7 +6,7 @@ import { parseTier } from "../components/config/gcp";
 import { proxyArgs, workloadIdentityMember } from "../components/database/cloudSqlProxy";
 import { gcpLabelValue } from "../components/database/cloudSql";
 import { isSecretWrapper, resolveOutputs, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
-import { all, assertGoldenUrns, one, podSpecOf, ROOT, run, runStack, sourceOf, stackConfig, withChanges, workloads, type Container } from "./support/harness";
+import { all, assertGoldenUrns, one, podSpecOf, ROOT, run, runStack, sourceOf, stackConfig, withChanges, workloads, matomoWorkloads, type Container } from "./support/harness";
 
 type Obj = Record<string, any>;
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
@@ -103,8 +103,9 @@ describe("the prod stack (Google topology)", () => {
 
     describe("Matomo pods", () => {
         it("carry the proxy as a native, probed sidecar and run as the bound service account", () => {
-            const dbPods = workloads(prod);
-            assert.ok(dbPods.length >= 1);
+            const dbPods = matomoWorkloads(prod);
+            const cronJobs = dbPods.filter((w) => w.type === "kubernetes:batch/v1:CronJob").map((w) => w.inputs.metadata.name as string);
+            assert.deepEqual(cronJobs.sort(), ["matomo-archive-main-site", "matomo-archive-other-sites", "matomo-delete-data", "matomo-scheduled-tasks"]);
             const connectionName = one(prod, INSTANCE).state.connectionName;
             for (const w of dbPods) {
                 const pod = podSpecOf(w);
@@ -136,14 +137,14 @@ describe("the prod stack (Google topology)", () => {
         });
 
         it("run three web replicas, rolled one by one behind a PodDisruptionBudget", () => {
-            const deployment = one(prod, "kubernetes:apps/v1:Deployment").inputs;
+            const deployment = one(prod, "kubernetes:apps/v1:Deployment", "matomo-web-deployment").inputs;
             assert.equal(deployment.spec.replicas, 3);
             assert.equal(deployment.spec.strategy.type, "RollingUpdate");
             one(prod, "kubernetes:policy/v1:PodDisruptionBudget");
         });
 
         it("wait for the database, its user and the identity binding before starting", () => {
-            const web = one(prod, "kubernetes:apps/v1:Deployment");
+            const web = one(prod, "kubernetes:apps/v1:Deployment", "matomo-web-deployment");
             for (const type of ["gcp:sql/user:User", "gcp:sql/database:Database", "gcp:serviceaccount/iAMMember:IAMMember"]) {
                 assert.ok(web.options.dependsOn.includes(one(prod, type).urn), `no dependency on ${type}`);
             }
@@ -185,7 +186,7 @@ describe("Google topology variants", () => {
         assert.equal(key.inputs.serviceAccountId, one(keyed, "gcp:serviceaccount/account:Account").state.name);
         assert.equal(all(keyed, "gcp:serviceaccount/iAMMember:IAMMember").length, 0);
         assert.equal(one(keyed, KSA).inputs.metadata.annotations, undefined);
-        const pod = podSpecOf(one(keyed, "kubernetes:apps/v1:Deployment"));
+        const pod = podSpecOf(one(keyed, "kubernetes:apps/v1:Deployment", "matomo-web-deployment"));
         const proxy = pod.initContainers!.find(isProxy)!;
         assert.ok((proxy.args as string[]).includes("--credentials-file=/secrets/cloudsql/credentials.json"));
         const volume = pod.volumes!.find((v) => v.name === "cloudsql-key") as Obj;
@@ -201,7 +202,7 @@ describe("Google topology variants", () => {
         assert.equal(all(existing, INSTANCE).length, 0);
         assert.equal(one(existing, "gcp:sql/user:User").inputs.instance, "matomo-prod");
         assert.equal(one(existing, "gcp:sql/database:Database").inputs.project, "legacy-project");
-        const proxy = podSpecOf(one(existing, "kubernetes:apps/v1:Deployment")).initContainers!.find(isProxy)!;
+        const proxy = podSpecOf(one(existing, "kubernetes:apps/v1:Deployment", "matomo-web-deployment")).initContainers!.find(isProxy)!;
         assert.equal((proxy.args as string[]).at(-1), "legacy-project:us-central1:matomo-prod");
         assert.ok(!(proxy.args as string[]).includes("--private-ip"));
     });

@@ -11,12 +11,15 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { databaseStateScript, DATABASE_STATE, INSTALL_ENV, installScript, TABLES_PREFIX } from "../components/matomo/scripts";
+import { managedOptions } from "../components/matomo/options";
+import { databaseScript, DATABASE_STATE, installScript, SCRIPT_ENV, TABLES_PREFIX } from "../components/matomo/scripts";
 import { freePort, TestMariaDb } from "./support/mariadbServer";
 import { requireBinaries } from "./support/system";
 
 const DB = { name: "matomo", user: "matomo", password: "db-Pa$$;w'rd=#x" };
 const SUPERUSER = { login: "admin", password: "superuser-secret-42" };
+/** Matomo's option table, as its schema creates it. */
+const OPTION_TABLE = `${TABLES_PREFIX}option (option_name VARCHAR(191) NOT NULL PRIMARY KEY, option_value LONGTEXT NOT NULL, autoload TINYINT NOT NULL DEFAULT 1)`;
 
 /**
  * A stand-in for Matomo's web installer: logs each request and does what the real step does to
@@ -33,10 +36,10 @@ if ($action !== '' && $action === getenv('INSTALLER_FAIL_AT')) {
     exit;
 }
 if ($action !== '' && $action !== getenv('INSTALLER_SKIP')) {
-    $db = new PDO('mysql:host=127.0.0.1;port=' . getenv('${INSTALL_ENV.dbPort}') . ';dbname=' . getenv('${INSTALL_ENV.dbName}'),
-        getenv('${INSTALL_ENV.dbUser}'), file_get_contents(getenv('${INSTALL_ENV.dbPasswordFile}')));
+    $db = new PDO('mysql:host=127.0.0.1;port=' . getenv('${SCRIPT_ENV.dbPort}') . ';dbname=' . getenv('${SCRIPT_ENV.dbName}'),
+        getenv('${SCRIPT_ENV.dbUser}'), file_get_contents(getenv('${SCRIPT_ENV.dbPasswordFile}')));
     if ($action === 'tablesCreation') {
-        $db->exec('CREATE TABLE ${TABLES_PREFIX}option (option_name VARCHAR(191))');
+        $db->exec('CREATE TABLE ${OPTION_TABLE}');
         $db->exec('CREATE TABLE ${TABLES_PREFIX}user (login VARCHAR(100), superuser_access TINYINT)');
         $db->exec('CREATE TABLE ${TABLES_PREFIX}site (idsite INT)');
     } elseif ($action === 'setupSuperUser') {
@@ -66,7 +69,7 @@ describe("install scripts on a real MariaDB", function () {
             writeFileSync(join(dir, file), text);
         }
         mkdirSync(join(dir, "scripts"));
-        writeFileSync(join(dir, "scripts", "database-state.php"), databaseStateScript());
+        writeFileSync(join(dir, "scripts", "database.php"), databaseScript());
         mkdirSync(join(dir, "webroot"));
         writeFileSync(join(dir, "webroot", "index.php"), STAND_IN_INSTALLER);
     });
@@ -80,29 +83,31 @@ describe("install scripts on a real MariaDB", function () {
         ...process.env,
         TMPDIR: dir,
         INSTALLER_LOG: join(dir, "installer.log"),
-        [INSTALL_ENV.dbHost]: "127.0.0.1",
-        [INSTALL_ENV.dbPort]: String(port),
-        [INSTALL_ENV.dbName]: DB.name,
-        [INSTALL_ENV.dbUser]: DB.user,
-        [INSTALL_ENV.dbPasswordFile]: join(dir, "db-password"),
-        [INSTALL_ENV.superuserLoginFile]: join(dir, "login"),
-        [INSTALL_ENV.superuserPasswordFile]: join(dir, "password"),
-        [INSTALL_ENV.superuserEmail]: "admin@analytics.example.com",
-        [INSTALL_ENV.siteName]: "Example site",
-        [INSTALL_ENV.siteUrl]: "https://www.example.com",
-        [INSTALL_ENV.timezone]: "Europe/Copenhagen",
+        [SCRIPT_ENV.dbHost]: "127.0.0.1",
+        [SCRIPT_ENV.dbPort]: String(port),
+        [SCRIPT_ENV.dbName]: DB.name,
+        [SCRIPT_ENV.dbUser]: DB.user,
+        [SCRIPT_ENV.dbPasswordFile]: join(dir, "db-password"),
+        [SCRIPT_ENV.superuserLoginFile]: join(dir, "login"),
+        [SCRIPT_ENV.superuserPasswordFile]: join(dir, "password"),
+        [SCRIPT_ENV.superuserEmail]: "admin@analytics.example.com",
+        [SCRIPT_ENV.siteName]: "Example site",
+        [SCRIPT_ENV.siteUrl]: "https://www.example.com",
+        [SCRIPT_ENV.timezone]: "Europe/Copenhagen",
         ...extra,
     });
     const state = (extra: Record<string, string> = {}) =>
-        spawnSync("php", [join(dir, "scripts", "database-state.php")], { env: env(extra), encoding: "utf8" });
+        spawnSync("php", [join(dir, "scripts", "database.php"), "state"], { env: env(extra), encoding: "utf8" });
     const install = async (extra: Record<string, string> = {}) => {
         const script = installScript({ scriptsDir: join(dir, "scripts"), webroot: join(dir, "webroot"), port: await freePort() });
         return spawnSync("sh", ["-c", script], { env: env(extra), encoding: "utf8", timeout: 60_000 });
     };
+    /** The option table's rows, by name. */
+    const options = () => Object.fromEntries(server.query(`SELECT option_name, option_value FROM ${DB.name}.${TABLES_PREFIX}option`));
     const dropTables = () =>
         server.query(`DROP TABLE IF EXISTS ${DB.name}.${TABLES_PREFIX}option, ${DB.name}.${TABLES_PREFIX}user, ${DB.name}.${TABLES_PREFIX}site`);
 
-    describe("database-state.php", () => {
+    describe("database.php", () => {
         beforeEach(dropTables);
 
         it("reports an empty database", () => {
@@ -133,14 +138,14 @@ describe("install scripts on a real MariaDB", function () {
 
         it("fails clearly on a wrong password, without printing it", () => {
             writeFileSync(join(dir, "wrong"), "not-the-password");
-            const result = state({ [INSTALL_ENV.dbPasswordFile]: join(dir, "wrong"), [INSTALL_ENV.waitSeconds]: "1" });
+            const result = state({ [SCRIPT_ENV.dbPasswordFile]: join(dir, "wrong"), [SCRIPT_ENV.waitSeconds]: "1" });
             assert.equal(result.status, DATABASE_STATE.unreachable);
             assert.match(result.stderr, /cannot connect to matomo on 127\.0\.0\.1:\d+ as matomo: .*Access denied/);
             assert.ok(!result.stderr.includes("not-the-password"));
         });
 
         it("waits for a database that is not up yet, then gives up with a message", () => {
-            const result = state({ [INSTALL_ENV.dbPort]: "1", [INSTALL_ENV.waitSeconds]: "1" });
+            const result = state({ [SCRIPT_ENV.dbPort]: "1", [SCRIPT_ENV.waitSeconds]: "1" });
             assert.equal(result.status, DATABASE_STATE.unreachable);
             assert.match(result.stderr, /waiting for the database[\s\S]*cannot connect/);
         });
@@ -152,28 +157,47 @@ describe("install scripts on a real MariaDB", function () {
             rmSync(join(dir, "installer.log"), { force: true });
         });
 
-        it("does nothing when Matomo is installed", async () => {
+        it("leaves an installed Matomo alone, apart from the options it owns", async () => {
             server.query(
-                `CREATE TABLE ${DB.name}.${TABLES_PREFIX}option (option_name VARCHAR(191)); ` +
+                `CREATE TABLE ${DB.name}.${OPTION_TABLE}; ` +
+                    `INSERT INTO ${DB.name}.${TABLES_PREFIX}option VALUES ('enableBrowserTriggerArchiving', '1', 1), ('piwikUrl', 'https://a.example/', 1); ` +
                     `CREATE TABLE ${DB.name}.${TABLES_PREFIX}user (login VARCHAR(100), superuser_access TINYINT); ` +
                     `INSERT INTO ${DB.name}.${TABLES_PREFIX}user VALUES ('admin', 1); ` +
                     `CREATE TABLE ${DB.name}.${TABLES_PREFIX}site (idsite INT); INSERT INTO ${DB.name}.${TABLES_PREFIX}site VALUES (1);`,
             );
-            const result = await install();
+            const result = await install({ [SCRIPT_ENV.options]: JSON.stringify(managedOptions({ geoip: true })) });
             assert.equal(result.status, 0, result.stderr);
-            assert.match(result.stdout, /already installed; nothing to do/);
+            assert.match(result.stdout, /already installed/);
             assert.throws(() => readFileSync(join(dir, "installer.log")), "the installer must not be called");
+            assert.deepEqual(options(), {
+                enableBrowserTriggerArchiving: "0",
+                "geoip2.isp_db_url": "",
+                "geoip2.loc_db_url": "",
+                piwikUrl: "https://a.example/",
+                "usercountry.location_provider": "geoip2php",
+            });
+            const again = await install({ [SCRIPT_ENV.options]: JSON.stringify(managedOptions({ geoip: false })) });
+            assert.equal(again.status, 0, again.stderr);
+            assert.equal(options().enableBrowserTriggerArchiving, "0", "setting the options again is harmless");
+        });
+
+        it("rejects options that are not a JSON object", async () => {
+            server.query(`CREATE TABLE ${DB.name}.${OPTION_TABLE}; CREATE TABLE ${DB.name}.${TABLES_PREFIX}user (login VARCHAR(100), superuser_access TINYINT); ` +
+                `INSERT INTO ${DB.name}.${TABLES_PREFIX}user VALUES ('admin', 1); CREATE TABLE ${DB.name}.${TABLES_PREFIX}site (idsite INT); INSERT INTO ${DB.name}.${TABLES_PREFIX}site VALUES (1);`);
+            const result = await install({ [SCRIPT_ENV.options]: "[1, 2]" });
+            assert.equal(result.status, 2);
+            assert.match(result.stderr, /MATOMO_OPTIONS is not a JSON object/);
         });
 
         it("refuses to continue an unfinished installation, loudly", async () => {
-            server.query(`CREATE TABLE ${DB.name}.${TABLES_PREFIX}option (option_name VARCHAR(191))`);
+            server.query(`CREATE TABLE ${DB.name}.${OPTION_TABLE}`);
             const result = await install();
             assert.equal(result.status, 1);
             assert.match(result.stderr, /FAILED: .*did not finish/);
         });
 
         it("installs an empty database through the installer's steps, reading secrets from files", async () => {
-            const result = await install();
+            const result = await install({ [SCRIPT_ENV.options]: JSON.stringify(managedOptions({ geoip: false })) });
             assert.equal(result.status, 0, result.stderr);
             assert.match(result.stdout, /the database is empty: installing Matomo[\s\S]*Matomo is installed: superuser and first website created/);
             const steps = readFileSync(join(dir, "installer.log"), "utf8")
@@ -207,6 +231,7 @@ describe("install scripts on a real MariaDB", function () {
             const output = result.stdout + result.stderr;
             assert.ok(!output.includes(DB.password) && !output.includes(SUPERUSER.password), "no secret in the log");
             assert.equal(state().status, DATABASE_STATE.installed);
+            assert.deepEqual(options(), { enableBrowserTriggerArchiving: "0" }, "the managed options are set on a new installation");
         });
 
         it("fails when the installer answers but leaves the installation incomplete", async () => {

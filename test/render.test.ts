@@ -43,7 +43,7 @@ describe("render", () => {
         }
         const secret = rows.find((r) => r.name === "mariadb-credentials")!;
         assert.deepEqual(secret.inputs.stringData, { password: "[secret]", "root-password": "[secret]" });
-        const web = rows.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+        const web = rows.find((r) => r.name === "matomo-web-deployment")!;
         assert.match(web.parent, /matomo:index:MatomoWeb::matomo-web$/);
     });
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretWrapper, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
-import { all, kubernetesResources, podSpecOf, run, stackConfig, withChanges, workloads } from "./support/harness";
+import { all, kubernetesResources, podSpecOf, run, withChanges, workloads } from "./support/harness";
+import { IN_STACK_SECRETS, LDAP_BIND_PASSWORD, ldapVariantConfig } from "./support/variants";
 
 type Obj = Record<string, any>;
 
@@ -27,10 +28,12 @@ describe("secrets", () => {
     let result: ProgramRun;
     let secrets: string[];
     before(async () => {
-        // The dev stack plus credentials set with --secret, so both generated and provided ones are checked.
-        const config = withChanges(stackConfig("dev"), { "matomo:mariadb": { password: providedPassword } }, ["matomo:mariadb"]);
+        // The dev stack plus credentials set with --secret (database, LDAP bind, MaxMind, SMTP relay),
+        // so both generated and provided ones are checked.
+        const config = withChanges(ldapVariantConfig(), { "matomo:mariadb": { password: providedPassword } }, ["matomo:mariadb"]);
         result = await run(config);
-        secrets = credentialValues(result, [providedPassword]);
+        const geoip = IN_STACK_SECRETS.values["matomo:geoipupdate"];
+        secrets = credentialValues(result, [providedPassword, LDAP_BIND_PASSWORD, geoip.licenseKey, IN_STACK_SECRETS.values["matomo:postfix"].password]);
         assert.ok(secrets.length >= 4);
     });
 

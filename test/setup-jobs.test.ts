@@ -15,7 +15,7 @@ const job = (r: ProgramRun, kind: "install" | "upgrade") => one(r, JOB, `matomo-
 const mainContainer = (r: CapturedResource) => podSpecOf(r).containers[0];
 const configIni = (r: ProgramRun) =>
     (revealSecrets(one(r, "kubernetes:core/v1:Secret", "matomo-config").inputs.stringData) as Obj)["config.ini.php"] as string;
-const checksum = (r: ProgramRun) => one(r, DEPLOYMENT).inputs.spec.template.metadata.annotations["checksum/config"] as string;
+const checksum = (r: ProgramRun) => one(r, DEPLOYMENT, "matomo-web-deployment").inputs.spec.template.metadata.annotations["checksum/config"] as string;
 const scripts = (r: ProgramRun) => one(r, "kubernetes:core/v1:ConfigMap", "matomo-scripts").inputs.data as Record<string, string>;
 
 for (const stack of ["dev", "prod"] as const) {
@@ -87,7 +87,7 @@ for (const stack of ["dev", "prod"] as const) {
         it("orders the rollout: database, install, upgrade, then the web pods", () => {
             const install = job(result, "install");
             const upgrade = job(result, "upgrade");
-            const web = one(result, DEPLOYMENT);
+            const web = one(result, DEPLOYMENT, "matomo-web-deployment");
             assert.ok(upgrade.options.dependsOn.includes(install.urn));
             assert.ok(web.options.dependsOn.includes(install.urn), "the web tier waits for the install");
             assert.ok(web.options.dependsOn.includes(upgrade.urn), "and for the upgrade");
@@ -121,7 +121,7 @@ for (const stack of ["dev", "prod"] as const) {
             const name = (r: ProgramRun) => job(r, "upgrade").inputs.metadata.name;
             assert.notEqual(name(newImage), name(base));
             assert.deepEqual(job(newConfig, "upgrade").inputs, job(base, "upgrade").inputs);
-            assert.equal(mainContainer(one(newImage, DEPLOYMENT)).image, "matomo:5.12.0-apache");
+            assert.equal(mainContainer(one(newImage, DEPLOYMENT, "matomo-web-deployment")).image, "matomo:5.12.0-apache");
         });
     });
 
@@ -150,7 +150,7 @@ for (const stack of ["dev", "prod"] as const) {
             assert.match(configIni(tracking), /^record_statistics = 0$/m);
             assert.match(configIni(tracking), /^maintenance_mode = 0$/m);
             assert.notEqual(checksum(tracking), checksum(base));
-            const web = mainContainer(one(tracking, DEPLOYMENT)) as Obj;
+            const web = mainContainer(one(tracking, DEPLOYMENT, "matomo-web-deployment")) as Obj;
             for (const probe of [web.startupProbe, web.readinessProbe, web.livenessProbe]) {
                 assert.equal(probe.httpGet.path, "/matomo.js", "matomo.php answers 503 on purpose now");
             }
@@ -177,6 +177,6 @@ describe("setup Jobs and config keys", () => {
             "Example",
             "https://www.example.org",
         ]);
-        assert.equal(all(custom, JOB).length, 2);
+        assert.deepEqual(all(custom, JOB).map((j) => j.name).sort(), ["geoipupdate-initial", "matomo-setup-install", "matomo-setup-upgrade"]);
     });
 });

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { installScript, prepareWebrootScript, upgradeScript } from "../components/matomo/scripts";
+import { deleteDataScript, installScript, prepareWebrootScript, upgradeScript } from "../components/matomo/scripts";
 import { kubernetesResources, podSpecOf, workloads } from "./support/harness";
 import { requireBinaries } from "./support/system";
 import { VARIANTS } from "./support/variants";
@@ -52,6 +52,8 @@ describe("shell scripts", () => {
         for (const [name, script] of Object.entries({
             "prepare-webroot": prepareWebrootScript(),
             "prepare-webroot without config": prepareWebrootScript({ copyConfig: false }),
+            "prepare-webroot with plugins": prepareWebrootScript({ plugins: ["LoginLdap"] }),
+            "delete-data": deleteDataScript(),
             install: installScript(),
             upgrade: upgradeScript(),
         })) {
@@ -61,7 +63,9 @@ describe("shell scripts", () => {
 
     it("every script in every container of every stack variant passes shellcheck", async () => {
         const scripts = await scriptsOfVariants();
-        assert.ok([...scripts.keys()].some((k) => k.endsWith("install.sh")), "the install script is among them");
+        for (const name of ["install.sh", "upgrade.sh", "delete-data.sh"]) {
+            assert.ok([...scripts.keys()].some((k) => k.endsWith(name)), `${name} is among them`);
+        }
         for (const [where, script] of scripts) {
             assert.equal(shellcheck(script), "", `${where} fails shellcheck:\n${script}`);
         }

@@ -58,6 +58,8 @@ export interface Field<T> {
     readonly defaultDoc?: string;
     /** Nested fields of an object, for documentation walks. */
     readonly fields?: Readonly<Record<string, Field<unknown>>>;
+    /** The field of each entry of a list, for documentation walks. */
+    readonly element?: Field<unknown>;
     /** Set for keys that are recognised but rejected (not supported yet, or not meaningful here). */
     readonly rejected?: string;
     /** Whether this is a structured value (object, list, map) that the stack file stores as JSON. */
@@ -79,9 +81,9 @@ function code(v: unknown): string {
 
 /**
  * A single-value field: the default (or "required") handling every scalar shares, around the
- * type's own parser.
+ * type's own parser. Exported for fields with a parser of their own (`type` is shown in the docs).
  */
-function scalar<T, P extends Presence<T>>(
+export function scalar<T, P extends Presence<T>>(
     type: string,
     options: CommonOptions & P,
     parse: (raw: unknown, ctx: ParseContext) => Parsed<T>,
@@ -280,6 +282,7 @@ export function list<T>(
         type: `list of ${item.type}`,
         doc: options.doc,
         defaultDoc: options.defaultDoc ?? (options.default.length ? code(options.default) : "`[]`"),
+        element: item,
         structured: true,
         missing: () => options.default,
         parse(raw, ctx) {
@@ -332,6 +335,30 @@ export function record<T>(
                 else out[k] = parsed;
             }
             return ok ? out : INVALID;
+        },
+    };
+}
+
+/**
+ * One value or a list of them: the seed chart's single `matomocronArchive` object, or the list EEA's
+ * later chart uses. A missing key is one item with its defaults.
+ */
+export function oneOrMany<T>(item: Field<T>, options: CommonOptions): Field<readonly T[]> {
+    const many = list(item, { doc: options.doc, default: [] });
+    return {
+        type: `${item.type} or list of ${item.type}`,
+        doc: options.doc,
+        defaultDoc: options.defaultDoc ?? "one with the defaults below",
+        fields: item.fields,
+        structured: true,
+        missing(ctx) {
+            const one = item.missing(ctx);
+            return one === INVALID ? INVALID : [one];
+        },
+        parse(raw, ctx) {
+            if (Array.isArray(raw)) return many.parse(raw, ctx);
+            const one = item.parse(raw, ctx);
+            return one === INVALID ? INVALID : [one];
         },
     };
 }

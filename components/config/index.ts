@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mergeServerOptions, parseServerOption, type ServerOption } from "../database/serverOptions";
 import { resolveCloudSql, type CloudSqlConfig } from "./cloudsql";
+import { resolveWorkloads, type WorkloadsConfig } from "./workloads";
 import { INVALID, type Field, type Issue, type ParseContext } from "./fields";
 import { crossKeyIssues } from "./rules";
 import {
@@ -22,6 +23,7 @@ import {
 import { parseQuantity } from "./units";
 
 export type { CloudSqlConfig } from "./cloudsql";
+export type * from "./workloads";
 export type { Issue } from "./fields";
 export { SecretValue } from "./secretValue";
 
@@ -46,8 +48,19 @@ type RejectedKeys = {
 }[keyof Schema];
 type Parsed = Omit<SchemaValues, RejectedKeys>;
 
+/** Keys whose resolved form is in {@link WorkloadsConfig}. */
+type WorkloadKeys =
+    | "matomocronArchive"
+    | "matomocronScheduledTasks"
+    | "matomocronDeleteData"
+    | "matomocronLdapSync"
+    | "ldap"
+    | "geoipupdate"
+    | "postfix"
+    | "jobs";
+
 /** The typed configuration every component is built from. */
-export interface MatomoConfig extends Omit<Parsed, "mariadb" | "ingress" | "matomo" | "cloudsql"> {
+export interface MatomoConfig extends Omit<Parsed, "mariadb" | "ingress" | "matomo" | "cloudsql" | WorkloadKeys>, WorkloadsConfig {
     readonly matomo: Omit<Parsed["matomo"], "token" | "environment" | "email" | "siteName" | "siteUrl"> & {
         readonly environment: Omit<Parsed["matomo"]["environment"], "APACHE_HTTP_PORT_NUMBER">;
         /** Superuser e-mail, `admin@<hostname>` unless configured. */
@@ -173,12 +186,22 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
                     : 'configures Cloud SQL, which topology "eea" does not use; remove it or set matomo:topology to "google"',
         });
     }
+    const raw = (key: string) => source.get(`${CONFIG_NAMESPACE}:${key}`);
+    const workloads = resolveWorkloads(
+        parsed,
+        (key) => raw(key) !== undefined,
+        (raw("matomocronArchive") ?? "").trim().startsWith("["),
+        matomo.image.repository,
+        matomo.hostname,
+    );
+    issues.push(...workloads.issues);
+
     let cloudsql: CloudSqlConfig | undefined;
     if (parsed.topology === "google") {
-        const raw = source.get(`${CONFIG_NAMESPACE}:cloudsql`);
+        const cloudsqlRaw = raw("cloudsql");
         const resolved = resolveCloudSql(
             parsed.cloudsql,
-            raw === undefined ? [] : Object.keys(JSON.parse(raw) as object),
+            cloudsqlRaw === undefined ? [] : Object.keys(JSON.parse(cloudsqlRaw) as object),
             (key) => source.get(key),
             source.stack,
         );
@@ -207,6 +230,7 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
             configuration: nginx,
         },
         cloudsql,
+        ...(workloads.config as WorkloadsConfig),
     };
 
     issues.push(

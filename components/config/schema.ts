@@ -9,6 +9,7 @@
  */
 import { parseServerOption } from "../database/serverOptions";
 import { cloudsql } from "./cloudsqlSchema";
+import { workloads } from "./workloadsSchema";
 import { boolean, integer, list, object, oneOf, record, rejected, secret, string } from "./fields";
 import { image, notYet, phpSize, resources, seconds } from "./parts";
 import { checkByteQuantity } from "./units";
@@ -293,11 +294,7 @@ export const schema = {
         },
         { doc: "The Ingress in front of Matomo." },
     ),
-    geoipupdate: notYet("The GeoIP update job", "MaxMind GeoIP database updates."),
-    postfix: notYet("The mail relay", "Postfix mail relay."),
-    matomocronArchive: notYet("The archiving CronJob", "Report archiving (`core:archive`)."),
-    matomocronLdapSync: notYet("The LDAP user sync", "LDAP user synchronisation."),
-    matomocronDeleteData: notYet("The raw-data deletion job", "Deletion of old raw visitor logs."),
+    ...workloads,
     rsyncAnalytics: notYet("Log fetching (rsync)", "Fetching web server logs for import."),
     matomoAnalytics: notYet("Log import", "Importing web server logs."),
     logsHostLabels: notYet("Log import", "Node labels for the log import jobs."),

@@ -33,6 +33,64 @@ export interface MatomoIniSettings {
     readonly maintenanceMode: boolean;
     /** `record_statistics` (false: the tracker answers 503 and drops hits). */
     readonly recordStatistics: boolean;
+    /** Where Matomo sends mail: the in-cluster relay. Unset: Matomo's default (PHP's mail(), which a container cannot use). */
+    readonly mail?: { readonly host: string; readonly port: number; readonly senderAddress: string; readonly senderName: string };
+    /** LDAP login (the LoginLdap plugin's `[LoginLdap]` and `[LoginLdap_<server>]` sections). */
+    readonly ldap?: LdapIniSettings;
+}
+
+/** The LoginLdap plugin's settings (its INI keys, see the plugin's README). */
+export interface LdapIniSettings {
+    readonly servers: readonly {
+        readonly name: string;
+        readonly hostname: string;
+        readonly port: number;
+        readonly baseDn: string;
+        readonly adminUser: string;
+        readonly adminPassword: string;
+        readonly startTls: boolean;
+    }[];
+    readonly useLdapForAuthentication: boolean;
+    readonly synchronizeUsersAfterLogin: boolean;
+    readonly enableSynchronizeAccessFromLdap: boolean;
+    readonly newUserDefaultSitesViewAccess: string;
+    readonly userIdField: string;
+    readonly mailField: string;
+    readonly userEmailSuffix: string;
+    readonly requiredMemberOf: string;
+    readonly ldapUserFilter: string;
+}
+
+function ldapSections(ldap: LdapIniSettings): (readonly [string, IniSection])[] {
+    const main: IniSection = [
+        ["servers", ldap.servers.map((s) => s.name)],
+        ["use_ldap_for_authentication", ldap.useLdapForAuthentication],
+        ["synchronize_users_after_login", ldap.synchronizeUsersAfterLogin],
+        ["enable_synchronize_access_from_ldap", ldap.enableSynchronizeAccessFromLdap],
+        ["new_user_default_sites_view_access", ldap.newUserDefaultSitesViewAccess],
+        ["ldap_user_id_field", ldap.userIdField],
+        ["ldap_mail_field", ldap.mailField],
+        ["user_email_suffix", ldap.userEmailSuffix],
+        ["required_member_of", ldap.requiredMemberOf],
+        ["ldap_user_filter", ldap.ldapUserFilter],
+    ];
+    return [
+        ["LoginLdap", main],
+        ...ldap.servers.map(
+            (s) =>
+                [
+                    `LoginLdap_${s.name}`,
+                    [
+                        ["hostname", s.hostname],
+                        ["port", s.port],
+                        ["base_dn", s.baseDn],
+                        ["admin_user", s.adminUser],
+                        ["admin_pass", s.adminPassword],
+                        ["start_tls", s.startTls],
+                    ],
+                ] as const,
+        ),
+    ];
 }
 
 export const CONFIG_INI_HEADER =
@@ -73,15 +131,25 @@ export function renderConfigIni(s: MatomoIniSettings): string {
         ["enable_auto_update", false],
         ["enable_update_communication", false],
         ...(s.loadDataInfile ? [] : ([["enable_load_data_infile", false]] as const)),
+        ...(s.mail
+            ? ([
+                  ["noreply_email_address", s.mail.senderAddress],
+                  ["noreply_email_name", s.mail.senderName],
+              ] as const)
+            : []),
         ["maintenance_mode", s.maintenanceMode],
     ];
     const tracker: IniSection = [["record_statistics", s.recordStatistics]];
+    // The relay accepts mail from the pods without a login and does TLS and authentication itself.
+    const mail: IniSection = s.mail
+        ? [
+              ["transport", "smtp"],
+              ["host", s.mail.host],
+              ["port", s.mail.port],
+          ]
+        : [];
     return renderIni(
-        [
-            ["database", database],
-            ["General", general],
-            ["Tracker", tracker],
-        ],
+        [["database", database], ["General", general], ["Tracker", tracker], ["mail", mail], ...(s.ldap ? ldapSections(s.ldap) : [])],
         CONFIG_INI_HEADER,
     );
 }

@@ -24,6 +24,8 @@ export interface MatomoRuntimeRef {
     readonly phpConfigMapName: pulumi.Input<string>;
     /** PersistentVolumeClaim mounted as `misc/`. */
     readonly miscClaimName: pulumi.Input<string>;
+    /** Plugins activated besides the image's defaults (e.g. LoginLdap). */
+    readonly plugins: readonly string[];
 }
 
 /** The pod's main container: what differs between web, jobs and cron jobs. */
@@ -87,7 +89,7 @@ function prepareWebroot(args: MatomoPodArgs): Container {
         name: "prepare-webroot",
         image: args.image,
         imagePullPolicy: args.imagePullPolicy,
-        command: ["sh", "-c", prepareWebrootScript({ copyConfig })],
+        command: ["sh", "-c", prepareWebrootScript({ copyConfig, plugins: args.runtime.plugins })],
         resources: toResourceRequirements(HELPER_RESOURCES),
         securityContext: restrictedContainer(),
         volumeMounts: [MOUNTS.webroot, MOUNTS.misc, ...(copyConfig ? [MOUNTS.config] : []), MOUNTS.tmp],

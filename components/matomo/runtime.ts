@@ -12,10 +12,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "../database/endpoint";
 import { checksumOf } from "../k8s/checksum";
 import { standardLabels } from "../k8s/labels";
-import { renderConfigIni } from "./configIni";
+import { renderConfigIni, type LdapIniSettings, type MatomoIniSettings } from "./configIni";
 import { renderPhpIni, type PhpSettings } from "./phpIni";
 import type { MatomoRuntimeRef } from "./podBuilder";
-import { databaseStateScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
+import { databaseScript, deleteDataScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
 
 export interface MatomoRuntimeArgs {
     readonly namespace: pulumi.Input<string>;
@@ -23,6 +23,8 @@ export interface MatomoRuntimeArgs {
     readonly instance: string;
     /** Public hostname: Matomo's first trusted host. */
     readonly hostname: string;
+    /** In-cluster DNS name of the web Service, which the archivers use: trusted too. */
+    readonly serviceHost: string;
     /** TLS ends at the ingress (Matomo generates https URLs). */
     readonly tls: boolean;
     readonly database: DatabaseEndpoint;
@@ -32,6 +34,14 @@ export interface MatomoRuntimeArgs {
     readonly php: PhpSettings;
     /** Maintenance switches (`matomo:maintenance`). */
     readonly maintenance: { readonly disableUi: boolean; readonly disableTracking: boolean };
+    /** The mail relay Matomo sends through; undefined for none. */
+    readonly mail?: MatomoIniSettings["mail"];
+    /** LDAP login; its bind passwords are secret outputs. Activates the LoginLdap plugin. */
+    readonly ldap?: Omit<LdapIniSettings, "servers"> & {
+        readonly servers: readonly (Omit<LdapIniSettings["servers"][number], "adminPassword"> & {
+            readonly adminPassword: pulumi.Output<string>;
+        })[];
+    };
     /** The `misc/` volume. */
     readonly misc: {
         readonly storage: string;
@@ -47,8 +57,9 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
     readonly phpConfigMapName: pulumi.Output<string>;
     readonly miscClaimName: pulumi.Output<string>;
     readonly superuserSecretName: pulumi.Output<string>;
-    /** ConfigMap holding the install and upgrade scripts. */
+    /** ConfigMap holding the install, upgrade and deletion scripts. */
     readonly scriptsConfigMapName: pulumi.Output<string>;
+    readonly plugins: readonly string[];
     /** Hash of every generated file, for pod-template annotations. */
     readonly checksum: pulumi.Output<string>;
 
@@ -57,8 +68,9 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
         const labels = standardLabels({ name: "matomo", component: "runtime", instance: args.instance });
         const db = args.database;
 
+        const ldapPasswords = (args.ldap?.servers ?? []).map((server) => server.adminPassword);
         const configIni = pulumi.secret(
-            pulumi.all([db.host, db.password, args.salt]).apply(([host, password, salt]) =>
+            pulumi.all([db.host, db.password, args.salt, pulumi.all(ldapPasswords)]).apply(([host, password, salt, ldapPass]) =>
                 renderConfigIni({
                     database: {
                         host,
@@ -72,11 +84,16 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                         schema: db.schema,
                     },
                     salt,
-                    trustedHosts: [args.hostname],
+                    trustedHosts: [args.hostname, args.serviceHost],
                     assumeSecureProtocol: args.tls,
                     loadDataInfile: db.loadDataInfile,
                     maintenanceMode: args.maintenance.disableUi,
                     recordStatistics: !args.maintenance.disableTracking,
+                    mail: args.mail,
+                    ldap: args.ldap && {
+                        ...args.ldap,
+                        servers: args.ldap.servers.map((server, i) => ({ ...server, adminPassword: ldapPass[i] })),
+                    },
                 }),
             ),
         );
@@ -103,7 +120,8 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                 data: {
                     "install.sh": installScript(),
                     "upgrade.sh": upgradeScript(),
-                    "database-state.php": databaseStateScript(),
+                    "delete-data.sh": deleteDataScript(),
+                    "database.php": databaseScript(),
                 },
             },
             { parent: this },
@@ -137,6 +155,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
         this.miscClaimName = misc.metadata.name;
         this.superuserSecretName = superuser.metadata.name;
         this.scriptsConfigMapName = scripts.metadata.name;
+        this.plugins = args.ldap ? ["LoginLdap"] : [];
         this.checksum = checksumOf(configIni, phpIni);
         this.registerOutputs({
             configSecretName: this.configSecretName,

@@ -1,6 +1,6 @@
 /**
  * Scripts run inside Matomo's pods, each built by a pure function (unit-tested, shell scripts run
- * through shellcheck, the PHP one run against a real MariaDB in the tests). They run under the
+ * through shellcheck, the PHP ones run against a real MariaDB in the tests). They run under the
  * image's POSIX shell and PHP; nothing is downloaded at run time.
  */
 import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, WEBROOT } from "./paths";
@@ -8,11 +8,14 @@ import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, WEBROOT } from "./paths";
 /** Matomo's table prefix (the install Job and config.ini.php agree on it). */
 export const TABLES_PREFIX = "matomo_";
 
-/** Exit codes of {@link databaseStateScript}. */
+/** Exit codes of `database.php state`. */
 export const DATABASE_STATE = { installed: 0, unreachable: 1, empty: 3, partial: 4 } as const;
 
-/** Environment the install Job's scripts read (values, or paths of mounted secret files). */
-export const INSTALL_ENV = {
+/** The earliest date Matomo accepts (`Date::FIRST_WEBSITE_TIMESTAMP`, 1991-08-06). */
+export const EARLIEST_DATE = "1991-08-06";
+
+/** Environment the scripts read (values, or paths of mounted secret files). */
+export const SCRIPT_ENV = {
     dbHost: "MATOMO_DB_HOST",
     dbPort: "MATOMO_DB_PORT",
     dbName: "MATOMO_DB_NAME",
@@ -25,6 +28,12 @@ export const INSTALL_ENV = {
     siteUrl: "MATOMO_SITE_URL",
     timezone: "MATOMO_TIMEZONE",
     waitSeconds: "MATOMO_DB_WAIT_SECONDS",
+    /** JSON object of Matomo options (`<prefix>option` rows) the install Job sets. */
+    options: "MATOMO_OPTIONS",
+    /** Raw-data deletion: `all` or space-separated site IDs, and days kept. */
+    sites: "MATOMO_DELETE_SITES",
+    daysToKeep: "MATOMO_DAYS_TO_KEEP",
+    phpMemoryLimit: "MATOMO_PHP_MEMORY_LIMIT",
 } as const;
 
 /**
@@ -36,39 +45,64 @@ export const INSTALL_ENV = {
  * survives on a volume (the most common failure of Matomo containers, whose entrypoint copies the
  * code only when the webroot is empty). `misc/` is the one volume inside the webroot; the image's
  * own files there are refreshed, GeoIP databases and uploaded logos are left alone.
+ *
+ * `plugins` are activated besides the image's defaults: Matomo takes its active plugins from the
+ * `[Plugins]` list of config.ini.php, which replaces the default list of global.ini.php as a whole,
+ * so the script writes the default list of this very image plus the extra ones.
  */
-export function prepareWebrootScript(options: { copyConfig: boolean } = { copyConfig: true }): string {
-    const config = options.copyConfig
-        ? `cp "${CONFIG_MOUNT}/config.ini.php" "$dst/config/config.ini.php"
+export function prepareWebrootScript(
+    options: { copyConfig?: boolean; plugins?: readonly string[]; paths?: { code?: string; webroot?: string; configMount?: string } } = {},
+): string {
+    const copyConfig = options.copyConfig ?? true;
+    const plugins = copyConfig ? (options.plugins ?? []) : [];
+    for (const plugin of plugins) {
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(plugin)) throw new Error(`not a Matomo plugin name: ${plugin}`);
+    }
+    const config = copyConfig
+        ? `cp "${options.paths?.configMount ?? CONFIG_MOUNT}/config.ini.php" "$dst/config/config.ini.php"
 chmod 0640 "$dst/config/config.ini.php"
 `
         : "";
+    // The PHP program is single-quoted on purpose: its $variables are PHP's, not the shell's.
+    const activate = plugins.length
+        ? `# Active plugins: this image's defaults (global.ini.php) and ${plugins.join(", ")}.
+# shellcheck disable=SC2016
+php -r '$g = parse_ini_file($argv[1], true); $all = array_unique(array_merge($g["Plugins"]["Plugins"], array_slice($argv, 2)));
+echo "\\n[Plugins]\\n"; foreach ($all as $p) { echo "Plugins[] = \\"$p\\"\\n"; }' "$dst/config/global.ini.php" ${plugins.join(" ")} >>"$dst/config/config.ini.php"
+`
+        : "";
     return `set -eu
-src=${IMAGE_CODE_DIR}
-dst=${WEBROOT}
+src=${options.paths?.code ?? IMAGE_CODE_DIR}
+dst=${options.paths?.webroot ?? WEBROOT}
 if [ ! -f "$src/matomo.php" ]; then
     echo "prepare-webroot: no Matomo code in $src: use the official matomo image or one built from it" >&2
     exit 1
 fi
 cp -R "$src/." "$dst/"
-${config}version=$(sed -n "s/.*const VERSION = '\\([^']*\\)'.*/\\1/p" "$dst/core/Version.php")
-echo "prepare-webroot: Matomo \${version:-(unknown version)} code is in place${options.copyConfig ? ", with the generated config.ini.php" : ""}"
+${config}${activate}version=$(sed -n "s/.*const VERSION = '\\([^']*\\)'.*/\\1/p" "$dst/core/Version.php")
+echo "prepare-webroot: Matomo \${version:-(unknown version)} code is in place${copyConfig ? ", with the generated config.ini.php" : ""}${plugins.length ? ` (plugins: ${plugins.join(", ")})` : ""}"
 `;
 }
 
 /**
- * PHP that reports Matomo's state in its database: `installed` (tables, a superuser and a
- * website exist), `empty` (no Matomo tables) or `partial` (tables without a superuser or site: an
- * installation that did not finish). It waits for the database to accept connections first, so a
- * database still starting (or a proxy still connecting) is not mistaken for a failure. It never
- * prints the password.
+ * `php database.php state|set-options`: Matomo's database as the install Job sees it.
+ *
+ * - `state` prints `installed` (tables, a superuser and a website exist), `empty` (no Matomo tables)
+ *   or `partial` (tables without a superuser or website: an installation that did not finish) and
+ *   exits with the matching {@link DATABASE_STATE} code.
+ * - `set-options` writes the options of the JSON object in `MATOMO_OPTIONS` (e.g. the GeoIP
+ *   location provider), the way Matomo's own settings pages store them.
+ *
+ * Both wait for the database to accept connections first, so a database still starting (or a
+ * proxy still connecting) is not taken for a failure. The password is never printed.
  */
-export function databaseStateScript(): string {
-    const e = INSTALL_ENV;
+export function databaseScript(): string {
+    const e = SCRIPT_ENV;
     return `<?php
-// Reports Matomo's installation state; exit codes: ${Object.entries(DATABASE_STATE)
+// Exit codes of "state": ${Object.entries(DATABASE_STATE)
         .map(([k, v]) => `${v} ${k}`)
         .join(", ")}.
+$command = $argv[1] ?? 'state';
 $host = getenv('${e.dbHost}');
 $port = getenv('${e.dbPort}');
 $name = getenv('${e.dbName}');
@@ -85,13 +119,29 @@ while (true) {
         break;
     } catch (PDOException $e) {
         if (time() >= $deadline) {
-            fwrite(STDERR, "database-state: cannot connect to $name on $host:$port as $user: " . $e->getMessage() . "\\n");
+            fwrite(STDERR, "database: cannot connect to $name on $host:$port as $user: " . $e->getMessage() . "\\n");
             exit(${DATABASE_STATE.unreachable});
         }
-        fwrite(STDERR, "database-state: waiting for the database ($host:$port)\\n");
+        fwrite(STDERR, "database: waiting for the database ($host:$port)\\n");
         sleep(5);
     }
 }
+
+if ($command === 'set-options') {
+    $options = json_decode(getenv('${e.options}') ?: '{}', true);
+    if (!is_array($options) || ($options !== [] && array_is_list($options))) {
+        fwrite(STDERR, "database: ${e.options} is not a JSON object\\n");
+        exit(2);
+    }
+    $set = $db->prepare("INSERT INTO \`{$prefix}option\` (option_name, option_value, autoload) VALUES (?, ?, 0)"
+        . ' ON DUPLICATE KEY UPDATE option_value = VALUES(option_value)');
+    foreach ($options as $option => $value) {
+        $set->execute([$option, (string) $value]);
+        echo "database: option $option set\\n";
+    }
+    exit(0);
+}
+
 $tables = $db->prepare('SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_name IN (?, ?, ?)');
 $tables->execute([$name, $prefix . 'option', $prefix . 'user', $prefix . 'site']);
 $present = array_map('strtolower', $tables->fetchAll(PDO::FETCH_COLUMN));
@@ -115,12 +165,12 @@ exit(${DATABASE_STATE.installed});
 }
 
 /** Where the install script finds things; the defaults are the pod's paths (tests point elsewhere). */
-export interface InstallScriptOptions {
-    /** Directory holding database-state.php. */
+export interface ScriptPaths {
+    /** Directory holding database.php. */
     readonly scriptsDir?: string;
     /** Matomo's webroot. */
     readonly webroot?: string;
-    /** Local port of the temporary web server. */
+    /** Local port of the install script's temporary web server. */
     readonly port?: number;
 }
 
@@ -131,20 +181,28 @@ export interface InstallScriptOptions {
  * curl (the sequence Bitnami's images have used for years): database, tables, superuser, first
  * website. Credentials are read by curl from the mounted Secret files (`name@file`), so they appear
  * neither in the process list nor in the log. The installer's own config.ini.php (with its own salt)
- * stays in this pod; the web pods use the generated one, with the stack's salt.
+ * stays in this pod; the web pods use the generated one, with the stack's salt. Finally the options
+ * in `MATOMO_OPTIONS` are set (on a new and on an existing installation alike).
  */
-export function installScript(options: InstallScriptOptions = {}): string {
-    const e = INSTALL_ENV;
+export function installScript(paths: ScriptPaths = {}): string {
+    const e = SCRIPT_ENV;
     const s = DATABASE_STATE;
-    const webroot = options.webroot ?? WEBROOT;
-    const port = options.port ?? 8080;
+    const webroot = paths.webroot ?? WEBROOT;
+    const port = paths.port ?? 8080;
     return `set -eu
-state_script=${options.scriptsDir ?? SCRIPTS_MOUNT}/database-state.php
+database=${paths.scriptsDir ?? SCRIPTS_MOUNT}/database.php
 tmp=\${TMPDIR:-/tmp}
+
+set_options() {
+    if [ -n "\${${e.options}:-}" ]; then
+        php "$database" set-options
+    fi
+}
+
 state=0
-php "$state_script" || state=$?
+php "$database" state || state=$?
 case "$state" in
-    ${s.installed}) echo "install: Matomo is already installed; nothing to do"; exit 0 ;;
+    ${s.installed}) echo "install: Matomo is already installed"; set_options; exit 0 ;;
     ${s.empty}) echo "install: the database is empty: installing Matomo" ;;
     ${s.partial}) echo "install: FAILED: Matomo's tables exist without a superuser or website: an earlier installation did not finish (README: 'Recover from an unfinished installation')" >&2; exit 1 ;;
     *) echo "install: FAILED: cannot read the database state (see above)" >&2; exit 1 ;;
@@ -208,11 +266,12 @@ step firstWebsiteSetup --data-urlencode module=Installation --data-urlencode act
 step finished --data-urlencode module=Installation --data-urlencode action=finished
 
 state=0
-php "$state_script" || state=$?
+php "$database" state || state=$?
 if [ "$state" != ${s.installed} ]; then
     echo "install: FAILED: the installer ran, but the database is not fully installed (state $state)" >&2
     exit 1
 fi
+set_options
 echo "install: Matomo is installed: superuser and first website created"
 `;
 }
@@ -229,5 +288,38 @@ version=$(sed -n "s/.*const VERSION = '\\([^']*\\)'.*/\\1/p" core/Version.php)
 echo "upgrade: applying the database migrations of Matomo $version (core:update)"
 php console core:update --yes --no-interaction
 echo "upgrade: the database schema matches Matomo $version"
+`;
+}
+
+/**
+ * The raw-data deletion CronJob: deletes visitor logs older than `MATOMO_DAYS_TO_KEEP` days for the
+ * sites in `MATOMO_DELETE_SITES` (`all`, or site IDs separated by spaces).
+ *
+ * The cut-off date is computed by PHP (the seed's `date --date="90 days ago"` fails on BusyBox).
+ * `all` runs Matomo's command once without `--idsite`, which covers every site (the seed passed
+ * `--idsite all`, which the command rejects); a list runs it once per site, because `--idsite`
+ * takes only one. The range starts at the earliest date Matomo knows, so nothing old is left behind.
+ */
+export function deleteDataScript(paths: Pick<ScriptPaths, "webroot"> = {}): string {
+    const e = SCRIPT_ENV;
+    return `set -eu
+cd ${paths.webroot ?? WEBROOT}
+cutoff=$(php -r 'echo date("Y-m-d", strtotime("-" . (int) getenv("${e.daysToKeep}") . " days"));')
+range="${EARLIEST_DATE},$cutoff"
+
+delete() {
+    php -d "memory_limit=\${${e.phpMemoryLimit}}" console core:delete-logs-data --dates="$range" "$@" --no-interaction
+}
+
+if [ "\${${e.sites}}" = all ]; then
+    echo "delete-data: deleting the raw data of every site up to $cutoff (keeping \${${e.daysToKeep}} days)"
+    delete
+else
+    for site in \${${e.sites}}; do
+        echo "delete-data: deleting the raw data of site $site up to $cutoff (keeping \${${e.daysToKeep}} days)"
+        delete --idsite="$site"
+    done
+fi
+echo "delete-data: done"
 `;
 }

@@ -2,8 +2,9 @@
  * The Jobs that make a `pulumi up` end with a working Matomo, without a person clicking through
  * the web installer (the seed's procedure ended with "This is not ideal"):
  *
- * - **install**: does nothing when Matomo is installed; on an empty database it runs Matomo's own
- *   installer headless (see `installScript`) and creates the superuser and the first website.
+ * - **install**: on an empty database it runs Matomo's own installer headless (see `installScript`)
+ *   and creates the superuser and the first website; then, on a new installation or an existing
+ *   one, it sets the database-stored options this program owns (see `managedOptions`).
  * - **upgrade**: `console core:update --yes` with the new image, once per image: its name carries a
  *   hash of the image reference, so Pulumi replaces it exactly when the image changes.
  *
@@ -19,7 +20,7 @@ import { standardLabels } from "../k8s/labels";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_MOUNT } from "./paths";
 import { buildMatomoPodSpec, type MatomoRuntimeRef } from "./podBuilder";
-import { databaseStateScript, INSTALL_ENV, installScript } from "./scripts";
+import { databaseScript, installScript, SCRIPT_ENV } from "./scripts";
 
 export interface MatomoSetupArgs {
     readonly namespace: pulumi.Input<string>;
@@ -39,6 +40,8 @@ export interface MatomoSetupArgs {
     /** Superuser e-mail and the first website, for a new installation. */
     readonly superuserEmail: string;
     readonly site: { readonly name: string; readonly url: string };
+    /** Database-stored Matomo options the install Job sets on every run (see `managedOptions`). */
+    readonly options: Readonly<Record<string, string>>;
 }
 
 const SCRIPTS_VOLUME = { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true };
@@ -65,7 +68,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
             };
         };
 
-        const e = INSTALL_ENV;
+        const e = SCRIPT_ENV;
         const db = args.database;
         const install = jobSpec(
             "install",
@@ -93,6 +96,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
                         { name: e.siteName, value: args.site.name },
                         { name: e.siteUrl, value: args.site.url },
                         { name: e.timezone, value: args.timezone },
+                        { name: e.options, value: JSON.stringify(args.options) },
                     ],
                     resources: args.resources,
                     volumeMounts: [
@@ -115,7 +119,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
                 ],
             }),
             1800,
-            { "checksum/scripts": checksumOf(installScript(), databaseStateScript()) },
+            { "checksum/scripts": checksumOf(installScript(), databaseScript()) },
         );
         const installJob = new k8s.batch.v1.Job(
             `${name}-install`,

@@ -73,6 +73,11 @@ export function ingressAnnotations(ingress: MatomoIngressArgs): Record<string, s
     };
 }
 
+/** The identity of the web pods; their selector labels are what pods that must share a node with them match. */
+export function webIdentity(instance: string) {
+    return { name: "matomo", component: "web", instance };
+}
+
 export class MatomoWeb extends pulumi.ComponentResource {
     /** In-cluster DNS name of the Service. */
     readonly serviceHost: pulumi.Output<string>;
@@ -80,7 +85,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
 
     constructor(name: string, args: MatomoWebArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:MatomoWeb", name, {}, opts);
-        const id = { name: "matomo", component: "web", instance: args.instance };
+        const id = webIdentity(args.instance);
         const labels = standardLabels(id);
         const selector = selectorLabels(id);
         const probePath = args.trackingDisabled ? "/matomo.js" : "/matomo.php";

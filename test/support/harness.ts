@@ -136,3 +136,15 @@ export function podSpecOf(resource: CapturedResource): PodSpec {
 export function workloads(run: ProgramRun): CapturedResource[] {
     return run.resources.filter((r) => /:(Deployment|StatefulSet|Job|CronJob|DaemonSet)$/.test(r.type));
 }
+
+/** The labels of a workload's pods. */
+export function podLabelsOf(resource: CapturedResource): Record<string, string> {
+    const spec = resource.inputs.spec as Record<string, any>;
+    const template = resource.type.endsWith(":CronJob") ? spec.jobTemplate.spec.template : spec.template;
+    return (template.metadata?.labels ?? {}) as Record<string, string>;
+}
+
+/** The workloads that run Matomo (web, setup Jobs, console CronJobs): the ones that talk to the database. */
+export function matomoWorkloads(run: ProgramRun): CapturedResource[] {
+    return workloads(run).filter((w) => podLabelsOf(w)["app.kubernetes.io/name"] === "matomo");
+}

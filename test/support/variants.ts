@@ -4,7 +4,52 @@
  * stack files leave off, so every object the program can create is covered.
  */
 import type { ProgramRun } from "../../scripts/lib/mockEngine";
+import type { StackConfig } from "../../scripts/lib/stackFile";
 import { run, runStack, stackConfig, withChanges } from "./harness";
+
+/** Credentials set in the stack (as `pulumi config set --secret` would) instead of existing Secrets. */
+export const IN_STACK_SECRETS = {
+    values: {
+        "matomo:geoipupdate": { existingSecret: null, accountId: "123456", licenseKey: "maxmind_license_key_1" },
+        "matomo:postfix": { existingSecret: null, password: "smtp-relay-secret-1" },
+    },
+    secretKeys: ["matomo:geoipupdate", "matomo:postfix"],
+};
+
+/** The LDAP bind password of {@link ldapVariantConfig}. */
+export const LDAP_BIND_PASSWORD = "ldap-bind-secret-1";
+
+/** The dev stack with LDAP login and sync (on an image with the plugin) and every credential in the stack. */
+export function ldapVariantConfig(): StackConfig {
+    return withChanges(
+        stackConfig("dev"),
+        {
+            "matomo:matomo": { image: { repository: "registry.example.com/matomo-ldap", tag: "5.11.2-1" } },
+            "matomo:ldap": {
+                servers: [
+                    {
+                        name: "corp",
+                        hostname: "ldaps://ldap.example.com",
+                        baseDn: "ou=people,dc=example,dc=com",
+                        adminUser: "cn=matomo,ou=services,dc=example,dc=com",
+                        adminPassword: LDAP_BIND_PASSWORD,
+                    },
+                ],
+            },
+            "matomo:matomocronLdapSync": { purgeNonExistentUsers: true },
+            ...IN_STACK_SECRETS.values,
+        },
+        ["matomo:ldap", ...IN_STACK_SECRETS.secretKeys],
+    );
+}
+
+let ldapRun: Promise<ProgramRun> | undefined;
+
+/** {@link ldapVariantConfig}, run once per test process. */
+export function LDAP_VARIANT(): Promise<ProgramRun> {
+    ldapRun ??= run(ldapVariantConfig());
+    return ldapRun;
+}
 
 export const VARIANTS: Record<string, () => Promise<ProgramRun>> = {
     dev: () => runStack("dev"),
@@ -17,6 +62,7 @@ export const VARIANTS: Record<string, () => Promise<ProgramRun>> = {
                 "matomo:createNamespace": "false",
             }),
         ),
+    "dev with LDAP on a derived image, credentials in the stack": LDAP_VARIANT,
     prod: () => runStack("prod"),
     "prod, service-account key instead of Workload Identity": () =>
         run(withChanges(stackConfig("prod"), { "matomo:cloudsql": { identity: "serviceAccountKey" } }), { stack: "prod" }),

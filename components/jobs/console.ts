@@ -1,0 +1,160 @@
+/**
+ * The CronJobs that run Matomo console commands: the archivers (`core:archive`), the scheduled
+ * tasks, the raw-data deletion and the LDAP user sync. Every pod comes from the shared Matomo pod
+ * builder, so it runs the web tier's image with the generated config.ini.php (and, on Google, the
+ * Cloud SQL proxy as a native sidecar, which lets the Job complete when the command ends).
+ *
+ * CronJob names are fixed (`matomo-archive`, `matomo-scheduled-tasks`, ...): operators start a run
+ * by name (`kubectl create job --from=cronjob/matomo-archive ...`, see the README).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ArchiverConfig, DeleteDataConfig, JobsConfig, LdapSyncConfig, ScheduledTasksConfig } from "../config";
+import type { DatabaseEndpoint } from "../database/endpoint";
+import { standardLabels } from "../k8s/labels";
+import type { ContainerResources } from "../k8s/resources";
+import { SCRIPTS_MOUNT } from "../matomo/paths";
+import { buildMatomoPodSpec, type MatomoContainer, type MatomoRuntimeRef } from "../matomo/podBuilder";
+import { SCRIPT_ENV } from "../matomo/scripts";
+import { archiveCommand, deleteDataCommand, ldapSyncCommand, scheduledTasksCommand } from "./consoleCommands";
+import { BACKOFF_LIMITS, cronJobSpec } from "./cronJob";
+
+export interface MatomoConsoleJobsArgs {
+    readonly namespace: pulumi.Input<string>;
+    /** Installation name for the `app.kubernetes.io/instance` label. */
+    readonly instance: string;
+    /** Image reference of the Matomo image (the web tier's: code and schema must match). */
+    readonly image: string;
+    readonly imagePullPolicy: string;
+    readonly runtime: MatomoRuntimeRef & { readonly scriptsConfigMapName: pulumi.Input<string> };
+    readonly database: DatabaseEndpoint;
+    /** Time zone of the schedules and of the containers. */
+    readonly timezone: string;
+    /** Base URL of the web tier's Service, which the archivers pass as `--url`. */
+    readonly webUrl: string;
+    readonly archivers: readonly ArchiverConfig[];
+    readonly scheduledTasks: ScheduledTasksConfig;
+    /** The raw-data deletion; undefined for none. */
+    readonly deleteData?: DeleteDataConfig;
+    /** The LDAP user sync; undefined when LDAP is not configured. */
+    readonly ldapSync?: LdapSyncConfig;
+    readonly jobs: JobsConfig;
+    /** What must exist before the first run may start (the install and upgrade Jobs). */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** One console CronJob: its name, schedule and limits, and the container. */
+interface ConsoleJob {
+    /** Suffix of the CronJob's name and its `component` label. */
+    readonly job: string;
+    readonly schedule: string;
+    readonly activeDeadlineSeconds: number;
+    readonly backoffLimit: number;
+    readonly command: string[];
+    readonly resources: ContainerResources;
+    readonly env?: MatomoContainer["env"];
+    /** Mount the scripts ConfigMap (for commands that are scripts). */
+    readonly scripts?: boolean;
+}
+
+const SCRIPTS_VOLUME_MOUNT = { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true };
+
+/** The console jobs the config asks for, in a fixed order. Pure: what the component creates. */
+export function consoleJobs(args: Pick<MatomoConsoleJobsArgs, "webUrl" | "archivers" | "scheduledTasks" | "deleteData" | "ldapSync">): ConsoleJob[] {
+    const jobs: ConsoleJob[] = args.archivers.map((archiver) => ({
+        job: archiver.name,
+        schedule: archiver.cronSchedule,
+        activeDeadlineSeconds: archiver.activeDeadlineSeconds,
+        backoffLimit: BACKOFF_LIMITS.archive,
+        command: archiveCommand(archiver, args.webUrl),
+        resources: archiver.resources,
+    }));
+    const tasks = args.scheduledTasks;
+    jobs.push({
+        job: "scheduled-tasks",
+        schedule: tasks.cronSchedule,
+        activeDeadlineSeconds: tasks.activeDeadlineSeconds,
+        backoffLimit: BACKOFF_LIMITS.scheduledTasks,
+        command: scheduledTasksCommand(tasks.environment.PHP_MEMORY_LIMIT),
+        resources: tasks.resources,
+    });
+    const del = args.deleteData;
+    if (del) {
+        jobs.push({
+            job: "delete-data",
+            schedule: del.cronSchedule,
+            activeDeadlineSeconds: del.activeDeadlineSeconds,
+            backoffLimit: BACKOFF_LIMITS.deleteData,
+            command: deleteDataCommand(),
+            resources: del.resources,
+            scripts: true,
+            env: [
+                { name: SCRIPT_ENV.sites, value: del.sites === "all" ? "all" : del.sites.join(" ") },
+                { name: SCRIPT_ENV.daysToKeep, value: String(del.daysToKeep) },
+                { name: SCRIPT_ENV.phpMemoryLimit, value: del.phpMemoryLimit },
+            ],
+        });
+    }
+    const sync = args.ldapSync;
+    if (sync) {
+        jobs.push({
+            job: "ldap-sync",
+            schedule: sync.cronSchedule,
+            activeDeadlineSeconds: sync.activeDeadlineSeconds,
+            backoffLimit: BACKOFF_LIMITS.ldapSync,
+            command: ldapSyncCommand(sync),
+            resources: sync.resources,
+        });
+    }
+    return jobs;
+}
+
+export class MatomoConsoleJobs extends pulumi.ComponentResource {
+    /** CronJob names by job (`archive`, `scheduled-tasks`, `delete-data`, `ldap-sync`, ...). */
+    readonly cronJobNames: Readonly<Record<string, pulumi.Output<string>>>;
+
+    constructor(name: string, args: MatomoConsoleJobsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("matomo:index:MatomoConsoleJobs", name, {}, opts);
+        const names: Record<string, pulumi.Output<string>> = {};
+        for (const job of consoleJobs(args)) {
+            const labels = standardLabels({ name: "matomo", component: job.job, instance: args.instance });
+            const podSpec = buildMatomoPodSpec({
+                image: args.image,
+                imagePullPolicy: args.imagePullPolicy,
+                runtime: args.runtime,
+                database: args.database.podPatch,
+                timezone: args.timezone,
+                restartPolicy: "Never",
+                container: {
+                    name: job.job,
+                    command: job.command,
+                    env: job.env,
+                    resources: job.resources,
+                    volumeMounts: job.scripts ? [SCRIPTS_VOLUME_MOUNT] : undefined,
+                },
+                volumes: job.scripts ? [{ name: "scripts", configMap: { name: args.runtime.scriptsConfigMapName } }] : undefined,
+            });
+            const cronJob = new k8s.batch.v1.CronJob(
+                `${name}-${job.job}`,
+                {
+                    metadata: { name: `matomo-${job.job}`, namespace: args.namespace, labels },
+                    spec: cronJobSpec(
+                        {
+                            schedule: job.schedule,
+                            timeZone: args.timezone,
+                            activeDeadlineSeconds: job.activeDeadlineSeconds,
+                            backoffLimit: job.backoffLimit,
+                            jobs: args.jobs,
+                        },
+                        labels,
+                        podSpec,
+                    ),
+                },
+                { parent: this, dependsOn: [...args.database.dependencies, ...(args.dependsOn ?? [])] },
+            );
+            names[job.job] = cronJob.metadata.name;
+        }
+        this.cronJobNames = names;
+        this.registerOutputs({ cronJobNames: this.cronJobNames });
+    }
+}

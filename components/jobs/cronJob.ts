@@ -1,0 +1,67 @@
+/**
+ * The policies every CronJob of this program shares, as one pure function: the seed chart's jobs
+ * had no deadlines, unbounded retries, no history limits and schedules in the controller's time
+ * zone (it set only the container's `TZ`); these do not.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { JobsConfig } from "../config";
+
+/** How one CronJob runs. */
+export interface CronJobPolicy {
+    /** Five-field cron schedule (or a `@daily`-style macro), read in `timeZone`. */
+    readonly schedule: string;
+    /** IANA time zone of the schedule (`spec.timeZone`). */
+    readonly timeZone: string;
+    /** Longest run; a longer one is stopped and counts as failed. */
+    readonly activeDeadlineSeconds: number;
+    /** Retries of a failed run before the run counts as failed (see {@link BACKOFF_LIMITS}). */
+    readonly backoffLimit: number;
+    /** History, TTL and starting deadline (`matomo:jobs`). */
+    readonly jobs: JobsConfig;
+}
+
+/**
+ * Retries per kind of job. Archiving and the scheduled tasks are not retried: they run again at
+ * the next schedule and resume where they stopped, while a retry would overlap the next run. The
+ * deletion and the LDAP sync are cheap to repeat and run once a day, so one retry saves a day.
+ * A GeoIP download fails mostly on network hiccups, and runs once a month.
+ */
+export const BACKOFF_LIMITS = { archive: 0, scheduledTasks: 0, deleteData: 1, ldapSync: 1, geoip: 2 } as const;
+
+type Labels = Readonly<Record<string, string>>;
+
+/** The spec of a CronJob that never overlaps itself and cleans up after itself. */
+export function cronJobSpec(policy: CronJobPolicy, labels: Labels, podSpec: k8s.types.input.core.v1.PodSpec): k8s.types.input.batch.v1.CronJobSpec {
+    return {
+        schedule: policy.schedule,
+        timeZone: policy.timeZone,
+        // A run still going when the next is due keeps going; the next one is skipped.
+        concurrencyPolicy: "Forbid",
+        startingDeadlineSeconds: policy.jobs.startingDeadlineSeconds,
+        successfulJobsHistoryLimit: policy.jobs.successfulJobsHistoryLimit,
+        failedJobsHistoryLimit: policy.jobs.failedJobsHistoryLimit,
+        jobTemplate: {
+            metadata: { labels },
+            spec: jobSpec({ ...policy, ttlSecondsAfterFinished: policy.jobs.ttlSecondsAfterFinished }, labels, podSpec),
+        },
+    };
+}
+
+/**
+ * The spec of one run, bounded in time and retries. `ttlSecondsAfterFinished` is for the runs of a
+ * CronJob only: a Job Pulumi manages must stay, or the next refresh would recreate and rerun it.
+ */
+export function jobSpec(
+    policy: Pick<CronJobPolicy, "activeDeadlineSeconds" | "backoffLimit"> & { readonly ttlSecondsAfterFinished?: number },
+    labels: Labels,
+    podSpec: k8s.types.input.core.v1.PodSpec,
+    annotations?: Readonly<Record<string, pulumi.Input<string>>>,
+): k8s.types.input.batch.v1.JobSpec {
+    return {
+        backoffLimit: policy.backoffLimit,
+        activeDeadlineSeconds: policy.activeDeadlineSeconds,
+        ttlSecondsAfterFinished: policy.ttlSecondsAfterFinished,
+        template: { metadata: { labels, annotations }, spec: { ...podSpec, restartPolicy: "Never" } },
+    };
+}

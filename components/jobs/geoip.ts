@@ -1,0 +1,177 @@
+/**
+ * MaxMind's `geoipupdate` writing the GeoIP databases into Matomo's `misc/` volume, where Matomo's
+ * GeoIp2 plugin looks for them: once when the stack is created (so a new installation geolocates
+ * its first visits; the web Deployment waits for it) and then on its schedule.
+ *
+ * The seed chart's job failed every run (`GEOIPUPDATE_VERBOSE` quoted into `"1"`) and wrote to a
+ * volume Matomo did not read. Here the credentials come from a Secret, read through the image's
+ * `*_FILE` variables (never in the pod spec), and the pod runs as Matomo's user so that the files
+ * it writes are Matomo's.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { JobsConfig } from "../config";
+import { standardLabels } from "../k8s/labels";
+import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
+import { restrictedContainer, restrictedPod } from "../k8s/security";
+import { SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
+import { BACKOFF_LIMITS, cronJobSpec, jobSpec } from "./cronJob";
+
+/** Keys of the credentials Secret (also of a Secret given as `geoipupdate.existingSecret`). */
+export const GEOIP_SECRET_KEYS = { accountId: "account-id", licenseKey: "license-key" } as const;
+
+/** Where the image writes the databases (`GEOIPUPDATE_DB_DIR`). */
+const DATABASE_DIR = "/usr/share/GeoIP";
+const CREDENTIALS_DIR = `${SECRETS_MOUNT}/maxmind`;
+
+export interface GeoIpUpdateArgs {
+    readonly namespace: pulumi.Input<string>;
+    /** Installation name for the `app.kubernetes.io/instance` label. */
+    readonly instance: string;
+    /** Image reference of geoipupdate. */
+    readonly image: string;
+    readonly imagePullPolicy: string;
+    /** Time zone of the schedule and the container. */
+    readonly timezone: string;
+    /** MaxMind credentials (secret outputs), or the name of a Secret with {@link GEOIP_SECRET_KEYS}. */
+    readonly credentials:
+        | { readonly accountId: pulumi.Output<string>; readonly licenseKey: pulumi.Output<string> }
+        | { readonly existingSecret: string };
+    /** `GEOIPUPDATE_EDITION_IDS`: space-separated database editions. */
+    readonly editionIds: string;
+    /** `GEOIPUPDATE_VERBOSE`: exactly `0` or `1` (anything else fails geoipupdate). */
+    readonly verbose: "0" | "1";
+    readonly schedule: string;
+    readonly resources: ContainerResources;
+    readonly jobs: JobsConfig;
+    /** Matomo's misc/ claim. */
+    readonly miscClaimName: pulumi.Input<string>;
+    /**
+     * Labels of the pods that mount the claim when it is ReadWriteOnce: the updater must then run
+     * on their node. Undefined for a ReadWriteMany claim.
+     */
+    readonly colocateWith?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The updater's pod. `required` pins it to the node of the `colocateWith` pods (the CronJob,
+ * which runs while the web pods hold the volume); otherwise it only prefers that node (the first
+ * run, which happens before any web pod exists).
+ */
+export function geoipPodSpec(
+    args: Pick<GeoIpUpdateArgs, "image" | "imagePullPolicy" | "timezone" | "editionIds" | "verbose" | "resources" | "miscClaimName" | "colocateWith">,
+    secretName: pulumi.Input<string>,
+    required: boolean,
+): k8s.types.input.core.v1.PodSpec {
+    const term = args.colocateWith && { labelSelector: { matchLabels: args.colocateWith }, topologyKey: "kubernetes.io/hostname" };
+    return {
+        restartPolicy: "Never",
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        securityContext: restrictedPod(WWW_DATA_UID, WWW_DATA_UID),
+        affinity: term
+            ? {
+                  podAffinity: required
+                      ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+                      : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+              }
+            : undefined,
+        containers: [
+            {
+                name: "geoipupdate",
+                image: args.image,
+                imagePullPolicy: args.imagePullPolicy,
+                env: [
+                    { name: "TZ", value: args.timezone },
+                    { name: "GEOIPUPDATE_ACCOUNT_ID_FILE", value: `${CREDENTIALS_DIR}/${GEOIP_SECRET_KEYS.accountId}` },
+                    { name: "GEOIPUPDATE_LICENSE_KEY_FILE", value: `${CREDENTIALS_DIR}/${GEOIP_SECRET_KEYS.licenseKey}` },
+                    { name: "GEOIPUPDATE_EDITION_IDS", value: args.editionIds },
+                    { name: "GEOIPUPDATE_DB_DIR", value: DATABASE_DIR },
+                    { name: "GEOIPUPDATE_VERBOSE", value: args.verbose },
+                    // Run once and exit (the image would otherwise loop forever).
+                    { name: "GEOIPUPDATE_FREQUENCY", value: "0" },
+                ],
+                resources: toResourceRequirements(args.resources),
+                securityContext: restrictedContainer(),
+                volumeMounts: [
+                    { name: "misc", mountPath: DATABASE_DIR },
+                    { name: "credentials", mountPath: CREDENTIALS_DIR, readOnly: true },
+                    // The image's entry script keeps its state under /tmp.
+                    { name: "tmp", mountPath: "/tmp" },
+                ],
+            },
+        ],
+        volumes: [
+            { name: "misc", persistentVolumeClaim: { claimName: args.miscClaimName } },
+            {
+                name: "credentials",
+                secret: {
+                    secretName,
+                    items: [
+                        { key: GEOIP_SECRET_KEYS.accountId, path: GEOIP_SECRET_KEYS.accountId },
+                        { key: GEOIP_SECRET_KEYS.licenseKey, path: GEOIP_SECRET_KEYS.licenseKey },
+                    ],
+                    defaultMode: 0o440,
+                },
+            },
+            { name: "tmp", emptyDir: {} },
+        ],
+    };
+}
+
+export class GeoIpUpdate extends pulumi.ComponentResource {
+    readonly cronJobName: pulumi.Output<string>;
+    /** The first run; Matomo's web pods wait for it. */
+    readonly initialRun: k8s.batch.v1.Job;
+
+    constructor(name: string, args: GeoIpUpdateArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("matomo:index:GeoIpUpdate", name, {}, opts);
+        const labels = standardLabels({ name: "geoipupdate", component: "geoip", instance: args.instance });
+
+        let secretName: pulumi.Input<string>;
+        if ("existingSecret" in args.credentials) {
+            secretName = args.credentials.existingSecret;
+        } else {
+            const secret = new k8s.core.v1.Secret(
+                `${name}-credentials`,
+                {
+                    metadata: { namespace: args.namespace, labels },
+                    type: "Opaque",
+                    stringData: {
+                        [GEOIP_SECRET_KEYS.accountId]: args.credentials.accountId,
+                        [GEOIP_SECRET_KEYS.licenseKey]: args.credentials.licenseKey,
+                    },
+                },
+                { parent: this },
+            );
+            secretName = secret.metadata.name;
+        }
+
+        const policy = {
+            schedule: args.schedule,
+            timeZone: args.timezone,
+            // A download takes seconds; a stuck one is stopped after ten minutes.
+            activeDeadlineSeconds: 600,
+            backoffLimit: BACKOFF_LIMITS.geoip,
+            jobs: args.jobs,
+        };
+        this.initialRun = new k8s.batch.v1.Job(
+            `${name}-initial`,
+            {
+                metadata: { namespace: args.namespace, labels },
+                spec: jobSpec(policy, labels, geoipPodSpec(args, secretName, false)),
+            },
+            { parent: this, customTimeouts: { create: "15m", update: "15m" } },
+        );
+        const cronJob = new k8s.batch.v1.CronJob(
+            `${name}-cronjob`,
+            {
+                metadata: { name: "geoipupdate", namespace: args.namespace, labels },
+                spec: cronJobSpec(policy, labels, geoipPodSpec(args, secretName, true)),
+            },
+            { parent: this },
+        );
+        this.cronJobName = cronJob.metadata.name;
+        this.registerOutputs({ cronJobName: this.cronJobName });
+    }
+}

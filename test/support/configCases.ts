@@ -1,0 +1,34 @@
+/**
+ * Config parsing for tests: the dev stack (or another base) with changes, parsed without the Pulumi
+ * runtime, and the rejection cases' shared assertion.
+ */
+import assert from "node:assert/strict";
+import { parseConfig, type MatomoConfig } from "../../components/config";
+import type { StackConfig } from "../../scripts/lib/stackFile";
+import { sourceOf, stackConfig, withChanges } from "./harness";
+
+export type Changes = Parameters<typeof withChanges>[1];
+
+export const dev = stackConfig("dev");
+/** The least a stack needs: the hostname. */
+export const minimal: StackConfig = { values: { "matomo:matomo": JSON.stringify({ hostname: "analytics.example.com" }) }, secretKeys: [] };
+
+export function parse(changes: Changes, base: StackConfig = dev, secretKeys: string[] = []) {
+    return parseConfig(sourceOf(withChanges(base, changes, secretKeys)));
+}
+
+/** The config of a base with changes, asserting there is no issue. */
+export function valid(changes: Changes, base: StackConfig = dev, secretKeys: string[] = []): MatomoConfig {
+    const { config, issues } = parse(changes, base, secretKeys);
+    assert.deepEqual(issues, []);
+    return config!;
+}
+
+/** Asserts that the changes are rejected with an issue for `key` whose message mentions `text`. */
+export function assertRejected(changes: Changes, key: string, text: string, secretKeys: string[] = []): void {
+    const { config, issues } = parse(changes, dev, secretKeys);
+    assert.equal(config, undefined);
+    const issue = issues.find((i) => i.key === key);
+    assert.ok(issue, `no issue for ${key}; got ${JSON.stringify(issues)}`);
+    assert.ok(issue.message.includes(text), `"${issue.message}" does not mention ${text}`);
+}
