@@ -19,9 +19,10 @@ interface Row {
     readonly field: Field<unknown>;
 }
 
-/** Leaf fields under a top-level key, with their `--path` form. */
+/** Leaf fields under a top-level key, with their `--path` form (`[i]` for the entries of a list). */
 function leaves(path: string, field: Field<unknown>): Row[] {
     if (field.fields) return Object.entries(field.fields).flatMap(([name, f]) => leaves(`${path}.${name}`, f));
+    if (field.element?.fields) return [{ path, field }, ...leaves(`${path}[i]`, field.element)];
     return [{ path, field }];
 }
 
