@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { mergeServerOptions, parseServerOption, type ServerOption } from "../database/serverOptions";
 import { resolveCloudSql, type CloudSqlConfig } from "./cloudsql";
 import { resolveWorkloads, type WorkloadsConfig } from "./workloads";
+import type { workloads } from "./workloadsSchema";
 import { INVALID, type Field, type Issue, type ParseContext } from "./fields";
 import { crossKeyIssues } from "./rules";
 import {
@@ -49,15 +50,7 @@ type RejectedKeys = {
 type Parsed = Omit<SchemaValues, RejectedKeys>;
 
 /** Keys whose resolved form is in {@link WorkloadsConfig}. */
-type WorkloadKeys =
-    | "matomocronArchive"
-    | "matomocronScheduledTasks"
-    | "matomocronDeleteData"
-    | "matomocronLdapSync"
-    | "ldap"
-    | "geoipupdate"
-    | "postfix"
-    | "jobs";
+type WorkloadKeys = keyof typeof workloads;
 
 /** The typed configuration every component is built from. */
 export interface MatomoConfig extends Omit<Parsed, "mariadb" | "ingress" | "matomo" | "cloudsql" | WorkloadKeys>, WorkloadsConfig {

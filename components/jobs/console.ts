@@ -124,7 +124,6 @@ export class MatomoConsoleJobs extends pulumi.ComponentResource {
                 runtime: args.runtime,
                 database: args.database.podPatch,
                 timezone: args.timezone,
-                restartPolicy: "Never",
                 container: {
                     name: job.job,
                     command: job.command,

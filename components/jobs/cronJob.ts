@@ -49,7 +49,8 @@ export function cronJobSpec(policy: CronJobPolicy, labels: Labels, podSpec: k8s.
 }
 
 /**
- * The spec of one run, bounded in time and retries. `ttlSecondsAfterFinished` is for the runs of a
+ * The spec of one run, bounded in time and retries; its pods never restart in place (a failed
+ * run is retried as a new pod, up to `backoffLimit`). `ttlSecondsAfterFinished` is for the runs of a
  * CronJob only: a Job Pulumi manages must stay, or the next refresh would recreate and rerun it.
  */
 export function jobSpec(

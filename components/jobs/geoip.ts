@@ -65,7 +65,6 @@ export function geoipPodSpec(
 ): k8s.types.input.core.v1.PodSpec {
     const term = args.colocateWith && { labelSelector: { matchLabels: args.colocateWith }, topologyKey: "kubernetes.io/hostname" };
     return {
-        restartPolicy: "Never",
         automountServiceAccountToken: false,
         enableServiceLinks: false,
         securityContext: restrictedPod(WWW_DATA_UID, WWW_DATA_UID),

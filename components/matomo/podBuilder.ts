@@ -56,8 +56,6 @@ export interface MatomoPodArgs {
     readonly container: MatomoContainer;
     /** Volumes the main container's extra mounts refer to. */
     readonly volumes?: Volume[];
-    /** `Always` for Deployments; `Never` or `OnFailure` for Jobs. Defaults to `Always`. */
-    readonly restartPolicy?: "Always" | "OnFailure" | "Never";
     /** Let the non-root web server bind port 80 (the `net.ipv4.ip_unprivileged_port_start` sysctl). */
     readonly bindsPort80?: boolean;
     readonly terminationGracePeriodSeconds?: number;
@@ -96,7 +94,10 @@ function prepareWebroot(args: MatomoPodArgs): Container {
     };
 }
 
-/** A complete pod spec for a Matomo workload. */
+/**
+ * A complete pod spec for a Matomo workload. The restart policy is the workload's: a Deployment's
+ * default (`Always`), or `Never` from `jobSpec` for Jobs.
+ */
 export function buildMatomoPodSpec(args: MatomoPodArgs): k8s.types.input.core.v1.PodSpec {
     const c = args.container;
     const main: Container = {
@@ -116,7 +117,6 @@ export function buildMatomoPodSpec(args: MatomoPodArgs): k8s.types.input.core.v1
         volumeMounts: [MOUNTS.webroot, MOUNTS.misc, MOUNTS.php, MOUNTS.tmp, ...(c.volumeMounts ?? [])],
     };
     return {
-        restartPolicy: args.restartPolicy ?? "Always",
         serviceAccountName: args.database.serviceAccountName,
         // Matomo never talks to the Kubernetes API.
         automountServiceAccountToken: false,

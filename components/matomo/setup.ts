@@ -17,6 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "../database/endpoint";
 import { checksumOf, sha256 } from "../k8s/checksum";
 import { standardLabels } from "../k8s/labels";
+import { jobSpec } from "../jobs/cronJob";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_MOUNT } from "./paths";
 import { buildMatomoPodSpec, type MatomoRuntimeRef } from "./podBuilder";
@@ -55,22 +56,15 @@ export class MatomoSetup extends pulumi.ComponentResource {
     constructor(name: string, args: MatomoSetupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:MatomoSetup", name, {}, opts);
         const scriptsVolume = { name: "scripts", configMap: { name: args.runtime.scriptsConfigMapName } };
-        const jobSpec = (component: string, podSpec: k8s.types.input.core.v1.PodSpec, deadlineSeconds: number, annotations: Record<string, pulumi.Input<string>>) => {
+        const job = (component: string, podSpec: k8s.types.input.core.v1.PodSpec, deadlineSeconds: number, annotations: Record<string, pulumi.Input<string>>) => {
             const labels = standardLabels({ name: "matomo", component, instance: args.instance });
-            return {
-                labels,
-                spec: {
-                    // A failing step fails the Job after two retries; Pulumi then reports the failure.
-                    backoffLimit: 2,
-                    activeDeadlineSeconds: deadlineSeconds,
-                    template: { metadata: { labels, annotations }, spec: podSpec },
-                },
-            };
+            // A failing step fails the Job after two retries; Pulumi then reports the failure.
+            return { labels, spec: jobSpec({ backoffLimit: 2, activeDeadlineSeconds: deadlineSeconds }, labels, podSpec, annotations) };
         };
 
         const e = SCRIPT_ENV;
         const db = args.database;
-        const install = jobSpec(
+        const install = job(
             "install",
             buildMatomoPodSpec({
                 image: args.image,
@@ -78,7 +72,6 @@ export class MatomoSetup extends pulumi.ComponentResource {
                 runtime: args.runtime,
                 database: db.podPatch,
                 timezone: args.timezone,
-                restartPolicy: "Never",
                 // Matomo's installer writes its own config.ini.php; the generated one is for the web pods.
                 copyConfig: false,
                 container: {
@@ -127,7 +120,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
             { parent: this, dependsOn: [...db.dependencies], customTimeouts: { create: "30m", update: "30m" } },
         );
 
-        const upgrade = jobSpec(
+        const upgrade = job(
             "upgrade",
             buildMatomoPodSpec({
                 image: args.image,
@@ -135,7 +128,6 @@ export class MatomoSetup extends pulumi.ComponentResource {
                 runtime: args.runtime,
                 database: db.podPatch,
                 timezone: args.timezone,
-                restartPolicy: "Never",
                 container: {
                     name: "upgrade",
                     command: ["sh", `${SCRIPTS_MOUNT}/upgrade.sh`],
