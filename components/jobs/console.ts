@@ -10,26 +10,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ArchiverConfig, DeleteDataConfig, JobsConfig, LdapSyncConfig, ScheduledTasksConfig } from "../config";
-import type { DatabaseEndpoint } from "../database/endpoint";
 import { standardLabels } from "../k8s/labels";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT } from "../matomo/paths";
-import { buildMatomoPodSpec, type MatomoContainer, type MatomoRuntimeRef } from "../matomo/podBuilder";
+import { buildMatomoPodSpec, type MatomoContainer, type MatomoRuntimeRef, type MatomoWorkload } from "../matomo/podBuilder";
 import { SCRIPT_ENV } from "../matomo/scripts";
 import { archiveCommand, deleteDataCommand, ldapSyncCommand, scheduledTasksCommand } from "./consoleCommands";
 import { BACKOFF_LIMITS, cronJobSpec } from "./cronJob";
 
-export interface MatomoConsoleJobsArgs {
+/** The image is the web tier's (code and schema must match); the time zone is also the schedules'. */
+export interface MatomoConsoleJobsArgs extends MatomoWorkload {
     readonly namespace: pulumi.Input<string>;
     /** Installation name for the `app.kubernetes.io/instance` label. */
     readonly instance: string;
-    /** Image reference of the Matomo image (the web tier's: code and schema must match). */
-    readonly image: string;
-    readonly imagePullPolicy: string;
     readonly runtime: MatomoRuntimeRef & { readonly scriptsConfigMapName: pulumi.Input<string> };
-    readonly database: DatabaseEndpoint;
-    /** Time zone of the schedules and of the containers. */
-    readonly timezone: string;
     /** Base URL of the web tier's Service, which the archivers pass as `--url`. */
     readonly webUrl: string;
     readonly archivers: readonly ArchiverConfig[];
@@ -118,12 +112,7 @@ export class MatomoConsoleJobs extends pulumi.ComponentResource {
         const names: Record<string, pulumi.Output<string>> = {};
         for (const job of consoleJobs(args)) {
             const labels = standardLabels({ name: "matomo", component: job.job, instance: args.instance });
-            const podSpec = buildMatomoPodSpec({
-                image: args.image,
-                imagePullPolicy: args.imagePullPolicy,
-                runtime: args.runtime,
-                database: args.database.podPatch,
-                timezone: args.timezone,
+            const podSpec = buildMatomoPodSpec(args, {
                 container: {
                     name: job.job,
                     command: job.command,

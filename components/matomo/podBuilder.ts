@@ -6,7 +6,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PodPatch } from "../database/endpoint";
+import type { DatabaseEndpoint, PodPatch } from "../database/endpoint";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { CONFIG_MOUNT, PHP_INI_PATH, WEBROOT, WWW_DATA_UID } from "./paths";
@@ -44,15 +44,24 @@ export interface MatomoContainer {
     readonly volumeMounts?: VolumeMount[];
 }
 
-export interface MatomoPodArgs {
+/**
+ * What every Matomo workload (web, setup Jobs, console CronJobs) has in common, and what its pods
+ * are built from: the image, the shared runtime objects, the database and the time zone. The
+ * components' `...Args` extend it.
+ */
+export interface MatomoWorkload {
     /** Image reference of the Matomo image. */
     readonly image: string;
     readonly imagePullPolicy: string;
     readonly runtime: MatomoRuntimeRef;
-    /** What the database needs in the pod (sidecars, volumes, service account). */
-    readonly database: PodPatch;
+    /** The database; its pod patch (sidecars, volumes, service account) goes into every pod. */
+    readonly database: DatabaseEndpoint;
     /** `TZ` of the containers. */
     readonly timezone: string;
+}
+
+/** What differs between the pods of the workloads. */
+export interface MatomoPodOptions {
     readonly container: MatomoContainer;
     /** Volumes the main container's extra mounts refer to. */
     readonly volumes?: Volume[];
@@ -80,8 +89,11 @@ const MOUNTS = {
     tmp: { name: "tmp", mountPath: "/tmp" },
 } satisfies Record<string, VolumeMount>;
 
+/** A workload and its pod options, with the database reduced to what the pod carries. */
+type PodArgs = Omit<MatomoWorkload, "database"> & MatomoPodOptions & { readonly database: PodPatch };
+
 /** The init container that copies code (and config) into the webroot. */
-function prepareWebroot(args: MatomoPodArgs): Container {
+function prepareWebroot(args: PodArgs): Container {
     const copyConfig = args.copyConfig ?? true;
     return {
         name: "prepare-webroot",
@@ -98,7 +110,15 @@ function prepareWebroot(args: MatomoPodArgs): Container {
  * A complete pod spec for a Matomo workload. The restart policy is the workload's: a Deployment's
  * default (`Always`), or `Never` from `jobSpec` for Jobs.
  */
-export function buildMatomoPodSpec(args: MatomoPodArgs): k8s.types.input.core.v1.PodSpec {
+export function buildMatomoPodSpec(workload: MatomoWorkload, pod: MatomoPodOptions): k8s.types.input.core.v1.PodSpec {
+    const args: PodArgs = {
+        ...pod,
+        image: workload.image,
+        imagePullPolicy: workload.imagePullPolicy,
+        runtime: workload.runtime,
+        database: workload.database.podPatch,
+        timezone: workload.timezone,
+    };
     const c = args.container;
     const main: Container = {
         name: c.name,

@@ -14,30 +14,24 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseEndpoint } from "../database/endpoint";
 import { checksumOf, sha256 } from "../k8s/checksum";
 import { standardLabels } from "../k8s/labels";
 import { jobSpec } from "../jobs/cronJob";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_MOUNT } from "./paths";
-import { buildMatomoPodSpec, type MatomoRuntimeRef } from "./podBuilder";
+import { buildMatomoPodSpec, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
 import { databaseScript, installScript, SCRIPT_ENV } from "./scripts";
 
-export interface MatomoSetupArgs {
+export interface MatomoSetupArgs extends MatomoWorkload {
     readonly namespace: pulumi.Input<string>;
     /** Installation name for the `app.kubernetes.io/instance` label. */
     readonly instance: string;
-    /** Image reference of the Matomo image. */
-    readonly image: string;
-    readonly imagePullPolicy: string;
     readonly runtime: MatomoRuntimeRef & {
         readonly superuserSecretName: pulumi.Input<string>;
         readonly scriptsConfigMapName: pulumi.Input<string>;
     };
-    readonly database: DatabaseEndpoint;
     /** Resources of the Job containers (the web tier's: PHP's memory_limit must fit). */
     readonly resources: ContainerResources;
-    readonly timezone: string;
     /** Superuser e-mail and the first website, for a new installation. */
     readonly superuserEmail: string;
     readonly site: { readonly name: string; readonly url: string };
@@ -66,12 +60,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
         const db = args.database;
         const install = job(
             "install",
-            buildMatomoPodSpec({
-                image: args.image,
-                imagePullPolicy: args.imagePullPolicy,
-                runtime: args.runtime,
-                database: db.podPatch,
-                timezone: args.timezone,
+            buildMatomoPodSpec(args, {
                 // Matomo's installer writes its own config.ini.php; the generated one is for the web pods.
                 copyConfig: false,
                 container: {
@@ -122,12 +111,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
 
         const upgrade = job(
             "upgrade",
-            buildMatomoPodSpec({
-                image: args.image,
-                imagePullPolicy: args.imagePullPolicy,
-                runtime: args.runtime,
-                database: db.podPatch,
-                timezone: args.timezone,
+            buildMatomoPodSpec(args, {
                 container: {
                     name: "upgrade",
                     command: ["sh", `${SCRIPTS_MOUNT}/upgrade.sh`],

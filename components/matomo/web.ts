@@ -11,10 +11,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseEndpoint } from "../database/endpoint";
 import { selectorLabels, standardLabels } from "../k8s/labels";
 import type { ContainerResources } from "../k8s/resources";
-import { buildMatomoPodSpec, type MatomoRuntimeRef } from "./podBuilder";
+import { buildMatomoPodSpec, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
 
 const HTTP_PORT = 80;
 
@@ -33,18 +32,14 @@ export interface MatomoIngressArgs {
     readonly annotations: Readonly<Record<string, string>>;
 }
 
-export interface MatomoWebArgs {
+export interface MatomoWebArgs extends MatomoWorkload {
     readonly namespace: pulumi.Input<string>;
     /** Installation name for the `app.kubernetes.io/instance` label. */
     readonly instance: string;
-    readonly image: string;
-    readonly imagePullPolicy: string;
     /** The shared config, php.ini and misc/ volume, and the checksum that rolls the pods on change. */
     readonly runtime: MatomoRuntimeRef & { readonly checksum: pulumi.Input<string> };
-    readonly database: DatabaseEndpoint;
     readonly replicas: number;
     readonly resources: ContainerResources;
-    readonly timezone: string;
     /**
      * Whether the misc/ volume can be mounted on several nodes at once (ReadWriteMany). When it
      * cannot, rollouts use the Recreate strategy: a surge pod on another node would wait forever
@@ -96,12 +91,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
             failureThreshold,
         });
 
-        const podSpec = buildMatomoPodSpec({
-            image: args.image,
-            imagePullPolicy: args.imagePullPolicy,
-            runtime: args.runtime,
-            database: args.database.podPatch,
-            timezone: args.timezone,
+        const podSpec = buildMatomoPodSpec(args, {
             bindsPort80: true,
             mountMiscVolume: true,
             terminationGracePeriodSeconds: 30,
