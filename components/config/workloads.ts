@@ -237,7 +237,7 @@ function memoryIssues(
 }
 
 /** Matomo's `minimum_memory_limit_when_archiving` (MB): archiving raises a lower memory_limit to it. */
-export const ARCHIVING_MEMORY_FLOOR = "768M";
+const ARCHIVING_MEMORY_FLOOR = "768M";
 
 /**
  * Matomo raises an archiver's memory_limit to 768M when it is lower, so a lower setting would

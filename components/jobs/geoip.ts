@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { JobsConfig } from "../config";
 import { standardLabels } from "../k8s/labels";
+import { secretNameFor } from "../k8s/secrets";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
@@ -127,24 +128,15 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
         super("matomo:index:GeoIpUpdate", name, {}, opts);
         const labels = standardLabels({ name: "geoipupdate", component: "geoip", instance: args.instance });
 
-        let secretName: pulumi.Input<string>;
-        if ("existingSecret" in args.credentials) {
-            secretName = args.credentials.existingSecret;
-        } else {
-            const secret = new k8s.core.v1.Secret(
-                `${name}-credentials`,
-                {
-                    metadata: { namespace: args.namespace, labels },
-                    type: "Opaque",
-                    stringData: {
-                        [GEOIP_SECRET_KEYS.accountId]: args.credentials.accountId,
-                        [GEOIP_SECRET_KEYS.licenseKey]: args.credentials.licenseKey,
-                    },
-                },
-                { parent: this },
-            );
-            secretName = secret.metadata.name;
-        }
+        const credentials = args.credentials;
+        const secretName = secretNameFor(
+            `${name}-credentials`,
+            "existingSecret" in credentials
+                ? credentials
+                : { stringData: { [GEOIP_SECRET_KEYS.accountId]: credentials.accountId, [GEOIP_SECRET_KEYS.licenseKey]: credentials.licenseKey } },
+            { namespace: args.namespace, labels },
+            { parent: this },
+        );
 
         const policy = {
             schedule: args.schedule,

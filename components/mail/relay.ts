@@ -16,6 +16,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels } from "../k8s/labels";
+import { secretNameFor } from "../k8s/secrets";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { baselineRootContainer } from "../k8s/security";
 
@@ -102,21 +103,13 @@ export class MailRelay extends pulumi.ComponentResource {
         const labels = standardLabels(id);
         const selector = selectorLabels(id);
 
-        let passwordSecret: pulumi.Input<string>;
-        if ("existingSecret" in args.password) {
-            passwordSecret = args.password.existingSecret;
-        } else {
-            const secret = new k8s.core.v1.Secret(
-                `${name}-credentials`,
-                {
-                    metadata: { namespace: args.namespace, labels },
-                    type: "Opaque",
-                    stringData: { [RELAY_PASSWORD_KEY]: args.password.value },
-                },
-                { parent: this },
-            );
-            passwordSecret = secret.metadata.name;
-        }
+        const password = args.password;
+        const passwordSecret = secretNameFor(
+            `${name}-credentials`,
+            "existingSecret" in password ? password : { stringData: { [RELAY_PASSWORD_KEY]: password.value } },
+            { namespace: args.namespace, labels },
+            { parent: this },
+        );
 
         new k8s.apps.v1.Deployment(
             `${name}-deployment`,
