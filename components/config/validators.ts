@@ -103,11 +103,17 @@ export function checkDatabaseName(value: string): string | undefined {
  * between Matomo releases, such characters are refused.
  */
 export function checkIniSafeSecret(value: string): string | undefined {
-    if (/["\\\r\n\0]/.test(value) || value.includes("${")) {
-        return 'it must not contain a double quote, a backslash, a line break or "${" (config.ini.php cannot hold them reliably)';
-    }
+    const text = checkIniText(value);
+    if (text) return `it ${text}`;
     if (value.length < 12) return "it must be at least 12 characters long";
     return undefined;
+}
+
+/** Text `config.ini.php` can hold in a double-quoted value (see {@link checkIniSafeSecret}). */
+export function checkIniText(value: string): string | undefined {
+    return /["\\\r\n\0]/.test(value) || value.includes("${")
+        ? 'must not contain a double quote, a backslash, a line break or "${" (config.ini.php cannot hold them reliably)'
+        : undefined;
 }
 
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;

@@ -13,6 +13,7 @@ import {
     checkEmail,
     checkHostname,
     checkIniSafeSecret,
+    checkIniText,
     checkOptionalDnsSubdomain,
 } from "./validators";
 
@@ -291,9 +292,4 @@ function checkDn(value: string): string | undefined {
 
 function checkAttribute(value: string): string | undefined {
     return /^[A-Za-z][A-Za-z0-9-]*$/.test(value) ? undefined : "expected an LDAP attribute name";
-}
-
-/** Text written into config.ini.php (no quote, backslash or line break). */
-function checkIniText(value: string): string | undefined {
-    return /["\\\r\n]/.test(value) || value.includes("${") ? 'must not contain a double quote, a backslash, a line break or "${"' : undefined;
 }
