@@ -87,6 +87,20 @@ describe("workload configuration", () => {
             assert.ok("value" in cfg.mail!.password);
         });
 
+        it("take external passwords as their owners set them: short ones too, as long as the file formats can hold them", () => {
+            const cfg = valid(
+                {
+                    ...LDAP_IMAGE,
+                    "matomo:ldap": { servers: [{ ...LDAP_SERVER, adminPassword: "short1" }] },
+                    "matomo:postfix": { existingSecret: null, password: 'p"w\\1' },
+                },
+                dev,
+                ["matomo:ldap", "matomo:postfix"],
+            );
+            assert.equal(cfg.ldap!.servers[0].adminPassword.reveal(), "short1");
+            assert.ok("value" in cfg.mail!.password && cfg.mail!.password.value.reveal() === 'p"w\\1');
+        });
+
         it("accept geoipupdate's verbose flag as 1/0, true/false, quoted or not", () => {
             for (const [raw, expected] of [[1, "1"], ["1", "1"], [true, "1"], [0, "0"], ["false", "0"]] as const) {
                 const cfg = valid({ "matomo:geoipupdate": { environment: { GEOIPUPDATE_VERBOSE: raw } } });
@@ -154,6 +168,8 @@ describe("workload configuration", () => {
             ["a separate GeoIP volume", { "matomo:geoipupdate": { storage: "1Gi" } }, "matomo:geoipupdate.storage", "misc/"],
             ["postfix settings without a relay", { "matomo:postfix": { relay: null } }, "matomo:postfix.relay", "no effect"],
             ["a relay without a password", { "matomo:postfix": { existingSecret: null } }, "matomo:postfix.password", "pulumi config set --secret --path postfix.password"],
+            ["a relay password with a line break", { "matomo:postfix": { existingSecret: null, password: "line\nbreak" } }, "matomo:postfix.password", "one non-empty line", ["matomo:postfix"]],
+            ["an LDAP bind password with a double quote", { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, adminPassword: 'a"b' }] } }, "matomo:ldap.servers[0].adminPassword", "double quote", ["matomo:ldap"]],
             ["a relay password twice", { "matomo:postfix": { password: "smtp-password-1" } }, "matomo:postfix.existingSecret", "one or the other", ["matomo:postfix"]],
             ["a relay host that is no hostname", { "matomo:postfix": { relay: "smtp://mail" } }, "matomo:postfix.relay", "hostname"],
             ["an unknown TLS level", { "matomo:postfix": { tlsSecurityLevel: "maybe" } }, "matomo:postfix.tlsSecurityLevel", '"encrypt"'],
