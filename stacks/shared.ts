@@ -126,15 +126,12 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         },
     });
 
+    // What every Matomo workload runs: this image, this runtime, this database, in this zone.
+    const workload = { namespace, instance, image, imagePullPolicy: cfg.matomo.image.pullPolicy, runtime, database, timezone: cfg.timezone };
+
     const setup = new MatomoSetup("matomo-setup", {
-        namespace,
-        instance,
-        image,
-        imagePullPolicy: cfg.matomo.image.pullPolicy,
-        runtime,
-        database,
+        ...workload,
         resources: cfg.matomo.resources,
-        timezone: cfg.timezone,
         superuserEmail: cfg.matomo.email,
         site: { name: cfg.matomo.siteName, url: cfg.matomo.siteUrl },
         options: managedOptions({ geoip: cfg.geoip !== undefined }),
@@ -143,15 +140,9 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
     const geoip = geoipUpdateFor(ctx, runtime.miscClaimName);
 
     const web = new MatomoWeb("matomo-web", {
-        namespace,
-        instance,
-        image,
-        imagePullPolicy: cfg.matomo.image.pullPolicy,
-        runtime,
-        database,
+        ...workload,
         replicas: cfg.matomo.replicaCount,
         resources: cfg.matomo.resources,
-        timezone: cfg.timezone,
         sharedStorage: cfg.matomo.storageAccessMode === "ReadWriteMany",
         serviceName: WEB_SERVICE,
         // A new installation geolocates from its first visit.
@@ -170,13 +161,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
     });
 
     const consoleJobs = new MatomoConsoleJobs("matomo-cron", {
-        namespace,
-        instance,
-        image,
-        imagePullPolicy: cfg.matomo.image.pullPolicy,
-        runtime,
-        database,
-        timezone: cfg.timezone,
+        ...workload,
         webUrl: `http://${webServiceHost}/`,
         archivers: cfg.archivers,
         scheduledTasks: cfg.scheduledTasks,
