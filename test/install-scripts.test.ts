@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { managedOptions } from "../components/matomo/options";
 import { databaseScript, DATABASE_STATE, installScript, SCRIPT_ENV, TABLES_PREFIX } from "../components/matomo/scripts";
 import { freePort, TestMariaDb } from "./support/mariadbServer";
+import { spawnGroupSync } from "./support/processes";
 import { requireBinaries } from "./support/system";
 
 const DB = { name: "matomo", user: "matomo", password: "db-Pa$$;w'rd=#x" };
@@ -100,7 +101,8 @@ describe("install scripts on a real MariaDB", function () {
         spawnSync("php", [join(dir, "scripts", "database.php"), "state"], { env: env(extra), encoding: "utf8" });
     const install = async (extra: Record<string, string> = {}) => {
         const script = installScript({ scriptsDir: join(dir, "scripts"), webroot: join(dir, "webroot"), port: await freePort() });
-        return spawnSync("sh", ["-c", script], { env: env(extra), encoding: "utf8", timeout: 60_000 });
+        // In a process group of its own: the installer's web server and its workers go with it.
+        return spawnGroupSync("sh", ["-c", script], { env: env(extra), encoding: "utf8", timeout: 60_000 });
     };
     /** The option table's rows, by name. */
     const options = () => Object.fromEntries(server.query(`SELECT option_name, option_value FROM ${DB.name}.${TABLES_PREFIX}option`));

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -61,6 +61,7 @@ describe("render", () => {
         const file = join(dir, "Pulumi.broken.yaml");
         writeFileSync(file, "config:\n  matomo:matomo:\n    hostname: Not A Hostname\n    replicaCount: 0\n");
         const result = render("--stack-file", file);
+        rmSync(dir, { recursive: true, force: true });
         assert.equal(result.status, 1);
         assert.equal(result.stdout, "");
         assert.match(result.stderr, /matomo:matomo\.hostname: got "Not A Hostname"/);
