@@ -1,7 +1,7 @@
 /**
  * The EEA-style topology: MariaDB in the cluster, Matomo on top.
  */
-import { imageReference } from "../components/config/validators";
+import { imageReference } from "../components/k8s/image";
 import { MariaDb } from "../components/database/mariadb";
 import { Credentials } from "../components/secrets/credentials";
 import { deployMatomo, type StackContext, type StackOutputs } from "./shared";

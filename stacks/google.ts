@@ -3,7 +3,7 @@
  * on top. This module (and through it `@pulumi/gcp`) is loaded only for `topology: google`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { imageReference } from "../components/config/validators";
+import { imageReference } from "../components/k8s/image";
 import { CloudSqlDatabase } from "../components/database/cloudSql";
 import { Credentials } from "../components/secrets/credentials";
 import { deployMatomo, type StackContext, type StackOutputs } from "./shared";

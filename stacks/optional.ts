@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { SecretValue } from "../components/config";
-import { imageReference } from "../components/config/validators";
+import { imageReference } from "../components/k8s/image";
 import { GeoIpUpdate } from "../components/jobs/geoip";
 import { selectorLabels } from "../components/k8s/labels";
 import { MailRelay } from "../components/mail/relay";

@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MatomoConfig } from "../components/config";
-import { imageReference } from "../components/config/validators";
+import { imageReference } from "../components/k8s/image";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
 import { MatomoConsoleJobs } from "../components/jobs/console";
 import { standardLabels } from "../components/k8s/labels";

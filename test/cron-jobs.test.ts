@@ -4,11 +4,12 @@
  * resources, and the pieces of config.ini.php they rely on.
  */
 import assert from "node:assert/strict";
-import { phpSizeBytes } from "../components/config/units";
-import { parseQuantity } from "../components/config/units";
+import { phpSizeBytes } from "../components/k8s/units";
+import { parseQuantity } from "../components/k8s/units";
 import { archiveCommand, ldapSyncCommand } from "../components/jobs/consoleCommands";
 import { consoleJobs } from "../components/jobs/console";
-import { BACKOFF_LIMITS, cronJobSpec } from "../components/jobs/cronJob";
+import { BACKOFF_LIMITS } from "../components/jobs/backoffLimits";
+import { cronJobSpec } from "../components/k8s/jobs";
 import { revealSecrets, type CapturedResource, type ProgramRun } from "../scripts/lib/mockEngine";
 import { all, one, podSpecOf, run, runStack, stackConfig, withChanges, type Container } from "./support/harness";
 import { LDAP_VARIANT } from "./support/variants";

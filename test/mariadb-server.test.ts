@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { parseConfig, type MatomoConfig } from "../components/config";
-import { parseMariadbSize } from "../components/config/units";
+import { parseMariadbSize } from "../components/k8s/units";
 import { renderServerConfig, type ServerOption } from "../components/database/serverOptions";
 import { sourceOf, stackConfig } from "./support/harness";
 import { TestMariaDb } from "./support/mariadbServer";

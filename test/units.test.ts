@@ -8,7 +8,7 @@ import {
     parseMariadbSize,
     parseQuantity,
     phpSizeBytes,
-} from "../components/config/units";
+} from "../components/k8s/units";
 import {
     checkAnnotationKey,
     checkHostname,
@@ -16,8 +16,8 @@ import {
     checkImageTag,
     checkIniSafeSecret,
     checkTimezone,
-    imageReference,
 } from "../components/config/validators";
+import { imageReference } from "../components/k8s/image";
 
 describe("Kubernetes quantities", () => {
     it("parses binary, decimal, milli and exponent forms", () => {

@@ -21,7 +21,7 @@ import {
     schema,
     type Schema,
 } from "./schema";
-import { parseQuantity } from "./units";
+import { parseQuantity } from "../k8s/units";
 
 export type { CloudSqlConfig } from "./cloudsql";
 export type * from "./workloads";

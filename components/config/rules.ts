@@ -5,7 +5,7 @@
 import { bufferPoolBytes } from "../database/serverOptions";
 import type { Issue } from "./fields";
 import { MAX_BUFFER_POOL_SHARE } from "./schema";
-import { formatBytes, parseQuantity, phpSizeBytes } from "./units";
+import { formatBytes, parseQuantity, phpSizeBytes } from "../k8s/units";
 
 /** The part of the parsed config these rules read (kept structural so tests can build it by hand). */
 export interface RuleInput {

@@ -12,7 +12,7 @@ import { cloudsql } from "./cloudsqlSchema";
 import { workloads } from "./workloadsSchema";
 import { boolean, integer, list, object, oneOf, record, rejected, secret, string } from "./fields";
 import { image, notYet, phpSize, resources, seconds } from "./parts";
-import { checkByteQuantity } from "./units";
+import { checkByteQuantity } from "../k8s/units";
 import {
     checkAnnotationKey,
     checkDatabaseName,

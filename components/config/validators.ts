@@ -74,11 +74,6 @@ export function checkImageTag(value: string): string | undefined {
         : "expected an image tag such as 5.11.2-apache, or a digest sha256:<64 hex digits>";
 }
 
-/** The image reference for a repository and a tag or digest. */
-export function imageReference(image: { repository: string; tag: string }): string {
-    return image.tag.startsWith("sha256:") ? `${image.repository}@${image.tag}` : `${image.repository}:${image.tag}`;
-}
-
 /** A Matomo login: the characters Matomo's UsersManager accepts, 2 to 100 of them. */
 export function checkMatomoLogin(value: string): string | undefined {
     return /^[A-Za-z0-9_.@+-]{2,100}$/.test(value)

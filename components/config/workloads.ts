@@ -7,7 +7,7 @@
 import type { Field, Issue } from "./fields";
 import type { SecretValue } from "./secretValue";
 import { checkPhpMemoryFitsContainer, checkRequestsWithinLimits } from "./rules";
-import { formatBytes, phpSizeBytes } from "./units";
+import { formatBytes, phpSizeBytes } from "../k8s/units";
 import type { workloads } from "./workloadsSchema";
 
 type Values<F> = F extends Field<infer T> ? T : never;

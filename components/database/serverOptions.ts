@@ -7,7 +7,7 @@
  * (reference/eea-chart.md §5 B1). Rendering every option as its own line of a config file, mounted
  * into `/etc/mysql/conf.d/`, makes each one reach the server and shows up in `SHOW VARIABLES`.
  */
-import { parseMariadbSize } from "../config/units";
+import { parseMariadbSize } from "../k8s/units";
 
 /** One server option: `name` in canonical form (underscores), `value` undefined for a bare flag. */
 export interface ServerOption {

@@ -16,7 +16,8 @@ import { SCRIPTS_MOUNT } from "../matomo/paths";
 import { buildMatomoPodSpec, type MatomoContainer, type MatomoRuntimeRef, type MatomoWorkload } from "../matomo/podBuilder";
 import { SCRIPT_ENV } from "../matomo/scripts";
 import { archiveCommand, deleteDataCommand, ldapSyncCommand, scheduledTasksCommand } from "./consoleCommands";
-import { BACKOFF_LIMITS, cronJobSpec } from "./cronJob";
+import { cronJobSpec } from "../k8s/jobs";
+import { BACKOFF_LIMITS } from "./backoffLimits";
 
 /** The image is the web tier's (code and schema must match); the time zone is also the schedules'. */
 export interface MatomoConsoleJobsArgs extends MatomoWorkload {

@@ -16,7 +16,8 @@ import { secretNameFor } from "../k8s/secrets";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
-import { BACKOFF_LIMITS, cronJobSpec, jobSpec } from "./cronJob";
+import { cronJobSpec, jobSpec } from "../k8s/jobs";
+import { BACKOFF_LIMITS } from "./backoffLimits";
 
 /** Keys of the credentials Secret (also of a Secret given as `geoipupdate.existingSecret`). */
 export const GEOIP_SECRET_KEYS = { accountId: "account-id", licenseKey: "license-key" } as const;

@@ -16,7 +16,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checksumOf, sha256 } from "../k8s/checksum";
 import { standardLabels } from "../k8s/labels";
-import { jobSpec } from "../jobs/cronJob";
+import { jobSpec } from "../k8s/jobs";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_MOUNT } from "./paths";
 import { buildMatomoPodSpec, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";

@@ -1,11 +1,22 @@
 /**
- * The policies every CronJob of this program shares, as one pure function: the seed chart's jobs
- * had no deadlines, unbounded retries, no history limits and schedules in the controller's time
- * zone (it set only the container's `TZ`); these do not.
+ * The policies every Job and CronJob of this program shares, as pure functions: the seed chart's
+ * jobs had no deadlines, unbounded retries, no history limits and schedules in the controller's
+ * time zone (it set only the container's `TZ`); these do not.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { JobsConfig } from "../config";
+
+/** What every CronJob keeps and how late it may start (`matomo:jobs`). */
+export interface CronJobHistory {
+    /** Seconds a finished run is kept (`ttlSecondsAfterFinished`). */
+    readonly ttlSecondsAfterFinished: number;
+    /** Successful runs kept. */
+    readonly successfulJobsHistoryLimit: number;
+    /** Failed runs kept, for their logs. */
+    readonly failedJobsHistoryLimit: number;
+    /** A run that cannot start within this many seconds of its time is skipped. */
+    readonly startingDeadlineSeconds: number;
+}
 
 /** How one CronJob runs. */
 export interface CronJobPolicy {
@@ -15,19 +26,11 @@ export interface CronJobPolicy {
     readonly timeZone: string;
     /** Longest run; a longer one is stopped and counts as failed. */
     readonly activeDeadlineSeconds: number;
-    /** Retries of a failed run before the run counts as failed (see {@link BACKOFF_LIMITS}). */
+    /** Retries of a failed run before the run counts as failed. */
     readonly backoffLimit: number;
-    /** History, TTL and starting deadline (`matomo:jobs`). */
-    readonly jobs: JobsConfig;
+    /** History, TTL and starting deadline. */
+    readonly jobs: CronJobHistory;
 }
-
-/**
- * Retries per kind of job. Archiving and the scheduled tasks are not retried: they run again at
- * the next schedule and resume where they stopped, while a retry would overlap the next run. The
- * deletion and the LDAP sync are cheap to repeat and run once a day, so one retry saves a day.
- * A GeoIP download fails mostly on network hiccups, and runs once a month.
- */
-export const BACKOFF_LIMITS = { archive: 0, scheduledTasks: 0, deleteData: 1, ldapSync: 1, geoip: 2 } as const;
 
 type Labels = Readonly<Record<string, string>>;
 
