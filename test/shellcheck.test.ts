@@ -1,11 +1,11 @@
 /**
- * Every shell script the program generates passes shellcheck: the builders' output directly, and
- * every `sh -c` script found in any container of any stack variant (so a script added without a
- * builder test is still checked).
+ * Every shell script the program ships passes shellcheck: the files as they are in the repository,
+ * the builders' output, and every `sh -c` script found in any container of any stack variant (so a
+ * script added without a builder test is still checked).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { deleteDataScript, installScript, prepareWebrootScript, upgradeScript } from "../components/matomo/scripts";
+import { deleteDataScript, installScript, prepareWebrootScript, SCRIPT_FILES, scriptSource, upgradeScript } from "../components/matomo/scripts";
 import { kubernetesResources, podSpecOf, workloads } from "./support/harness";
 import { requireBinaries } from "./support/system";
 import { VARIANTS } from "./support/variants";
@@ -46,6 +46,12 @@ describe("shell scripts", () => {
 
     it("the shellcheck run itself reports a broken script", () => {
         assert.notEqual(shellcheck('cp $1 "/tmp"\n'), "");
+    });
+
+    it("every shell script file passes shellcheck as it is in the repository", () => {
+        const files = SCRIPT_FILES.filter((f) => f.endsWith(".sh"));
+        assert.ok(files.length >= 4);
+        for (const file of files) assert.equal(shellcheck(scriptSource(file)), "", file);
     });
 
     it("the script builders' output passes shellcheck", () => {

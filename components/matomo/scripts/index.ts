@@ -1,0 +1,164 @@
+/**
+ * The shell and PHP programs run inside Matomo's pods. Each is a real file beside this module
+ * (checked by shellcheck and `php -l`, and run for real in the tests), read once and shipped as it
+ * is: in the scripts ConfigMap, or as the `sh -c` command of the prepare-webroot init container.
+ *
+ * The scripts read their inputs from environment variables ({@link SCRIPT_ENV}, the contract a test
+ * checks against the files) and from mounted Secret files. Only the pod layout (paths, the
+ * installer's port) and prepare-webroot's optional steps are filled in by {@link fillTemplate}.
+ * They run under the image's POSIX shell and PHP; nothing is downloaded at run time.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, WEBROOT } from "../paths";
+import { fillTemplate } from "./template";
+
+/** Matomo's table prefix (the install Job and config.ini.php agree on it; database.php has it too). */
+export const TABLES_PREFIX = "matomo_";
+
+/** Exit codes of `database.php state`. */
+export const DATABASE_STATE = { installed: 0, unreachable: 1, empty: 3, partial: 4 } as const;
+
+/** The earliest date Matomo accepts (`Date::FIRST_WEBSITE_TIMESTAMP`, 1991-08-06), where delete-data.sh starts. */
+export const EARLIEST_DATE = "1991-08-06";
+
+/** Environment the scripts read (values, or paths of mounted secret files). */
+export const SCRIPT_ENV = {
+    dbHost: "MATOMO_DB_HOST",
+    dbPort: "MATOMO_DB_PORT",
+    dbName: "MATOMO_DB_NAME",
+    dbUser: "MATOMO_DB_USER",
+    dbPasswordFile: "MATOMO_DB_PASSWORD_FILE",
+    superuserLoginFile: "MATOMO_SUPERUSER_LOGIN_FILE",
+    superuserPasswordFile: "MATOMO_SUPERUSER_PASSWORD_FILE",
+    superuserEmail: "MATOMO_SUPERUSER_EMAIL",
+    siteName: "MATOMO_SITE_NAME",
+    siteUrl: "MATOMO_SITE_URL",
+    timezone: "MATOMO_TIMEZONE",
+    waitSeconds: "MATOMO_DB_WAIT_SECONDS",
+    /** JSON object of Matomo options (`<prefix>option` rows) the install Job sets. */
+    options: "MATOMO_OPTIONS",
+    /** Raw-data deletion: `all` or space-separated site IDs, and days kept. */
+    sites: "MATOMO_DELETE_SITES",
+    daysToKeep: "MATOMO_DAYS_TO_KEEP",
+    phpMemoryLimit: "MATOMO_PHP_MEMORY_LIMIT",
+} as const;
+
+/** The script files shipped to the pods. */
+export const SCRIPT_FILES = ["prepare-webroot.sh", "install.sh", "upgrade.sh", "delete-data.sh", "database.php"] as const;
+export type ScriptFile = (typeof SCRIPT_FILES)[number];
+
+const texts = new Map<ScriptFile, string>();
+
+/** The text of a script file as it is in the repository (read on first use). */
+export function scriptSource(file: ScriptFile): string {
+    let text = texts.get(file);
+    if (text === undefined) {
+        text = readFileSync(join(__dirname, file), "utf8");
+        texts.set(file, text);
+    }
+    return text;
+}
+
+/**
+ * Fills the pod's writable webroot (an emptyDir) with the image's Matomo code and, unless
+ * `copyConfig` is false (the install Job, whose installer writes its own), the generated
+ * config.ini.php, before the web server or a console command starts.
+ *
+ * Copying on every start is what makes an image upgrade a code upgrade: nothing of the code
+ * survives on a volume (the most common failure of Matomo containers, whose entrypoint copies the
+ * code only when the webroot is empty). `misc/` is the one volume inside the webroot; the image's
+ * own files there are refreshed, GeoIP databases and uploaded logos are left alone.
+ *
+ * `plugins` are activated besides the image's defaults: Matomo takes its active plugins from the
+ * `[Plugins]` list of config.ini.php, which replaces the default list of global.ini.php as a whole,
+ * so the script writes the default list of this very image plus the extra ones.
+ */
+export function prepareWebrootScript(
+    options: { copyConfig?: boolean; plugins?: readonly string[]; paths?: { code?: string; webroot?: string; configMount?: string } } = {},
+): string {
+    const copyConfig = options.copyConfig ?? true;
+    const plugins = copyConfig ? (options.plugins ?? []) : [];
+    for (const plugin of plugins) {
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(plugin)) throw new Error(`not a Matomo plugin name: ${plugin}`);
+    }
+    const summary = (copyConfig ? ", with the generated config.ini.php" : "") + (plugins.length ? ` (plugins: ${plugins.join(", ")})` : "");
+    return fillTemplate(
+        scriptSource("prepare-webroot.sh"),
+        {
+            CODE_DIR: options.paths?.code ?? IMAGE_CODE_DIR,
+            WEBROOT: options.paths?.webroot ?? WEBROOT,
+            CONFIG_MOUNT: options.paths?.configMount ?? CONFIG_MOUNT,
+            PLUGIN_LIST: plugins.join(", "),
+            PLUGINS: plugins.join(" "),
+            SUMMARY: summary,
+        },
+        { COPY_CONFIG: copyConfig, PLUGINS: plugins.length > 0 },
+    );
+}
+
+/**
+ * `php database.php state|set-options`: Matomo's database as the install Job sees it.
+ *
+ * - `state` prints `installed` (tables, a superuser and a website exist), `empty` (no Matomo tables)
+ *   or `partial` (tables without a superuser or website: an installation that did not finish) and
+ *   exits with the matching {@link DATABASE_STATE} code.
+ * - `set-options` writes the options of the JSON object in `MATOMO_OPTIONS` (e.g. the GeoIP
+ *   location provider), the way Matomo's own settings pages store them.
+ *
+ * Both wait for the database to accept connections first, so a database still starting (or a
+ * proxy still connecting) is not taken for a failure. The password is never printed.
+ */
+export function databaseScript(): string {
+    return scriptSource("database.php");
+}
+
+/** Where the install script finds things; the defaults are the pod's paths (tests point elsewhere). */
+export interface ScriptPaths {
+    /** Directory holding database.php. */
+    readonly scriptsDir?: string;
+    /** Matomo's webroot. */
+    readonly webroot?: string;
+    /** Local port of the install script's temporary web server. */
+    readonly port?: number;
+}
+
+/**
+ * The install Job: does nothing when Matomo is installed; otherwise runs Matomo's own web
+ * installer, headless. The upstream image has no console command that installs Matomo, so the
+ * script serves the installer with PHP's built-in web server on 127.0.0.1 and walks its steps with
+ * curl (the sequence Bitnami's images have used for years): database, tables, superuser, first
+ * website. Credentials are read by curl from the mounted Secret files (`name@file`), so they appear
+ * neither in the process list nor in the log. The installer's own config.ini.php (with its own salt)
+ * stays in this pod; the web pods use the generated one, with the stack's salt. Finally the options
+ * in `MATOMO_OPTIONS` are set (on a new and on an existing installation alike).
+ */
+export function installScript(paths: ScriptPaths = {}): string {
+    return fillTemplate(scriptSource("install.sh"), {
+        SCRIPTS_DIR: paths.scriptsDir ?? SCRIPTS_MOUNT,
+        WEBROOT: paths.webroot ?? WEBROOT,
+        INSTALLER_PORT: String(paths.port ?? 8080),
+    });
+}
+
+/**
+ * The upgrade Job: applies the database migrations of the image's Matomo version once, before the
+ * web pods roll to it (Matomo's UI refuses to work with a database older than its code, and old
+ * code on a newer database fails too). A no-op when there is nothing to migrate.
+ */
+export function upgradeScript(): string {
+    return fillTemplate(scriptSource("upgrade.sh"), { WEBROOT });
+}
+
+/**
+ * The raw-data deletion CronJob: deletes visitor logs older than `MATOMO_DAYS_TO_KEEP` days for the
+ * sites in `MATOMO_DELETE_SITES` (`all`, or site IDs separated by spaces).
+ *
+ * The cut-off date is computed by PHP (the seed's `date --date="90 days ago"` fails on BusyBox).
+ * `all` runs Matomo's command once without `--idsite`, which covers every site (the seed passed
+ * `--idsite all`, which the command rejects); a list runs it once per site, because `--idsite`
+ * takes only one. The range starts at {@link EARLIEST_DATE}, so nothing old is left behind.
+ */
+export function deleteDataScript(paths: Pick<ScriptPaths, "webroot"> = {}): string {
+    return fillTemplate(scriptSource("delete-data.sh"), { WEBROOT: paths.webroot ?? WEBROOT });
+}
