@@ -1,6 +1,7 @@
 /**
  * The EEA-style topology: MariaDB in the cluster, Matomo on top.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { imageReference } from "../components/k8s/image";
 import { MariaDb } from "../components/database/mariadb";
 import { Credentials } from "../components/secrets/credentials";
@@ -10,8 +11,6 @@ export function deployEea(ctx: StackContext): StackOutputs {
     const { cfg } = ctx;
     const credentials = new Credentials("credentials", {
         databasePassword: cfg.mariadb.password,
-        databaseRootPassword: cfg.mariadb.rootPassword,
-        withDatabaseRoot: true,
         superuserPassword: cfg.matomo.password,
         salt: cfg.matomo.salt,
     });
@@ -23,7 +22,12 @@ export function deployEea(ctx: StackContext): StackOutputs {
         database: cfg.mariadb.database,
         user: cfg.mariadb.user,
         password: credentials.databasePassword,
-        rootPassword: credentials.databaseRootPassword!,
+        rootPassword: cfg.mariadb.rootPassword && pulumi.secret(cfg.mariadb.rootPassword.reveal()),
+        // The Credentials component generated the root password before MariaDb owned it; the
+        // alias keeps that password (the data directory was initialised with it).
+        rootPasswordAliases: [
+            pulumi.createUrn("credentials-database-root-password", "random:index/randomPassword:RandomPassword", pulumi.createUrn("credentials", "matomo:index:Credentials")),
+        ],
         serverOptions: cfg.mariadb.serverOptions,
         storage: cfg.mariadb.storage,
         storageClassName: cfg.mariadb.storageClassName || undefined,

@@ -23,7 +23,6 @@ export function deployGoogle(ctx: StackContext): GoogleOutputs {
     const { cfg } = ctx;
     const settings = cfg.cloudsql!;
     const credentials = new Credentials("credentials", {
-        withDatabaseRoot: false,
         superuserPassword: cfg.matomo.password,
         salt: cfg.matomo.salt,
     });

@@ -272,6 +272,17 @@ describe("the dev stack (EEA topology)", () => {
             const salt = one(dev, "random:index/randomPassword:RandomPassword", "credentials-salt");
             assert.ok(salt.options.ignoreChanges.includes("length"));
         });
+
+        it("keeps the root password the data directory was initialised with, now that MariaDb generates it", () => {
+            const root = one(dev, "random:index/randomPassword:RandomPassword", "mariadb-root-password");
+            assert.equal(root.parent, one(dev, "matomo:index:MariaDb").urn);
+            // Its URN until the MariaDb component owned it: an alias, so Pulumi moves it instead of replacing it.
+            assert.deepEqual(root.options.aliases, [
+                "urn:pulumi:dev::matomo::matomo:index:Credentials$random:index/randomPassword:RandomPassword::credentials-database-root-password",
+            ]);
+            const stringData = revealSecrets(one(dev, SECRET, "mariadb-credentials").inputs.stringData) as Obj;
+            assert.equal(stringData["root-password"], (revealSecrets(root.state.result) as string));
+        });
     });
 
     describe("outputs", () => {

@@ -39,11 +39,7 @@ describe("secrets", () => {
 
     it("generates the passwords and the salt, and marks them secret", () => {
         const generated = all(result, "random:index/randomPassword:RandomPassword").map((r) => r.name).sort();
-        assert.deepEqual(generated, [
-            "credentials-database-root-password",
-            "credentials-salt",
-            "credentials-superuser-password",
-        ]);
+        assert.deepEqual(generated, ["credentials-salt", "credentials-superuser-password", "mariadb-root-password"]);
         for (const r of all(result, "random:index/randomPassword:RandomPassword")) {
             assert.ok(isSecretWrapper(r.state.result), r.name);
         }

@@ -1,10 +1,20 @@
 /**
- * Credentials a workload reads from a Secret, whichever way the user provides them: set in the
- * stack (secret outputs, which get a Secret of their own) or as a Secret managed elsewhere
- * (External Secrets, sealed secrets), named in config as `existingSecret`.
+ * Credentials: generated ones, and those a workload reads from a Secret whichever way the user
+ * provides them: set in the stack (secret outputs, which get a Secret of their own) or as a Secret
+ * managed elsewhere (External Secrets, sealed secrets), named in config as `existingSecret`.
  */
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+/**
+ * A password generated once and kept in the stack's state, as a secret output: letters and digits
+ * only (at least two of each kind), so config.ini.php and shell environments need no quoting.
+ */
+export function generatedPassword(name: string, length: number, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+    const password = new random.RandomPassword(name, { length, special: false, minLower: 2, minUpper: 2, minNumeric: 2 }, opts);
+    return pulumi.secret(password.result);
+}
 
 export type SecretSource =
     | { readonly existingSecret: string }

@@ -1,25 +1,20 @@
 /**
- * Every credential of an installation: the database passwords, the Matomo superuser's password and
- * Matomo's salt. A value the stack config supplies (`pulumi config set --secret ...`) is used as it
- * is; every other one is generated once with `@pulumi/random` and kept in the stack's state.
+ * The credentials every installation has, whatever its database: the password of the database user
+ * Matomo connects as, the Matomo superuser's password and Matomo's salt. A value the stack config
+ * supplies (`pulumi config set --secret ...`) is used as it is; every other one is generated once
+ * with `@pulumi/random` and kept in the stack's state. A database's own administrative credentials
+ * belong to its component (MariaDB's root password, for one).
  *
  * All of them are secret outputs. Generated values use letters and digits only, so they can be
  * written into `config.ini.php` and shell environments without quoting rules.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { SecretValue } from "../config";
+import { generatedPassword } from "../k8s/secrets";
 
 export interface CredentialsArgs {
     /** Password of the database user Matomo connects as. Generated when undefined. */
     readonly databasePassword?: SecretValue;
-    /**
-     * Password of the database's root user. Generated when undefined; not created at all when
-     * {@link withDatabaseRoot} is false (a managed database has no root user for us to set).
-     */
-    readonly databaseRootPassword?: SecretValue;
-    /** Whether the topology needs a database root password. */
-    readonly withDatabaseRoot: boolean;
     /** Password of the Matomo superuser. Generated when undefined. */
     readonly superuserPassword?: SecretValue;
     /** Matomo's `[General] salt`. Generated when undefined. */
@@ -28,7 +23,6 @@ export interface CredentialsArgs {
 
 export class Credentials extends pulumi.ComponentResource {
     readonly databasePassword: pulumi.Output<string>;
-    readonly databaseRootPassword: pulumi.Output<string> | undefined;
     readonly superuserPassword: pulumi.Output<string>;
     readonly salt: pulumi.Output<string>;
 
@@ -36,20 +30,9 @@ export class Credentials extends pulumi.ComponentResource {
         super("matomo:index:Credentials", name, {}, opts);
 
         const provided = (value: SecretValue | undefined, suffix: string, length: number, options: pulumi.CustomResourceOptions = {}) =>
-            value !== undefined
-                ? pulumi.secret(value.reveal())
-                : pulumi.secret(
-                      new random.RandomPassword(
-                          `${name}-${suffix}`,
-                          { length, special: false, minLower: 2, minUpper: 2, minNumeric: 2 },
-                          { parent: this, ...options },
-                      ).result,
-                  );
+            value !== undefined ? pulumi.secret(value.reveal()) : generatedPassword(`${name}-${suffix}`, length, { parent: this, ...options });
 
         this.databasePassword = provided(args.databasePassword, "database-password", 32);
-        this.databaseRootPassword = args.withDatabaseRoot
-            ? provided(args.databaseRootPassword, "database-root-password", 32)
-            : undefined;
         this.superuserPassword = provided(args.superuserPassword, "superuser-password", 24);
         // The salt hashes every API token and session and feeds visitor fingerprints: it must never
         // change once created. Ignoring changes to its generation settings keeps an edit of this

@@ -22,6 +22,8 @@ export interface ResourceOptionsSeen {
     readonly ignoreChanges: readonly string[];
     readonly deleteBeforeReplace: boolean;
     readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
+    /** Earlier URNs of the resource (`aliases` given as URNs). */
+    readonly aliases: readonly string[];
 }
 
 export interface CapturedResource {
@@ -166,6 +168,7 @@ interface RegisterRequest {
     getIgnorechangesList(): string[];
     getDeletebeforereplace(): boolean;
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getAliasesList(): { getUrn(): string }[];
 }
 
 interface MonitorInternals {
@@ -234,6 +237,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                         customTimeouts: timeouts
                             ? { create: timeouts.getCreate() || undefined, update: timeouts.getUpdate() || undefined, delete: timeouts.getDelete() || undefined }
                             : undefined,
+                        aliases: req.getAliasesList().map((alias) => alias.getUrn()).filter((urn) => urn !== ""),
                     },
                 });
             }
