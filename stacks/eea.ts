@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { imageReference } from "../components/k8s/image";
 import { MariaDb } from "../components/database/mariadb";
 import { Credentials } from "../components/secrets/credentials";
-import { deployMatomo, type StackContext, type StackOutputs } from "./shared";
+import type { StackContext, StackOutputs } from "./context";
+import { deployMatomo } from "./matomo";
 
 export function deployEea(ctx: StackContext): StackOutputs {
     const { cfg } = ctx;

@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { imageReference } from "../components/k8s/image";
 import { CloudSqlDatabase } from "../components/database/cloudSql";
 import { Credentials } from "../components/secrets/credentials";
-import { deployMatomo, type StackContext, type StackOutputs } from "./shared";
+import type { StackContext, StackOutputs } from "./context";
+import { deployMatomo } from "./matomo";
 
 export interface GoogleOutputs extends StackOutputs {
     readonly cloudSql: {

@@ -6,8 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, type ConfigSource } from "../components/config";
 import { pulumiConfigSource } from "../components/config/pulumiSource";
+import type { StackOutputs } from "./context";
 import { deployEea } from "./eea";
-import { namespaceFor, type StackOutputs } from "./shared";
+import { namespaceFor } from "./namespace";
 
 /** Deploys the stack described by `source` (the Pulumi stack config by default). */
 export function deploy(source: ConfigSource = pulumiConfigSource()): StackOutputs {

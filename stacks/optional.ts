@@ -9,7 +9,7 @@ import { GeoIpUpdate } from "../components/jobs/geoip";
 import { selectorLabels } from "../components/k8s/labels";
 import { MailRelay } from "../components/mail/relay";
 import { webIdentity } from "../components/matomo/web";
-import type { StackContext } from "./shared";
+import type { StackContext } from "./context";
 
 /** A credential from config as a secret output, or the name of a Secret managed elsewhere. */
 function secretOrExisting<K extends string>(

@@ -1,87 +1,24 @@
 /**
- * The parts every topology composes the same way: the namespace, the credentials, the Matomo tier
- * on top of whichever database the topology provides, and the stack outputs.
+ * The Matomo tier, composed the same way on every topology: the shared config, the setup Jobs, the
+ * web tier, the console CronJobs, the GeoIP updater and the mail relay when configured, on top of
+ * whichever database the topology provides; and the stack outputs.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { MatomoConfig } from "../components/config";
-import { imageReference } from "../components/k8s/image";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
 import { MatomoConsoleJobs } from "../components/jobs/console";
-import { standardLabels } from "../components/k8s/labels";
+import { imageReference } from "../components/k8s/image";
 import { RELAY_PORT } from "../components/mail/relay";
 import { managedOptions } from "../components/matomo/options";
 import { MatomoRuntime } from "../components/matomo/runtime";
 import { MatomoSetup } from "../components/matomo/setup";
 import { MatomoWeb } from "../components/matomo/web";
 import type { Credentials } from "../components/secrets/credentials";
+import type { StackContext, StackOutputs } from "./context";
 import { geoipUpdateFor, mailRelayFor } from "./optional";
 
 /** Fixed Service names: interfaces that config.ini.php and the archivers name. */
 const WEB_SERVICE = "matomo";
 const MAIL_SERVICE = "postfix";
-
-/** What a topology's composition starts from. */
-export interface StackContext {
-    readonly cfg: MatomoConfig;
-    /** Installation name (`<project>-<stack>`), the `app.kubernetes.io/instance` label. */
-    readonly instance: string;
-    /** The namespace every object goes to (an output of the Namespace when the stack creates it). */
-    readonly namespace: pulumi.Output<string>;
-}
-
-/** The stack outputs, the same for every topology (topologies may add their own). */
-export interface StackOutputs {
-    /** Public URL of Matomo. */
-    readonly url: pulumi.Output<string>;
-    /** Tracking endpoint for the JavaScript tracker and the HTTP API (`matomo.php`). */
-    readonly trackerUrl: pulumi.Output<string>;
-    /** URL of the JavaScript tracker (`matomo.js`). */
-    readonly trackerJsUrl: pulumi.Output<string>;
-    readonly namespace: pulumi.Output<string>;
-    /** In-cluster DNS names of the Services. */
-    readonly services: {
-        readonly web: pulumi.Output<string>;
-        readonly database?: pulumi.Output<string>;
-        /** The mail relay, when there is one. */
-        readonly mail?: pulumi.Output<string>;
-    };
-    /** Names of the CronJobs, for `kubectl create job --from=cronjob/<name>`. */
-    readonly cronJobs: pulumi.Output<string[]>;
-    /** Host Matomo connects to for its database. */
-    readonly databaseHost: pulumi.Output<string>;
-    readonly superuserLogin: string;
-    /** Superuser password (secret): `pulumi stack output superuserPassword --show-secrets`. */
-    readonly superuserPassword: pulumi.Output<string>;
-}
-
-/**
- * The namespace, created with the Pod Security `restricted` level enforced (every pod of this
- * program complies, except the mail relay, whose Postfix starts as root: with the relay, the
- * namespace enforces `baseline` and still warns and audits at `restricted`), unless the stack
- * deploys into an existing one. When claims are kept on delete, so is the namespace: deleting a
- * namespace deletes every claim in it.
- */
-export function namespaceFor(cfg: MatomoConfig, instance: string): pulumi.Output<string> {
-    if (!cfg.createNamespace) return pulumi.output(cfg.namespace);
-    const enforce = cfg.mail ? "baseline" : "restricted";
-    const ns = new k8s.core.v1.Namespace(
-        "namespace",
-        {
-            metadata: {
-                name: cfg.namespace,
-                labels: {
-                    ...standardLabels({ name: "matomo", component: "namespace", instance }),
-                    "pod-security.kubernetes.io/enforce": enforce,
-                    "pod-security.kubernetes.io/warn": "restricted",
-                    "pod-security.kubernetes.io/audit": "restricted",
-                },
-            },
-        },
-        { retainOnDelete: cfg.pvc.resourcePolicyKeep },
-    );
-    return ns.metadata.name;
-}
 
 /**
  * The Matomo tier on top of a database (shared config, setup Jobs, web, console CronJobs) with the

@@ -1,0 +1,39 @@
+/**
+ * What every topology's composition starts from, and the stack outputs every topology exports.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { MatomoConfig } from "../components/config";
+
+/** What a topology's composition starts from. */
+export interface StackContext {
+    readonly cfg: MatomoConfig;
+    /** Installation name (`<project>-<stack>`), the `app.kubernetes.io/instance` label. */
+    readonly instance: string;
+    /** The namespace every object goes to (an output of the Namespace when the stack creates it). */
+    readonly namespace: pulumi.Output<string>;
+}
+
+/** The stack outputs, the same for every topology (topologies may add their own). */
+export interface StackOutputs {
+    /** Public URL of Matomo. */
+    readonly url: pulumi.Output<string>;
+    /** Tracking endpoint for the JavaScript tracker and the HTTP API (`matomo.php`). */
+    readonly trackerUrl: pulumi.Output<string>;
+    /** URL of the JavaScript tracker (`matomo.js`). */
+    readonly trackerJsUrl: pulumi.Output<string>;
+    readonly namespace: pulumi.Output<string>;
+    /** In-cluster DNS names of the Services. */
+    readonly services: {
+        readonly web: pulumi.Output<string>;
+        readonly database?: pulumi.Output<string>;
+        /** The mail relay, when there is one. */
+        readonly mail?: pulumi.Output<string>;
+    };
+    /** Names of the CronJobs, for `kubectl create job --from=cronjob/<name>`. */
+    readonly cronJobs: pulumi.Output<string[]>;
+    /** Host Matomo connects to for its database. */
+    readonly databaseHost: pulumi.Output<string>;
+    readonly superuserLogin: string;
+    /** Superuser password (secret): `pulumi stack output superuserPassword --show-secrets`. */
+    readonly superuserPassword: pulumi.Output<string>;
+}
