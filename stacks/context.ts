@@ -1,8 +1,9 @@
 /**
  * What every topology's composition starts from, and the stack outputs every topology exports.
  */
-import type * as pulumi from "@pulumi/pulumi";
-import type { MatomoConfig } from "../components/config";
+import * as pulumi from "@pulumi/pulumi";
+import type { MatomoConfig, SecretValue } from "../components/config";
+import { imageReference, type ImageRef, type PullPolicy } from "../components/k8s/image";
 
 /** What a topology's composition starts from. */
 export interface StackContext {
@@ -36,4 +37,16 @@ export interface StackOutputs {
     readonly superuserLogin: string;
     /** Superuser password (secret): `pulumi stack output superuserPassword --show-secrets`. */
     readonly superuserPassword: pulumi.Output<string>;
+}
+
+/** A credential from the stack config as a secret output; undefined when the config leaves it to be generated. */
+export function secretOf(value: SecretValue): pulumi.Output<string>;
+export function secretOf(value: SecretValue | undefined): pulumi.Output<string> | undefined;
+export function secretOf(value: SecretValue | undefined): pulumi.Output<string> | undefined {
+    return value === undefined ? undefined : pulumi.secret(value.reveal());
+}
+
+/** An image as the stack config describes it, as a container runs it. */
+export function imageOf(image: { readonly repository: string; readonly tag: string; readonly pullPolicy: PullPolicy }): ImageRef {
+    return { reference: imageReference(image), pullPolicy: image.pullPolicy };
 }

@@ -2,28 +2,26 @@
  * The EEA-style topology: MariaDB in the cluster, Matomo on top.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { imageReference } from "../components/k8s/image";
 import { MariaDb } from "../components/database/mariadb";
 import { Credentials } from "../components/secrets/credentials";
-import type { StackContext, StackOutputs } from "./context";
+import { imageOf, secretOf, type StackContext, type StackOutputs } from "./context";
 import { deployMatomo } from "./matomo";
 
 export function deployEea(ctx: StackContext): StackOutputs {
     const { cfg } = ctx;
     const credentials = new Credentials("credentials", {
-        databasePassword: cfg.mariadb.password,
-        superuserPassword: cfg.matomo.password,
-        salt: cfg.matomo.salt,
+        databasePassword: secretOf(cfg.mariadb.password),
+        superuserPassword: secretOf(cfg.matomo.password),
+        salt: secretOf(cfg.matomo.salt),
     });
     const mariadb = new MariaDb("mariadb", {
         namespace: ctx.namespace,
         instance: ctx.instance,
-        image: imageReference(cfg.mariadb.image),
-        imagePullPolicy: cfg.mariadb.image.pullPolicy,
+        image: imageOf(cfg.mariadb.image),
         database: cfg.mariadb.database,
         user: cfg.mariadb.user,
         password: credentials.databasePassword,
-        rootPassword: cfg.mariadb.rootPassword && pulumi.secret(cfg.mariadb.rootPassword.reveal()),
+        rootPassword: secretOf(cfg.mariadb.rootPassword),
         // The Credentials component generated the root password before MariaDb owned it; the
         // alias keeps that password (the data directory was initialised with it).
         rootPasswordAliases: [

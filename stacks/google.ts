@@ -2,11 +2,10 @@
  * The Google-style topology: Cloud SQL for MySQL reached through the Cloud SQL Auth Proxy, Matomo
  * on top. This module (and through it `@pulumi/gcp`) is loaded only for `topology: google`.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { imageReference } from "../components/k8s/image";
+import type * as pulumi from "@pulumi/pulumi";
 import { CloudSqlDatabase } from "../components/database/cloudSql";
 import { Credentials } from "../components/secrets/credentials";
-import type { StackContext, StackOutputs } from "./context";
+import { imageOf, secretOf, type StackContext, type StackOutputs } from "./context";
 import { deployMatomo } from "./matomo";
 
 export interface GoogleOutputs extends StackOutputs {
@@ -22,29 +21,38 @@ export interface GoogleOutputs extends StackOutputs {
 
 export function deployGoogle(ctx: StackContext): GoogleOutputs {
     const { cfg } = ctx;
-    const settings = cfg.cloudsql!;
+    const s = cfg.cloudsql!;
     const credentials = new Credentials("credentials", {
-        superuserPassword: cfg.matomo.password,
-        salt: cfg.matomo.salt,
+        superuserPassword: secretOf(cfg.matomo.password),
+        salt: secretOf(cfg.matomo.salt),
     });
     const cloudSql = new CloudSqlDatabase("cloudsql", {
         namespace: ctx.namespace,
         instance: ctx.instance,
-        settings,
+        project: s.project,
+        region: s.region,
+        sqlInstance: s.existingInstance
+            ? { existing: s.existingInstance.instance }
+            : { create: { ...s, name: s.instanceName, maintenanceWindow: s.maintenanceWindow } },
+        deletionProtection: s.deletionProtection,
+        database: s.database,
+        collation: s.collation,
+        user: s.user,
         password: credentials.databasePassword,
-        proxy: {
-            image: imageReference(settings.proxy.image),
-            imagePullPolicy: settings.proxy.image.pullPolicy,
-            resources: settings.proxy.resources,
-        },
+        identity: s.identity,
+        serviceAccountId: s.serviceAccountId,
+        kubernetesServiceAccount: s.kubernetesServiceAccount,
+        workloadIdentityPool: s.workloadIdentityPool,
+        privateIp: s.privateNetwork !== undefined,
+        proxy: { image: imageOf(s.proxy.image), resources: s.proxy.resources },
     });
     return {
         ...deployMatomo(ctx, cloudSql.endpoint, credentials),
         cloudSql: {
             connectionName: cloudSql.connectionName,
             instanceName: cloudSql.instanceName,
-            database: settings.database,
-            user: settings.user,
+            database: s.database,
+            user: s.user,
         },
         serviceAccountEmail: cloudSql.serviceAccountEmail,
     };

@@ -6,27 +6,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
 import { MatomoConsoleJobs } from "../components/jobs/console";
-import { imageReference } from "../components/k8s/image";
 import { RELAY_PORT } from "../components/mail/relay";
 import { managedOptions } from "../components/matomo/options";
 import { MatomoRuntime } from "../components/matomo/runtime";
 import { MatomoSetup } from "../components/matomo/setup";
 import { MatomoWeb } from "../components/matomo/web";
 import type { Credentials } from "../components/secrets/credentials";
-import type { StackContext, StackOutputs } from "./context";
+import { imageOf, secretOf, type StackContext, type StackOutputs } from "./context";
 import { geoipUpdateFor, mailRelayFor } from "./optional";
 
 /** Fixed Service names: interfaces that config.ini.php and the archivers name. */
 const WEB_SERVICE = "matomo";
 const MAIL_SERVICE = "postfix";
 
-/**
- * The Matomo tier on top of a database (shared config, setup Jobs, web, console CronJobs) with the
- * GeoIP updater and the mail relay when configured, and the stack outputs.
- */
+/** The Matomo tier on top of `database`, with the installation's `credentials`; the stack outputs. */
 export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, credentials: Credentials): StackOutputs {
     const { cfg, instance, namespace } = ctx;
-    const image = imageReference(cfg.matomo.image);
     const webServiceHost = `${WEB_SERVICE}.${cfg.namespace}.svc`;
 
     const runtime = new MatomoRuntime("matomo", {
@@ -53,7 +48,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         },
         ldap: cfg.ldap && {
             ...cfg.ldap,
-            servers: cfg.ldap.servers.map((server) => ({ ...server, adminPassword: pulumi.secret(server.adminPassword.reveal()) })),
+            servers: cfg.ldap.servers.map((server) => ({ ...server, adminPassword: secretOf(server.adminPassword) })),
         },
         misc: {
             storage: cfg.matomo.storage,
@@ -64,7 +59,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
     });
 
     // What every Matomo workload runs: this image, this runtime, this database, in this zone.
-    const workload = { namespace, instance, image, imagePullPolicy: cfg.matomo.image.pullPolicy, runtime, database, timezone: cfg.timezone };
+    const workload = { namespace, instance, image: imageOf(cfg.matomo.image), runtime, database, timezone: cfg.timezone };
 
     const setup = new MatomoSetup("matomo-setup", {
         ...workload,
@@ -97,14 +92,20 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
             : undefined,
     });
 
+    const job = (j: { cronSchedule: string; activeDeadlineSeconds: number; resources: typeof cfg.matomo.resources }, phpMemoryLimit: string) => ({
+        schedule: j.cronSchedule,
+        activeDeadlineSeconds: j.activeDeadlineSeconds,
+        resources: j.resources,
+        phpMemoryLimit,
+    });
     const consoleJobs = new MatomoConsoleJobs("matomo-cron", {
         ...workload,
         webUrl: `http://${webServiceHost}/`,
-        archivers: cfg.archivers,
-        scheduledTasks: cfg.scheduledTasks,
-        deleteData: cfg.deleteData,
-        ldapSync: cfg.ldapSync,
-        jobs: cfg.jobs,
+        archivers: cfg.archivers.map((a) => ({ ...a, ...job(a, a.environment.PHP_MEMORY_LIMIT) })),
+        scheduledTasks: job(cfg.scheduledTasks, cfg.scheduledTasks.environment.PHP_MEMORY_LIMIT),
+        deleteData: cfg.deleteData && { ...cfg.deleteData, ...job(cfg.deleteData, cfg.deleteData.phpMemoryLimit) },
+        ldapSync: cfg.ldapSync && { ...cfg.ldapSync, ...job(cfg.ldapSync, cfg.ldapSync.environment.PHP_MEMORY_LIMIT) },
+        history: cfg.jobs,
         dependsOn: setup.completed,
     });
     const mail = mailRelayFor(ctx, MAIL_SERVICE);

@@ -2,42 +2,33 @@
  * The optional workloads beside the Matomo tier, each created only when its config turns it on:
  * the GeoIP updater (MaxMind credentials set) and the mail relay (`postfix.relay` set).
  */
-import * as pulumi from "@pulumi/pulumi";
-import type { SecretValue } from "../components/config";
-import { imageReference } from "../components/k8s/image";
+import type * as pulumi from "@pulumi/pulumi";
 import { GeoIpUpdate } from "../components/jobs/geoip";
 import { selectorLabels } from "../components/k8s/labels";
 import { MailRelay } from "../components/mail/relay";
 import { webIdentity } from "../components/matomo/web";
-import type { StackContext } from "./context";
-
-/** A credential from config as a secret output, or the name of a Secret managed elsewhere. */
-function secretOrExisting<K extends string>(
-    source: Readonly<Record<K, SecretValue>> | { readonly existingSecret: string },
-    keys: readonly K[],
-): Record<K, pulumi.Output<string>> | { existingSecret: string } {
-    if ("existingSecret" in source) return { existingSecret: source.existingSecret };
-    const values = source as Readonly<Record<K, SecretValue>>;
-    return Object.fromEntries(keys.map((k) => [k, pulumi.secret(values[k].reveal())])) as Record<K, pulumi.Output<string>>;
-}
+import { imageOf, secretOf, type StackContext } from "./context";
 
 /** MaxMind's geoipupdate writing into Matomo's misc/ claim; undefined without credentials. */
 export function geoipUpdateFor(ctx: StackContext, miscClaimName: pulumi.Input<string>): GeoIpUpdate | undefined {
     const { cfg, instance, namespace } = ctx;
     const geoip = cfg.geoip;
     if (!geoip) return undefined;
+    const credentials = geoip.credentials;
     return new GeoIpUpdate("geoipupdate", {
         namespace,
         instance,
-        image: imageReference(geoip.image),
-        imagePullPolicy: geoip.image.pullPolicy,
+        image: imageOf(geoip.image),
         timezone: cfg.timezone,
-        credentials: secretOrExisting(geoip.credentials, ["accountId", "licenseKey"]),
+        credentials:
+            "existingSecret" in credentials
+                ? { existingSecret: credentials.existingSecret }
+                : { accountId: secretOf(credentials.accountId), licenseKey: secretOf(credentials.licenseKey) },
         editionIds: geoip.environment.GEOIPUPDATE_EDITION_IDS,
         verbose: geoip.environment.GEOIPUPDATE_VERBOSE,
         schedule: geoip.cronSchedule,
         resources: geoip.resources,
-        jobs: cfg.jobs,
+        history: cfg.jobs,
         miscClaimName,
         // A ReadWriteOnce claim mounts on one node only: the web pod's.
         colocateWith: cfg.matomo.storageAccessMode === "ReadWriteOnce" ? selectorLabels(webIdentity(instance)) : undefined,
@@ -49,17 +40,17 @@ export function mailRelayFor(ctx: StackContext, serviceName: string): MailRelay 
     const { cfg, instance, namespace } = ctx;
     const mail = cfg.mail;
     if (!mail) return undefined;
+    const password = mail.password;
     return new MailRelay("postfix", {
         namespace,
         instance,
-        image: imageReference(mail.image),
-        imagePullPolicy: mail.image.pullPolicy,
+        image: imageOf(mail.image),
         timezone: cfg.timezone,
         hostname: cfg.matomo.hostname,
         relay: mail.relay,
         port: mail.port,
         user: mail.user,
-        password: secretOrExisting(mail.password, ["value"]),
+        password: "existingSecret" in password ? { existingSecret: password.existingSecret } : { value: secretOf(password.value) },
         tlsSecurityLevel: mail.tlsSecurityLevel,
         resources: mail.resources,
         serviceName,

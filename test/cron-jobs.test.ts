@@ -175,8 +175,8 @@ describe("console CronJobs in detail", () => {
 describe("console job builders", () => {
     const archiver = {
         name: "archive",
-        cronSchedule: "5 * * * *",
-        environment: { PHP_MEMORY_LIMIT: "2048M", PHP_MAX_EXECUTION_TIME: "0", PHP_MAX_INPUT_TIME: "0" },
+        schedule: "5 * * * *",
+        phpMemoryLimit: "2048M",
         resources: { requests: { memory: "1Gi", cpu: "100m" }, limits: { memory: "3Gi", cpu: undefined } },
         concurrentArchivers: 2,
         concurrentRequestsPerWebsite: 4,
@@ -195,19 +195,19 @@ describe("console job builders", () => {
     });
 
     it("build the LDAP sync without purging unless asked", () => {
-        const sync = { cronSchedule: "1 1 * * *", environment: { PHP_MEMORY_LIMIT: "256M" }, resources: archiver.resources, purgeNonExistentUsers: false, activeDeadlineSeconds: 60 };
+        const sync = { schedule: "1 1 * * *", phpMemoryLimit: "256M", resources: archiver.resources, purgeNonExistentUsers: false, activeDeadlineSeconds: 60 };
         assert.ok(!ldapSyncCommand(sync).includes("--purge-non-existent-users"));
     });
 
     it("list one job per archiver, the scheduled tasks, and the optional ones only when configured", () => {
-        const tasks = { cronSchedule: "15 * * * *", environment: archiver.environment, resources: archiver.resources, activeDeadlineSeconds: 60 };
+        const tasks = { schedule: "15 * * * *", phpMemoryLimit: archiver.phpMemoryLimit, resources: archiver.resources, activeDeadlineSeconds: 60 };
         const jobs = consoleJobs({ webUrl: "u", archivers: [archiver, { ...archiver, name: "archive-big" }], scheduledTasks: tasks });
         assert.deepEqual(jobs.map((j) => j.job), ["archive", "archive-big", "scheduled-tasks"]);
     });
 
     it("put the policies into a CronJob spec", () => {
         const spec = cronJobSpec(
-            { schedule: "@daily", timeZone: "UTC", activeDeadlineSeconds: 99, backoffLimit: 1, jobs: { ttlSecondsAfterFinished: 7, successfulJobsHistoryLimit: 2, failedJobsHistoryLimit: 4, startingDeadlineSeconds: 30 } },
+            { schedule: "@daily", timeZone: "UTC", activeDeadlineSeconds: 99, backoffLimit: 1, history: { ttlSecondsAfterFinished: 7, successfulJobsHistoryLimit: 2, failedJobsHistoryLimit: 4, startingDeadlineSeconds: 30 } },
             { a: "b" },
             { containers: [] },
         ) as Obj;

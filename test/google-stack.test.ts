@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "../components/config";
 import { parseTier } from "../components/config/gcp";
 import { proxyArgs, workloadIdentityMember } from "../components/database/cloudSqlProxy";
-import { gcpLabelValue } from "../components/database/cloudSql";
+import { gcpLabelValue } from "../components/database/cloudSqlInstance";
 import { isSecretWrapper, resolveOutputs, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
 import { all, assertGoldenUrns, one, podSpecOf, ROOT, run, runStack, sourceOf, stackConfig, withChanges, workloads, matomoWorkloads, type Container } from "./support/harness";
 

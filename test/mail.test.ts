@@ -98,8 +98,7 @@ describe("mail relay in detail", () => {
     it("drops every capability Postfix does not need and never escalates", () => {
         const pod = relayPodSpec(
             {
-                image: "eeacms/postfix:3.5-1.2",
-                imagePullPolicy: "IfNotPresent",
+                image: { reference: "eeacms/postfix:3.5-1.2", pullPolicy: "IfNotPresent" },
                 timezone: "UTC",
                 hostname: "a.example.com",
                 relay: "smtp.example.com",

@@ -15,28 +15,51 @@ import * as pulumi from "@pulumi/pulumi";
 import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as sql from "@pulumi/gcp/sql";
-import type { CloudSqlConfig } from "../config";
+import type { ImageRef } from "../k8s/image";
+import type { InstallationArgs } from "../k8s/installation";
 import { standardLabels } from "../k8s/labels";
 import type { ContainerResources } from "../k8s/resources";
+import { instanceArgs, type CloudSqlInstanceSettings } from "./cloudSqlInstance";
 import { cloudSqlProxySidecar, PROXY_HOST, PROXY_PORT, workloadIdentityMember } from "./cloudSqlProxy";
 import type { DatabaseEndpoint } from "./endpoint";
 
-/** A GCP label value: lower-case letters, digits, '-' and '_', at most 63 characters. */
-export function gcpLabelValue(text: string): string {
-    return text.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 63);
+export interface CloudSqlDatabaseArgs extends InstallationArgs {
+    /** Project of the instance and of the Google service account. */
+    readonly project: string;
+    /** Region of the instance. */
+    readonly region: string;
+    /** The instance to create, or the name of one managed elsewhere (in {@link project} and {@link region}). */
+    readonly sqlInstance: { readonly create: CloudSqlInstanceSettings } | { readonly existing: string };
+    /**
+     * Protect the created instance from deletion (in Pulumi and in GCP), and leave the database and
+     * the user in place when they are removed from the stack.
+     */
+    readonly deletionProtection: boolean;
+    /** Matomo's database (utf8mb4, with this collation) and the user Matomo connects as. */
+    readonly database: string;
+    readonly collation: string;
+    readonly user: string;
+    /** Password of {@link user} (secret). */
+    readonly password: pulumi.Input<string>;
+    /**
+     * How the proxy authenticates: GKE Workload Identity (no key anywhere), or a service-account
+     * key generated here and kept in a Secret, for clusters without Workload Identity.
+     */
+    readonly identity: "workloadIdentity" | "serviceAccountKey";
+    /** ID of the Google service account the proxy runs as (6-30 characters). */
+    readonly serviceAccountId: string;
+    /** Kubernetes service account every database pod runs as (bound to the Google one). */
+    readonly kubernetesServiceAccount: string;
+    /** Workload Identity pool of the cluster, `<cluster project>.svc.id.goog`. */
+    readonly workloadIdentityPool: string;
+    /** The proxy dials the instance's private IP (the pods must be in its VPC). */
+    readonly privateIp: boolean;
+    /** The proxy sidecar's image and resources. */
+    readonly proxy: { readonly image: ImageRef; readonly resources: ContainerResources };
 }
 
-export interface CloudSqlDatabaseArgs {
-    /** Namespace of the Kubernetes objects (service account, Secrets). */
-    readonly namespace: pulumi.Input<string>;
-    /** Installation name for labels. */
-    readonly instance: string;
-    readonly settings: CloudSqlConfig;
-    /** Password of Matomo's database user (secret). */
-    readonly password: pulumi.Output<string>;
-    /** The proxy sidecar's image reference, pull policy and resources. */
-    readonly proxy: { readonly image: string; readonly imagePullPolicy: string; readonly resources: ContainerResources };
-}
+/** Mounted name of the key Secret, when authenticating with a key instead of Workload Identity. */
+const KEY_VOLUME = "cloudsql-key";
 
 export class CloudSqlDatabase extends pulumi.ComponentResource {
     readonly endpoint: DatabaseEndpoint;
@@ -46,36 +69,44 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
 
     constructor(name: string, args: CloudSqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:CloudSqlDatabase", name, {}, opts);
-        const s = args.settings;
         const labels = standardLabels({ name: "cloud-sql", component: "database", instance: args.instance });
         const parent = { parent: this };
+        const { project, region } = args;
 
-        const instance = s.existingInstance ? undefined : this.createInstance(name, s, args.instance);
-        this.instanceName = instance ? instance.name : pulumi.output(s.existingInstance!.instance);
-        this.connectionName = instance ? instance.connectionName : pulumi.output(`${s.project}:${s.region}:${s.existingInstance!.instance}`);
+        const created =
+            "create" in args.sqlInstance
+                ? new sql.DatabaseInstance(
+                      `${name}-instance`,
+                      instanceArgs(args.sqlInstance.create, { project, region, installation: args.instance, deletionProtection: args.deletionProtection }),
+                      parent,
+                  )
+                : undefined;
+        const existing = "existing" in args.sqlInstance ? args.sqlInstance.existing : undefined;
+        this.instanceName = created ? created.name : pulumi.output(existing!);
+        this.connectionName = created ? created.connectionName : pulumi.output(`${project}:${region}:${existing}`);
 
         const database = new sql.Database(
             `${name}-database`,
             {
-                project: s.project,
+                project,
                 instance: this.instanceName,
-                name: s.database,
+                name: args.database,
                 charset: "utf8mb4",
-                collation: s.collation,
+                collation: args.collation,
                 // With deletion protection, removing the database from the stack leaves it (and its data) in place.
-                deletionPolicy: s.deletionProtection ? "ABANDON" : "DELETE",
+                deletionPolicy: args.deletionProtection ? "ABANDON" : "DELETE",
             },
             parent,
         );
         const user = new sql.User(
             `${name}-user`,
             {
-                project: s.project,
+                project,
                 instance: this.instanceName,
-                name: s.user,
+                name: args.user,
                 host: "%",
                 password: args.password,
-                deletionPolicy: s.deletionProtection ? "ABANDON" : undefined,
+                deletionPolicy: args.deletionProtection ? "ABANDON" : undefined,
             },
             parent,
         );
@@ -83,8 +114,8 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
         const account = new serviceaccount.Account(
             `${name}-proxy-identity`,
             {
-                project: s.project,
-                accountId: s.serviceAccountId,
+                project,
+                accountId: args.serviceAccountId,
                 displayName: "Matomo Cloud SQL client",
                 description: `Identity of the Cloud SQL Auth Proxy in Matomo's pods (${args.instance}).`,
             },
@@ -94,13 +125,13 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
         const client = new projects.IAMMember(
             `${name}-cloudsql-client`,
             {
-                project: s.project,
+                project,
                 role: "roles/cloudsql.client",
                 member: account.member,
                 condition: {
                     title: "Matomo instance only",
                     description: "Connect to the Matomo Cloud SQL instance and no other.",
-                    expression: pulumi.interpolate`resource.name == "projects/${s.project}/instances/${this.instanceName}"`,
+                    expression: pulumi.interpolate`resource.name == "projects/${project}/instances/${this.instanceName}"`,
                 },
             },
             parent,
@@ -110,11 +141,10 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
             `${name}-kubernetes-service-account`,
             {
                 metadata: {
-                    name: s.kubernetesServiceAccount,
+                    name: args.kubernetesServiceAccount,
                     namespace: args.namespace,
                     labels,
-                    annotations:
-                        s.identity === "workloadIdentity" ? { "iam.gke.io/gcp-service-account": account.email } : undefined,
+                    annotations: args.identity === "workloadIdentity" ? { "iam.gke.io/gcp-service-account": account.email } : undefined,
                 },
                 // GKE's metadata server identifies the pod itself; no token needs to be mounted.
                 automountServiceAccountToken: false,
@@ -123,9 +153,8 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
         );
 
         const identityResources: pulumi.Resource[] = [];
-        const KEY_VOLUME = "cloudsql-key";
         let keyVolume: k8s.types.input.core.v1.Volume | undefined;
-        if (s.identity === "workloadIdentity") {
+        if (args.identity === "workloadIdentity") {
             identityResources.push(
                 new serviceaccount.IAMMember(
                     `${name}-workload-identity`,
@@ -134,7 +163,7 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                         role: "roles/iam.workloadIdentityUser",
                         member: pulumi
                             .all([args.namespace, serviceAccount.metadata.name])
-                            .apply(([namespace, ksa]) => workloadIdentityMember(s.workloadIdentityPool, namespace, ksa)),
+                            .apply(([namespace, ksa]) => workloadIdentityMember(args.workloadIdentityPool, namespace, ksa)),
                     },
                     parent,
                 ),
@@ -153,10 +182,7 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                 parent,
             );
             identityResources.push(keySecret);
-            keyVolume = {
-                name: KEY_VOLUME,
-                secret: { secretName: keySecret.metadata.name, defaultMode: 0o440 },
-            };
+            keyVolume = { name: KEY_VOLUME, secret: { secretName: keySecret.metadata.name, defaultMode: 0o440 } };
         }
 
         const credentials = new k8s.core.v1.Secret(
@@ -173,22 +199,21 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
         this.endpoint = {
             host: pulumi.output(PROXY_HOST),
             port: PROXY_PORT,
-            database: s.database,
-            user: s.user,
+            database: args.database,
+            user: args.user,
             password: pulumi.secret(args.password),
             passwordSecret: { name: credentials.metadata.name, key: "password" },
             schema: "Mysql",
             charset: "utf8mb4",
-            collation: s.collation,
+            collation: args.collation,
             // Cloud SQL never grants the FILE privilege.
             loadDataInfile: false,
             podPatch: {
                 initContainers: [
                     cloudSqlProxySidecar({
                         image: args.proxy.image,
-                        imagePullPolicy: args.proxy.imagePullPolicy,
                         connectionName: this.connectionName,
-                        privateIp: s.privateNetwork !== undefined,
+                        privateIp: args.privateIp,
                         keyVolume: keyVolume ? KEY_VOLUME : undefined,
                         resources: args.proxy.resources,
                     }),
@@ -196,60 +221,12 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                 volumes: keyVolume ? [keyVolume] : [],
                 serviceAccountName: serviceAccount.metadata.name,
             },
-            dependencies: [database, user, client, serviceAccount, ...identityResources, ...(instance ? [instance] : [])],
+            dependencies: [database, user, client, serviceAccount, ...identityResources, ...(created ? [created] : [])],
         };
         this.registerOutputs({
             connectionName: this.connectionName,
             instanceName: this.instanceName,
             serviceAccountEmail: this.serviceAccountEmail,
         });
-    }
-
-    private createInstance(name: string, s: CloudSqlConfig, installation: string): sql.DatabaseInstance {
-        return new sql.DatabaseInstance(
-            `${name}-instance`,
-            {
-                project: s.project,
-                region: s.region,
-                name: s.instanceName,
-                databaseVersion: s.databaseVersion,
-                // Pulumi refuses to delete the instance while this is true.
-                deletionProtection: s.deletionProtection,
-                settings: {
-                    edition: s.edition,
-                    tier: s.tier,
-                    availabilityType: s.availabilityType,
-                    diskType: s.diskType,
-                    diskSize: s.diskSize,
-                    diskAutoresize: s.diskAutoresize,
-                    diskAutoresizeLimit: s.diskAutoresizeLimit,
-                    // GCP refuses deletion from every surface (console, gcloud, API) while this is true.
-                    deletionProtectionEnabled: s.deletionProtection,
-                    backupConfiguration: {
-                        enabled: s.backups.enabled,
-                        binaryLogEnabled: s.backups.binaryLog,
-                        startTime: s.backups.startTime,
-                        location: s.backups.location,
-                        transactionLogRetentionDays: s.backups.transactionLogRetentionDays,
-                        backupRetentionSettings: { retainedBackups: s.backups.retainedBackups, retentionUnit: "COUNT" },
-                    },
-                    ipConfiguration: {
-                        ipv4Enabled: s.publicIp,
-                        privateNetwork: s.privateNetwork,
-                        sslMode: s.sslMode,
-                    },
-                    connectorEnforcement: s.connectorEnforcement,
-                    databaseFlags: Object.entries(s.flags).map(([flag, value]) => ({ name: flag, value })),
-                    insightsConfig: { queryInsightsEnabled: s.queryInsights },
-                    maintenanceWindow: {
-                        day: s.maintenanceWindow.day,
-                        hour: s.maintenanceWindow.hour,
-                        updateTrack: s.maintenanceWindow.updateTrack,
-                    },
-                    userLabels: { app: "matomo", installation: gcpLabelValue(installation), "managed-by": "pulumi" },
-                },
-            },
-            { parent: this },
-        );
     }
 }

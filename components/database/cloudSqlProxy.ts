@@ -7,6 +7,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { ImageRef } from "../k8s/image";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer } from "../k8s/security";
 
@@ -19,13 +20,16 @@ export const PROXY_HEALTH_PORT = 9801;
 export const PROXY_KEY_DIR = "/secrets/cloudsql";
 
 export interface ProxySidecarArgs {
-    readonly image: string;
-    readonly imagePullPolicy: string;
+    /** The Cloud SQL Auth Proxy v2 image. */
+    readonly image: ImageRef;
     /** Instance connection name `project:region:instance`. */
     readonly connectionName: pulumi.Input<string>;
     /** Dial the instance's private IP (the pod must be in the instance's VPC). */
     readonly privateIp: boolean;
-    /** Volume holding `credentials.json`, when authenticating with a key instead of Workload Identity. */
+    /**
+     * Volume holding `credentials.json`, when authenticating with a key instead of Workload
+     * Identity. Defaults to none (Workload Identity).
+     */
     readonly keyVolume?: string;
     readonly resources: ContainerResources;
 }
@@ -56,8 +60,8 @@ export function cloudSqlProxySidecar(args: ProxySidecarArgs): k8s.types.input.co
     });
     return {
         name: "cloud-sql-proxy",
-        image: args.image,
-        imagePullPolicy: args.imagePullPolicy,
+        image: args.image.reference,
+        imagePullPolicy: args.image.pullPolicy,
         restartPolicy: "Always",
         args: proxyArgs(args),
         ports: [{ name: "proxy-health", containerPort: PROXY_HEALTH_PORT, protocol: "TCP" }],

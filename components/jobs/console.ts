@@ -9,32 +9,41 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ArchiverConfig, DeleteDataConfig, JobsConfig, LdapSyncConfig, ScheduledTasksConfig } from "../config";
+import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
 import { standardLabels } from "../k8s/labels";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT } from "../matomo/paths";
 import { buildMatomoPodSpec, type MatomoContainer, type MatomoRuntimeRef, type MatomoWorkload } from "../matomo/podBuilder";
 import { SCRIPT_ENV } from "../matomo/scripts";
-import { archiveCommand, deleteDataCommand, ldapSyncCommand, scheduledTasksCommand } from "./consoleCommands";
-import { cronJobSpec } from "../k8s/jobs";
 import { BACKOFF_LIMITS } from "./backoffLimits";
+import {
+    archiveCommand,
+    deleteDataCommand,
+    ldapSyncCommand,
+    scheduledTasksCommand,
+    type ArchiverJob,
+    type ConsoleJobSchedule,
+    type DeleteDataJob,
+    type LdapSyncJob,
+} from "./consoleCommands";
 
 /** The image is the web tier's (code and schema must match); the time zone is also the schedules'. */
 export interface MatomoConsoleJobsArgs extends MatomoWorkload {
-    readonly namespace: pulumi.Input<string>;
-    /** Installation name for the `app.kubernetes.io/instance` label. */
-    readonly instance: string;
+    /** The shared runtime, with the scripts some jobs run. */
     readonly runtime: MatomoRuntimeRef & { readonly scriptsConfigMapName: pulumi.Input<string> };
     /** Base URL of the web tier's Service, which the archivers pass as `--url`. */
     readonly webUrl: string;
-    readonly archivers: readonly ArchiverConfig[];
-    readonly scheduledTasks: ScheduledTasksConfig;
-    /** The raw-data deletion; undefined for none. */
-    readonly deleteData?: DeleteDataConfig;
-    /** The LDAP user sync; undefined when LDAP is not configured. */
-    readonly ldapSync?: LdapSyncConfig;
-    readonly jobs: JobsConfig;
-    /** What must exist before the first run may start (the install and upgrade Jobs). */
+    /** One CronJob each; together they must archive each site once. */
+    readonly archivers: readonly ArchiverJob[];
+    /** `scheduled-tasks:run` (e-mail reports, data purges, ...). */
+    readonly scheduledTasks: ConsoleJobSchedule;
+    /** The raw-data deletion. Defaults to none. */
+    readonly deleteData?: DeleteDataJob;
+    /** The LDAP user sync. Defaults to none (no LDAP). */
+    readonly ldapSync?: LdapSyncJob;
+    /** History and starting deadline of every CronJob. */
+    readonly history: CronJobHistory;
+    /** What must exist before the first run may start (the install and upgrade Jobs). Defaults to none. */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -58,7 +67,7 @@ const SCRIPTS_VOLUME_MOUNT = { name: "scripts", mountPath: SCRIPTS_MOUNT, readOn
 export function consoleJobs(args: Pick<MatomoConsoleJobsArgs, "webUrl" | "archivers" | "scheduledTasks" | "deleteData" | "ldapSync">): ConsoleJob[] {
     const jobs: ConsoleJob[] = args.archivers.map((archiver) => ({
         job: archiver.name,
-        schedule: archiver.cronSchedule,
+        schedule: archiver.schedule,
         activeDeadlineSeconds: archiver.activeDeadlineSeconds,
         backoffLimit: BACKOFF_LIMITS.archive,
         command: archiveCommand(archiver, args.webUrl),
@@ -67,17 +76,17 @@ export function consoleJobs(args: Pick<MatomoConsoleJobsArgs, "webUrl" | "archiv
     const tasks = args.scheduledTasks;
     jobs.push({
         job: "scheduled-tasks",
-        schedule: tasks.cronSchedule,
+        schedule: tasks.schedule,
         activeDeadlineSeconds: tasks.activeDeadlineSeconds,
         backoffLimit: BACKOFF_LIMITS.scheduledTasks,
-        command: scheduledTasksCommand(tasks.environment.PHP_MEMORY_LIMIT),
+        command: scheduledTasksCommand(tasks.phpMemoryLimit),
         resources: tasks.resources,
     });
     const del = args.deleteData;
     if (del) {
         jobs.push({
             job: "delete-data",
-            schedule: del.cronSchedule,
+            schedule: del.schedule,
             activeDeadlineSeconds: del.activeDeadlineSeconds,
             backoffLimit: BACKOFF_LIMITS.deleteData,
             command: deleteDataCommand(),
@@ -94,7 +103,7 @@ export function consoleJobs(args: Pick<MatomoConsoleJobsArgs, "webUrl" | "archiv
     if (sync) {
         jobs.push({
             job: "ldap-sync",
-            schedule: sync.cronSchedule,
+            schedule: sync.schedule,
             activeDeadlineSeconds: sync.activeDeadlineSeconds,
             backoffLimit: BACKOFF_LIMITS.ldapSync,
             command: ldapSyncCommand(sync),
@@ -133,7 +142,7 @@ export class MatomoConsoleJobs extends pulumi.ComponentResource {
                             timeZone: args.timezone,
                             activeDeadlineSeconds: job.activeDeadlineSeconds,
                             backoffLimit: job.backoffLimit,
-                            jobs: args.jobs,
+                            history: args.history,
                         },
                         labels,
                         podSpec,

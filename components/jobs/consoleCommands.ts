@@ -3,10 +3,49 @@
  * Matomo's `console` directly with the image's PHP (no wrapper script that could swallow a
  * failure: the seed's LDAP sync ended in `|| true`), so the command's exit code is the Job's.
  */
-import type { ArchiverConfig, LdapSyncConfig } from "../config";
+import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, WEBROOT } from "../matomo/paths";
 
 const CONSOLE = `${WEBROOT}/console`;
+
+/** A console CronJob: when it runs, how long it may, and what it may use. */
+export interface ConsoleJobSchedule {
+    /** Five-field cron schedule (or a `@daily`-style macro), read in the installation's time zone. */
+    readonly schedule: string;
+    /** Longest run in seconds; a longer one is stopped and counts as failed. */
+    readonly activeDeadlineSeconds: number;
+    /** PHP `memory_limit` of each PHP process (`-d memory_limit`), below the container's limit. */
+    readonly phpMemoryLimit: string;
+    readonly resources: ContainerResources;
+}
+
+/** An archiver: `core:archive` for every site, or some. */
+export interface ArchiverJob extends ConsoleJobSchedule {
+    /** Suffix of its CronJob's name (`archive`, `archive-<name>`). */
+    readonly name: string;
+    /** `--concurrent-archivers`. */
+    readonly concurrentArchivers: number;
+    /** `--concurrent-requests-per-website`. */
+    readonly concurrentRequestsPerWebsite: number;
+    /** `--force-idsites`: only these sites; empty for every site but {@link skipIdSites}. */
+    readonly forceIdSites: readonly number[];
+    /** `--skip-idsites`. */
+    readonly skipIdSites: readonly number[];
+}
+
+/** The raw-data deletion. */
+export interface DeleteDataJob extends ConsoleJobSchedule {
+    /** `all`, or the site IDs whose raw data goes. */
+    readonly sites: "all" | readonly number[];
+    /** Days of raw visitor logs kept. */
+    readonly daysToKeep: number;
+}
+
+/** The LDAP user sync. */
+export interface LdapSyncJob extends ConsoleJobSchedule {
+    /** `--purge-non-existent-users`. */
+    readonly purgeNonExistentUsers: boolean;
+}
 
 /** `php -d memory_limit=<limit> console <args> --no-interaction`. */
 export function consoleCommand(memoryLimit: string, args: readonly string[]): string[] {
@@ -20,8 +59,8 @@ export function consoleCommand(memoryLimit: string, args: readonly string[]): st
  * so they run once, on their schedule, and a long archiving run does not delay e-mail reports.
  * The archiver's subprocesses get the same memory limit (`--php-cli-options`).
  */
-export function archiveCommand(archiver: ArchiverConfig, url: string): string[] {
-    const memory = archiver.environment.PHP_MEMORY_LIMIT;
+export function archiveCommand(archiver: ArchiverJob, url: string): string[] {
+    const memory = archiver.phpMemoryLimit;
     return consoleCommand(memory, [
         "core:archive",
         `--url=${url}`,
@@ -40,8 +79,8 @@ export function scheduledTasksCommand(memoryLimit: string): string[] {
 }
 
 /** LoginLdap's synchronisation of every LDAP user into Matomo. */
-export function ldapSyncCommand(sync: LdapSyncConfig): string[] {
-    return consoleCommand(sync.environment.PHP_MEMORY_LIMIT, [
+export function ldapSyncCommand(sync: LdapSyncJob): string[] {
+    return consoleCommand(sync.phpMemoryLimit, [
         "loginldap:synchronize-users",
         ...(sync.purgeNonExistentUsers ? ["--purge-non-existent-users"] : []),
     ]);

@@ -10,13 +10,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { JobsConfig } from "../config";
+import type { ImageRef } from "../k8s/image";
+import type { InstallationArgs } from "../k8s/installation";
 import { standardLabels } from "../k8s/labels";
 import { secretNameFor } from "../k8s/secrets";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
-import { cronJobSpec, jobSpec } from "../k8s/jobs";
+import { cronJobSpec, jobSpec, type CronJobHistory } from "../k8s/jobs";
 import { BACKOFF_LIMITS } from "./backoffLimits";
 
 /** Keys of the credentials Secret (also of a Secret given as `geoipupdate.existingSecret`). */
@@ -26,13 +27,9 @@ export const GEOIP_SECRET_KEYS = { accountId: "account-id", licenseKey: "license
 const DATABASE_DIR = "/usr/share/GeoIP";
 const CREDENTIALS_DIR = `${SECRETS_MOUNT}/maxmind`;
 
-export interface GeoIpUpdateArgs {
-    readonly namespace: pulumi.Input<string>;
-    /** Installation name for the `app.kubernetes.io/instance` label. */
-    readonly instance: string;
-    /** Image reference of geoipupdate. */
-    readonly image: string;
-    readonly imagePullPolicy: string;
+export interface GeoIpUpdateArgs extends InstallationArgs {
+    /** MaxMind's `geoipupdate` image. */
+    readonly image: ImageRef;
     /** Time zone of the schedule and the container. */
     readonly timezone: string;
     /** MaxMind credentials (secret outputs), or the name of a Secret with {@link GEOIP_SECRET_KEYS}. */
@@ -43,14 +40,16 @@ export interface GeoIpUpdateArgs {
     readonly editionIds: string;
     /** `GEOIPUPDATE_VERBOSE`: exactly `0` or `1` (anything else fails geoipupdate). */
     readonly verbose: "0" | "1";
+    /** Cron schedule of the refresh. */
     readonly schedule: string;
     readonly resources: ContainerResources;
-    readonly jobs: JobsConfig;
+    /** History and starting deadline of the CronJob. */
+    readonly history: CronJobHistory;
     /** Matomo's misc/ claim. */
     readonly miscClaimName: pulumi.Input<string>;
     /**
      * Labels of the pods that mount the claim when it is ReadWriteOnce: the updater must then run
-     * on their node. Undefined for a ReadWriteMany claim.
+     * on their node. Defaults to none, for a ReadWriteMany claim.
      */
     readonly colocateWith?: Readonly<Record<string, string>>;
 }
@@ -61,7 +60,7 @@ export interface GeoIpUpdateArgs {
  * run, which happens before any web pod exists).
  */
 export function geoipPodSpec(
-    args: Pick<GeoIpUpdateArgs, "image" | "imagePullPolicy" | "timezone" | "editionIds" | "verbose" | "resources" | "miscClaimName" | "colocateWith">,
+    args: Pick<GeoIpUpdateArgs, "image" | "timezone" | "editionIds" | "verbose" | "resources" | "miscClaimName" | "colocateWith">,
     secretName: pulumi.Input<string>,
     required: boolean,
 ): k8s.types.input.core.v1.PodSpec {
@@ -80,8 +79,8 @@ export function geoipPodSpec(
         containers: [
             {
                 name: "geoipupdate",
-                image: args.image,
-                imagePullPolicy: args.imagePullPolicy,
+                image: args.image.reference,
+                imagePullPolicy: args.image.pullPolicy,
                 env: [
                     { name: "TZ", value: args.timezone },
                     { name: "GEOIPUPDATE_ACCOUNT_ID_FILE", value: `${CREDENTIALS_DIR}/${GEOIP_SECRET_KEYS.accountId}` },
@@ -145,7 +144,7 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
             // A download takes seconds; a stuck one is stopped after ten minutes.
             activeDeadlineSeconds: 600,
             backoffLimit: BACKOFF_LIMITS.geoip,
-            jobs: args.jobs,
+            history: args.history,
         };
         this.initialRun = new k8s.batch.v1.Job(
             `${name}-initial`,

@@ -29,7 +29,7 @@ export interface CronJobPolicy {
     /** Retries of a failed run before the run counts as failed. */
     readonly backoffLimit: number;
     /** History, TTL and starting deadline. */
-    readonly jobs: CronJobHistory;
+    readonly history: CronJobHistory;
 }
 
 type Labels = Readonly<Record<string, string>>;
@@ -41,12 +41,12 @@ export function cronJobSpec(policy: CronJobPolicy, labels: Labels, podSpec: k8s.
         timeZone: policy.timeZone,
         // A run still going when the next is due keeps going; the next one is skipped.
         concurrencyPolicy: "Forbid",
-        startingDeadlineSeconds: policy.jobs.startingDeadlineSeconds,
-        successfulJobsHistoryLimit: policy.jobs.successfulJobsHistoryLimit,
-        failedJobsHistoryLimit: policy.jobs.failedJobsHistoryLimit,
+        startingDeadlineSeconds: policy.history.startingDeadlineSeconds,
+        successfulJobsHistoryLimit: policy.history.successfulJobsHistoryLimit,
+        failedJobsHistoryLimit: policy.history.failedJobsHistoryLimit,
         jobTemplate: {
             metadata: { labels },
-            spec: jobSpec({ ...policy, ttlSecondsAfterFinished: policy.jobs.ttlSecondsAfterFinished }, labels, podSpec),
+            spec: jobSpec({ ...policy, ttlSecondsAfterFinished: policy.history.ttlSecondsAfterFinished }, labels, podSpec),
         },
     };
 }

@@ -15,6 +15,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ImageRef } from "../k8s/image";
+import type { InstallationArgs } from "../k8s/installation";
 import { selectorLabels, standardLabels } from "../k8s/labels";
 import { secretNameFor } from "../k8s/secrets";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
@@ -26,12 +28,10 @@ export const RELAY_PORT = 25;
 /** Key of the password in the relay's Secret (and in a Secret given as `postfix.existingSecret`). */
 export const RELAY_PASSWORD_KEY = "password";
 
-export interface MailRelayArgs {
-    readonly namespace: pulumi.Input<string>;
-    /** Installation name for the `app.kubernetes.io/instance` label. */
-    readonly instance: string;
-    readonly image: string;
-    readonly imagePullPolicy: string;
+export interface MailRelayArgs extends InstallationArgs {
+    /** The `eeacms/postfix` image. */
+    readonly image: ImageRef;
+    /** `TZ` of the relay (IANA name). */
     readonly timezone: string;
     /** Name the relay greets with (`myhostname`): the public hostname. */
     readonly hostname: string;
@@ -43,6 +43,7 @@ export interface MailRelayArgs {
     readonly password: { readonly value: pulumi.Output<string> } | { readonly existingSecret: string };
     /** `SMTP_TLS_SECURITY_LEVEL` towards the SMTP server. */
     readonly tlsSecurityLevel: "encrypt" | "may" | "none";
+    /** Requests and limits of the Postfix container. */
     readonly resources: ContainerResources;
     /** Name of the Service (an interface: Matomo's config.ini.php names it). */
     readonly serviceName: string;
@@ -52,7 +53,7 @@ export interface MailRelayArgs {
 
 /** The relay's pod (pure: what the Deployment runs). */
 export function relayPodSpec(
-    args: Pick<MailRelayArgs, "image" | "imagePullPolicy" | "timezone" | "hostname" | "relay" | "port" | "user" | "tlsSecurityLevel" | "resources">,
+    args: Pick<MailRelayArgs, "image" | "timezone" | "hostname" | "relay" | "port" | "user" | "tlsSecurityLevel" | "resources">,
     passwordSecret: pulumi.Input<string>,
 ): k8s.types.input.core.v1.PodSpec {
     const probe = (periodSeconds: number, failureThreshold: number) => ({
@@ -69,8 +70,8 @@ export function relayPodSpec(
         containers: [
             {
                 name: "postfix",
-                image: args.image,
-                imagePullPolicy: args.imagePullPolicy,
+                image: args.image.reference,
+                imagePullPolicy: args.image.pullPolicy,
                 env: [
                     { name: "TZ", value: args.timezone },
                     { name: "MTP_HOST", value: args.hostname },

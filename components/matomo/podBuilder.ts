@@ -7,6 +7,8 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint, PodPatch } from "../database/endpoint";
+import type { ImageRef } from "../k8s/image";
+import type { InstallationArgs } from "../k8s/installation";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { CONFIG_MOUNT, PHP_INI_PATH, WEBROOT, WWW_DATA_UID } from "./paths";
@@ -28,11 +30,15 @@ export interface MatomoRuntimeRef {
     readonly plugins: readonly string[];
 }
 
-/** The pod's main container: what differs between web, jobs and cron jobs. */
+/**
+ * The pod's main container: what differs between web, jobs and cron jobs. Each optional field
+ * defaults to leaving the container field unset (the image's command, no probes, ...).
+ */
 export interface MatomoContainer {
     readonly name: string;
     readonly command?: pulumi.Input<string>[];
     readonly args?: pulumi.Input<string>[];
+    /** Environment besides `TZ`, which every container gets. */
     readonly env?: k8s.types.input.core.v1.EnvVar[];
     readonly ports?: k8s.types.input.core.v1.ContainerPort[];
     readonly startupProbe?: k8s.types.input.core.v1.Probe;
@@ -40,7 +46,7 @@ export interface MatomoContainer {
     readonly livenessProbe?: k8s.types.input.core.v1.Probe;
     readonly lifecycle?: k8s.types.input.core.v1.Lifecycle;
     readonly resources: ContainerResources;
-    /** Mounts besides the webroot, misc/, php.ini and /tmp. */
+    /** Mounts besides the webroot, misc/, php.ini and /tmp. Defaults to none. */
     readonly volumeMounts?: VolumeMount[];
 }
 
@@ -49,24 +55,28 @@ export interface MatomoContainer {
  * are built from: the image, the shared runtime objects, the database and the time zone. The
  * components' `...Args` extend it.
  */
-export interface MatomoWorkload {
-    /** Image reference of the Matomo image. */
-    readonly image: string;
-    readonly imagePullPolicy: string;
+export interface MatomoWorkload extends InstallationArgs {
+    /** The Matomo image (the official `matomo` image or one built from it). */
+    readonly image: ImageRef;
+    /** The shared config.ini.php, php.ini and misc/ volume (see `MatomoRuntime`). */
     readonly runtime: MatomoRuntimeRef;
     /** The database; its pod patch (sidecars, volumes, service account) goes into every pod. */
     readonly database: DatabaseEndpoint;
-    /** `TZ` of the containers. */
+    /** `TZ` of the containers (IANA name). */
     readonly timezone: string;
 }
 
 /** What differs between the pods of the workloads. */
 export interface MatomoPodOptions {
     readonly container: MatomoContainer;
-    /** Volumes the main container's extra mounts refer to. */
+    /** Volumes the main container's extra mounts refer to. Defaults to none. */
     readonly volumes?: Volume[];
-    /** Let the non-root web server bind port 80 (the `net.ipv4.ip_unprivileged_port_start` sysctl). */
+    /**
+     * Let the non-root web server bind port 80 (the `net.ipv4.ip_unprivileged_port_start` sysctl).
+     * Defaults to false.
+     */
     readonly bindsPort80?: boolean;
+    /** Defaults to Kubernetes' 30 seconds. */
     readonly terminationGracePeriodSeconds?: number;
     /**
      * Copy the generated config.ini.php into the webroot. Defaults to true; false only for the
@@ -74,8 +84,8 @@ export interface MatomoPodOptions {
      */
     readonly copyConfig?: boolean;
     /**
-     * Mount the persistent `misc/` volume (GeoIP databases, logos); defaults to false, when `misc/`
-     * is a scratch directory. Only the web pods need it: a ReadWriteOnce claim would otherwise tie
+     * Mount the persistent `misc/` volume (GeoIP databases, logos). Defaults to false: `misc/` is
+     * then a scratch directory. Only the web pods need it: a ReadWriteOnce claim would otherwise tie
      * every Job to the web pod's node.
      */
     readonly mountMiscVolume?: boolean;
@@ -89,16 +99,21 @@ const MOUNTS = {
     tmp: { name: "tmp", mountPath: "/tmp" },
 } satisfies Record<string, VolumeMount>;
 
-/** A workload and its pod options, with the database reduced to what the pod carries. */
-type PodArgs = Omit<MatomoWorkload, "database"> & MatomoPodOptions & { readonly database: PodPatch };
+/** What the pod is built from: the image, runtime and database patch, and the pod options. */
+interface PodArgs extends MatomoPodOptions {
+    readonly image: ImageRef;
+    readonly runtime: MatomoRuntimeRef;
+    readonly database: PodPatch;
+    readonly timezone: string;
+}
 
 /** The init container that copies code (and config) into the webroot. */
 function prepareWebroot(args: PodArgs): Container {
     const copyConfig = args.copyConfig ?? true;
     return {
         name: "prepare-webroot",
-        image: args.image,
-        imagePullPolicy: args.imagePullPolicy,
+        image: args.image.reference,
+        imagePullPolicy: args.image.pullPolicy,
         command: ["sh", "-c", prepareWebrootScript({ copyConfig, plugins: args.runtime.plugins })],
         resources: toResourceRequirements(HELPER_RESOURCES),
         securityContext: restrictedContainer(),
@@ -114,7 +129,6 @@ export function buildMatomoPodSpec(workload: MatomoWorkload, pod: MatomoPodOptio
     const args: PodArgs = {
         ...pod,
         image: workload.image,
-        imagePullPolicy: workload.imagePullPolicy,
         runtime: workload.runtime,
         database: workload.database.podPatch,
         timezone: workload.timezone,
@@ -122,8 +136,8 @@ export function buildMatomoPodSpec(workload: MatomoWorkload, pod: MatomoPodOptio
     const c = args.container;
     const main: Container = {
         name: c.name,
-        image: args.image,
-        imagePullPolicy: args.imagePullPolicy,
+        image: args.image.reference,
+        imagePullPolicy: args.image.pullPolicy,
         command: c.command,
         args: c.args,
         env: [{ name: "TZ", value: args.timezone }, ...(c.env ?? [])],

@@ -11,41 +11,48 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "../database/endpoint";
 import { checksumOf } from "../k8s/checksum";
+import type { InstallationArgs } from "../k8s/installation";
 import { standardLabels } from "../k8s/labels";
 import { renderConfigIni, type LdapIniSettings, type MatomoIniSettings } from "./configIni";
 import { renderPhpIni, type PhpSettings } from "./phpIni";
 import type { MatomoRuntimeRef } from "./podBuilder";
 import { databaseScript, deleteDataScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
 
-export interface MatomoRuntimeArgs {
-    readonly namespace: pulumi.Input<string>;
-    /** Installation name for the `app.kubernetes.io/instance` label. */
-    readonly instance: string;
+export interface MatomoRuntimeArgs extends InstallationArgs {
     /** Public hostname: Matomo's first trusted host. */
     readonly hostname: string;
     /** In-cluster DNS name of the web Service, which the archivers use: trusted too. */
     readonly serviceHost: string;
     /** TLS ends at the ingress (Matomo generates https URLs). */
     readonly tls: boolean;
+    /** The database Matomo's config.ini.php points at. */
     readonly database: DatabaseEndpoint;
     /** Matomo's salt (secret). */
-    readonly salt: pulumi.Output<string>;
-    readonly superuser: { readonly login: string; readonly password: pulumi.Output<string> };
+    readonly salt: pulumi.Input<string>;
+    /** The superuser the install Job creates (its password secret). */
+    readonly superuser: { readonly login: string; readonly password: pulumi.Input<string> };
+    /** php.ini settings of every Matomo container. */
     readonly php: PhpSettings;
-    /** Maintenance switches (`matomo:maintenance`). */
+    /** Maintenance switches: UI and API answer 503; the tracker answers 503 and drops hits. */
     readonly maintenance: { readonly disableUi: boolean; readonly disableTracking: boolean };
-    /** The mail relay Matomo sends through; undefined for none. */
+    /** The mail relay Matomo sends through. Defaults to none (Matomo sends no mail). */
     readonly mail?: MatomoIniSettings["mail"];
-    /** LDAP login; its bind passwords are secret outputs. Activates the LoginLdap plugin. */
+    /**
+     * LDAP login, with its bind passwords as secrets; activates the LoginLdap plugin. Defaults to
+     * none.
+     */
     readonly ldap?: Omit<LdapIniSettings, "servers"> & {
         readonly servers: readonly (Omit<LdapIniSettings["servers"][number], "adminPassword"> & {
-            readonly adminPassword: pulumi.Output<string>;
+            readonly adminPassword: pulumi.Input<string>;
         })[];
     };
     /** The `misc/` volume. */
     readonly misc: {
+        /** Size, e.g. `1Gi`. */
         readonly storage: string;
+        /** StorageClass. Defaults to the cluster's default class. */
         readonly storageClassName?: string;
+        /** `ReadWriteMany` is needed for several web replicas. */
         readonly accessMode: "ReadWriteOnce" | "ReadWriteMany";
         /** Keep the claim (and its data) when it is deleted from the stack. */
         readonly retain: boolean;

@@ -23,17 +23,16 @@ import { buildMatomoPodSpec, type MatomoRuntimeRef, type MatomoWorkload } from "
 import { databaseScript, installScript, SCRIPT_ENV } from "./scripts";
 
 export interface MatomoSetupArgs extends MatomoWorkload {
-    readonly namespace: pulumi.Input<string>;
-    /** Installation name for the `app.kubernetes.io/instance` label. */
-    readonly instance: string;
+    /** The shared runtime, with the superuser's Secret and the scripts the Jobs run. */
     readonly runtime: MatomoRuntimeRef & {
         readonly superuserSecretName: pulumi.Input<string>;
         readonly scriptsConfigMapName: pulumi.Input<string>;
     };
     /** Resources of the Job containers (the web tier's: PHP's memory_limit must fit). */
     readonly resources: ContainerResources;
-    /** Superuser e-mail and the first website, for a new installation. */
+    /** Superuser e-mail, for a new installation. */
     readonly superuserEmail: string;
+    /** The first website, for a new installation. */
     readonly site: { readonly name: string; readonly url: string };
     /** Database-stored Matomo options the install Job sets on every run (see `managedOptions`). */
     readonly options: Readonly<Record<string, string>>;
@@ -123,14 +122,14 @@ export class MatomoSetup extends pulumi.ComponentResource {
             // Migrations of a large database can take hours.
             3 * 3600,
             // Only the image: a changed upgrade script matters when it runs, with the next image.
-            { "matomo/image": args.image },
+            { "matomo/image": args.image.reference },
         );
         const upgradeJob = new k8s.batch.v1.Job(
             `${name}-upgrade`,
             {
                 metadata: {
                     // One Job per image: a new image gets a new Job, which runs core:update once.
-                    name: `${name}-upgrade-${sha256(args.image).slice(0, 10)}`,
+                    name: `${name}-upgrade-${sha256(args.image.reference).slice(0, 10)}`,
                     namespace: args.namespace,
                     labels: upgrade.labels,
                 },

@@ -19,12 +19,13 @@ const HTTP_PORT = 80;
 
 /** The public entry point. */
 export interface MatomoIngressArgs {
+    /** Public hostname. */
     readonly hostname: string;
-    /** IngressClass; undefined for the cluster default. */
+    /** IngressClass. Defaults to the cluster's default class. */
     readonly className?: string;
-    /** TLS Secret for the hostname; undefined to serve plain HTTP. */
+    /** TLS Secret for the hostname. Defaults to none: plain HTTP. */
     readonly tlsSecretName?: string;
-    /** cert-manager ClusterIssuer that fills the TLS Secret; undefined when managed elsewhere. */
+    /** cert-manager ClusterIssuer that fills the TLS Secret. Defaults to none: the Secret is managed elsewhere. */
     readonly clusterIssuer?: string;
     /** ingress-nginx settings, written as `nginx.ingress.kubernetes.io/<key>` annotations. */
     readonly nginx: Readonly<Record<string, string>>;
@@ -33,12 +34,11 @@ export interface MatomoIngressArgs {
 }
 
 export interface MatomoWebArgs extends MatomoWorkload {
-    readonly namespace: pulumi.Input<string>;
-    /** Installation name for the `app.kubernetes.io/instance` label. */
-    readonly instance: string;
     /** The shared config, php.ini and misc/ volume, and the checksum that rolls the pods on change. */
     readonly runtime: MatomoRuntimeRef & { readonly checksum: pulumi.Input<string> };
+    /** Number of web pods; above 1 they are spread over nodes and guarded by a PodDisruptionBudget. */
     readonly replicas: number;
+    /** Requests and limits of the web container. */
     readonly resources: ContainerResources;
     /**
      * Whether the misc/ volume can be mounted on several nodes at once (ReadWriteMany). When it
@@ -48,13 +48,13 @@ export interface MatomoWebArgs extends MatomoWorkload {
     readonly sharedStorage: boolean;
     /** Name of the Service (an interface: the Ingress and in-cluster jobs dial it). */
     readonly serviceName: string;
-    /** The Ingress; undefined for none. */
+    /** The Ingress. Defaults to none (reached through the Service only). */
     readonly ingress?: MatomoIngressArgs;
-    /** Resources the Deployment must wait for besides the database (e.g. the install Job). */
+    /** Resources the Deployment must wait for besides the database (e.g. the install Job). Defaults to none. */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
     /**
      * Tracking is switched off (`record_statistics = 0`): `/matomo.php` then answers 503 on
-     * purpose, so the probes check Apache with the static `/matomo.js` instead.
+     * purpose, so the probes check Apache with the static `/matomo.js` instead. Defaults to false.
      */
     readonly trackingDisabled?: boolean;
 }
