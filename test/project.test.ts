@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "yaml";
-import type { Field } from "../components/config/fields";
+import type { Field } from "../components/config/schema/fields";
 import { schema } from "../components/config/schema";
 import { parseConfig } from "../components/config";
 import { README, withReference } from "../scripts/docs";

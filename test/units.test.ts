@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { closestMatch, describeValue } from "../components/config/text";
+import { closestMatch, describeValue } from "../components/config/schema/text";
 import {
     checkByteQuantity,
     checkCpuQuantity,
@@ -16,7 +16,7 @@ import {
     checkImageTag,
     checkIniSafeSecret,
     checkTimezone,
-} from "../components/config/validators";
+} from "../components/config/schema/validators";
 import { imageReference } from "../components/k8s/image";
 
 describe("Kubernetes quantities", () => {

@@ -3,7 +3,7 @@
  * region from the `gcp:` provider config when not set here, derived names, merged database flags,
  * and the rules that involve several Cloud SQL keys.
  */
-import type { Field, Issue } from "./fields";
+import type { Field, Issue } from "./schema/fields";
 import type { cloudsql } from "./cloudsqlSchema";
 import { DEFAULT_DATABASE_FLAGS, MIN_MAX_ALLOWED_PACKET } from "./cloudsqlSchema";
 import { checkProjectId, checkRegion, checkServiceAccountId, parseConnectionName, parseTier, type ConnectionName } from "./gcp";

@@ -6,7 +6,8 @@
  * point-in-time recovery), only connections through the Auth Proxy, encrypted transport, deletion
  * protection in Pulumi and in GCP, Workload Identity instead of key files.
  */
-import { boolean, integer, object, oneOf, record, string } from "./fields";
+import { boolean, integer, oneOf, string } from "./schema/fields";
+import { object, record } from "./schema/structures";
 import {
     checkConnectionName,
     checkFlagName,
@@ -18,8 +19,8 @@ import {
     checkTier,
     checkTimeOfDay,
 } from "./gcp";
-import { image, resources } from "./parts";
-import { checkDatabaseName, checkDatabaseUser, checkDnsLabel } from "./validators";
+import { image, resources } from "./schema/parts";
+import { checkDatabaseName, checkDatabaseUser, checkDnsLabel } from "./schema/validators";
 
 /**
  * Database flags every instance gets unless `cloudsql.flags` sets them otherwise: Matomo's system

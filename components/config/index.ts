@@ -11,7 +11,8 @@ import { mergeServerOptions, parseServerOption, type ServerOption } from "../dat
 import { resolveCloudSql, type CloudSqlConfig } from "./cloudsql";
 import { resolveWorkloads, type WorkloadsConfig } from "./workloads";
 import type { workloads } from "./workloadsSchema";
-import { INVALID, type Field, type Issue, type ParseContext } from "./fields";
+import type { Field, Issue } from "./schema/fields";
+import { parseKeys, type ConfigSource } from "./schema/parse";
 import { crossKeyIssues } from "./rules";
 import {
     ADDED_SERVER_OPTIONS,
@@ -25,20 +26,9 @@ import { parseQuantity } from "../k8s/units";
 
 export type { CloudSqlConfig } from "./cloudsql";
 export type * from "./workloads";
-export type { Issue } from "./fields";
-export { SecretValue } from "./secretValue";
-
-/** Where raw configuration comes from: Pulumi's runtime in a real run, a map in tests. */
-export interface ConfigSource {
-    /** Every configured key, fully qualified (`matomo:namespace`, `gcp:project`, ...). */
-    keys(): readonly string[];
-    /** The raw value of a key: text, or JSON text for structured values. */
-    get(key: string): string | undefined;
-    /** Whether the key was set with `pulumi config set --secret`. */
-    isSecret(key: string): boolean;
-    /** The stack's name, for names derived from it. */
-    readonly stack: string;
-}
+export type { Issue } from "./schema/fields";
+export { SecretValue } from "./schema/secretValue";
+export type { ConfigSource } from "./schema/parse";
 
 /** The configuration namespace of this project. */
 export const CONFIG_NAMESPACE = "matomo";
@@ -87,42 +77,6 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
-function parseTopLevel(source: ConfigSource, issues: Issue[]): Partial<Record<keyof Schema, unknown>> {
-    const known = Object.keys(schema) as (keyof Schema)[];
-    const prefix = `${CONFIG_NAMESPACE}:`;
-    for (const key of source.keys()) {
-        if (!key.startsWith(prefix)) continue;
-        const name = key.slice(prefix.length);
-        if (!(name in schema)) {
-            issues.push({ key, message: `unknown key; known keys are ${known.map((k) => prefix + k).join(", ")}` });
-        }
-    }
-    const values: Partial<Record<keyof Schema, unknown>> = {};
-    for (const name of known) {
-        const key = prefix + name;
-        const field = schema[name] as Field<unknown>;
-        const ctx: ParseContext = { key, setPath: name, secretKey: source.isSecret(key), issues };
-        const raw = source.get(key);
-        let parsed: unknown;
-        if (raw === undefined) {
-            parsed = field.missing(ctx);
-        } else if (field.structured) {
-            let json: unknown;
-            try {
-                json = JSON.parse(raw);
-            } catch {
-                issues.push({ key, message: `got ${JSON.stringify(raw)}; expected structured (${field.type}) configuration` });
-                continue;
-            }
-            parsed = field.parse(json, ctx);
-        } else {
-            parsed = field.parse(raw, ctx);
-        }
-        if (parsed !== INVALID) values[name] = parsed;
-    }
-    return values;
-}
-
 /** Default server options followed by the user's, the buffer pool sized from the memory limit if unset. */
 function effectiveServerOptions(userOptions: readonly string[], memoryLimit: string): {
     options: ServerOption[];
@@ -147,7 +101,7 @@ function sameSettings(a: Readonly<Record<string, string>>, b: Readonly<Record<st
 /** Parses and validates configuration; returns every issue instead of throwing. */
 export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issues: Issue[] } {
     const issues: Issue[] = [];
-    const values = parseTopLevel(source, issues);
+    const values = parseKeys(schema, CONFIG_NAMESPACE, source, issues);
     if (issues.length > 0) return { issues };
     const parsed = values as Parsed;
 

@@ -2,7 +2,7 @@
  * The {@link ConfigSource} of a real Pulumi run: the stack's configuration as the engine passed it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ConfigSource } from "./index";
+import type { ConfigSource } from "./schema/parse";
 
 /**
  * `isConfigSecret` is exported by the SDK's runtime module but missing from its type declarations;

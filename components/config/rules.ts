@@ -3,7 +3,7 @@
  * issues it finds; none throws.
  */
 import { bufferPoolBytes } from "../database/serverOptions";
-import type { Issue } from "./fields";
+import type { Issue } from "./schema/fields";
 import { MAX_BUFFER_POOL_SHARE } from "./schema";
 import { formatBytes, parseQuantity, phpSizeBytes } from "../k8s/units";
 

@@ -10,8 +10,9 @@
 import { parseServerOption } from "../database/serverOptions";
 import { cloudsql } from "./cloudsqlSchema";
 import { workloads } from "./workloadsSchema";
-import { boolean, integer, list, object, oneOf, record, rejected, secret, string } from "./fields";
-import { image, notYet, phpSize, resources, seconds } from "./parts";
+import { boolean, integer, oneOf, rejected, secret, string } from "./schema/fields";
+import { list, object, record } from "./schema/structures";
+import { image, notYet, phpSize, resources, seconds } from "./schema/parts";
 import { checkByteQuantity } from "../k8s/units";
 import {
     checkAnnotationKey,
@@ -27,7 +28,7 @@ import {
     checkSeconds,
     checkTimezone,
     checkWebsiteUrl,
-} from "./validators";
+} from "./schema/validators";
 
 /** The seed chart's `mariadb.commands`, with the buffer pool left to the memory-based default. */
 export const SEED_SERVER_OPTIONS: readonly string[] = [

@@ -4,8 +4,8 @@
  * are on, site selections that do not overlap, PHP limits inside container limits, and settings
  * that would have no effect.
  */
-import type { Field, Issue } from "./fields";
-import type { SecretValue } from "./secretValue";
+import type { Field, Issue } from "./schema/fields";
+import type { SecretValue } from "./schema/secretValue";
 import { checkPhpMemoryFitsContainer, checkRequestsWithinLimits } from "./rules";
 import { formatBytes, phpSizeBytes } from "../k8s/units";
 import type { workloads } from "./workloadsSchema";

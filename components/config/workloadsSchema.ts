@@ -4,9 +4,10 @@
  * `matomocronScheduledTasks`), `geoipupdate`, `postfix`, the LDAP server settings (`ldap`) and the
  * CronJob policies (`jobs`, a key of the seed chart's values.yaml).
  */
-import { boolean, integer, list, object, oneOf, oneOrMany, rejected, report, scalar, secret, string, type Field } from "./fields";
-import { image, phpSize, resources } from "./parts";
-import { describeValue } from "./text";
+import { boolean, integer, oneOf, rejected, report, scalar, secret, string, type Field } from "./schema/fields";
+import { list, object, oneOrMany } from "./schema/structures";
+import { image, phpSize, resources } from "./schema/parts";
+import { describeValue } from "./schema/text";
 import {
     checkCronSchedule,
     checkDnsLabel,
@@ -14,7 +15,7 @@ import {
     checkHostname,
     checkIniText,
     checkOptionalDnsSubdomain,
-} from "./validators";
+} from "./schema/validators";
 
 const cronSchedule = (doc: string, value: string) => string({ doc, default: value, check: checkCronSchedule });
 

@@ -1,6 +1,7 @@
 /** Field builders shared by several config sections (images, resources, PHP settings). */
-import { object, oneOf, rejected, string } from "./fields";
-import { checkByteQuantity, checkCpuQuantity, normalizePhpSize, PHP_SIZE_HINT } from "../k8s/units";
+import { oneOf, rejected, string } from "./fields";
+import { object } from "./structures";
+import { checkByteQuantity, checkCpuQuantity, normalizePhpSize, PHP_SIZE_HINT } from "../../k8s/units";
 import { checkImageRepository, checkImageTag } from "./validators";
 
 export const image = (doc: string, repository: string, tag: string) =>

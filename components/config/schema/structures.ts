@@ -1,0 +1,145 @@
+/**
+ * The structured fields of the config DSL: objects (unknown keys are errors), lists, maps and the
+ * seed's one-or-a-list form (see fields.ts).
+ */
+import { closestMatch, describeValue } from "./text";
+import { child, code, element, INVALID, report, type CommonOptions, type Field } from "./fields";
+
+export type ObjectValue<F extends Record<string, Field<unknown>>> = { readonly [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+
+/**
+ * A nested object. Unknown keys are errors (a typo must never be ignored). A missing object is
+ * parsed as `{}`, so its fields fall back to their defaults or report that they are required.
+ */
+export function object<F extends Record<string, Field<unknown>>>(
+    fields: F,
+    options: CommonOptions,
+): Field<ObjectValue<F>> {
+    const names = Object.keys(fields);
+    const field: Field<ObjectValue<F>> = {
+        type: "object",
+        doc: options.doc,
+        fields,
+        structured: true,
+        missing: (ctx) => field.parse({}, ctx),
+        parse(raw, ctx) {
+            if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+                return report(ctx, `got ${describeValue(raw)}; expected an object with keys ${names.join(", ")}`);
+            }
+            const out: Record<string, unknown> = {};
+            let ok = true;
+            for (const key of Object.keys(raw)) {
+                if (!(key in fields)) {
+                    const hint = closestMatch(key, names);
+                    report(
+                        child(ctx, key),
+                        "unknown key" +
+                            (hint ? ` (did you mean "${hint}"?)` : "") +
+                            `; known keys here are ${names.join(", ")}`,
+                    );
+                    ok = false;
+                }
+            }
+            for (const name of names) {
+                const sub = child(ctx, name);
+                const value = (raw as Record<string, unknown>)[name];
+                const f = fields[name];
+                const parsed = value === undefined || value === null ? f.missing(sub) : f.parse(value, sub);
+                if (parsed === INVALID) ok = false;
+                else out[name] = parsed;
+            }
+            return ok ? (out as ObjectValue<F>) : INVALID;
+        },
+    };
+    return field;
+}
+
+/** A list of values. */
+export function list<T>(
+    item: Field<T>,
+    options: CommonOptions & { readonly default: readonly T[]; readonly maxItems?: number },
+): Field<readonly T[]> {
+    return {
+        type: `list of ${item.type}`,
+        doc: options.doc,
+        defaultDoc: options.defaultDoc ?? (options.default.length ? code(options.default) : "`[]`"),
+        element: item,
+        structured: true,
+        missing: () => options.default,
+        parse(raw, ctx) {
+            if (!Array.isArray(raw)) return report(ctx, `got ${describeValue(raw)}; expected a list`);
+            if (options.maxItems !== undefined && raw.length > options.maxItems) {
+                return report(ctx, `has ${raw.length} entries; at most ${options.maxItems} are allowed`);
+            }
+            const out: T[] = [];
+            let ok = true;
+            raw.forEach((value, i) => {
+                const parsed = item.parse(value, element(ctx, i));
+                if (parsed === INVALID) ok = false;
+                else out.push(parsed);
+            });
+            return ok ? out : INVALID;
+        },
+    };
+}
+
+/** A map from string keys (checked by `checkKey`) to values. */
+export function record<T>(
+    value: Field<T>,
+    options: CommonOptions & {
+        readonly default: Readonly<Record<string, T>>;
+        readonly checkKey?: (key: string) => string | undefined;
+    },
+): Field<Readonly<Record<string, T>>> {
+    return {
+        type: `map of ${value.type}`,
+        doc: options.doc,
+        defaultDoc: options.defaultDoc ?? code(options.default),
+        structured: true,
+        missing: () => options.default,
+        parse(raw, ctx) {
+            if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+                return report(ctx, `got ${describeValue(raw)}; expected a map of keys to values`);
+            }
+            const out: Record<string, T> = {};
+            let ok = true;
+            for (const [k, v] of Object.entries(raw)) {
+                const sub = child(ctx, k);
+                const reason = options.checkKey?.(k);
+                if (reason !== undefined) {
+                    report(sub, `is not an allowed key: ${reason}`);
+                    ok = false;
+                    continue;
+                }
+                const parsed = value.parse(v, sub);
+                if (parsed === INVALID) ok = false;
+                else out[k] = parsed;
+            }
+            return ok ? out : INVALID;
+        },
+    };
+}
+
+/**
+ * One value or a list of them: the seed chart's single `matomocronArchive` object, or the list EEA's
+ * later chart uses. A missing key is one item with its defaults.
+ */
+export function oneOrMany<T>(item: Field<T>, options: CommonOptions): Field<readonly T[]> {
+    const many = list(item, { doc: options.doc, default: [] });
+    return {
+        type: `${item.type} or list of ${item.type}`,
+        doc: options.doc,
+        defaultDoc: options.defaultDoc ?? "one with the defaults below",
+        fields: item.fields,
+        structured: true,
+        missing(ctx) {
+            const one = item.missing(ctx);
+            return one === INVALID ? INVALID : [one];
+        },
+        parse(raw, ctx) {
+            if (Array.isArray(raw)) return many.parse(raw, ctx);
+            const one = item.parse(raw, ctx);
+            return one === INVALID ? INVALID : [one];
+        },
+    };
+}
