@@ -3,11 +3,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { MatomoConfig, SecretValue } from "../components/config";
-import { imageReference, type ImageRef, type PullPolicy } from "../components/k8s/image";
 
-/** What a topology's composition starts from. */
-export interface StackContext {
-    readonly cfg: MatomoConfig;
+/** What a topology's composition starts from (the config narrowed to the topology where known). */
+export interface StackContext<C extends MatomoConfig = MatomoConfig> {
+    readonly cfg: C;
     /** Installation name (`<project>-<stack>`), the `app.kubernetes.io/instance` label. */
     readonly instance: string;
     /** The namespace every object goes to (an output of the Namespace when the stack creates it). */
@@ -44,9 +43,4 @@ export function secretOf(value: SecretValue): pulumi.Output<string>;
 export function secretOf(value: SecretValue | undefined): pulumi.Output<string> | undefined;
 export function secretOf(value: SecretValue | undefined): pulumi.Output<string> | undefined {
     return value === undefined ? undefined : pulumi.secret(value.reveal());
-}
-
-/** An image as the stack config describes it, as a container runs it. */
-export function imageOf(image: { readonly repository: string; readonly tag: string; readonly pullPolicy: PullPolicy }): ImageRef {
-    return { reference: imageReference(image), pullPolicy: image.pullPolicy };
 }

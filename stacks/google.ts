@@ -3,9 +3,10 @@
  * on top. This module (and through it `@pulumi/gcp`) is loaded only for `topology: google`.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { GoogleConfig } from "../components/config";
 import { CloudSqlDatabase } from "../components/database/cloudSql";
 import { Credentials } from "../components/secrets/credentials";
-import { imageOf, secretOf, type StackContext, type StackOutputs } from "./context";
+import { secretOf, type StackContext, type StackOutputs } from "./context";
 import { deployMatomo } from "./matomo";
 
 export interface GoogleOutputs extends StackOutputs {
@@ -19,9 +20,9 @@ export interface GoogleOutputs extends StackOutputs {
     readonly serviceAccountEmail: pulumi.Output<string>;
 }
 
-export function deployGoogle(ctx: StackContext): GoogleOutputs {
+export function deployGoogle(ctx: StackContext<GoogleConfig>): GoogleOutputs {
     const { cfg } = ctx;
-    const s = cfg.cloudsql!;
+    const s = cfg.cloudsql;
     const credentials = new Credentials("credentials", {
         superuserPassword: secretOf(cfg.matomo.password),
         salt: secretOf(cfg.matomo.salt),
@@ -31,9 +32,7 @@ export function deployGoogle(ctx: StackContext): GoogleOutputs {
         instance: ctx.instance,
         project: s.project,
         region: s.region,
-        sqlInstance: s.existingInstance
-            ? { existing: s.existingInstance.instance }
-            : { create: { ...s, name: s.instanceName, maintenanceWindow: s.maintenanceWindow } },
+        sqlInstance: s.instance,
         deletionProtection: s.deletionProtection,
         database: s.database,
         collation: s.collation,
@@ -43,8 +42,8 @@ export function deployGoogle(ctx: StackContext): GoogleOutputs {
         serviceAccountId: s.serviceAccountId,
         kubernetesServiceAccount: s.kubernetesServiceAccount,
         workloadIdentityPool: s.workloadIdentityPool,
-        privateIp: s.privateNetwork !== undefined,
-        proxy: { image: imageOf(s.proxy.image), resources: s.proxy.resources },
+        privateIp: s.privateIp,
+        proxy: s.proxy,
     });
     return {
         ...deployMatomo(ctx, cloudSql.endpoint, credentials),

@@ -14,14 +14,14 @@ import { namespaceFor } from "./namespace";
 export function deploy(source: ConfigSource = pulumiConfigSource()): StackOutputs {
     const cfg = loadConfig(source);
     const instance = `${pulumi.getProject()}-${pulumi.getStack()}`;
-    const ctx = { cfg, instance, namespace: namespaceFor(cfg, instance) };
+    const namespace = namespaceFor(cfg, instance);
     switch (cfg.topology) {
         case "eea":
-            return deployEea(ctx);
+            return deployEea({ cfg, instance, namespace });
         case "google": {
             // Loaded on demand: the EEA topology never pays for (or depends on) the Google Cloud SDK.
             const { deployGoogle } = require("./google") as typeof import("./google");
-            return deployGoogle(ctx);
+            return deployGoogle({ cfg, instance, namespace });
         }
     }
 }

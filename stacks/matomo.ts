@@ -12,7 +12,7 @@ import { MatomoRuntime } from "../components/matomo/runtime";
 import { MatomoSetup } from "../components/matomo/setup";
 import { MatomoWeb } from "../components/matomo/web";
 import type { Credentials } from "../components/secrets/credentials";
-import { imageOf, secretOf, type StackContext, type StackOutputs } from "./context";
+import { secretOf, type StackContext, type StackOutputs } from "./context";
 import { geoipUpdateFor, mailRelayFor } from "./optional";
 
 /** Fixed Service names: interfaces that config.ini.php and the archivers name. */
@@ -33,12 +33,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         database,
         salt: credentials.salt,
         superuser: { login: cfg.matomo.username, password: credentials.superuserPassword },
-        php: {
-            memoryLimit: cfg.matomo.environment.PHP_MEMORY_LIMIT,
-            maxExecutionTime: cfg.matomo.environment.PHP_MAX_EXECUTION_TIME,
-            maxInputTime: cfg.matomo.environment.PHP_MAX_INPUT_TIME,
-            timezone: cfg.timezone,
-        },
+        php: { ...cfg.matomo.php, timezone: cfg.timezone },
         maintenance: cfg.maintenance,
         mail: cfg.mail && {
             host: `${MAIL_SERVICE}.${cfg.namespace}.svc`,
@@ -52,14 +47,14 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         },
         misc: {
             storage: cfg.matomo.storage,
-            storageClassName: cfg.matomo.storageClassName || undefined,
+            storageClassName: cfg.matomo.storageClassName,
             accessMode: cfg.matomo.storageAccessMode,
             retain: cfg.pvc.resourcePolicyKeep,
         },
     });
 
     // What every Matomo workload runs: this image, this runtime, this database, in this zone.
-    const workload = { namespace, instance, image: imageOf(cfg.matomo.image), runtime, database, timezone: cfg.timezone };
+    const workload = { namespace, instance, image: cfg.matomo.image, runtime, database, timezone: cfg.timezone };
 
     const setup = new MatomoSetup("matomo-setup", {
         ...workload,
@@ -83,28 +78,22 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         ingress: cfg.ingress.enabled
             ? {
                   hostname: cfg.matomo.hostname,
-                  className: cfg.ingress.className || undefined,
+                  className: cfg.ingress.className,
                   tlsSecretName: cfg.ingress.tls ? cfg.ingress.certificate : undefined,
-                  clusterIssuer: cfg.ingress.letsencrypt || undefined,
-                  nginx: cfg.ingress.configuration,
+                  clusterIssuer: cfg.ingress.clusterIssuer,
+                  nginx: cfg.ingress.nginx,
                   annotations: cfg.ingress.annotations,
               }
             : undefined,
     });
 
-    const job = (j: { cronSchedule: string; activeDeadlineSeconds: number; resources: typeof cfg.matomo.resources }, phpMemoryLimit: string) => ({
-        schedule: j.cronSchedule,
-        activeDeadlineSeconds: j.activeDeadlineSeconds,
-        resources: j.resources,
-        phpMemoryLimit,
-    });
     const consoleJobs = new MatomoConsoleJobs("matomo-cron", {
         ...workload,
         webUrl: `http://${webServiceHost}/`,
-        archivers: cfg.archivers.map((a) => ({ ...a, ...job(a, a.environment.PHP_MEMORY_LIMIT) })),
-        scheduledTasks: job(cfg.scheduledTasks, cfg.scheduledTasks.environment.PHP_MEMORY_LIMIT),
-        deleteData: cfg.deleteData && { ...cfg.deleteData, ...job(cfg.deleteData, cfg.deleteData.phpMemoryLimit) },
-        ldapSync: cfg.ldapSync && { ...cfg.ldapSync, ...job(cfg.ldapSync, cfg.ldapSync.environment.PHP_MEMORY_LIMIT) },
+        archivers: cfg.archivers,
+        scheduledTasks: cfg.scheduledTasks,
+        deleteData: cfg.deleteData,
+        ldapSync: cfg.ldapSync,
         history: cfg.jobs,
         dependsOn: setup.completed,
     });

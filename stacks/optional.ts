@@ -7,7 +7,7 @@ import { GeoIpUpdate } from "../components/jobs/geoip";
 import { selectorLabels } from "../components/k8s/labels";
 import { MailRelay } from "../components/mail/relay";
 import { webIdentity } from "../components/matomo/web";
-import { imageOf, secretOf, type StackContext } from "./context";
+import { secretOf, type StackContext } from "./context";
 
 /** MaxMind's geoipupdate writing into Matomo's misc/ claim; undefined without credentials. */
 export function geoipUpdateFor(ctx: StackContext, miscClaimName: pulumi.Input<string>): GeoIpUpdate | undefined {
@@ -18,15 +18,15 @@ export function geoipUpdateFor(ctx: StackContext, miscClaimName: pulumi.Input<st
     return new GeoIpUpdate("geoipupdate", {
         namespace,
         instance,
-        image: imageOf(geoip.image),
+        image: geoip.image,
         timezone: cfg.timezone,
         credentials:
             "existingSecret" in credentials
                 ? { existingSecret: credentials.existingSecret }
                 : { accountId: secretOf(credentials.accountId), licenseKey: secretOf(credentials.licenseKey) },
-        editionIds: geoip.environment.GEOIPUPDATE_EDITION_IDS,
-        verbose: geoip.environment.GEOIPUPDATE_VERBOSE,
-        schedule: geoip.cronSchedule,
+        editionIds: geoip.editionIds,
+        verbose: geoip.verbose,
+        schedule: geoip.schedule,
         resources: geoip.resources,
         history: cfg.jobs,
         miscClaimName,
@@ -44,7 +44,7 @@ export function mailRelayFor(ctx: StackContext, serviceName: string): MailRelay 
     return new MailRelay("postfix", {
         namespace,
         instance,
-        image: imageOf(mail.image),
+        image: mail.image,
         timezone: cfg.timezone,
         hostname: cfg.matomo.hostname,
         relay: mail.relay,

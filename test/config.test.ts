@@ -3,19 +3,19 @@ import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, SecretValue } from "../components/config";
 import { deploy } from "../stacks";
-import { assertRejected, dev, minimal, parse, valid } from "./support/configCases";
+import { assertRejected, dev, eea, minimal, parse, valid } from "./support/configCases";
 import { sourceOf, withChanges } from "./support/harness";
 
 describe("configuration", () => {
     describe("defaults", () => {
-        const cfg = valid({}, minimal);
+        const cfg = eea(valid({}, minimal));
 
         it("keep the seed chart's defaults where they are sound", () => {
             assert.equal(cfg.topology, "eea");
             assert.equal(cfg.timezone, "Europe/Copenhagen");
             assert.equal(cfg.pvc.resourcePolicyKeep, true);
             assert.equal(cfg.matomo.replicaCount, 1);
-            assert.equal(cfg.matomo.environment.PHP_MAX_EXECUTION_TIME, "0");
+            assert.equal(cfg.matomo.php.maxExecutionTime, "0");
             assert.deepEqual(cfg.matomo.resources.requests.memory, "2Gi");
             assert.deepEqual(cfg.matomo.resources.limits.memory, "5Gi");
             assert.equal(cfg.mariadb.user, "eea_matomo");
@@ -23,16 +23,16 @@ describe("configuration", () => {
             assert.equal(cfg.mariadb.storage, "10Gi");
             assert.equal(cfg.mariadb.resources.requests.memory, "7Gi");
             assert.equal(cfg.mariadb.resources.limits.memory, "10Gi");
-            assert.equal(cfg.ingress.configuration["proxy-body-size"], "256m");
+            assert.equal(cfg.ingress.nginx["proxy-body-size"], "256m");
         });
 
         it("replace the seed's broken or insecure defaults", () => {
             assert.equal(cfg.matomo.image.repository, "matomo", "the Bitnami-based eeacms image is gone");
-            assert.match(cfg.matomo.image.tag, /^5\.\d+\.\d+-apache$/);
+            assert.match(cfg.matomo.image.reference, /^matomo:5\.\d+\.\d+-apache$/);
             assert.notEqual(cfg.matomo.username, "user");
-            assert.equal(cfg.matomo.environment.PHP_MEMORY_LIMIT, "4096M", 'PHP reads "4096Mi" as 4096 bytes');
-            assert.equal(cfg.ingress.configuration["proxy-read-timeout"], "1200", 'ingress-nginx ignores "180s"');
-            assert.equal(cfg.ingress.letsencrypt, "", "no EEA ClusterIssuer by default");
+            assert.equal(cfg.matomo.php.memoryLimit, "4096M", 'PHP reads "4096Mi" as 4096 bytes');
+            assert.equal(cfg.ingress.nginx["proxy-read-timeout"], "1200", 'ingress-nginx ignores "180s"');
+            assert.equal(cfg.ingress.clusterIssuer, undefined, "no EEA ClusterIssuer by default");
             assert.equal(cfg.matomo.password, undefined, "generated, never a placeholder default");
             assert.equal(cfg.mariadb.password, undefined);
             assert.equal(cfg.mariadb.rootPassword, undefined);
@@ -82,7 +82,7 @@ describe("configuration", () => {
 
         it("converts Kubernetes-style PHP sizes to what PHP understands", () => {
             const cfg = valid({ "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "768Mi" } } });
-            assert.equal(cfg.matomo.environment.PHP_MEMORY_LIMIT, "768M");
+            assert.equal(cfg.matomo.php.memoryLimit, "768M");
         });
 
         it("takes numbers and booleans written as text, as `pulumi config set` may store them", () => {
@@ -95,7 +95,7 @@ describe("configuration", () => {
         });
 
         it("merges mariadb.commands into the defaults by option name", () => {
-            const cfg = valid({ "matomo:mariadb": { commands: ["--max-connections=500", "--innodb_buffer_pool_size=1G"] } });
+            const cfg = eea(valid({ "matomo:mariadb": { commands: ["--max-connections=500", "--innodb_buffer_pool_size=1G"] } }));
             const value = (name: string) => cfg.mariadb.serverOptions.find((o) => o.name === name)?.value;
             assert.equal(value("max_connections"), "500");
             assert.equal(value("innodb_buffer_pool_size"), "1G");
@@ -104,11 +104,7 @@ describe("configuration", () => {
         });
 
         it("accepts credentials set with --secret and never prints them", () => {
-            const cfg = valid(
-                { "matomo:mariadb": { password: "a-long-database-password" } },
-                dev,
-                ["matomo:mariadb"],
-            );
+            const cfg = eea(valid({ "matomo:mariadb": { password: "a-long-database-password" } }, dev, ["matomo:mariadb"]));
             assert.ok(cfg.mariadb.password instanceof SecretValue);
             assert.equal(cfg.mariadb.password.reveal(), "a-long-database-password");
             const dumped = JSON.stringify(cfg) + inspect(cfg, { depth: 10 }) + String(cfg.mariadb.password);
@@ -117,7 +113,7 @@ describe("configuration", () => {
 
         it("drops the nginx settings for another ingress class when they were not changed", () => {
             const cfg = valid({ "matomo:ingress": { className: "traefik" } });
-            assert.deepEqual(cfg.ingress.configuration, {});
+            assert.deepEqual(cfg.ingress.nginx, {});
         });
     });
 

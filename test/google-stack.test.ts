@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "../components/config";
-import { parseTier } from "../components/config/gcp";
+import { parseTier } from "../components/config/sections/cloudsql/gcpValues";
 import { proxyArgs, workloadIdentityMember } from "../components/database/cloudSqlProxy";
 import { gcpLabelValue } from "../components/database/cloudSqlInstance";
+import { google } from "./support/configCases";
 import { isSecretWrapper, resolveOutputs, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
 import { all, assertGoldenUrns, one, podSpecOf, ROOT, run, runStack, sourceOf, stackConfig, withChanges, workloads, matomoWorkloads, type Container } from "./support/harness";
 
@@ -209,10 +210,11 @@ describe("Google topology variants", () => {
 
     it("is parsed from gcp:project and gcp:region when matomo:cloudsql leaves them out", () => {
         const { config } = parseConfig(sourceOf(stackConfig("prod"), "prod"));
-        assert.equal(config!.cloudsql!.project, "acme-analytics-prod");
-        assert.equal(config!.cloudsql!.region, "europe-west1");
-        assert.equal(config!.cloudsql!.workloadIdentityPool, "acme-analytics-prod.svc.id.goog");
-        assert.equal(config!.cloudsql!.serviceAccountId, "matomo-prod");
+        const { cloudsql } = google(config!);
+        assert.equal(cloudsql.project, "acme-analytics-prod");
+        assert.equal(cloudsql.region, "europe-west1");
+        assert.equal(cloudsql.workloadIdentityPool, "acme-analytics-prod.svc.id.goog");
+        assert.equal(cloudsql.serviceAccountId, "matomo-prod");
     });
 });
 

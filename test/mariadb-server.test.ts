@@ -4,17 +4,18 @@
  * the server as one argument, and only its first option ever took effect.)
  */
 import assert from "node:assert/strict";
-import { parseConfig, type MatomoConfig } from "../components/config";
+import { parseConfig, type EeaConfig } from "../components/config";
 import { parseMariadbSize } from "../components/k8s/units";
 import { renderServerConfig, type ServerOption } from "../components/database/serverOptions";
+import { eea } from "./support/configCases";
 import { sourceOf, stackConfig } from "./support/harness";
 import { TestMariaDb } from "./support/mariadbServer";
 import { requireBinaries } from "./support/system";
 
-function configOf(values: Record<string, string>): MatomoConfig {
+function configOf(values: Record<string, string>): EeaConfig {
     const { config, issues } = parseConfig(sourceOf({ values, secretKeys: [] }));
     assert.deepEqual(issues, []);
-    return config!;
+    return eea(config!);
 }
 
 /** Whether SHOW VARIABLES' text means the configured value (sizes in bytes, 0/1 as OFF/ON). */
@@ -42,7 +43,7 @@ describe("MariaDB server config on a real mariadbd", function () {
         requireBinaries(this, "mariadbd", "mariadb-install-db", "mariadb");
     });
 
-    const stacks: [string, () => MatomoConfig][] = [
+    const stacks: [string, () => EeaConfig][] = [
         ["the seed defaults", () => configOf({ "matomo:matomo": JSON.stringify({ hostname: "a.example.com" }) })],
         ["the dev stack", () => configOf(stackConfig("dev").values)],
     ];

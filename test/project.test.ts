@@ -7,10 +7,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "yaml";
+import { schema } from "../components/config/keys";
 import type { Field } from "../components/config/schema/fields";
-import { schema } from "../components/config/schema";
 import { parseConfig } from "../components/config";
 import { README, withReference } from "../scripts/docs";
+import { eea, google } from "./support/configCases";
 import { ROOT, sourceOf, stackConfig } from "./support/harness";
 
 const read = (path: string) => readFileSync(resolve(ROOT, path), "utf8");
@@ -50,18 +51,19 @@ describe("project files", () => {
         it("Pulumi.prod.yaml is valid as it is: Google topology, several replicas, regional Cloud SQL", () => {
             const { config, issues } = parseConfig(sourceOf(stackConfig("prod"), "prod"));
             assert.deepEqual(issues, []);
-            assert.equal(config!.topology, "google");
-            assert.ok(config!.matomo.replicaCount >= 2);
-            assert.equal(config!.cloudsql!.availabilityType, "REGIONAL");
-            assert.equal(config!.cloudsql!.deletionProtection, true);
-            assert.ok(config!.cloudsql!.backups.retainedBackups >= 14);
+            const { cloudsql, matomo } = google(config!);
+            assert.ok(matomo.replicaCount >= 2);
+            assert.ok("create" in cloudsql.instance);
+            assert.equal(cloudsql.instance.create.availabilityType, "REGIONAL");
+            assert.equal(cloudsql.deletionProtection, true);
+            assert.ok(cloudsql.instance.create.backups.retainedBackups >= 14);
         });
 
         it("Pulumi.dev.yaml is valid as it is, and small", () => {
             const { config, issues } = parseConfig(sourceOf(stackConfig("dev")));
             assert.deepEqual(issues, []);
             assert.equal(config!.matomo.replicaCount, 1);
-            assert.ok(config!.mariadb.resources.limits.memory !== "10Gi", "dev is not sized like production");
+            assert.ok(eea(config!).mariadb.resources.limits.memory !== "10Gi", "dev is not sized like production");
         });
     });
 

@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
-import { SEED_SERVER_OPTIONS } from "../components/config/schema";
-import {
-    bufferPoolBytes,
-    formatServerOption,
-    mergeServerOptions,
-    parseServerOption,
-    renderServerConfig,
-    type ServerOption,
-} from "../components/database/serverOptions";
+import { bufferPoolBytes, formatServerOption, mergeServerOptions, parseServerOption, SEED_SERVER_OPTIONS } from "../components/config/sections/serverOptions";
+import { renderServerConfig, type ServerOption } from "../components/database/serverOptions";
 import { CONFIG_INI_HEADER, renderConfigIni } from "../components/matomo/configIni";
 import { iniString, renderIni } from "../components/matomo/ini";
 import { renderPhpIni } from "../components/matomo/phpIni";

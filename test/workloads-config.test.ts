@@ -20,10 +20,10 @@ describe("workload configuration", () => {
             assert.equal(cfg.archivers.length, 1);
             const [archive] = cfg.archivers;
             assert.equal(archive.name, "archive");
-            assert.equal(archive.cronSchedule, "5 * * * *");
-            assert.equal(archive.environment.PHP_MEMORY_LIMIT, "4096M");
+            assert.equal(archive.schedule, "5 * * * *");
+            assert.equal(archive.phpMemoryLimit, "4096M");
             assert.equal(archive.resources.limits.memory, "6Gi");
-            assert.equal(cfg.scheduledTasks.cronSchedule, "15 * * * *");
+            assert.equal(cfg.scheduledTasks.schedule, "15 * * * *");
         });
 
         it("turn on no feature that needs something from the user", () => {
@@ -49,7 +49,7 @@ describe("workload configuration", () => {
                 ],
             });
             assert.deepEqual(list.archivers.map((a) => a.name), ["archive-big", "archive-1", "archive-2"]);
-            assert.equal(list.archivers[1].cronSchedule, "20 * * * *");
+            assert.equal(list.archivers[1].schedule, "20 * * * *");
             assert.deepEqual(list.archivers[2].skipIdSites, [3, 4]);
         });
     });
@@ -104,7 +104,7 @@ describe("workload configuration", () => {
         it("accept geoipupdate's verbose flag as 1/0, true/false, quoted or not", () => {
             for (const [raw, expected] of [[1, "1"], ["1", "1"], [true, "1"], [0, "0"], ["false", "0"]] as const) {
                 const cfg = valid({ "matomo:geoipupdate": { environment: { GEOIPUPDATE_VERBOSE: raw } } });
-                assert.equal(cfg.geoip!.environment.GEOIPUPDATE_VERBOSE, expected, String(raw));
+                assert.equal(cfg.geoip!.verbose, expected, String(raw));
             }
         });
 
@@ -119,7 +119,7 @@ describe("workload configuration", () => {
         it("turns on LDAP login and the sync with a server, given an image with the plugin", () => {
             const cfg = valid({ ...LDAP_IMAGE, "matomo:ldap": { servers: [LDAP_SERVER] } }, dev, ["matomo:ldap"]);
             assert.equal(cfg.ldap!.servers[0].port, 389);
-            assert.equal(cfg.ldapSync!.cronSchedule, "10 1 * * *");
+            assert.equal(cfg.ldapSync!.schedule, "10 1 * * *");
             assert.equal(cfg.ldapSync!.purgeNonExistentUsers, false);
             assert.ok(!JSON.stringify(cfg).includes("bind-secret-123"));
         });

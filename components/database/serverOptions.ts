@@ -1,13 +1,12 @@
 /**
- * MariaDB server options as the seed chart wrote them (`--name=value` strings, `mariadb.commands`),
- * parsed, merged and rendered as a `[mysqld]` option file.
+ * The MariaDB server options file: every option on a line of its own in one `[mysqld]` section,
+ * mounted into `/etc/mysql/conf.d/`.
  *
- * The seed chart put the whole list into `args` as one YAML flow sequence that Go templates printed
- * as a single string, so mariadbd saw one argument and only the first option took effect
- * (reference/eea-chart.md §5 B1). Rendering every option as its own line of a config file, mounted
- * into `/etc/mysql/conf.d/`, makes each one reach the server and shows up in `SHOW VARIABLES`.
+ * The seed chart put the whole option list into `args` as one YAML flow sequence that Go templates
+ * printed as a single string, so mariadbd saw one argument and only the first option took effect
+ * (reference/eea-chart.md §5 B1). A file makes each one reach the server, and each shows up in
+ * `SHOW VARIABLES`.
  */
-import { parseMariadbSize } from "../k8s/units";
 
 /** One server option: `name` in canonical form (underscores), `value` undefined for a bare flag. */
 export interface ServerOption {
@@ -15,61 +14,9 @@ export interface ServerOption {
     readonly value?: string;
 }
 
-const OPTION = /^--([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/s;
-
-/**
- * Options that would break the container contract (where the data lives, where clients connect)
- * rather than tune the server. The image and the StatefulSet own them.
- */
-const RESERVED = new Set([
-    "datadir",
-    "socket",
-    "port",
-    "bind_address",
-    "skip_networking",
-    "user",
-    "pid_file",
-    "defaults_file",
-    "defaults_extra_file",
-    "no_defaults",
-]);
-
-/** Canonical option name: MariaDB treats `-` and `_` in option names alike. */
-export function canonicalName(name: string): string {
-    return name.toLowerCase().replace(/-/g, "_");
-}
-
-/** Parses `--name=value`; returns a reason string when the text is not a usable option. */
-export function parseServerOption(text: string): ServerOption | string {
-    const match = OPTION.exec(text.trim());
-    if (!match) return "expected a server option in the form --name=value (e.g. --max_connections=300)";
-    const name = canonicalName(match[1]);
-    const value = match[2];
-    if (RESERVED.has(name)) return `--${name} is managed by the program (the StatefulSet owns storage and networking)`;
-    if (value !== undefined && /[\r\n#;]/.test(value)) return "the value must not contain line breaks, '#' or ';'";
-    if (value !== undefined && value.trim() === "") return "the value after '=' is empty";
-    return value === undefined ? { name } : { name, value: value.trim() };
-}
-
-/** `defaults` with every option of `overrides` replacing the default of the same name. */
-export function mergeServerOptions(
-    defaults: readonly ServerOption[],
-    overrides: readonly ServerOption[],
-): ServerOption[] {
-    const merged = new Map<string, ServerOption>();
-    for (const option of [...defaults, ...overrides]) merged.set(option.name, option);
-    return [...merged.values()];
-}
-
 /** The value of an option, if present. */
 export function optionValue(options: readonly ServerOption[], name: string): string | undefined {
     return options.find((o) => o.name === name)?.value;
-}
-
-/** Bytes of `innodb_buffer_pool_size`, if set to a size MariaDB understands. */
-export function bufferPoolBytes(options: readonly ServerOption[]): number | undefined {
-    const value = optionValue(options, "innodb_buffer_pool_size");
-    return value === undefined ? undefined : parseMariadbSize(value);
 }
 
 /** Renders the options as a MariaDB option file with one `[mysqld]` section. */
@@ -81,9 +28,4 @@ export function renderServerConfig(options: readonly ServerOption[]): string {
         ...options.map((o) => (o.value === undefined ? o.name : `${o.name} = ${o.value}`)),
     ];
     return lines.join("\n") + "\n";
-}
-
-/** The option in the seed's `--name=value` form (for docs and messages). */
-export function formatServerOption(option: ServerOption): string {
-    return option.value === undefined ? `--${option.name}` : `--${option.name}=${option.value}`;
 }

@@ -3,7 +3,7 @@
  * runtime, and the rejection cases' shared assertion.
  */
 import assert from "node:assert/strict";
-import { parseConfig, type MatomoConfig } from "../../components/config";
+import { parseConfig, type EeaConfig, type GoogleConfig, type MatomoConfig } from "../../components/config";
 import type { StackConfig } from "../../scripts/lib/stackFile";
 import { sourceOf, stackConfig, withChanges } from "./harness";
 
@@ -22,6 +22,18 @@ export function valid(changes: Changes, base: StackConfig = dev, secretKeys: str
     const { config, issues } = parse(changes, base, secretKeys);
     assert.deepEqual(issues, []);
     return config!;
+}
+
+/** The config of an EEA stack, asserting that it is one. */
+export function eea(config: MatomoConfig): EeaConfig {
+    assert.equal(config.topology, "eea");
+    return config as EeaConfig;
+}
+
+/** The config of a Google stack, asserting that it is one. */
+export function google(config: MatomoConfig): GoogleConfig {
+    assert.equal(config.topology, "google");
+    return config as GoogleConfig;
 }
 
 /** Asserts that the changes are rejected with an issue for `key` whose message mentions `text`. */

@@ -227,3 +227,6 @@ export function rejected(options: CommonOptions & { readonly reason: string }): 
         parse: (_raw, ctx) => report(ctx, `is not supported: ${options.reason}`),
     };
 }
+
+/** The value type of a field. */
+export type ValueOf<F> = F extends Field<infer T> ? T : never;

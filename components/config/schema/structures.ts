@@ -1,9 +1,9 @@
 /**
- * The structured fields of the config DSL: objects (unknown keys are errors), lists, maps and the
- * seed's one-or-a-list form (see fields.ts).
+ * The structured fields of the config DSL: objects (unknown keys are errors), lists, maps, the
+ * seed's one-or-a-list form, and fields whose parsed value is converted (see fields.ts).
  */
 import { closestMatch, describeValue } from "./text";
-import { child, code, element, INVALID, report, type CommonOptions, type Field } from "./fields";
+import { child, code, element, INVALID, report, type CommonOptions, type Field, type Parsed } from "./fields";
 
 export type ObjectValue<F extends Record<string, Field<unknown>>> = { readonly [K in keyof F]: F[K] extends Field<infer T> ? T : never };
 
@@ -118,6 +118,15 @@ export function record<T>(
             return ok ? out : INVALID;
         },
     };
+}
+
+/**
+ * A field whose parsed value is turned into another form, e.g. an image's repository and tag into
+ * the reference a container runs. Documentation and parsing are the original field's.
+ */
+export function mapped<T, U>(field: Field<T>, convert: (value: T) => U): Field<U> {
+    const wrap = (value: Parsed<T>): Parsed<U> => (value === INVALID ? INVALID : convert(value));
+    return { ...field, parse: (raw, ctx) => wrap(field.parse(raw, ctx)), missing: (ctx) => wrap(field.missing(ctx)) };
 }
 
 /**

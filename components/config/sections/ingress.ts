@@ -1,0 +1,107 @@
+/** `matomo:ingress`: the Ingress in front of Matomo, its TLS certificate and ingress-nginx settings. */
+import { boolean, string, type ValueOf } from "../schema/fields";
+import { object, record } from "../schema/structures";
+import { checkAnnotationKey, checkNginxSize, checkOptionalDnsSubdomain, checkSeconds } from "../schema/validators";
+import { report, type ResolveContext } from "./context";
+
+/** The seed chart's ingress-nginx settings (its later, valid timeouts: ingress-nginx needs whole seconds). */
+export const NGINX_DEFAULTS = {
+    "proxy-body-size": "256m",
+    "proxy-read-timeout": "1200",
+    "proxy-send-timeout": "1200",
+} as const;
+
+export const ingressKey = object(
+    {
+        enabled: boolean({ doc: "Create the Ingress.", default: true }),
+        className: string({
+            doc: "IngressClass name; empty for the cluster's default class.",
+            default: "nginx",
+            check: checkOptionalDnsSubdomain,
+        }),
+        annotations: record(string({ doc: "Annotation value.", required: true }), {
+            doc: "Extra annotations of the Ingress.",
+            default: {},
+            checkKey: checkAnnotationKey,
+        }),
+        letsencrypt: string({
+            doc: "cert-manager ClusterIssuer that issues the TLS certificate (`cert-manager.io/cluster-issuer`); empty to manage the certificate Secret yourself.",
+            default: "",
+            check: checkOptionalDnsSubdomain,
+        }),
+        tls: boolean({
+            doc: "Serve HTTPS: a TLS section for the hostname, and Matomo configured for TLS ending at the ingress.",
+            default: true,
+        }),
+        certificate: string({
+            doc: "Name of the TLS Secret; empty for `<hostname>-tls`.",
+            default: "",
+            check: checkOptionalDnsSubdomain,
+        }),
+        configuration: object(
+            {
+                "proxy-body-size": string({
+                    doc: "ingress-nginx request body limit (bulk tracking, log import).",
+                    default: NGINX_DEFAULTS["proxy-body-size"],
+                    check: checkNginxSize,
+                }),
+                "proxy-read-timeout": string({
+                    doc: "ingress-nginx read timeout in seconds (slow reports).",
+                    default: NGINX_DEFAULTS["proxy-read-timeout"],
+                    check: checkSeconds,
+                }),
+                "proxy-send-timeout": string({
+                    doc: "ingress-nginx send timeout in seconds.",
+                    default: NGINX_DEFAULTS["proxy-send-timeout"],
+                    check: checkSeconds,
+                }),
+            },
+            { doc: "ingress-nginx settings, written as `nginx.ingress.kubernetes.io/*` annotations (only with className `nginx`)." },
+        ),
+    },
+    { doc: "The Ingress in front of Matomo." },
+);
+
+/** The Ingress, every default resolved. */
+export interface IngressConfig {
+    readonly enabled: boolean;
+    /** IngressClass; undefined for the cluster's default class. */
+    readonly className?: string;
+    readonly annotations: Readonly<Record<string, string>>;
+    /** cert-manager ClusterIssuer; undefined when the certificate Secret is managed elsewhere. */
+    readonly clusterIssuer?: string;
+    /** HTTPS with TLS ending at the ingress. */
+    readonly tls: boolean;
+    /** TLS Secret name, `<hostname>-tls` unless configured. */
+    readonly certificate: string;
+    /** ingress-nginx settings (`nginx.ingress.kubernetes.io/<key>`); empty for another class. */
+    readonly nginx: Readonly<Record<string, string>>;
+}
+
+function sameSettings(a: Readonly<Record<string, string>>, b: Readonly<Record<string, unknown>>): boolean {
+    return Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+}
+
+/** The Ingress for `hostname`; nginx settings changed for another ingress class have no effect and are reported. */
+export function resolveIngress(value: ValueOf<typeof ingressKey>, hostname: string, ctx: ResolveContext): IngressConfig {
+    let nginx: Readonly<Record<string, string>> = value.configuration;
+    if (value.className !== "nginx") {
+        if (!sameSettings(nginx, NGINX_DEFAULTS)) {
+            report(
+                ctx,
+                "ingress.configuration",
+                `holds ingress-nginx settings, which have no effect with className "${value.className}"; remove them or use className "nginx"`,
+            );
+        }
+        nginx = {};
+    }
+    return {
+        enabled: value.enabled,
+        className: value.className || undefined,
+        annotations: value.annotations,
+        clusterIssuer: value.letsencrypt || undefined,
+        tls: value.tls,
+        certificate: value.certificate || `${hostname}-tls`,
+        nginx,
+    };
+}

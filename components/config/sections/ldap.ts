@@ -1,0 +1,162 @@
+/**
+ * `matomo:ldap` and `matomo:matomocronLdapSync`: LDAP login through the LoginLdap plugin (which the
+ * image must contain) and the CronJob that synchronises LDAP users into Matomo.
+ */
+import { boolean, integer, secret, string, type ValueOf } from "../schema/fields";
+import { list, object } from "../schema/structures";
+import { phpWorkloadIssues } from "../schema/limits";
+import { cronSchedule, deadline, jobImage, phpSize, resources } from "../schema/parts";
+import type { SecretValue } from "../schema/secretValue";
+import { checkHostname, checkIniText } from "../schema/validators";
+import { fullKey, rawValue, report, type ResolveContext } from "./context";
+import type { ConsoleJobConfig } from "./consoleJobs";
+
+/** An LDAP distinguished name that config.ini.php can hold. */
+function checkDn(value: string): string | undefined {
+    return /^[A-Za-z][A-Za-z0-9-]*=[^,]+(,\s*[A-Za-z][A-Za-z0-9-]*=[^,]+)*$/.test(value) && checkIniText(value) === undefined
+        ? undefined
+        : "expected a distinguished name such as dc=example,dc=com";
+}
+
+function checkAttribute(value: string): string | undefined {
+    return /^[A-Za-z][A-Za-z0-9-]*$/.test(value) ? undefined : "expected an LDAP attribute name";
+}
+
+export const ldapSyncKey = object(
+    {
+        image: jobImage,
+        cronSchedule: cronSchedule("When users are synchronised from LDAP.", "10 1 * * *"),
+        environment: object({ PHP_MEMORY_LIMIT: phpSize("PHP `memory_limit` of the sync.", "192M") }, { doc: "PHP settings of the sync." }),
+        resources: resources("LDAP sync", { requestMemory: "256Mi", requestCpu: "50m", limitMemory: "256Mi" }),
+        purgeNonExistentUsers: boolean({
+            doc: "Delete Matomo users that no longer exist in LDAP (`--purge-non-existent-users`).",
+            default: false,
+        }),
+        activeDeadlineSeconds: deadline("sync", 1800),
+    },
+    { doc: "LDAP user synchronisation (`loginldap:synchronize-users`); runs when `ldap` has servers." },
+);
+
+export const ldapKey = object(
+    {
+        servers: list(
+            object(
+                {
+                    name: string({
+                        doc: "Server name (its config section is `[LoginLdap_<name>]`).",
+                        required: true,
+                        check: (v) => (/^[A-Za-z0-9_]{1,30}$/.test(v) ? undefined : "expected 1-30 letters, digits or underscores"),
+                    }),
+                    hostname: string({
+                        doc: "Host, or an `ldaps://` / `ldap://` URI (with `ldaps://` the port is ignored).",
+                        required: true,
+                        check: (v) => {
+                            const host = v.replace(/^ldaps?:\/\//, "");
+                            return checkHostname(host) === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(host) ? undefined : "expected a hostname or an ldap:// or ldaps:// URI";
+                        },
+                    }),
+                    port: integer({ doc: "Port.", default: 389, min: 1, max: 65535 }),
+                    baseDn: string({ doc: "Base DN of user searches.", required: true, check: checkDn }),
+                    adminUser: string({ doc: "DN of the account the plugin binds as.", required: true, check: checkDn }),
+                    // Set by the directory's owner: only what config.ini.php cannot hold is refused.
+                    adminPassword: secret({ doc: "Its password (set with `--secret`).", defaultDoc: "required", check: checkIniText }),
+                    startTls: boolean({ doc: "Use StartTLS.", default: false }),
+                },
+                { doc: "An LDAP server." },
+            ),
+            { doc: "LDAP servers, tried in order. Configuring one enables LDAP login and the sync job.", default: [], maxItems: 10 },
+        ),
+        useLdapForAuthentication: boolean({ doc: "Check passwords against LDAP.", default: true }),
+        synchronizeUsersAfterLogin: boolean({ doc: "Update a user from LDAP when they log in.", default: true }),
+        enableSynchronizeAccessFromLdap: boolean({ doc: "Take site access from LDAP attributes.", default: false }),
+        newUserDefaultSitesViewAccess: string({
+            doc: "Sites new users may view (`all`, or site IDs `1,2`); empty for none.",
+            default: "",
+            check: (v) => (v === "" || v === "all" || /^\d+(,\d+)*$/.test(v) ? undefined : 'expected "", "all" or site IDs such as 1,2'),
+        }),
+        userIdField: string({ doc: "LDAP attribute of the login.", default: "uid", check: checkAttribute }),
+        mailField: string({ doc: "LDAP attribute of the e-mail address.", default: "mail", check: checkAttribute }),
+        userEmailSuffix: string({ doc: "Suffix added to logins to form e-mail addresses when LDAP has none.", default: "", check: checkIniText }),
+        requiredMemberOf: string({ doc: "DN of a group users must belong to; empty for any.", default: "", check: (v) => (v === "" ? undefined : checkDn(v)) }),
+        ldapUserFilter: string({ doc: "Extra LDAP filter for users, e.g. `(objectClass=person)`.", default: "", check: checkIniText }),
+    },
+    { doc: "LDAP login (the LoginLdap plugin, which the image must contain) and the settings of the sync job." },
+);
+
+/** An LDAP server the plugin binds to. */
+export interface LdapServerConfig {
+    readonly name: string;
+    readonly hostname: string;
+    readonly port: number;
+    readonly baseDn: string;
+    readonly adminUser: string;
+    readonly adminPassword: SecretValue;
+    readonly startTls: boolean;
+}
+
+/** LDAP login: the LoginLdap plugin's settings. */
+export interface LdapConfig {
+    readonly servers: readonly LdapServerConfig[];
+    readonly useLdapForAuthentication: boolean;
+    readonly synchronizeUsersAfterLogin: boolean;
+    readonly enableSynchronizeAccessFromLdap: boolean;
+    readonly newUserDefaultSitesViewAccess: string;
+    readonly userIdField: string;
+    readonly mailField: string;
+    readonly userEmailSuffix: string;
+    readonly requiredMemberOf: string;
+    readonly ldapUserFilter: string;
+}
+
+/** The LDAP user sync. */
+export interface LdapSyncConfig extends ConsoleJobConfig {
+    readonly purgeNonExistentUsers: boolean;
+}
+
+/** Image repositories of the official Matomo image, which does not ship the LoginLdap plugin. */
+const STOCK_MATOMO_IMAGES = new Set(["matomo", "library/matomo", "docker.io/matomo", "docker.io/library/matomo", "index.docker.io/library/matomo"]);
+
+/**
+ * LDAP login and its sync when servers are configured (on an image with the plugin: the web tier's
+ * `matomoImageRepository`); LDAP settings without servers have no effect and are reported.
+ */
+export function resolveLdap(
+    value: { readonly ldap: ValueOf<typeof ldapKey>; readonly sync: ValueOf<typeof ldapSyncKey> },
+    matomoImageRepository: string,
+    ctx: ResolveContext,
+): { ldap?: LdapConfig; sync?: LdapSyncConfig } {
+    const { ldap, sync } = value;
+    if (ldap.servers.length === 0) {
+        if (rawValue(ctx, "matomocronLdapSync") !== undefined) report(ctx, "matomocronLdapSync", "has no effect without LDAP servers; configure matomo:ldap.servers or remove it");
+        if (rawValue(ctx, "ldap") !== undefined) report(ctx, "ldap.servers", "is empty, so the other ldap settings have no effect; add a server or remove them");
+        return {};
+    }
+    const servers: LdapServerConfig[] = [];
+    ldap.servers.forEach((server, i) => {
+        if (server.adminPassword === undefined) {
+            report(ctx, `ldap.servers[${i}].adminPassword`, `is required; set it with \`pulumi config set --secret --path 'ldap.servers[${i}].adminPassword' <password>\``);
+        } else servers.push({ ...server, adminPassword: server.adminPassword });
+        if (ldap.servers.findIndex((s) => s.name === server.name) !== i) {
+            report(ctx, `ldap.servers[${i}].name`, `"${server.name}" is used twice; server names must be unique`);
+        }
+    });
+    if (STOCK_MATOMO_IMAGES.has(matomoImageRepository)) {
+        report(
+            ctx,
+            "ldap",
+            `needs the LoginLdap plugin, which the official image ("${matomoImageRepository}") does not contain: build an image FROM matomo ` +
+                "with plugins/LoginLdap in it and set matomo.image.repository (and tag) to it (see README, LDAP)",
+        );
+    }
+    ctx.issues.push(...phpWorkloadIssues(fullKey("matomocronLdapSync"), sync.environment.PHP_MEMORY_LIMIT, sync.resources));
+    return {
+        ldap: { ...ldap, servers },
+        sync: {
+            schedule: sync.cronSchedule,
+            activeDeadlineSeconds: sync.activeDeadlineSeconds,
+            phpMemoryLimit: sync.environment.PHP_MEMORY_LIMIT,
+            resources: sync.resources,
+            purgeNonExistentUsers: sync.purgeNonExistentUsers,
+        },
+    };
+}

@@ -1,0 +1,165 @@
+/**
+ * `matomo:matomo`: the web tier (image, replicas, PHP settings, resources, the `misc/` volume),
+ * the superuser and the first website. Keys keep the seed chart's names.
+ */
+import type { ContainerResources } from "../../k8s/resources";
+import { checkByteQuantity } from "../../k8s/units";
+import { integer, oneOf, rejected, secret, string, type Issue, type ValueOf } from "../schema/fields";
+import { object } from "../schema/structures";
+import { phpWorkloadIssues } from "../schema/limits";
+import { image, notYet, phpSize, resources, seconds, type Image } from "../schema/parts";
+import type { SecretValue } from "../schema/secretValue";
+import {
+    checkEmail,
+    checkHostname,
+    checkIniSafeSecret,
+    checkMatomoLogin,
+    checkOptionalDnsSubdomain,
+    checkWebsiteUrl,
+} from "../schema/validators";
+
+export const matomoKey = object(
+    {
+        hostname: string({
+            doc: "Public hostname of Matomo: the Ingress host and Matomo's `trusted_hosts[]`. Required (the seed defaulted to EEA's own host).",
+            required: true,
+            check: checkHostname,
+        }),
+        image: image("Matomo (the official `matomo` image, Apache variant)", "matomo", "5.11.2-apache"),
+        replicaCount: integer({
+            doc: "Number of Matomo web pods. More than 1 needs `storageAccessMode: ReadWriteMany`.",
+            default: 1,
+            min: 1,
+            max: 50,
+        }),
+        username: string({
+            doc: "Login of the Matomo superuser.",
+            default: "admin",
+            check: checkMatomoLogin,
+        }),
+        email: string({
+            doc: "E-mail address of the Matomo superuser. Unset: `admin@<hostname>`.",
+            optional: true,
+            defaultDoc: "`admin@<hostname>`",
+            check: checkEmail,
+        }),
+        siteName: string({
+            doc: "Name of the first website, created by the install Job. Unset: the hostname.",
+            optional: true,
+            defaultDoc: "`<hostname>`",
+            check: (v) => (v.trim() === "" || v.length > 90 ? "expected 1-90 characters" : undefined),
+        }),
+        siteUrl: string({
+            doc: "URL of the first website. Unset: `https://<hostname>`.",
+            optional: true,
+            defaultDoc: "`https://<hostname>`",
+            check: checkWebsiteUrl,
+        }),
+        password: secret({
+            doc: "Password of the Matomo superuser. Generated when unset; read it with `pulumi stack output superuserPassword --show-secrets`.",
+            check: checkIniSafeSecret,
+        }),
+        salt: secret({
+            doc: "Matomo's `[General] salt`. Generated once when unset and never changed; set it only to keep the salt of an existing installation (it hashes API tokens and sessions), and once set, keep it set.",
+            check: checkIniSafeSecret,
+        }),
+        token: notYet("Log import", "API token for the log importer."),
+        storage: string({
+            doc: "Size of the volume for Matomo's `misc/` directory (GeoIP databases, uploaded logos). Code never lives on a volume.",
+            default: "1Gi",
+            check: checkByteQuantity,
+        }),
+        storageClassName: string({
+            doc: "StorageClass of the `misc/` volume; empty for the cluster default.",
+            default: "",
+            check: checkOptionalDnsSubdomain,
+        }),
+        storageAccessMode: oneOf(["ReadWriteOnce", "ReadWriteMany"], {
+            doc: "Access mode of the `misc/` volume. `ReadWriteOnce` works everywhere for one replica (rollouts then use the Recreate strategy); several replicas need `ReadWriteMany`.",
+            default: "ReadWriteOnce",
+        }),
+        environment: object(
+            {
+                PHP_MEMORY_LIMIT: phpSize("PHP `memory_limit` of the web pods. Must stay below the container memory limit.", "4096M"),
+                PHP_MAX_EXECUTION_TIME: seconds("PHP `max_execution_time` of the web pods (0: no limit).", "0"),
+                PHP_MAX_INPUT_TIME: seconds("PHP `max_input_time` of the web pods (0: no limit).", "0"),
+                APACHE_HTTP_PORT_NUMBER: rejected({
+                    doc: "Apache port (Bitnami images only).",
+                    reason: "the official image's Apache listens on port 80 (the pods may bind it without root); the Service always exposes port 80",
+                }),
+            },
+            { doc: "PHP settings of the web pods, written to a php.ini the pods load." },
+        ),
+        resources: resources("Matomo web", { requestMemory: "2Gi", requestCpu: "250m", limitMemory: "5Gi" }),
+    },
+    { doc: "The Matomo web tier." },
+);
+
+/** PHP settings of the web pods (canonical PHP sizes, whole seconds with 0 for no limit). */
+export interface PhpConfig {
+    readonly memoryLimit: string;
+    readonly maxExecutionTime: string;
+    readonly maxInputTime: string;
+}
+
+/** The web tier, the superuser and the first website, every default resolved. */
+export interface MatomoTierConfig {
+    readonly hostname: string;
+    readonly image: Image;
+    readonly replicaCount: number;
+    /** Superuser login, e-mail (`admin@<hostname>` unless configured) and password (generated when unset). */
+    readonly username: string;
+    readonly email: string;
+    readonly password?: SecretValue;
+    /** Matomo's salt; generated when unset. */
+    readonly salt?: SecretValue;
+    /** First website's name and URL, from the hostname unless configured. */
+    readonly siteName: string;
+    readonly siteUrl: string;
+    /** The `misc/` volume; `storageClassName` undefined for the cluster default. */
+    readonly storage: string;
+    readonly storageClassName?: string;
+    readonly storageAccessMode: "ReadWriteOnce" | "ReadWriteMany";
+    readonly php: PhpConfig;
+    readonly resources: ContainerResources;
+}
+
+export function resolveMatomo(value: ValueOf<typeof matomoKey>): MatomoTierConfig {
+    const { environment: env, hostname } = value;
+    return {
+        hostname,
+        image: value.image,
+        replicaCount: value.replicaCount,
+        username: value.username,
+        email: value.email ?? `admin@${hostname}`,
+        password: value.password,
+        salt: value.salt,
+        siteName: value.siteName ?? hostname,
+        siteUrl: value.siteUrl ?? `https://${hostname}`,
+        storage: value.storage,
+        storageClassName: value.storageClassName || undefined,
+        storageAccessMode: value.storageAccessMode,
+        php: { memoryLimit: env.PHP_MEMORY_LIMIT, maxExecutionTime: env.PHP_MAX_EXECUTION_TIME, maxInputTime: env.PHP_MAX_INPUT_TIME },
+        resources: value.resources,
+    };
+}
+
+/** The web tier's PHP limit inside its container limit, and requests within limits. */
+export function matomoResourceIssues(matomo: MatomoTierConfig): Issue[] {
+    return phpWorkloadIssues("matomo:matomo", matomo.php.memoryLimit, matomo.resources);
+}
+
+/** A ReadWriteOnce volume attaches to one node, so several web pods would hang in ContainerCreating. */
+export function matomoStorageIssues(matomo: MatomoTierConfig): Issue[] {
+    if (matomo.replicaCount > 1 && matomo.storageAccessMode === "ReadWriteOnce") {
+        return [
+            {
+                key: "matomo:matomo.replicaCount",
+                message:
+                    `got ${matomo.replicaCount}, but matomo:matomo.storageAccessMode is "ReadWriteOnce": pods on different nodes ` +
+                    'cannot mount the misc/ volume; set storageAccessMode to "ReadWriteMany" (with a storageClassName that supports it) or use 1 replica',
+            },
+        ];
+    }
+    return [];
+}
