@@ -7,12 +7,11 @@
  * (as the provider's auto-naming would), generated passwords are deterministic and secret, and an
  * invoke nobody mocked fails loudly instead of hanging.
  */
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { mockState } from "./mockProviders";
+import { SECRET_SIG, SECRET_SIG_KEY } from "./secretValues";
 
-/** Pulumi's marker for a secret value in serialized properties. */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export { isSecretWrapper, redactSecrets, revealSecrets, SECRET_SIG, SECRET_SIG_KEY } from "./secretValues";
 
 export interface ResourceOptionsSeen {
     readonly retainOnDelete: boolean;
@@ -61,77 +60,6 @@ export interface RunOptions {
     readonly invokes?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
     /** The program; defaults to `stacks.deploy()`. */
     readonly program?: () => unknown;
-}
-
-export function isSecretWrapper(value: unknown): value is { value: unknown } {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-}
-
-/**
- * A copy of `value` with every secret replaced by `placeholder`. A secret map (such as a Secret's
- * `stringData`, which the Kubernetes SDK marks secret as a whole) keeps its keys, so a reader
- * still sees which entries exist.
- */
-export function redactSecrets(value: unknown, placeholder = "[secret]"): unknown {
-    if (isSecretWrapper(value)) {
-        const inner = value.value;
-        if (typeof inner === "object" && inner !== null && !Array.isArray(inner)) {
-            return Object.fromEntries(Object.keys(inner).map((k) => [k, placeholder]));
-        }
-        return placeholder;
-    }
-    if (Array.isArray(value)) return value.map((v) => redactSecrets(v, placeholder));
-    if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, placeholder)]));
-    }
-    return value;
-}
-
-/** A copy of `value` with every secret unwrapped to its plain value. */
-export function revealSecrets(value: unknown): unknown {
-    if (isSecretWrapper(value)) return revealSecrets(value.value);
-    if (Array.isArray(value)) return value.map(revealSecrets);
-    if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealSecrets(v)]));
-    }
-    return value;
-}
-
-function shortHash(text: string, length: number): string {
-    return createHash("sha256").update(text).digest("hex").slice(0, length);
-}
-
-/**
- * What the mock provider returns for a new resource: the inputs, plus what the real provider would
- * compute (generated names, connection names, service-account e-mails, key material).
- */
-function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
-    const inputs = args.inputs as Record<string, any>;
-    if (args.type === "gcp:sql/databaseInstance:DatabaseInstance") {
-        const name = inputs.name ?? `${args.name}-${shortHash(args.name, 7)}`;
-        return { ...inputs, name, connectionName: `${inputs.project}:${inputs.region}:${name}` };
-    }
-    if (args.type === "gcp:serviceaccount/account:Account") {
-        const email = `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`;
-        return { ...inputs, email, name: `projects/${inputs.project}/serviceAccounts/${email}`, member: `serviceAccount:${email}` };
-    }
-    if (args.type === "gcp:serviceaccount/key:Key") {
-        const keyFile = JSON.stringify({ type: "service_account", private_key_id: shortHash(args.name, 40) });
-        return { ...inputs, privateKey: pulumi.secret(Buffer.from(keyFile).toString("base64")) };
-    }
-    if (args.type === "random:index/randomPassword:RandomPassword") {
-        const length = Number(inputs.length ?? 16);
-        const text = ("Mock" + shortHash(args.name, 64) + "Z9").slice(0, length);
-        return { ...inputs, result: pulumi.secret(text) };
-    }
-    if (args.type.startsWith("kubernetes:")) {
-        const metadata = (inputs.metadata ?? {}) as Record<string, unknown>;
-        if (metadata.name === undefined) {
-            // The Kubernetes provider's auto-naming: the resource name plus a random suffix.
-            return { ...inputs, metadata: { ...metadata, name: `${args.name}-${shortHash(args.name, 8)}` } };
-        }
-    }
-    return inputs;
 }
 
 async function unwrap(value: unknown): Promise<unknown> {
