@@ -1,0 +1,41 @@
+/** The MatomoConsoleJobs component on its own: one CronJob per configured job, under fixed names. */
+import assert from "node:assert/strict";
+import { MatomoConsoleJobs, type MatomoConsoleJobsArgs } from "../../components/jobs/console";
+import { buildAlone, sampleWorkload } from "../support/component";
+import { all, podSpecOf } from "../support/harness";
+
+const SCHEDULE = { schedule: "@hourly", activeDeadlineSeconds: 600, phpMemoryLimit: "1024M", resources: { requests: { memory: "1Gi", cpu: "100m" }, limits: { memory: "2Gi" } } };
+const HISTORY = { ttlSecondsAfterFinished: 60, successfulJobsHistoryLimit: 2, failedJobsHistoryLimit: 2, startingDeadlineSeconds: 60 };
+const ARCHIVER = { ...SCHEDULE, name: "archive", concurrentArchivers: 1, concurrentRequestsPerWebsite: 2, forceIdSites: [], skipIdSites: [] };
+
+function build(args: Partial<MatomoConsoleJobsArgs> = {}) {
+    return buildAlone(() =>
+        new MatomoConsoleJobs("cron", { ...sampleWorkload(), webUrl: "http://web/", archivers: [ARCHIVER], scheduledTasks: SCHEDULE, history: HISTORY, ...args }),
+    );
+}
+
+const names = (run: Awaited<ReturnType<typeof build>>) => all(run, "kubernetes:batch/v1:CronJob").map((c) => c.inputs.metadata.name as string).sort();
+
+describe("MatomoConsoleJobs", () => {
+    it("runs the archivers and the scheduled tasks, nothing optional unless given", async () => {
+        assert.deepEqual(names(await build()), ["matomo-archive", "matomo-scheduled-tasks"]);
+    });
+
+    it("adds the deletion (with the scripts mounted) and the LDAP sync when given", async () => {
+        const run = await build({
+            deleteData: { ...SCHEDULE, sites: [4, 2], daysToKeep: 30 },
+            ldapSync: { ...SCHEDULE, purgeNonExistentUsers: false },
+        });
+        assert.deepEqual(names(run), ["matomo-archive", "matomo-delete-data", "matomo-ldap-sync", "matomo-scheduled-tasks"]);
+        const del = all(run, "kubernetes:batch/v1:CronJob").find((c) => c.inputs.metadata.name === "matomo-delete-data")!;
+        const pod = podSpecOf(del);
+        assert.ok(pod.volumes!.some((v) => v.name === "scripts"));
+        assert.equal(pod.containers[0].env!.find((e) => e.name === "MATOMO_DELETE_SITES")!.value, "4 2");
+    });
+
+    it("applies the history policy to every CronJob", async () => {
+        for (const cron of all(await build(), "kubernetes:batch/v1:CronJob")) {
+            assert.deepEqual([cron.inputs.spec.successfulJobsHistoryLimit, cron.inputs.spec.startingDeadlineSeconds, cron.inputs.spec.timeZone], [2, 60, "UTC"]);
+        }
+    });
+});

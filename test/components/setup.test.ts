@@ -1,0 +1,47 @@
+/** The MatomoSetup component on its own: the install and upgrade Jobs from its args alone. */
+import assert from "node:assert/strict";
+import { MatomoSetup, type MatomoSetupArgs } from "../../components/matomo/setup";
+import { buildAlone, sampleWorkload } from "../support/component";
+import { one, podSpecOf } from "../support/harness";
+
+function build(args: Partial<MatomoSetupArgs> = {}) {
+    return buildAlone(() =>
+        new MatomoSetup("setup", {
+            ...sampleWorkload(),
+            resources: { requests: { memory: "256Mi", cpu: "100m" }, limits: { memory: "1Gi" } },
+            superuserEmail: "root@example.org",
+            site: { name: "Example", url: "https://example.org" },
+            options: { enableBrowserTriggerArchiving: "0" },
+            ...args,
+        }),
+    );
+}
+
+const JOB = "kubernetes:batch/v1:Job";
+
+describe("MatomoSetup", () => {
+    it("names the upgrade Job after the image, so a new image runs core:update once", async () => {
+        const name = async (reference: string) =>
+            one(await build({ image: { reference, pullPolicy: "IfNotPresent" } }), JOB, "setup-upgrade").inputs.metadata.name as string;
+        const first = await name("matomo:5.11.2-apache");
+        assert.match(first, /^setup-upgrade-[0-9a-f]{10}$/);
+        assert.equal(await name("matomo:5.11.2-apache"), first);
+        assert.notEqual(await name("matomo:5.12.0-apache"), first);
+    });
+
+    it("runs the upgrade after the install, and the install after the database", async () => {
+        const run = await build();
+        const install = one(run, JOB, "setup-install");
+        assert.ok(one(run, JOB, "setup-upgrade").options.dependsOn.includes(install.urn));
+    });
+
+    it("hands the install script its site, superuser e-mail and options, and the secrets as files", async () => {
+        const install = podSpecOf(one(await build(), JOB, "setup-install")).containers[0];
+        const env = Object.fromEntries(install.env!.map((e) => [e.name, e.value]));
+        assert.deepEqual(
+            [env.MATOMO_SITE_NAME, env.MATOMO_SITE_URL, env.MATOMO_SUPERUSER_EMAIL, env.MATOMO_OPTIONS, env.MATOMO_DB_HOST],
+            ["Example", "https://example.org", "root@example.org", '{"enableBrowserTriggerArchiving":"0"}', "mariadb.analytics.svc"],
+        );
+        assert.equal(env.MATOMO_DB_PASSWORD_FILE, "/run/secrets/matomo-database/password");
+    });
+});
