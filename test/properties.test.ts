@@ -77,7 +77,7 @@ describe("properties", () => {
 
     describe("server options", () => {
         const option: fc.Arbitrary<ServerOption> = fc.record(
-            { name: fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/), value: fc.option(fc.stringMatching(/^[A-Za-z0-9_.\/-]{1,12}$/), { nil: undefined }) },
+            { name: fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/), value: fc.option(fc.stringMatching(/^[A-Za-z0-9_./-]{1,12}$/), { nil: undefined }) },
             { requiredKeys: ["name"] },
         ).filter((o) => !["datadir", "socket", "port", "user", "pid_file", "bind_address", "skip_networking"].includes(o.name));
 
