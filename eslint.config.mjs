@@ -24,7 +24,10 @@ export default tseslint.config(
             "@typescript-eslint/await-thenable": "error",
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
             // The program loads the Google topology on demand (require), so the EEA stack never loads @pulumi/gcp.
-            "@typescript-eslint/no-require-imports": ["error", { allow: ["^\\./google$", "^@pulumi/pulumi/runtime/config$", "^\\.\\./\\.\\./stacks$"] }],
+            "@typescript-eslint/no-require-imports": [
+                "error",
+                { allow: ["^\\./google$", "^@pulumi/pulumi/runtime/config$", "^\\.\\./\\.\\./stacks$"] },
+            ],
             eqeqeq: ["error", "always"],
         },
     },

@@ -20,7 +20,11 @@ export function withReference(readme: string): string {
     const start = readme.indexOf(START);
     const end = readme.indexOf(END);
     if (start < 0 || end < start) throw new Error(`README.md has no ${START} ... ${END} block`);
-    return readme.slice(0, start) + renderConfigReference(schema as unknown as Record<string, Field<unknown>>, START, END) + readme.slice(end + END.length);
+    return (
+        readme.slice(0, start) +
+        renderConfigReference(schema as unknown as Record<string, Field<unknown>>, START, END) +
+        readme.slice(end + END.length)
+    );
 }
 
 if (require.main === module) {

@@ -27,7 +27,11 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
         // The Credentials component generated the root password before MariaDb owned it; the
         // alias keeps that password (the data directory was initialised with it).
         rootPasswordAliases: [
-            pulumi.createUrn("credentials-database-root-password", "random:index/randomPassword:RandomPassword", pulumi.createUrn("credentials", "matomo:index:Credentials")),
+            pulumi.createUrn(
+                "credentials-database-root-password",
+                "random:index/randomPassword:RandomPassword",
+                pulumi.createUrn("credentials", "matomo:index:Credentials"),
+            ),
         ],
         serverOptions: db.serverOptions,
         storage: db.storage,

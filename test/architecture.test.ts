@@ -50,14 +50,18 @@ describe("architecture", () => {
             to === "components/database/endpoint.ts" ||
             (areaOf(from) === "components/jobs" && areaOf(to) === "components/matomo");
         const wrong = PROGRAM.filter((f) => f.startsWith("components/")).flatMap((from) =>
-            GRAPH.get(from)!.filter((to) => !allowed(from, to)).map((to) => `${from} -> ${to}`),
+            GRAPH.get(from)!
+                .filter((to) => !allowed(from, to))
+                .map((to) => `${from} -> ${to}`),
         );
         assert.deepEqual(wrong, []);
     });
 
     it("the bottom layer imports nothing of the program but itself", () => {
         const wrong = PROGRAM.filter((f) => areaOf(f) === "components/k8s").flatMap((from) =>
-            GRAPH.get(from)!.filter((to) => areaOf(to) !== "components/k8s").map((to) => `${from} -> ${to}`),
+            GRAPH.get(from)!
+                .filter((to) => areaOf(to) !== "components/k8s")
+                .map((to) => `${from} -> ${to}`),
         );
         assert.deepEqual(wrong, []);
     });

@@ -17,7 +17,7 @@ type Ini = Record<string, Record<string, string | string[]>>;
 function parseWithPhp(ini: string): Ini {
     const result = spawnSync(
         "php",
-        ["-r", '$a = parse_ini_string(stream_get_contents(STDIN), true); if ($a === false) { exit(3); } echo json_encode($a);'],
+        ["-r", "$a = parse_ini_string(stream_get_contents(STDIN), true); if ($a === false) { exit(3); } echo json_encode($a);"],
         { input: ini, encoding: "utf8" },
     );
     assert.equal(result.status, 0, `PHP could not parse the file: ${result.stderr}${result.stdout}`);

@@ -124,43 +124,163 @@ describe("configuration", () => {
             ["a namespace that is no DNS label", { "matomo:namespace": "Matomo_Prod" }, "matomo:namespace", '"Matomo_Prod"'],
             ["an unknown time zone", { "matomo:timezone": "Mars/Olympus_Mons" }, "matomo:timezone", "IANA"],
             ["a UTC offset as time zone", { "matomo:timezone": "+02:00" }, "matomo:timezone", "IANA"],
-            ["a missing hostname", { "matomo:matomo": { hostname: null } }, "matomo:matomo.hostname", "pulumi config set --path matomo.hostname"],
-            ["a URL as hostname", { "matomo:matomo": { hostname: "https://analytics.example.com" } }, "matomo:matomo.hostname", "without a scheme"],
+            [
+                "a missing hostname",
+                { "matomo:matomo": { hostname: null } },
+                "matomo:matomo.hostname",
+                "pulumi config set --path matomo.hostname",
+            ],
+            [
+                "a URL as hostname",
+                { "matomo:matomo": { hostname: "https://analytics.example.com" } },
+                "matomo:matomo.hostname",
+                "without a scheme",
+            ],
             ["an upper-case hostname", { "matomo:matomo": { hostname: "Analytics.Example.com" } }, "matomo:matomo.hostname", "lower-case"],
             ["a hostname without domain", { "matomo:matomo": { hostname: "matomo" } }, "matomo:matomo.hostname", "fully qualified"],
             ["zero replicas", { "matomo:matomo": { replicaCount: 0 } }, "matomo:matomo.replicaCount", "got 0"],
             ["a non-numeric replica count", { "matomo:matomo": { replicaCount: "two" } }, "matomo:matomo.replicaCount", '"two"'],
-            ["an upper-case image repository", { "matomo:matomo": { image: { repository: "Matomo" } } }, "matomo:matomo.image.repository", '"Matomo"'],
-            ["a tag inside the repository", { "matomo:mariadb": { image: { repository: "mariadb:10.11" } } }, "matomo:mariadb.image.repository", "without tag"],
+            [
+                "an upper-case image repository",
+                { "matomo:matomo": { image: { repository: "Matomo" } } },
+                "matomo:matomo.image.repository",
+                '"Matomo"',
+            ],
+            [
+                "a tag inside the repository",
+                { "matomo:mariadb": { image: { repository: "mariadb:10.11" } } },
+                "matomo:mariadb.image.repository",
+                "without tag",
+            ],
             ["the latest tag", { "matomo:matomo": { image: { tag: "latest" } } }, "matomo:matomo.image.tag", "pinned"],
             ["a malformed tag", { "matomo:mariadb": { image: { tag: "10.11 18" } } }, "matomo:mariadb.image.tag", '"10.11 18"'],
             ["a storage size in GB", { "matomo:mariadb": { storage: "10GB" } }, "matomo:mariadb.storage", "Kubernetes quantity"],
-            ["a quantity with a space", { "matomo:matomo": { resources: { limits: { memory: "5 Gi" } } } }, "matomo:matomo.resources.limits.memory", '"5 Gi"'],
-            ["a negative CPU request", { "matomo:matomo": { resources: { requests: { cpu: "-1" } } } }, "matomo:matomo.resources.requests.cpu", '"-1"'],
-            ["a PHP memory limit PHP cannot read", { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "lots" } } }, "matomo:matomo.environment.PHP_MEMORY_LIMIT", "PHP size"],
-            ["a container limit not above PHP's limit", { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "1G" } } }, "matomo:matomo.resources.limits.memory", "must exceed PHP's memory_limit"],
-            ["an unlimited PHP memory limit", { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "-1" } } }, "matomo:matomo.environment.PHP_MEMORY_LIMIT", "no limit"],
-            ["the Bitnami Apache port", { "matomo:matomo": { environment: { APACHE_HTTP_PORT_NUMBER: "9080" } } }, "matomo:matomo.environment.APACHE_HTTP_PORT_NUMBER", "port 80"],
-            ["a buffer pool as large as the memory limit", { "matomo:mariadb": { commands: ["--innodb_buffer_pool_size=2G"] } }, "matomo:mariadb.commands", "does not fit"],
-            ["a server option without dashes", { "matomo:mariadb": { commands: ["max_connections=300"] } }, "matomo:mariadb.commands[0]", "--name=value"],
-            ["a server option the StatefulSet owns", { "matomo:mariadb": { commands: ["--datadir=/data"] } }, "matomo:mariadb.commands[0]", "managed by the program"],
+            [
+                "a quantity with a space",
+                { "matomo:matomo": { resources: { limits: { memory: "5 Gi" } } } },
+                "matomo:matomo.resources.limits.memory",
+                '"5 Gi"',
+            ],
+            [
+                "a negative CPU request",
+                { "matomo:matomo": { resources: { requests: { cpu: "-1" } } } },
+                "matomo:matomo.resources.requests.cpu",
+                '"-1"',
+            ],
+            [
+                "a PHP memory limit PHP cannot read",
+                { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "lots" } } },
+                "matomo:matomo.environment.PHP_MEMORY_LIMIT",
+                "PHP size",
+            ],
+            [
+                "a container limit not above PHP's limit",
+                { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "1G" } } },
+                "matomo:matomo.resources.limits.memory",
+                "must exceed PHP's memory_limit",
+            ],
+            [
+                "an unlimited PHP memory limit",
+                { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "-1" } } },
+                "matomo:matomo.environment.PHP_MEMORY_LIMIT",
+                "no limit",
+            ],
+            [
+                "the Bitnami Apache port",
+                { "matomo:matomo": { environment: { APACHE_HTTP_PORT_NUMBER: "9080" } } },
+                "matomo:matomo.environment.APACHE_HTTP_PORT_NUMBER",
+                "port 80",
+            ],
+            [
+                "a buffer pool as large as the memory limit",
+                { "matomo:mariadb": { commands: ["--innodb_buffer_pool_size=2G"] } },
+                "matomo:mariadb.commands",
+                "does not fit",
+            ],
+            [
+                "a server option without dashes",
+                { "matomo:mariadb": { commands: ["max_connections=300"] } },
+                "matomo:mariadb.commands[0]",
+                "--name=value",
+            ],
+            [
+                "a server option the StatefulSet owns",
+                { "matomo:mariadb": { commands: ["--datadir=/data"] } },
+                "matomo:mariadb.commands[0]",
+                "managed by the program",
+            ],
             ["an unknown top-level key", { "matomo:hostname": "analytics.example.com" }, "matomo:hostname", "unknown key"],
-            ["a typo in a nested key", { "matomo:matomo": { hostnmae: "x.example.com" } }, "matomo:matomo.hostnmae", 'did you mean "hostname"'],
-            ["a password in plain text", { "matomo:mariadb": { password: "a-long-database-password" } }, "matomo:mariadb.password", "--secret"],
-            ["an empty root password allowed", { "matomo:mariadb": { environment: { MYSQL_ALLOW_EMPTY_PASSWORD: "yes" } } }, "matomo:mariadb.environment.MYSQL_ALLOW_EMPTY_PASSWORD", "never allowed"],
-            ["replicas that cannot share a ReadWriteOnce volume", { "matomo:matomo": { replicaCount: 2 } }, "matomo:matomo.replicaCount", "ReadWriteMany"],
-            ["a request above its limit", { "matomo:mariadb": { resources: { requests: { memory: "3Gi" } } } }, "matomo:mariadb.resources.requests.memory", "may not exceed"],
-            ["an ingress timeout with a unit", { "matomo:ingress": { configuration: { "proxy-read-timeout": "180s" } } }, "matomo:ingress.configuration.proxy-read-timeout", '"180s"'],
-            ["nginx settings for another ingress class", { "matomo:ingress": { className: "traefik", configuration: { "proxy-body-size": "1g" } } }, "matomo:ingress.configuration", "no effect"],
-            ["an invalid annotation key", { "matomo:ingress": { annotations: { "bad key!": "x" } } }, "matomo:ingress.annotations.bad key!", "not an allowed key"],
+            [
+                "a typo in a nested key",
+                { "matomo:matomo": { hostnmae: "x.example.com" } },
+                "matomo:matomo.hostnmae",
+                'did you mean "hostname"',
+            ],
+            [
+                "a password in plain text",
+                { "matomo:mariadb": { password: "a-long-database-password" } },
+                "matomo:mariadb.password",
+                "--secret",
+            ],
+            [
+                "an empty root password allowed",
+                { "matomo:mariadb": { environment: { MYSQL_ALLOW_EMPTY_PASSWORD: "yes" } } },
+                "matomo:mariadb.environment.MYSQL_ALLOW_EMPTY_PASSWORD",
+                "never allowed",
+            ],
+            [
+                "replicas that cannot share a ReadWriteOnce volume",
+                { "matomo:matomo": { replicaCount: 2 } },
+                "matomo:matomo.replicaCount",
+                "ReadWriteMany",
+            ],
+            [
+                "a request above its limit",
+                { "matomo:mariadb": { resources: { requests: { memory: "3Gi" } } } },
+                "matomo:mariadb.resources.requests.memory",
+                "may not exceed",
+            ],
+            [
+                "an ingress timeout with a unit",
+                { "matomo:ingress": { configuration: { "proxy-read-timeout": "180s" } } },
+                "matomo:ingress.configuration.proxy-read-timeout",
+                '"180s"',
+            ],
+            [
+                "nginx settings for another ingress class",
+                { "matomo:ingress": { className: "traefik", configuration: { "proxy-body-size": "1g" } } },
+                "matomo:ingress.configuration",
+                "no effect",
+            ],
+            [
+                "an invalid annotation key",
+                { "matomo:ingress": { annotations: { "bad key!": "x" } } },
+                "matomo:ingress.annotations.bad key!",
+                "not an allowed key",
+            ],
             ["a one-letter superuser login", { "matomo:matomo": { username: "a" } }, "matomo:matomo.username", "2-100"],
             ["a database user with a dash", { "matomo:mariadb": { user: "eea-matomo" } }, "matomo:mariadb.user", '"eea-matomo"'],
             ["structured config as plain text", { "matomo:pvc": "keep" }, "matomo:pvc", "structured"],
             ["a boolean written as yes", { "matomo:pvc": { resourcePolicyKeep: "yes" } }, "matomo:pvc.resourcePolicyKeep", "true or false"],
-            ["an access mode the volume cannot have", { "matomo:matomo": { storageAccessMode: "ReadOnlyMany" } }, "matomo:matomo.storageAccessMode", '"ReadWriteMany"'],
+            [
+                "an access mode the volume cannot have",
+                { "matomo:matomo": { storageAccessMode: "ReadOnlyMany" } },
+                "matomo:matomo.storageAccessMode",
+                '"ReadWriteMany"',
+            ],
             ["an invalid superuser e-mail", { "matomo:matomo": { email: "admin" } }, "matomo:matomo.email", "e-mail address"],
-            ["a first-site URL that is not http(s)", { "matomo:matomo": { siteUrl: "ftp://example.com" } }, "matomo:matomo.siteUrl", "https://"],
-            ["a maintenance switch that is no boolean", { "matomo:maintenance": { disableUi: "maybe" } }, "matomo:maintenance.disableUi", "true or false"],
+            [
+                "a first-site URL that is not http(s)",
+                { "matomo:matomo": { siteUrl: "ftp://example.com" } },
+                "matomo:matomo.siteUrl",
+                "https://",
+            ],
+            [
+                "a maintenance switch that is no boolean",
+                { "matomo:maintenance": { disableUi: "maybe" } },
+                "matomo:maintenance.disableUi",
+                "true or false",
+            ],
             ["a feature that is not built yet", { "matomo:rsyncAnalytics": { enabled: true } }, "matomo:rsyncAnalytics", "not built yet"],
         ];
 
@@ -173,7 +293,7 @@ describe("configuration", () => {
             assert.equal(issues.length, 1);
             assert.equal(issues[0].key, "matomo:matomo.password");
             assert.match(issues[0].message, /double quote/);
-            assert.ok(!issues[0].message.includes("quote\"in"));
+            assert.ok(!issues[0].message.includes('quote"in'));
         });
 
         it("reports every problem of a run at once, one line each", () => {
@@ -198,7 +318,10 @@ describe("configuration", () => {
                 "test",
             );
             const bad = sourceOf(withChanges(dev, { "matomo:matomo": { hostname: "Not A Host" } }));
-            assert.throws(() => deploy(bad), (e: unknown) => e instanceof ConfigError && pulumi.RunError.isInstance(e));
+            assert.throws(
+                () => deploy(bad),
+                (e: unknown) => e instanceof ConfigError && pulumi.RunError.isInstance(e),
+            );
             await pulumi.runtime.disconnect();
             assert.deepEqual(registered, []);
         });

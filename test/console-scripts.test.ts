@@ -65,7 +65,13 @@ describe("console job scripts", function () {
                 },
                 encoding: "utf8",
             });
-            const calls = result.status === null ? [] : readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { memory: string; args: string[] });
+            const calls =
+                result.status === null
+                    ? []
+                    : readFileSync(log, "utf8")
+                          .trim()
+                          .split("\n")
+                          .map((l) => JSON.parse(l) as { memory: string; args: string[] });
             return { result, calls };
         };
 
@@ -83,7 +89,12 @@ describe("console job scripts", function () {
             assert.equal(result.status, 0, result.stderr);
             assert.deepEqual(
                 calls.map((c) => c.args),
-                [3, 7].map((site) => ["core:delete-logs-data", `--dates=${EARLIEST_DATE},${daysAgo(90)}`, `--idsite=${site}`, "--no-interaction"]),
+                [3, 7].map((site) => [
+                    "core:delete-logs-data",
+                    `--dates=${EARLIEST_DATE},${daysAgo(90)}`,
+                    `--idsite=${site}`,
+                    "--no-interaction",
+                ]),
             );
         });
 
@@ -117,7 +128,11 @@ describe("console job scripts", function () {
             const result = spawnSync("sh", ["-c", script], { encoding: "utf8" });
             assert.equal(result.status, 0, result.stderr);
             assert.match(result.stdout, /Matomo 5\.11\.2 code is in place, with the generated config\.ini\.php \(plugins: LoginLdap\)/);
-            const parsed = spawnSync("php", ["-r", 'echo json_encode(parse_ini_file($argv[1], true));', join(webroot, "config", "config.ini.php")], { encoding: "utf8" });
+            const parsed = spawnSync(
+                "php",
+                ["-r", "echo json_encode(parse_ini_file($argv[1], true));", join(webroot, "config", "config.ini.php")],
+                { encoding: "utf8" },
+            );
             assert.equal(parsed.status, 0, parsed.stderr);
             const ini = JSON.parse(parsed.stdout) as Record<string, Record<string, unknown>>;
             assert.deepEqual(ini.Plugins.Plugins, ["CorePluginsAdmin", "Login", "GeoIp2", "LoginLdap"]);

@@ -19,7 +19,12 @@ const CRONJOB = "kubernetes:batch/v1:CronJob";
 
 const cronJob = (r: ProgramRun, name: string) => {
     const found = all(r, CRONJOB).find((c) => c.inputs.metadata.name === name);
-    if (!found) throw new Error(`no CronJob ${name}; have ${all(r, CRONJOB).map((c) => c.inputs.metadata.name).join(", ")}`);
+    if (!found)
+        throw new Error(
+            `no CronJob ${name}; have ${all(r, CRONJOB)
+                .map((c) => c.inputs.metadata.name)
+                .join(", ")}`,
+        );
     return found;
 };
 const main = (c: CapturedResource): Container => podSpecOf(c).containers[0];
@@ -40,7 +45,9 @@ for (const [stack, expected] of Object.entries(STACKS)) {
         });
 
         it("are the archivers, the scheduled tasks and the deletion, under fixed names", () => {
-            const names = all(result, CRONJOB).map((c) => c.inputs.metadata.name as string).filter((n) => n.startsWith("matomo-"));
+            const names = all(result, CRONJOB)
+                .map((c) => c.inputs.metadata.name as string)
+                .filter((n) => n.startsWith("matomo-"));
             assert.deepEqual(names.sort(), [...expected.archivers, "matomo-delete-data", "matomo-scheduled-tasks"].sort());
         });
 
@@ -64,8 +71,15 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             for (const name of [...expected.archivers, "matomo-scheduled-tasks", "matomo-delete-data"]) {
                 const c = cronJob(result, name);
                 assert.equal(main(c).image, webImage, name);
-                assert.ok(podSpecOf(c).volumes!.some((v) => v.name === "config"), `${name} has config.ini.php`);
-                assert.deepEqual(podSpecOf(c).volumes!.find((v) => v.name === "misc"), { name: "misc", emptyDir: {} }, `${name}: no RWO claim`);
+                assert.ok(
+                    podSpecOf(c).volumes!.some((v) => v.name === "config"),
+                    `${name} has config.ini.php`,
+                );
+                assert.deepEqual(
+                    podSpecOf(c).volumes!.find((v) => v.name === "misc"),
+                    { name: "misc", emptyDir: {} },
+                    `${name}: no RWO claim`,
+                );
             }
         });
 
@@ -87,14 +101,17 @@ for (const [stack, expected] of Object.entries(STACKS)) {
         });
 
         it("run the scheduled tasks once: in their own CronJob, never in core:archive", () => {
-            for (const name of expected.archivers) assert.ok(main(cronJob(result, name)).command!.includes("--disable-scheduled-tasks"), name);
+            for (const name of expected.archivers)
+                assert.ok(main(cronJob(result, name)).command!.includes("--disable-scheduled-tasks"), name);
             const tasks = cronJob(result, "matomo-scheduled-tasks");
             assert.deepEqual(main(tasks).command!.slice(3), ["/var/www/html/console", "scheduled-tasks:run", "--no-interaction"]);
             assert.equal(tasks.inputs.spec.schedule, "15 * * * *");
         });
 
         it("give PHP a memory limit below the container's, also in the archivers' subprocesses", () => {
-            for (const c of all(result, CRONJOB).filter((c) => c.inputs.metadata.name.startsWith("matomo-") && c.inputs.metadata.name !== "matomo-delete-data")) {
+            for (const c of all(result, CRONJOB).filter(
+                (c) => c.inputs.metadata.name.startsWith("matomo-") && c.inputs.metadata.name !== "matomo-delete-data",
+            )) {
                 const argv = main(c).command!;
                 const php = memoryFlag(argv);
                 const limit = (main(c).resources as Obj).limits.memory as string;
@@ -134,7 +151,13 @@ describe("console CronJobs in detail", () => {
         const ldap = await LDAP_VARIANT();
         const sync = cronJob(ldap, "matomo-ldap-sync");
         assert.deepEqual(main(sync).command, [
-            "php", "-d", "memory_limit=192M", "/var/www/html/console", "loginldap:synchronize-users", "--purge-non-existent-users", "--no-interaction",
+            "php",
+            "-d",
+            "memory_limit=192M",
+            "/var/www/html/console",
+            "loginldap:synchronize-users",
+            "--purge-non-existent-users",
+            "--no-interaction",
         ]);
         assert.ok(!main(sync).command!.join(" ").includes("||"), "a failure fails the Job");
         assert.equal(sync.inputs.spec.schedule, "10 1 * * *");
@@ -168,7 +191,10 @@ describe("console CronJobs in detail", () => {
             }),
         );
         const spec = cronJob(changed, "matomo-archive").inputs.spec as Obj;
-        assert.deepEqual([spec.schedule, spec.timeZone, spec.failedJobsHistoryLimit, spec.startingDeadlineSeconds], ["*/30 * * * *", "UTC", 5, 120]);
+        assert.deepEqual(
+            [spec.schedule, spec.timeZone, spec.failedJobsHistoryLimit, spec.startingDeadlineSeconds],
+            ["*/30 * * * *", "UTC", 5, 120],
+        );
     });
 });
 
@@ -187,35 +213,79 @@ describe("console job builders", () => {
 
     it("build core:archive with the site selection", () => {
         assert.deepEqual(archiveCommand(archiver, "http://matomo.ns.svc/"), [
-            "php", "-d", "memory_limit=2048M", "/var/www/html/console", "core:archive",
-            "--url=http://matomo.ns.svc/", "--concurrent-archivers=2", "--concurrent-requests-per-website=4",
-            "--disable-scheduled-tasks", "--php-cli-options=-d memory_limit=2048M", "--skip-idsites=5,9", "--no-interaction",
+            "php",
+            "-d",
+            "memory_limit=2048M",
+            "/var/www/html/console",
+            "core:archive",
+            "--url=http://matomo.ns.svc/",
+            "--concurrent-archivers=2",
+            "--concurrent-requests-per-website=4",
+            "--disable-scheduled-tasks",
+            "--php-cli-options=-d memory_limit=2048M",
+            "--skip-idsites=5,9",
+            "--no-interaction",
         ]);
         assert.ok(archiveCommand({ ...archiver, skipIdSites: [], forceIdSites: [3, 4] }, "u").includes("--force-idsites=3,4"));
     });
 
     it("build the LDAP sync without purging unless asked", () => {
-        const sync = { schedule: "1 1 * * *", phpMemoryLimit: "256M", resources: archiver.resources, purgeNonExistentUsers: false, activeDeadlineSeconds: 60 };
+        const sync = {
+            schedule: "1 1 * * *",
+            phpMemoryLimit: "256M",
+            resources: archiver.resources,
+            purgeNonExistentUsers: false,
+            activeDeadlineSeconds: 60,
+        };
         assert.ok(!ldapSyncCommand(sync).includes("--purge-non-existent-users"));
     });
 
     it("list one job per archiver, the scheduled tasks, and the optional ones only when configured", () => {
-        const tasks = { schedule: "15 * * * *", phpMemoryLimit: archiver.phpMemoryLimit, resources: archiver.resources, activeDeadlineSeconds: 60 };
+        const tasks = {
+            schedule: "15 * * * *",
+            phpMemoryLimit: archiver.phpMemoryLimit,
+            resources: archiver.resources,
+            activeDeadlineSeconds: 60,
+        };
         const jobs = consoleJobs({ webUrl: "u", archivers: [archiver, { ...archiver, name: "archive-big" }], scheduledTasks: tasks });
-        assert.deepEqual(jobs.map((j) => j.job), ["archive", "archive-big", "scheduled-tasks"]);
+        assert.deepEqual(
+            jobs.map((j) => j.job),
+            ["archive", "archive-big", "scheduled-tasks"],
+        );
     });
 
     it("put the policies into a CronJob spec", () => {
         const spec = cronJobSpec(
-            { schedule: "@daily", timeZone: "UTC", activeDeadlineSeconds: 99, backoffLimit: 1, history: { ttlSecondsAfterFinished: 7, successfulJobsHistoryLimit: 2, failedJobsHistoryLimit: 4, startingDeadlineSeconds: 30 } },
+            {
+                schedule: "@daily",
+                timeZone: "UTC",
+                activeDeadlineSeconds: 99,
+                backoffLimit: 1,
+                history: {
+                    ttlSecondsAfterFinished: 7,
+                    successfulJobsHistoryLimit: 2,
+                    failedJobsHistoryLimit: 4,
+                    startingDeadlineSeconds: 30,
+                },
+            },
             { a: "b" },
             { containers: [] },
         ) as Obj;
         assert.deepEqual(
-            [spec.schedule, spec.timeZone, spec.concurrencyPolicy, spec.startingDeadlineSeconds, spec.successfulJobsHistoryLimit, spec.failedJobsHistoryLimit],
+            [
+                spec.schedule,
+                spec.timeZone,
+                spec.concurrencyPolicy,
+                spec.startingDeadlineSeconds,
+                spec.successfulJobsHistoryLimit,
+                spec.failedJobsHistoryLimit,
+            ],
             ["@daily", "UTC", "Forbid", 30, 2, 4],
         );
         const job = spec.jobTemplate.spec;
-        assert.deepEqual([job.backoffLimit, job.activeDeadlineSeconds, job.ttlSecondsAfterFinished, job.template.spec.restartPolicy], [1, 99, 7, "Never"]);
+        assert.deepEqual(
+            [job.backoffLimit, job.activeDeadlineSeconds, job.ttlSecondsAfterFinished, job.template.spec.restartPolicy],
+            [1, 99, 7, "Never"],
+        );
     });
 });

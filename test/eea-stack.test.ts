@@ -67,7 +67,10 @@ describe("the dev stack (EEA topology)", () => {
             const service = one(dev, SERVICE, "mariadb-service").inputs;
             assert.equal(service.spec.clusterIP, "None");
             assert.equal(sts.spec.serviceName, service.metadata.name);
-            assert.deepEqual(service.spec.ports.map((p: Obj) => p.port), [3306]);
+            assert.deepEqual(
+                service.spec.ports.map((p: Obj) => p.port),
+                [3306],
+            );
         });
 
         it("keeps its data on a claim sized by mariadb.storage", () => {
@@ -194,7 +197,8 @@ describe("the dev stack (EEA topology)", () => {
 
         it("rolls the pods when the generated configuration changes", async () => {
             const changed = await run(withChanges(stackConfig("dev"), { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "256M" } } }));
-            const checksum = (r: ProgramRun) => one(r, DEPLOYMENT, "matomo-web-deployment").inputs.spec.template.metadata.annotations["checksum/config"];
+            const checksum = (r: ProgramRun) =>
+                one(r, DEPLOYMENT, "matomo-web-deployment").inputs.spec.template.metadata.annotations["checksum/config"];
             assert.match(checksum(dev), /^[0-9a-f]{64}$/);
             assert.notEqual(checksum(changed), checksum(dev));
         });
@@ -281,7 +285,7 @@ describe("the dev stack (EEA topology)", () => {
                 "urn:pulumi:dev::matomo::matomo:index:Credentials$random:index/randomPassword:RandomPassword::credentials-database-root-password",
             ]);
             const stringData = revealSecrets(one(dev, SECRET, "mariadb-credentials").inputs.stringData) as Obj;
-            assert.equal(stringData["root-password"], (revealSecrets(root.state.result) as string));
+            assert.equal(stringData["root-password"], revealSecrets(root.state.result) as string);
         });
     });
 
@@ -338,7 +342,10 @@ describe("the dev stack (EEA topology)", () => {
             );
             const stringData = revealSecrets(one(provided, SECRET, "mariadb-credentials").inputs.stringData) as Obj;
             assert.equal(stringData.password, "provided-db-password-1");
-            assert.equal(all(provided, "random:index/randomPassword:RandomPassword").some((r) => r.name === "credentials-database-password"), false);
+            assert.equal(
+                all(provided, "random:index/randomPassword:RandomPassword").some((r) => r.name === "credentials-database-password"),
+                false,
+            );
         });
     });
 

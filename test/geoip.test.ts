@@ -17,7 +17,10 @@ const geoipJob = (r: ProgramRun) => one(r, JOB, "geoipupdate-initial");
 const container = (w: CapturedResource): Container => podSpecOf(w).containers[0];
 const env = (w: CapturedResource) => Object.fromEntries(container(w).env!.map((e) => [e.name, e]));
 const installOptions = (r: ProgramRun) =>
-    JSON.parse(container(one(r, JOB, "matomo-setup-install")).env!.find((e) => e.name === "MATOMO_OPTIONS")!.value as string) as Record<string, string>;
+    JSON.parse(container(one(r, JOB, "matomo-setup-install")).env!.find((e) => e.name === "MATOMO_OPTIONS")!.value as string) as Record<
+        string,
+        string
+    >;
 
 for (const stack of ["dev", "prod"] as const) {
     describe(`GeoIP (${stack} stack)`, () => {
@@ -39,7 +42,7 @@ for (const stack of ["dev", "prod"] as const) {
 
         it("passes verbose as 1 and the editions as configured", () => {
             for (const w of [geoipCron(result), geoipJob(result)]) {
-                assert.equal(env(w).GEOIPUPDATE_VERBOSE.value, "1", "the seed's quoted \"1\" failed every run");
+                assert.equal(env(w).GEOIPUPDATE_VERBOSE.value, "1", 'the seed\'s quoted "1" failed every run');
                 assert.equal(env(w).GEOIPUPDATE_EDITION_IDS.value, "GeoLite2-City");
             }
         });
@@ -53,7 +56,11 @@ for (const stack of ["dev", "prod"] as const) {
                 assert.equal(e.GEOIPUPDATE_LICENSE_KEY_FILE.value, "/run/secrets/maxmind/license-key");
                 const volume = podSpecOf(w).volumes!.find((v) => v.name === "credentials") as Obj;
                 assert.equal(volume.secret.secretName, "maxmind-credentials", "the existing Secret of the stack file");
-                assert.ok((container(w).volumeMounts as Obj[]).some((m) => m.name === "credentials" && m.mountPath === "/run/secrets/maxmind" && m.readOnly));
+                assert.ok(
+                    (container(w).volumeMounts as Obj[]).some(
+                        (m) => m.name === "credentials" && m.mountPath === "/run/secrets/maxmind" && m.readOnly,
+                    ),
+                );
             }
         });
 
@@ -94,7 +101,10 @@ describe("GeoIP in detail", () => {
             { labelSelector: { matchLabels: web }, topologyKey: "kubernetes.io/hostname" },
         ]);
         const jobAffinity = podSpecOf(geoipJob(dev)).affinity as Obj;
-        assert.deepEqual(jobAffinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels, web);
+        assert.deepEqual(
+            jobAffinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels,
+            web,
+        );
         const prod = await runStack("prod");
         assert.equal(podSpecOf(geoipCron(prod)).affinity, undefined, "a ReadWriteMany claim mounts anywhere");
     });

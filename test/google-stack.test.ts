@@ -7,7 +7,21 @@ import { proxyArgs, workloadIdentityMember } from "../components/database/cloudS
 import { gcpLabelValue } from "../components/database/cloudSqlInstance";
 import { google } from "./support/configCases";
 import { isSecretWrapper, resolveOutputs, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
-import { all, assertGoldenUrns, one, podSpecOf, ROOT, run, runStack, sourceOf, stackConfig, withChanges, workloads, matomoWorkloads, type Container } from "./support/harness";
+import {
+    all,
+    assertGoldenUrns,
+    one,
+    podSpecOf,
+    ROOT,
+    run,
+    runStack,
+    sourceOf,
+    stackConfig,
+    withChanges,
+    workloads,
+    matomoWorkloads,
+    type Container,
+} from "./support/harness";
 
 type Obj = Record<string, any>;
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
@@ -76,7 +90,10 @@ describe("the prod stack (Google topology)", () => {
             assert.equal(user.host, "%");
             assert.ok(isSecretWrapper(user.password), "the password is a secret input");
             assert.ok(all(prod, "random:index/randomPassword:RandomPassword").some((r) => r.name === "credentials-database-password"));
-            assert.equal(all(prod, "random:index/randomPassword:RandomPassword").some((r) => r.name.includes("root")), false);
+            assert.equal(
+                all(prod, "random:index/randomPassword:RandomPassword").some((r) => r.name.includes("root")),
+                false,
+            );
         });
     });
 
@@ -87,7 +104,10 @@ describe("the prod stack (Google topology)", () => {
             const client = one(prod, "gcp:projects/iAMMember:IAMMember").inputs;
             assert.equal(client.role, "roles/cloudsql.client");
             assert.equal(client.member, account.state.member);
-            assert.equal(client.condition.expression, `resource.name == "projects/acme-analytics-prod/instances/${one(prod, INSTANCE).state.name}"`);
+            assert.equal(
+                client.condition.expression,
+                `resource.name == "projects/acme-analytics-prod/instances/${one(prod, INSTANCE).state.name}"`,
+            );
         });
 
         it("binds the Kubernetes service account to it with Workload Identity", () => {
@@ -106,7 +126,12 @@ describe("the prod stack (Google topology)", () => {
         it("carry the proxy as a native, probed sidecar and run as the bound service account", () => {
             const dbPods = matomoWorkloads(prod);
             const cronJobs = dbPods.filter((w) => w.type === "kubernetes:batch/v1:CronJob").map((w) => w.inputs.metadata.name as string);
-            assert.deepEqual(cronJobs.sort(), ["matomo-archive-main-site", "matomo-archive-other-sites", "matomo-delete-data", "matomo-scheduled-tasks"]);
+            assert.deepEqual(cronJobs.sort(), [
+                "matomo-archive-main-site",
+                "matomo-archive-other-sites",
+                "matomo-delete-data",
+                "matomo-scheduled-tasks",
+            ]);
             const connectionName = one(prod, INSTANCE).state.connectionName;
             for (const w of dbPods) {
                 const pod = podSpecOf(w);
@@ -224,24 +249,94 @@ describe("Cloud SQL configuration errors", () => {
         ["MySQL 5.7", { "matomo:cloudsql": { databaseVersion: "MYSQL_5_7" } }, "matomo:cloudsql.databaseVersion", "TEMPORARY TABLE"],
         ["an unknown version", { "matomo:cloudsql": { databaseVersion: "POSTGRES_16" } }, "matomo:cloudsql.databaseVersion", "MYSQL_8_0"],
         ["a tier that does not exist", { "matomo:cloudsql": { tier: "db-large" } }, "matomo:cloudsql.tier", '"db-large"'],
-        ["a custom tier with too little memory", { "matomo:cloudsql": { tier: "db-custom-4-2048" } }, "matomo:cloudsql.tier", "3840-26624 MB"],
-        ["a custom tier with an odd vCPU count", { "matomo:cloudsql": { tier: "db-custom-3-12288" } }, "matomo:cloudsql.tier", "even number"],
-        ["an Enterprise Plus tier on Enterprise", { "matomo:cloudsql": { tier: "db-perf-optimized-N-4" } }, "matomo:cloudsql.tier", "ENTERPRISE_PLUS"],
+        [
+            "a custom tier with too little memory",
+            { "matomo:cloudsql": { tier: "db-custom-4-2048" } },
+            "matomo:cloudsql.tier",
+            "3840-26624 MB",
+        ],
+        [
+            "a custom tier with an odd vCPU count",
+            { "matomo:cloudsql": { tier: "db-custom-3-12288" } },
+            "matomo:cloudsql.tier",
+            "even number",
+        ],
+        [
+            "an Enterprise Plus tier on Enterprise",
+            { "matomo:cloudsql": { tier: "db-perf-optimized-N-4" } },
+            "matomo:cloudsql.tier",
+            "ENTERPRISE_PLUS",
+        ],
         ["a zone instead of a region", { "matomo:cloudsql": { region: "europe-west1-b" } }, "matomo:cloudsql.region", "not a zone"],
         ["a bad project ID", { "matomo:cloudsql": { project: "Acme Prod" } }, "matomo:cloudsql.project", "project ID"],
-        ["a maintenance hour of 24", { "matomo:cloudsql": { maintenanceWindow: { hour: 24 } } }, "matomo:cloudsql.maintenanceWindow.hour", "0 to 23"],
-        ["a maintenance day of 0", { "matomo:cloudsql": { maintenanceWindow: { day: 0 } } }, "matomo:cloudsql.maintenanceWindow.day", "1 to 7"],
-        ["a backup time without minutes", { "matomo:cloudsql": { backups: { startTime: "2" } } }, "matomo:cloudsql.backups.startTime", "HH:MM"],
-        ["a regional instance without binary logs", { "matomo:cloudsql": { backups: { binaryLog: false } } }, "matomo:cloudsql.availabilityType", "binaryLog"],
-        ["too many days of binary logs on Enterprise", { "matomo:cloudsql": { backups: { transactionLogRetentionDays: 14 } } }, "matomo:cloudsql.backups.transactionLogRetentionDays", "at most 7"],
-        ["too small a max_allowed_packet", { "matomo:cloudsql": { flags: { max_allowed_packet: "16777216" } } }, "matomo:cloudsql.flags.max_allowed_packet", "at least"],
-        ["a flag name with capitals", { "matomo:cloudsql": { flags: { Max_Connections: "500" } } }, "matomo:cloudsql.flags.Max_Connections", "flag name"],
+        [
+            "a maintenance hour of 24",
+            { "matomo:cloudsql": { maintenanceWindow: { hour: 24 } } },
+            "matomo:cloudsql.maintenanceWindow.hour",
+            "0 to 23",
+        ],
+        [
+            "a maintenance day of 0",
+            { "matomo:cloudsql": { maintenanceWindow: { day: 0 } } },
+            "matomo:cloudsql.maintenanceWindow.day",
+            "1 to 7",
+        ],
+        [
+            "a backup time without minutes",
+            { "matomo:cloudsql": { backups: { startTime: "2" } } },
+            "matomo:cloudsql.backups.startTime",
+            "HH:MM",
+        ],
+        [
+            "a regional instance without binary logs",
+            { "matomo:cloudsql": { backups: { binaryLog: false } } },
+            "matomo:cloudsql.availabilityType",
+            "binaryLog",
+        ],
+        [
+            "too many days of binary logs on Enterprise",
+            { "matomo:cloudsql": { backups: { transactionLogRetentionDays: 14 } } },
+            "matomo:cloudsql.backups.transactionLogRetentionDays",
+            "at most 7",
+        ],
+        [
+            "too small a max_allowed_packet",
+            { "matomo:cloudsql": { flags: { max_allowed_packet: "16777216" } } },
+            "matomo:cloudsql.flags.max_allowed_packet",
+            "at least",
+        ],
+        [
+            "a flag name with capitals",
+            { "matomo:cloudsql": { flags: { Max_Connections: "500" } } },
+            "matomo:cloudsql.flags.Max_Connections",
+            "flag name",
+        ],
         ["no IP at all", { "matomo:cloudsql": { privateNetwork: null, publicIp: false } }, "matomo:cloudsql.publicIp", "no IP"],
-        ["a network that is no VPC path", { "matomo:cloudsql": { privateNetwork: "analytics" } }, "matomo:cloudsql.privateNetwork", "projects/"],
+        [
+            "a network that is no VPC path",
+            { "matomo:cloudsql": { privateNetwork: "analytics" } },
+            "matomo:cloudsql.privateNetwork",
+            "projects/",
+        ],
         ["an unknown identity mode", { "matomo:cloudsql": { identity: "apiKey" } }, "matomo:cloudsql.identity", "workloadIdentity"],
-        ["a bad connection name", { "matomo:cloudsql": { existingInstance: "matomo-prod" } }, "matomo:cloudsql.existingInstance", "project:region:instance"],
-        ["instance settings next to an existing instance", { "matomo:cloudsql": { existingInstance: "p-123456:europe-west1:db" } }, "matomo:cloudsql.tier", "no effect"],
-        ["a service account ID that is too short", { "matomo:cloudsql": { serviceAccountId: "mat" } }, "matomo:cloudsql.serviceAccountId", "6-30"],
+        [
+            "a bad connection name",
+            { "matomo:cloudsql": { existingInstance: "matomo-prod" } },
+            "matomo:cloudsql.existingInstance",
+            "project:region:instance",
+        ],
+        [
+            "instance settings next to an existing instance",
+            { "matomo:cloudsql": { existingInstance: "p-123456:europe-west1:db" } },
+            "matomo:cloudsql.tier",
+            "no effect",
+        ],
+        [
+            "a service account ID that is too short",
+            { "matomo:cloudsql": { serviceAccountId: "mat" } },
+            "matomo:cloudsql.serviceAccountId",
+            "6-30",
+        ],
         ["MariaDB settings in a Google stack", { "matomo:mariadb": { storage: "20Gi" } }, "matomo:mariadb", 'topology "google"'],
         ["a typo in a Cloud SQL key", { "matomo:cloudsql": { tire: "db-custom-2-8192" } }, "matomo:cloudsql.tire", 'did you mean "tier"'],
     ];

@@ -107,7 +107,9 @@ describe("install scripts on a real MariaDB", function () {
     /** The option table's rows, by name. */
     const options = () => Object.fromEntries(server.query(`SELECT option_name, option_value FROM ${DB.name}.${TABLES_PREFIX}option`));
     const dropTables = () =>
-        server.query(`DROP TABLE IF EXISTS ${DB.name}.${TABLES_PREFIX}option, ${DB.name}.${TABLES_PREFIX}user, ${DB.name}.${TABLES_PREFIX}site`);
+        server.query(
+            `DROP TABLE IF EXISTS ${DB.name}.${TABLES_PREFIX}option, ${DB.name}.${TABLES_PREFIX}user, ${DB.name}.${TABLES_PREFIX}site`,
+        );
 
     describe("database.php", () => {
         beforeEach(dropTables);
@@ -184,8 +186,10 @@ describe("install scripts on a real MariaDB", function () {
         });
 
         it("rejects options that are not a JSON object", async () => {
-            server.query(`CREATE TABLE ${DB.name}.${OPTION_TABLE}; CREATE TABLE ${DB.name}.${TABLES_PREFIX}user (login VARCHAR(100), superuser_access TINYINT); ` +
-                `INSERT INTO ${DB.name}.${TABLES_PREFIX}user VALUES ('admin', 1); CREATE TABLE ${DB.name}.${TABLES_PREFIX}site (idsite INT); INSERT INTO ${DB.name}.${TABLES_PREFIX}site VALUES (1);`);
+            server.query(
+                `CREATE TABLE ${DB.name}.${OPTION_TABLE}; CREATE TABLE ${DB.name}.${TABLES_PREFIX}user (login VARCHAR(100), superuser_access TINYINT); ` +
+                    `INSERT INTO ${DB.name}.${TABLES_PREFIX}user VALUES ('admin', 1); CREATE TABLE ${DB.name}.${TABLES_PREFIX}site (idsite INT); INSERT INTO ${DB.name}.${TABLES_PREFIX}site VALUES (1);`,
+            );
             const result = await install({ [SCRIPT_ENV.options]: "[1, 2]" });
             assert.equal(result.status, 2);
             assert.match(result.stderr, /MATOMO_OPTIONS is not a JSON object/);
@@ -201,7 +205,10 @@ describe("install scripts on a real MariaDB", function () {
         it("installs an empty database through the installer's steps, reading secrets from files", async () => {
             const result = await install({ [SCRIPT_ENV.options]: JSON.stringify(managedOptions({ geoip: false })) });
             assert.equal(result.status, 0, result.stderr);
-            assert.match(result.stdout, /the database is empty: installing Matomo[\s\S]*Matomo is installed: superuser and first website created/);
+            assert.match(
+                result.stdout,
+                /the database is empty: installing Matomo[\s\S]*Matomo is installed: superuser and first website created/,
+            );
             const steps = readFileSync(join(dir, "installer.log"), "utf8")
                 .trim()
                 .split("\n")
@@ -251,5 +258,4 @@ describe("install scripts on a real MariaDB", function () {
             assert.equal(steps.length, 4, "no step after the failing one");
         });
     });
-
 });

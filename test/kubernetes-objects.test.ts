@@ -42,8 +42,19 @@ const RESTRICTED_VOLUME_TYPES = new Set([
 
 /** Capabilities the baseline level lets a container add. */
 const BASELINE_CAPABILITIES = new Set([
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
 ]);
 
 /** Problems with a pod under the Pod Security Standard "baseline". */
@@ -62,7 +73,8 @@ function baselineViolations(pod: PodSpec): string[] {
         if (sc.privileged) problems.push(`${where} is privileged`);
         if (sc.seccompProfile?.type === "Unconfined") problems.push(`${where} has an Unconfined seccomp profile`);
         if (sc.procMount && sc.procMount !== "Default") problems.push(`${where} has procMount ${String(sc.procMount)}`);
-        for (const port of (c.ports ?? []) as { hostPort?: number }[]) if (port.hostPort) problems.push(`${where} uses host port ${port.hostPort}`);
+        for (const port of (c.ports ?? []) as { hostPort?: number }[])
+            if (port.hostPort) problems.push(`${where} uses host port ${port.hostPort}`);
         for (const cap of sc.capabilities?.add ?? []) if (!BASELINE_CAPABILITIES.has(cap)) problems.push(`${where} adds ${cap}`);
     }
     return problems;
@@ -182,18 +194,30 @@ describe("the Pod Security check itself", () => {
         };
         const problems = restrictedViolations(bad);
         for (const expected of ["hostNetwork", "hostPath", "privileged", "escalation", "uid 0", "seccomp", "capabilities"]) {
-            assert.ok(problems.some((p) => p.includes(expected)), `no problem mentions ${expected}: ${problems.join("; ")}`);
+            assert.ok(
+                problems.some((p) => p.includes(expected)),
+                `no problem mentions ${expected}: ${problems.join("; ")}`,
+            );
         }
     });
 
     it("lets baseline allow root with a few capabilities, but not SYS_ADMIN or host ports", () => {
         const root: PodSpec = {
-            containers: [{ name: "c", image: "x:1", securityContext: { runAsUser: 0, capabilities: { drop: ["ALL"], add: ["SETUID", "SETGID"] } } }],
+            containers: [
+                { name: "c", image: "x:1", securityContext: { runAsUser: 0, capabilities: { drop: ["ALL"], add: ["SETUID", "SETGID"] } } },
+            ],
         };
         assert.deepEqual(baselineViolations(root), []);
         assert.notDeepEqual(restrictedViolations(root), []);
         const bad: PodSpec = {
-            containers: [{ name: "c", image: "x:1", ports: [{ containerPort: 25, hostPort: 25 }], securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }],
+            containers: [
+                {
+                    name: "c",
+                    image: "x:1",
+                    ports: [{ containerPort: 25, hostPort: 25 }],
+                    securityContext: { capabilities: { add: ["SYS_ADMIN"] } },
+                },
+            ],
         };
         const problems = baselineViolations(bad);
         assert.ok(problems.some((p) => p.includes("SYS_ADMIN")) && problems.some((p) => p.includes("host port")), problems.join("; "));

@@ -48,7 +48,8 @@ for (const [stack, expected] of Object.entries(STACKS)) {
         it("listens on port 25 behind the fixed `postfix` Service, with probes and resources", () => {
             const c = postfix(result);
             assert.deepEqual(c.ports, [{ name: "smtp", containerPort: 25, protocol: "TCP" }]);
-            for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) assert.deepEqual((c[probe] as Obj).tcpSocket, { port: "smtp" }, probe);
+            for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"])
+                assert.deepEqual((c[probe] as Obj).tcpSocket, { port: "smtp" }, probe);
             assert.deepEqual(c.resources, { requests: { memory: "256Mi", cpu: "50m" }, limits: { memory: "256Mi" } });
             const service = one(result, "kubernetes:core/v1:Service", "postfix-service").inputs;
             assert.equal(service.metadata.name, "postfix");
@@ -61,7 +62,13 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             assert.deepEqual(policy.podSelector.matchLabels, relay(result).inputs.spec.selector.matchLabels);
             assert.deepEqual(policy.ingress, [
                 {
-                    from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "matomo", "app.kubernetes.io/instance": `matomo-${stack}` } } }],
+                    from: [
+                        {
+                            podSelector: {
+                                matchLabels: { "app.kubernetes.io/name": "matomo", "app.kubernetes.io/instance": `matomo-${stack}` },
+                            },
+                        },
+                    ],
                     ports: [{ port: 25, protocol: "TCP" }],
                 },
             ]);

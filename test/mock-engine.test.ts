@@ -36,7 +36,11 @@ describe("mock engine", () => {
         await assert.rejects(
             runProgram({
                 config: {},
-                program: () => ({ broken: pulumi.output(1).apply(() => { throw new Error("boom in apply"); }) }),
+                program: () => ({
+                    broken: pulumi.output(1).apply(() => {
+                        throw new Error("boom in apply");
+                    }),
+                }),
             }),
             /boom in apply/,
         );

@@ -16,7 +16,12 @@ import { fillTemplate } from "../components/matomo/scripts/template";
 import { isSecretWrapper, redactSecrets, SECRET_SIG, SECRET_SIG_KEY } from "../scripts/lib/mockEngine";
 import { requireBinaries } from "./support/system";
 
-const BINARY = [["Ki", 1], ["Mi", 2], ["Gi", 3], ["Ti", 4]] as const;
+const BINARY = [
+    ["Ki", 1],
+    ["Mi", 2],
+    ["Gi", 3],
+    ["Ti", 4],
+] as const;
 
 describe("properties", () => {
     describe("sizes", () => {
@@ -32,12 +37,16 @@ describe("properties", () => {
 
         it("a PHP size normalises once and for all, to the bytes PHP reads (a Kubernetes Mi means M)", () => {
             fc.assert(
-                fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom("", "K", "M", "G", "k", "m", "g", "Ki", "Mi", "Gi"), (n, suffix) => {
-                    const canonical = normalizePhpSize(`${n}${suffix}`)!;
-                    assert.equal(normalizePhpSize(canonical), canonical);
-                    const power = suffix === "" ? 0 : "KMG".indexOf(suffix.charAt(0).toUpperCase()) + 1;
-                    assert.equal(phpSizeBytes(canonical), n * 1024 ** power);
-                }),
+                fc.property(
+                    fc.integer({ min: 1, max: 1_000_000 }),
+                    fc.constantFrom("", "K", "M", "G", "k", "m", "g", "Ki", "Mi", "Gi"),
+                    (n, suffix) => {
+                        const canonical = normalizePhpSize(`${n}${suffix}`)!;
+                        assert.equal(normalizePhpSize(canonical), canonical);
+                        const power = suffix === "" ? 0 : "KMG".indexOf(suffix.charAt(0).toUpperCase()) + 1;
+                        assert.equal(phpSizeBytes(canonical), n * 1024 ** power);
+                    },
+                ),
             );
         });
 
@@ -56,11 +65,15 @@ describe("properties", () => {
 
         it("suggest a key itself when it is spelt right, and never anything but a known key", () => {
             fc.assert(
-                fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 8, selector: (w) => w.toLowerCase() }), fc.string(), (keys, typed) => {
-                    for (const key of keys) assert.equal(closestMatch(key, keys), key);
-                    const hint = closestMatch(typed, keys);
-                    assert.ok(hint === undefined || keys.includes(hint));
-                }),
+                fc.property(
+                    fc.uniqueArray(word, { minLength: 1, maxLength: 8, selector: (w) => w.toLowerCase() }),
+                    fc.string(),
+                    (keys, typed) => {
+                        for (const key of keys) assert.equal(closestMatch(key, keys), key);
+                        const hint = closestMatch(typed, keys);
+                        assert.ok(hint === undefined || keys.includes(hint));
+                    },
+                ),
             );
         });
 
@@ -76,10 +89,15 @@ describe("properties", () => {
     });
 
     describe("server options", () => {
-        const option: fc.Arbitrary<ServerOption> = fc.record(
-            { name: fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/), value: fc.option(fc.stringMatching(/^[A-Za-z0-9_./-]{1,12}$/), { nil: undefined }) },
-            { requiredKeys: ["name"] },
-        ).filter((o) => !["datadir", "socket", "port", "user", "pid_file", "bind_address", "skip_networking"].includes(o.name));
+        const option: fc.Arbitrary<ServerOption> = fc
+            .record(
+                {
+                    name: fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/),
+                    value: fc.option(fc.stringMatching(/^[A-Za-z0-9_./-]{1,12}$/), { nil: undefined }),
+                },
+                { requiredKeys: ["name"] },
+            )
+            .filter((o) => !["datadir", "socket", "port", "user", "pid_file", "bind_address", "skip_networking"].includes(o.name));
 
         it("read back what they write", () => {
             fc.assert(
@@ -97,7 +115,11 @@ describe("properties", () => {
                     const names = merged.map((o) => o.name);
                     assert.equal(new Set(names).size, names.length);
                     assert.deepEqual(new Set(names), new Set([...defaults, ...overrides].map((o) => o.name)));
-                    for (const o of overrides) assert.equal(merged.find((m) => m.name === o.name), overrides.filter((x) => x.name === o.name).at(-1));
+                    for (const o of overrides)
+                        assert.equal(
+                            merged.find((m) => m.name === o.name),
+                            overrides.filter((x) => x.name === o.name).at(-1),
+                        );
                 }),
             );
         });
@@ -139,7 +161,14 @@ describe("properties", () => {
         it("leaves no secret value behind, wherever secrets are nested", () => {
             const secret = (inner: unknown) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value: inner });
             const tree = fc.letrec((tie) => ({
-                node: fc.oneof({ depthSize: "small" }, fc.string(), fc.integer(), tie("secret"), fc.array(tie("node")), fc.dictionary(fc.string(), tie("node"))),
+                node: fc.oneof(
+                    { depthSize: "small" },
+                    fc.string(),
+                    fc.integer(),
+                    tie("secret"),
+                    fc.array(tie("node")),
+                    fc.dictionary(fc.string(), tie("node")),
+                ),
                 secret: fc.string().map(secret),
             })).node;
             fc.assert(
@@ -160,9 +189,13 @@ describe("properties", () => {
         });
 
         it("keeps every text config.ini.php may hold exactly as it was", () => {
-            const values = fc.sample(fc.string({ unit: "binary", maxLength: 40 }).filter((s) => checkIniText(s) === undefined), 1000);
+            const values = fc.sample(
+                fc.string({ unit: "binary", maxLength: 40 }).filter((s) => checkIniText(s) === undefined),
+                1000,
+            );
             const ini = renderIni([["s", values.map((v, i) => [`k${i}`, v] as const)]]);
-            const php = '$a = parse_ini_string(stream_get_contents(STDIN), true); if ($a === false) { exit(3); } echo json_encode($a["s"]);';
+            const php =
+                '$a = parse_ini_string(stream_get_contents(STDIN), true); if ($a === false) { exit(3); } echo json_encode($a["s"]);';
             const result = spawnSync("php", ["-r", php], { input: ini, encoding: "utf8" });
             assert.equal(result.status, 0, result.stderr);
             const parsed = JSON.parse(result.stdout) as Record<string, string>;

@@ -21,7 +21,16 @@ describe("render", () => {
         const yaml = renderYaml(dev.resources);
         const docs = parseAllDocuments(yaml).map((d) => d.toJS() as Record<string, any>);
         const kinds = docs.map((d) => d.kind);
-        for (const kind of ["Namespace", "Secret", "ConfigMap", "PersistentVolumeClaim", "Service", "StatefulSet", "Deployment", "Ingress"]) {
+        for (const kind of [
+            "Namespace",
+            "Secret",
+            "ConfigMap",
+            "PersistentVolumeClaim",
+            "Service",
+            "StatefulSet",
+            "Deployment",
+            "Ingress",
+        ]) {
             assert.ok(kinds.includes(kind), kind);
         }
         assert.equal(kinds[0], "Namespace", "namespace first, like helm template");
@@ -38,7 +47,12 @@ describe("render", () => {
         const rows = JSON.parse(renderJson((await runStack("dev")).resources)) as Record<string, any>[];
         assert.deepEqual(Object.keys(rows[0]).sort(), ["inputs", "name", "parent", "type"]);
         const types = new Set(rows.map((r) => r.type));
-        for (const type of ["pulumi:pulumi:Stack", "matomo:index:MariaDb", "random:index/randomPassword:RandomPassword", "kubernetes:apps/v1:Deployment"]) {
+        for (const type of [
+            "pulumi:pulumi:Stack",
+            "matomo:index:MariaDb",
+            "random:index/randomPassword:RandomPassword",
+            "kubernetes:apps/v1:Deployment",
+        ]) {
             assert.ok(types.has(type), type);
         }
         const secret = rows.find((r) => r.name === "mariadb-credentials")!;

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { bufferPoolBytes, formatServerOption, mergeServerOptions, parseServerOption, SEED_SERVER_OPTIONS } from "../components/config/sections/serverOptions";
+import {
+    bufferPoolBytes,
+    formatServerOption,
+    mergeServerOptions,
+    parseServerOption,
+    SEED_SERVER_OPTIONS,
+} from "../components/config/sections/serverOptions";
 import { renderServerConfig, type ServerOption } from "../components/database/serverOptions";
 import { CONFIG_INI_HEADER, renderConfigIni } from "../components/matomo/configIni";
 import { iniString, renderIni } from "../components/matomo/ini";
@@ -7,7 +13,6 @@ import { renderPhpIni } from "../components/matomo/phpIni";
 import { prepareWebrootScript } from "../components/matomo/scripts";
 import { ingressAnnotations } from "../components/matomo/web";
 import { SAMPLE_INI } from "./support/samples";
-
 
 describe("config.ini.php renderer", () => {
     const ini = renderConfigIni(SAMPLE_INI);
@@ -78,7 +83,11 @@ describe("config.ini.php renderer", () => {
 
     it("disables LOAD DATA INFILE only where the database forbids it", () => {
         assert.ok(!ini.includes("enable_load_data_infile"));
-        assert.ok(renderConfigIni({ ...SAMPLE_INI, loadDataInfile: false }).split("\n").includes("enable_load_data_infile = 0"));
+        assert.ok(
+            renderConfigIni({ ...SAMPLE_INI, loadDataInfile: false })
+                .split("\n")
+                .includes("enable_load_data_infile = 0"),
+        );
     });
 
     it("refuses values the INI format cannot carry instead of writing a broken file", () => {
@@ -92,7 +101,16 @@ describe("INI writer", () => {
     it("quotes strings, writes numbers and booleans bare, and skips empty sections", () => {
         assert.equal(
             renderIni([
-                ["A", [["s", "x"], ["n", 3], ["t", true], ["f", false], ["list", ["a", "b"]]]],
+                [
+                    "A",
+                    [
+                        ["s", "x"],
+                        ["n", 3],
+                        ["t", true],
+                        ["f", false],
+                        ["list", ["a", "b"]],
+                    ],
+                ],
                 ["Empty", []],
             ]),
             '[A]\ns = "x"\nn = 3\nt = 1\nf = 0\nlist[] = "a"\nlist[] = "b"\n',
@@ -141,8 +159,14 @@ describe("MariaDB server options", () => {
 
     it("merges by name, later options winning, order kept", () => {
         const merged = mergeServerOptions(
-            [{ name: "a", value: "1" }, { name: "b", value: "2" }],
-            [{ name: "b", value: "3" }, { name: "c", value: "4" }],
+            [
+                { name: "a", value: "1" },
+                { name: "b", value: "2" },
+            ],
+            [
+                { name: "b", value: "3" },
+                { name: "c", value: "4" },
+            ],
         );
         assert.deepEqual(merged, [
             { name: "a", value: "1" },

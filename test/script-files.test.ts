@@ -24,7 +24,10 @@ describe("script files", () => {
 
         it("every variable of SCRIPT_ENV is read by a script", () => {
             const read = new Set(SCRIPT_FILES.flatMap((file) => [...variablesOf(scriptSource(file))]));
-            assert.deepEqual([...declared].filter((v) => !read.has(v)), []);
+            assert.deepEqual(
+                [...declared].filter((v) => !read.has(v)),
+                [],
+            );
         });
     });
 
@@ -50,7 +53,11 @@ describe("script files", () => {
 
         it("fills values and keeps or drops the flagged lines, without the markers", () => {
             assert.equal(fillTemplate(text, { A: "1", B: "2", C: "3" }, { ON: true, OFF: false }), "a=1\non 2\nend");
-            assert.equal(fillTemplate(text, { A: "1", B: "2" }, { ON: true, OFF: false }), "a=1\non 2\nend", "a value of a dropped block may be left out");
+            assert.equal(
+                fillTemplate(text, { A: "1", B: "2" }, { ON: true, OFF: false }),
+                "a=1\non 2\nend",
+                "a value of a dropped block may be left out",
+            );
         });
 
         it("refuses what would let a script and its caller drift apart", () => {

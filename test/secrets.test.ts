@@ -8,9 +8,7 @@ type Obj = Record<string, any>;
 
 /** Every credential value of a run: generated passwords and the stand-ins of --secret config. */
 function credentialValues(result: ProgramRun, provided: string[]): string[] {
-    const generated = all(result, "random:index/randomPassword:RandomPassword").map(
-        (r) => revealSecrets(r.state.result) as string,
-    );
+    const generated = all(result, "random:index/randomPassword:RandomPassword").map((r) => revealSecrets(r.state.result) as string);
     return [...generated, ...provided];
 }
 
@@ -33,12 +31,19 @@ describe("secrets", () => {
         const config = withChanges(ldapVariantConfig(), { "matomo:mariadb": { password: providedPassword } }, ["matomo:mariadb"]);
         result = await run(config);
         const geoip = IN_STACK_SECRETS.values["matomo:geoipupdate"];
-        secrets = credentialValues(result, [providedPassword, LDAP_BIND_PASSWORD, geoip.licenseKey, IN_STACK_SECRETS.values["matomo:postfix"].password]);
+        secrets = credentialValues(result, [
+            providedPassword,
+            LDAP_BIND_PASSWORD,
+            geoip.licenseKey,
+            IN_STACK_SECRETS.values["matomo:postfix"].password,
+        ]);
         assert.ok(secrets.length >= 4);
     });
 
     it("generates the passwords and the salt, and marks them secret", () => {
-        const generated = all(result, "random:index/randomPassword:RandomPassword").map((r) => r.name).sort();
+        const generated = all(result, "random:index/randomPassword:RandomPassword")
+            .map((r) => r.name)
+            .sort();
         assert.deepEqual(generated, ["credentials-salt", "credentials-superuser-password", "mariadb-root-password"]);
         for (const r of all(result, "random:index/randomPassword:RandomPassword")) {
             assert.ok(isSecretWrapper(r.state.result), r.name);

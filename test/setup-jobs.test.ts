@@ -15,7 +15,8 @@ const job = (r: ProgramRun, kind: "install" | "upgrade") => one(r, JOB, `matomo-
 const mainContainer = (r: CapturedResource) => podSpecOf(r).containers[0];
 const configIni = (r: ProgramRun) =>
     (revealSecrets(one(r, "kubernetes:core/v1:Secret", "matomo-config").inputs.stringData) as Obj)["config.ini.php"] as string;
-const checksum = (r: ProgramRun) => one(r, DEPLOYMENT, "matomo-web-deployment").inputs.spec.template.metadata.annotations["checksum/config"] as string;
+const checksum = (r: ProgramRun) =>
+    one(r, DEPLOYMENT, "matomo-web-deployment").inputs.spec.template.metadata.annotations["checksum/config"] as string;
 const scripts = (r: ProgramRun) => one(r, "kubernetes:core/v1:ConfigMap", "matomo-scripts").inputs.data as Record<string, string>;
 
 for (const stack of ["dev", "prod"] as const) {
@@ -116,7 +117,9 @@ for (const stack of ["dev", "prod"] as const) {
     describe(`a new image (${stack} stack)`, () => {
         it("gets a new upgrade Job; a config change does not", async () => {
             const base = await runStack(stack);
-            const newImage = await run(withChanges(stackConfig(stack), { "matomo:matomo": { image: { tag: "5.12.0-apache" } } }), { stack });
+            const newImage = await run(withChanges(stackConfig(stack), { "matomo:matomo": { image: { tag: "5.12.0-apache" } } }), {
+                stack,
+            });
             const newConfig = await run(withChanges(stackConfig(stack), { "matomo:maintenance": { disableUi: true } }), { stack });
             const name = (r: ProgramRun) => job(r, "upgrade").inputs.metadata.name;
             assert.notEqual(name(newImage), name(base));
@@ -130,7 +133,8 @@ for (const stack of ["dev", "prod"] as const) {
         before(async () => {
             base = await runStack(stack);
         });
-        const withMaintenance = (maintenance: Obj) => run(withChanges(stackConfig(stack), { "matomo:maintenance": maintenance }), { stack });
+        const withMaintenance = (maintenance: Obj) =>
+            run(withChanges(stackConfig(stack), { "matomo:maintenance": maintenance }), { stack });
 
         it("are off by default, with the lines present for operators", () => {
             assert.match(configIni(base), /^maintenance_mode = 0$/m);
@@ -172,11 +176,15 @@ describe("setup Jobs and config keys", () => {
             }),
         );
         const env = Object.fromEntries(mainContainer(job(custom, "install")).env!.map((e) => [e.name, e.value]));
-        assert.deepEqual([env.MATOMO_SUPERUSER_EMAIL, env.MATOMO_SITE_NAME, env.MATOMO_SITE_URL], [
-            "ops@example.org",
-            "Example",
-            "https://www.example.org",
-        ]);
-        assert.deepEqual(all(custom, JOB).map((j) => j.name).sort(), ["geoipupdate-initial", "matomo-setup-install", "matomo-setup-upgrade"]);
+        assert.deepEqual(
+            [env.MATOMO_SUPERUSER_EMAIL, env.MATOMO_SITE_NAME, env.MATOMO_SITE_URL],
+            ["ops@example.org", "Example", "https://www.example.org"],
+        );
+        assert.deepEqual(
+            all(custom, JOB)
+                .map((j) => j.name)
+                .sort(),
+            ["geoipupdate-initial", "matomo-setup-install", "matomo-setup-upgrade"],
+        );
     });
 });

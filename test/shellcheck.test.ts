@@ -5,7 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { deleteDataScript, installScript, prepareWebrootScript, SCRIPT_FILES, scriptSource, upgradeScript } from "../components/matomo/scripts";
+import {
+    deleteDataScript,
+    installScript,
+    prepareWebrootScript,
+    SCRIPT_FILES,
+    scriptSource,
+    upgradeScript,
+} from "../components/matomo/scripts";
 import { kubernetesResources, podSpecOf, workloads } from "./support/harness";
 import { requireBinaries } from "./support/system";
 import { VARIANTS } from "./support/variants";
@@ -70,7 +77,10 @@ describe("shell scripts", () => {
     it("every script in every container of every stack variant passes shellcheck", async () => {
         const scripts = await scriptsOfVariants();
         for (const name of ["install.sh", "upgrade.sh", "delete-data.sh"]) {
-            assert.ok([...scripts.keys()].some((k) => k.endsWith(name)), `${name} is among them`);
+            assert.ok(
+                [...scripts.keys()].some((k) => k.endsWith(name)),
+                `${name} is among them`,
+            );
         }
         for (const [where, script] of scripts) {
             assert.equal(shellcheck(script), "", `${where} fails shellcheck:\n${script}`);

@@ -9,8 +9,13 @@ import { assertRejected, dev, minimal, parse, valid, type Changes } from "./supp
 
 /** A Matomo image built with the LoginLdap plugin. */
 const LDAP_IMAGE = { "matomo:matomo": { image: { repository: "registry.example.com/matomo-ldap", tag: "5.11.2-1" } } };
-const LDAP_SERVER = { name: "corp", hostname: "ldaps://ldap.example.com", baseDn: "dc=example,dc=com", adminUser: "cn=matomo,dc=example,dc=com", adminPassword: "bind-secret-123" };
-
+const LDAP_SERVER = {
+    name: "corp",
+    hostname: "ldaps://ldap.example.com",
+    baseDn: "dc=example,dc=com",
+    adminUser: "cn=matomo,dc=example,dc=com",
+    adminPassword: "bind-secret-123",
+};
 
 describe("workload configuration", () => {
     describe("defaults (no workload keys set)", () => {
@@ -35,7 +40,12 @@ describe("workload configuration", () => {
         });
 
         it("bound every CronJob's history and start", () => {
-            assert.deepEqual(cfg.jobs, { ttlSecondsAfterFinished: 86400, successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 3, startingDeadlineSeconds: 600 });
+            assert.deepEqual(cfg.jobs, {
+                ttlSecondsAfterFinished: 86400,
+                successfulJobsHistoryLimit: 1,
+                failedJobsHistoryLimit: 3,
+                startingDeadlineSeconds: 600,
+            });
         });
     });
 
@@ -48,14 +58,18 @@ describe("workload configuration", () => {
                     { skipIdSites: [3, 4] },
                 ],
             });
-            assert.deepEqual(list.archivers.map((a) => a.name), ["archive-big", "archive-1", "archive-2"]);
+            assert.deepEqual(
+                list.archivers.map((a) => a.name),
+                ["archive-big", "archive-1", "archive-2"],
+            );
             assert.equal(list.archivers[1].schedule, "20 * * * *");
             assert.deepEqual(list.archivers[2].skipIdSites, [3, 4]);
         });
     });
 
     describe("raw-data deletion", () => {
-        const sites = (siteToDelete: unknown) => valid({ "matomo:matomocronDeleteData": { environment: { siteToDelete } } } as Changes).deleteData!.sites;
+        const sites = (siteToDelete: unknown) =>
+            valid({ "matomo:matomocronDeleteData": { environment: { siteToDelete } } } as Changes).deleteData!.sites;
 
         it('takes "all", one site, a comma-separated list or a YAML list', () => {
             assert.equal(sites("all"), "all");
@@ -102,7 +116,13 @@ describe("workload configuration", () => {
         });
 
         it("accept geoipupdate's verbose flag as 1/0, true/false, quoted or not", () => {
-            for (const [raw, expected] of [[1, "1"], ["1", "1"], [true, "1"], [0, "0"], ["false", "0"]] as const) {
+            for (const [raw, expected] of [
+                [1, "1"],
+                ["1", "1"],
+                [true, "1"],
+                [0, "0"],
+                ["false", "0"],
+            ] as const) {
                 const cfg = valid({ "matomo:geoipupdate": { environment: { GEOIPUPDATE_VERBOSE: raw } } });
                 assert.equal(cfg.geoip!.verbose, expected, String(raw));
             }
@@ -128,54 +148,247 @@ describe("workload configuration", () => {
     describe("rejected input", () => {
         const archive = "matomo:matomocronArchive";
         const cases: [string, Changes, string, string, string[]?][] = [
-            ["an archiver whose PHP limit does not fit its container", { [archive]: { environment: { PHP_MEMORY_LIMIT: "2048M" } } }, `${archive}.resources.limits.memory`, "must exceed PHP's memory_limit"],
-            ["an archiver below Matomo's archiving minimum", { [archive]: { environment: { PHP_MEMORY_LIMIT: "512M" } } }, `${archive}.environment.PHP_MEMORY_LIMIT`, "768M"],
-            ["an archiver without a PHP memory limit", { [archive]: { environment: { PHP_MEMORY_LIMIT: "-1" } } }, `${archive}.environment.PHP_MEMORY_LIMIT`, "no limit"],
-            ["an archiver with a CLI execution time", { [archive]: { environment: { PHP_MAX_EXECUTION_TIME: "300" } } }, `${archive}.environment.PHP_MAX_EXECUTION_TIME`, "only 0"],
-            ["an archiver with its own image", { [archive]: { image: { repository: "eeacms/matomo" } } }, `${archive}.image`, "web tier's image"],
+            [
+                "an archiver whose PHP limit does not fit its container",
+                { [archive]: { environment: { PHP_MEMORY_LIMIT: "2048M" } } },
+                `${archive}.resources.limits.memory`,
+                "must exceed PHP's memory_limit",
+            ],
+            [
+                "an archiver below Matomo's archiving minimum",
+                { [archive]: { environment: { PHP_MEMORY_LIMIT: "512M" } } },
+                `${archive}.environment.PHP_MEMORY_LIMIT`,
+                "768M",
+            ],
+            [
+                "an archiver without a PHP memory limit",
+                { [archive]: { environment: { PHP_MEMORY_LIMIT: "-1" } } },
+                `${archive}.environment.PHP_MEMORY_LIMIT`,
+                "no limit",
+            ],
+            [
+                "an archiver with a CLI execution time",
+                { [archive]: { environment: { PHP_MAX_EXECUTION_TIME: "300" } } },
+                `${archive}.environment.PHP_MAX_EXECUTION_TIME`,
+                "only 0",
+            ],
+            [
+                "an archiver with its own image",
+                { [archive]: { image: { repository: "eeacms/matomo" } } },
+                `${archive}.image`,
+                "web tier's image",
+            ],
             ["a schedule in words", { [archive]: { cronSchedule: "every hour" } }, `${archive}.cronSchedule`, "five-field cron schedule"],
             ["a schedule with seconds", { [archive]: { cronSchedule: "0 5 * * * *" } }, `${archive}.cronSchedule`, "got 6 fields"],
-            ["a schedule with its own time zone", { [archive]: { cronSchedule: "TZ=UTC 5 * * * *" } }, `${archive}.cronSchedule`, "matomo:timezone"],
+            [
+                "a schedule with its own time zone",
+                { [archive]: { cronSchedule: "TZ=UTC 5 * * * *" } },
+                `${archive}.cronSchedule`,
+                "matomo:timezone",
+            ],
             ["a schedule out of range", { [archive]: { cronSchedule: "61 * * * *" } }, `${archive}.cronSchedule`, "five-field"],
-            ["no concurrent archivers", { [archive]: { concurrentArchivers: 0 } }, `${archive}.concurrentArchivers`, "an integer from 1 to 64"],
+            [
+                "no concurrent archivers",
+                { [archive]: { concurrentArchivers: 0 } },
+                `${archive}.concurrentArchivers`,
+                "an integer from 1 to 64",
+            ],
             ["a site ID of 0", { [archive]: { forceIdSites: [0] } }, `${archive}.forceIdSites[0]`, ">= 1"],
             ["an archiver forcing and skipping sites", { [archive]: [{ forceIdSites: [1], skipIdSites: [2] }] }, `${archive}[0]`, "either"],
             ["two archivers for every site", { [archive]: [{}, {}] }, `${archive}[1]`, "both archive every site"],
-            ["a site forced by two archivers", { [archive]: [{ name: "a", forceIdSites: [1] }, { name: "b", forceIdSites: [1, 2] }, { skipIdSites: [1, 2] }] }, `${archive}[1].forceIdSites`, "site 1 is also forced by archiver 0"],
-            ["a catch-all archiver that archives a forced site again", { [archive]: [{ forceIdSites: [1] }, {}] }, `${archive}[1].skipIdSites`, "archived twice"],
-            ["two archivers with one name", { [archive]: [{ name: "x", forceIdSites: [1] }, { name: "x", skipIdSites: [1] }] }, `${archive}[1].name`, "distinct names"],
+            [
+                "a site forced by two archivers",
+                { [archive]: [{ name: "a", forceIdSites: [1] }, { name: "b", forceIdSites: [1, 2] }, { skipIdSites: [1, 2] }] },
+                `${archive}[1].forceIdSites`,
+                "site 1 is also forced by archiver 0",
+            ],
+            [
+                "a catch-all archiver that archives a forced site again",
+                { [archive]: [{ forceIdSites: [1] }, {}] },
+                `${archive}[1].skipIdSites`,
+                "archived twice",
+            ],
+            [
+                "two archivers with one name",
+                {
+                    [archive]: [
+                        { name: "x", forceIdSites: [1] },
+                        { name: "x", skipIdSites: [1] },
+                    ],
+                },
+                `${archive}[1].name`,
+                "distinct names",
+            ],
             ["an archiver name that is no DNS label", { [archive]: { name: "Big_Site" } }, `${archive}.name`, "DNS"],
-            ["scheduled tasks whose PHP limit does not fit", { "matomo:matomocronScheduledTasks": { environment: { PHP_MEMORY_LIMIT: "3G" } } }, "matomo:matomocronScheduledTasks.resources.limits.memory", "must exceed"],
-            ["a deletion of site \"all, 2\"", { "matomo:matomocronDeleteData": { environment: { siteToDelete: "all,2" } } }, "matomo:matomocronDeleteData.environment.siteToDelete", 'expected "all", a site ID'],
-            ["a deletion of site 0", { "matomo:matomocronDeleteData": { environment: { siteToDelete: 0 } } }, "matomo:matomocronDeleteData.environment.siteToDelete", "positive integer"],
-            ["a deletion of site -3", { "matomo:matomocronDeleteData": { environment: { siteToDelete: "-3" } } }, "matomo:matomocronDeleteData.environment.siteToDelete", "positive integer"],
-            ["keeping 0 days", { "matomo:matomocronDeleteData": { environment: { daysToKeep: 0 } } }, "matomo:matomocronDeleteData.environment.daysToKeep", "from 1"],
-            ["deletion settings without sites", { "matomo:matomocronDeleteData": { environment: { siteToDelete: null } } }, "matomo:matomocronDeleteData.environment.siteToDelete", "is not set, so the deletion job does not run"],
-            ["a deletion job with its own image", { "matomo:matomocronDeleteData": { image: { tag: "5" } } }, "matomo:matomocronDeleteData.image", "web tier's image"],
-            ["an LDAP sync without LDAP servers", { "matomo:matomocronLdapSync": { purgeNonExistentUsers: true } }, "matomo:matomocronLdapSync", "no effect without LDAP servers"],
-            ["LDAP with the official image", { "matomo:ldap": { servers: [LDAP_SERVER] } }, "matomo:ldap", "LoginLdap plugin", ["matomo:ldap"]],
-            ["an LDAP server without a bind password", { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, adminPassword: null }] } }, "matomo:ldap.servers[0].adminPassword", "pulumi config set --secret --path 'ldap.servers[0].adminPassword'"],
-            ["an LDAP bind password in plain text", { ...LDAP_IMAGE, "matomo:ldap": { servers: [LDAP_SERVER] } }, "matomo:ldap.servers[0].adminPassword", "--secret"],
-            ["an LDAP base DN that is no DN", { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, baseDn: "example.com" }] } }, "matomo:ldap.servers[0].baseDn", "distinguished name", ["matomo:ldap"]],
-            ["two LDAP servers with one name", { ...LDAP_IMAGE, "matomo:ldap": { servers: [LDAP_SERVER, LDAP_SERVER] } }, "matomo:ldap.servers[1].name", "unique", ["matomo:ldap"]],
+            [
+                "scheduled tasks whose PHP limit does not fit",
+                { "matomo:matomocronScheduledTasks": { environment: { PHP_MEMORY_LIMIT: "3G" } } },
+                "matomo:matomocronScheduledTasks.resources.limits.memory",
+                "must exceed",
+            ],
+            [
+                'a deletion of site "all, 2"',
+                { "matomo:matomocronDeleteData": { environment: { siteToDelete: "all,2" } } },
+                "matomo:matomocronDeleteData.environment.siteToDelete",
+                'expected "all", a site ID',
+            ],
+            [
+                "a deletion of site 0",
+                { "matomo:matomocronDeleteData": { environment: { siteToDelete: 0 } } },
+                "matomo:matomocronDeleteData.environment.siteToDelete",
+                "positive integer",
+            ],
+            [
+                "a deletion of site -3",
+                { "matomo:matomocronDeleteData": { environment: { siteToDelete: "-3" } } },
+                "matomo:matomocronDeleteData.environment.siteToDelete",
+                "positive integer",
+            ],
+            [
+                "keeping 0 days",
+                { "matomo:matomocronDeleteData": { environment: { daysToKeep: 0 } } },
+                "matomo:matomocronDeleteData.environment.daysToKeep",
+                "from 1",
+            ],
+            [
+                "deletion settings without sites",
+                { "matomo:matomocronDeleteData": { environment: { siteToDelete: null } } },
+                "matomo:matomocronDeleteData.environment.siteToDelete",
+                "is not set, so the deletion job does not run",
+            ],
+            [
+                "a deletion job with its own image",
+                { "matomo:matomocronDeleteData": { image: { tag: "5" } } },
+                "matomo:matomocronDeleteData.image",
+                "web tier's image",
+            ],
+            [
+                "an LDAP sync without LDAP servers",
+                { "matomo:matomocronLdapSync": { purgeNonExistentUsers: true } },
+                "matomo:matomocronLdapSync",
+                "no effect without LDAP servers",
+            ],
+            [
+                "LDAP with the official image",
+                { "matomo:ldap": { servers: [LDAP_SERVER] } },
+                "matomo:ldap",
+                "LoginLdap plugin",
+                ["matomo:ldap"],
+            ],
+            [
+                "an LDAP server without a bind password",
+                { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, adminPassword: null }] } },
+                "matomo:ldap.servers[0].adminPassword",
+                "pulumi config set --secret --path 'ldap.servers[0].adminPassword'",
+            ],
+            [
+                "an LDAP bind password in plain text",
+                { ...LDAP_IMAGE, "matomo:ldap": { servers: [LDAP_SERVER] } },
+                "matomo:ldap.servers[0].adminPassword",
+                "--secret",
+            ],
+            [
+                "an LDAP base DN that is no DN",
+                { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, baseDn: "example.com" }] } },
+                "matomo:ldap.servers[0].baseDn",
+                "distinguished name",
+                ["matomo:ldap"],
+            ],
+            [
+                "two LDAP servers with one name",
+                { ...LDAP_IMAGE, "matomo:ldap": { servers: [LDAP_SERVER, LDAP_SERVER] } },
+                "matomo:ldap.servers[1].name",
+                "unique",
+                ["matomo:ldap"],
+            ],
             ["LDAP settings without servers", { "matomo:ldap": { userIdField: "sAMAccountName" } }, "matomo:ldap.servers", "is empty"],
-            ["GeoIP settings without credentials", { "matomo:geoipupdate": { existingSecret: null } }, "matomo:geoipupdate", "pulumi config set --secret --path geoipupdate.accountId"],
-            ["GeoIP credentials twice", { "matomo:geoipupdate": { accountId: "12345", licenseKey: "abcdefghij12" } }, "matomo:geoipupdate.existingSecret", "one or the other", ["matomo:geoipupdate"]],
-            ["a MaxMind account ID in plain text", { "matomo:geoipupdate": { existingSecret: null, accountId: "12345", licenseKey: "abcdefghij12" } }, "matomo:geoipupdate.accountId", "--secret"],
-            ["a MaxMind account ID that is no number", { "matomo:geoipupdate": { existingSecret: null, accountId: "REPLACEME", licenseKey: "abcdefghij12" } }, "matomo:geoipupdate.accountId", "is a number", ["matomo:geoipupdate"]],
-            ["the seed's quoted verbose flag", { "matomo:geoipupdate": { environment: { GEOIPUPDATE_VERBOSE: '"1"' } } }, "matomo:geoipupdate.environment.GEOIPUPDATE_VERBOSE", "expected 1 or 0"],
-            ["GeoIP edition IDs with commas", { "matomo:geoipupdate": { environment: { GEOIPUPDATE_EDITION_IDS: "GeoLite2-City,GeoLite2-ASN" } } }, "matomo:geoipupdate.environment.GEOIPUPDATE_EDITION_IDS", "space-separated"],
+            [
+                "GeoIP settings without credentials",
+                { "matomo:geoipupdate": { existingSecret: null } },
+                "matomo:geoipupdate",
+                "pulumi config set --secret --path geoipupdate.accountId",
+            ],
+            [
+                "GeoIP credentials twice",
+                { "matomo:geoipupdate": { accountId: "12345", licenseKey: "abcdefghij12" } },
+                "matomo:geoipupdate.existingSecret",
+                "one or the other",
+                ["matomo:geoipupdate"],
+            ],
+            [
+                "a MaxMind account ID in plain text",
+                { "matomo:geoipupdate": { existingSecret: null, accountId: "12345", licenseKey: "abcdefghij12" } },
+                "matomo:geoipupdate.accountId",
+                "--secret",
+            ],
+            [
+                "a MaxMind account ID that is no number",
+                { "matomo:geoipupdate": { existingSecret: null, accountId: "REPLACEME", licenseKey: "abcdefghij12" } },
+                "matomo:geoipupdate.accountId",
+                "is a number",
+                ["matomo:geoipupdate"],
+            ],
+            [
+                "the seed's quoted verbose flag",
+                { "matomo:geoipupdate": { environment: { GEOIPUPDATE_VERBOSE: '"1"' } } },
+                "matomo:geoipupdate.environment.GEOIPUPDATE_VERBOSE",
+                "expected 1 or 0",
+            ],
+            [
+                "GeoIP edition IDs with commas",
+                { "matomo:geoipupdate": { environment: { GEOIPUPDATE_EDITION_IDS: "GeoLite2-City,GeoLite2-ASN" } } },
+                "matomo:geoipupdate.environment.GEOIPUPDATE_EDITION_IDS",
+                "space-separated",
+            ],
             ["a separate GeoIP volume", { "matomo:geoipupdate": { storage: "1Gi" } }, "matomo:geoipupdate.storage", "misc/"],
             ["postfix settings without a relay", { "matomo:postfix": { relay: null } }, "matomo:postfix.relay", "no effect"],
-            ["a relay without a password", { "matomo:postfix": { existingSecret: null } }, "matomo:postfix.password", "pulumi config set --secret --path postfix.password"],
-            ["a relay password with a line break", { "matomo:postfix": { existingSecret: null, password: "line\nbreak" } }, "matomo:postfix.password", "one non-empty line", ["matomo:postfix"]],
-            ["an LDAP bind password with a double quote", { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, adminPassword: 'a"b' }] } }, "matomo:ldap.servers[0].adminPassword", "double quote", ["matomo:ldap"]],
-            ["a relay password twice", { "matomo:postfix": { password: "smtp-password-1" } }, "matomo:postfix.existingSecret", "one or the other", ["matomo:postfix"]],
+            [
+                "a relay without a password",
+                { "matomo:postfix": { existingSecret: null } },
+                "matomo:postfix.password",
+                "pulumi config set --secret --path postfix.password",
+            ],
+            [
+                "a relay password with a line break",
+                { "matomo:postfix": { existingSecret: null, password: "line\nbreak" } },
+                "matomo:postfix.password",
+                "one non-empty line",
+                ["matomo:postfix"],
+            ],
+            [
+                "an LDAP bind password with a double quote",
+                { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, adminPassword: 'a"b' }] } },
+                "matomo:ldap.servers[0].adminPassword",
+                "double quote",
+                ["matomo:ldap"],
+            ],
+            [
+                "a relay password twice",
+                { "matomo:postfix": { password: "smtp-password-1" } },
+                "matomo:postfix.existingSecret",
+                "one or the other",
+                ["matomo:postfix"],
+            ],
             ["a relay host that is no hostname", { "matomo:postfix": { relay: "smtp://mail" } }, "matomo:postfix.relay", "hostname"],
             ["an unknown TLS level", { "matomo:postfix": { tlsSecurityLevel: "maybe" } }, "matomo:postfix.tlsSecurityLevel", '"encrypt"'],
-            ["a sender that is no e-mail address", { "matomo:postfix": { senderAddress: "matomo" } }, "matomo:postfix.senderAddress", "e-mail address"],
-            ["a relay time zone of its own", { "matomo:postfix": { environment: { TZ: "UTC" } } }, "matomo:postfix.environment.TZ", "matomo:timezone"],
-            ["a starting deadline below 10 s", { "matomo:jobs": { startingDeadlineSeconds: 0 } }, "matomo:jobs.startingDeadlineSeconds", ">= 10"],
+            [
+                "a sender that is no e-mail address",
+                { "matomo:postfix": { senderAddress: "matomo" } },
+                "matomo:postfix.senderAddress",
+                "e-mail address",
+            ],
+            [
+                "a relay time zone of its own",
+                { "matomo:postfix": { environment: { TZ: "UTC" } } },
+                "matomo:postfix.environment.TZ",
+                "matomo:timezone",
+            ],
+            [
+                "a starting deadline below 10 s",
+                { "matomo:jobs": { startingDeadlineSeconds: 0 } },
+                "matomo:jobs.startingDeadlineSeconds",
+                ">= 10",
+            ],
         ];
 
         for (const [what, changes, key, text, secretKeys] of cases) {
@@ -183,7 +396,11 @@ describe("workload configuration", () => {
         }
 
         it("never shows a rejected secret in the message", () => {
-            const { issues } = parse({ "matomo:geoipupdate": { existingSecret: null, accountId: "REPLACEME", licenseKey: "abcdefghij12" } }, dev, ["matomo:geoipupdate"]);
+            const { issues } = parse(
+                { "matomo:geoipupdate": { existingSecret: null, accountId: "REPLACEME", licenseKey: "abcdefghij12" } },
+                dev,
+                ["matomo:geoipupdate"],
+            );
             assert.ok(issues.length > 0);
             assert.ok(!JSON.stringify(issues).includes("REPLACEME"));
         });

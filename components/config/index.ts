@@ -146,7 +146,8 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
         mail,
         jobs: values.jobs,
     };
-    const config: MatomoConfig = values.topology === "eea" ? { ...common, topology: "eea", mariadb } : { ...common, topology: "google", cloudsql: cloudsql! };
+    const config: MatomoConfig =
+        values.topology === "eea" ? { ...common, topology: "eea", mariadb } : { ...common, topology: "google", cloudsql: cloudsql! };
     return { config, issues };
 }
 

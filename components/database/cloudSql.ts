@@ -77,7 +77,12 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
             "create" in args.sqlInstance
                 ? new sql.DatabaseInstance(
                       `${name}-instance`,
-                      instanceArgs(args.sqlInstance.create, { project, region, installation: args.instance, deletionProtection: args.deletionProtection }),
+                      instanceArgs(args.sqlInstance.create, {
+                          project,
+                          region,
+                          installation: args.instance,
+                          deletionProtection: args.deletionProtection,
+                      }),
                       parent,
                   )
                 : undefined;

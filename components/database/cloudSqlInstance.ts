@@ -48,7 +48,10 @@ export interface CloudSqlInstanceSettings {
 
 /** A GCP label value: lower-case letters, digits, '-' and '_', at most 63 characters. */
 export function gcpLabelValue(text: string): string {
-    return text.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 63);
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, "-")
+        .slice(0, 63);
 }
 
 /** The instance's arguments. `deletionProtection` applies in Pulumi and in GCP. */

@@ -64,7 +64,9 @@ interface ConsoleJob {
 const SCRIPTS_VOLUME_MOUNT = { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true };
 
 /** The console jobs the config asks for, in a fixed order. Pure: what the component creates. */
-export function consoleJobs(args: Pick<MatomoConsoleJobsArgs, "webUrl" | "archivers" | "scheduledTasks" | "deleteData" | "ldapSync">): ConsoleJob[] {
+export function consoleJobs(
+    args: Pick<MatomoConsoleJobsArgs, "webUrl" | "archivers" | "scheduledTasks" | "deleteData" | "ldapSync">,
+): ConsoleJob[] {
     const jobs: ConsoleJob[] = args.archivers.map((archiver) => ({
         job: archiver.name,
         schedule: archiver.schedule,

@@ -34,8 +34,7 @@ export interface GeoIpUpdateArgs extends InstallationArgs {
     readonly timezone: string;
     /** MaxMind credentials (secret outputs), or the name of a Secret with {@link GEOIP_SECRET_KEYS}. */
     readonly credentials:
-        | { readonly accountId: pulumi.Output<string>; readonly licenseKey: pulumi.Output<string> }
-        | { readonly existingSecret: string };
+        { readonly accountId: pulumi.Output<string>; readonly licenseKey: pulumi.Output<string> } | { readonly existingSecret: string };
     /** `GEOIPUPDATE_EDITION_IDS`: space-separated database editions. */
     readonly editionIds: string;
     /** `GEOIPUPDATE_VERBOSE`: exactly `0` or `1` (anything else fails geoipupdate). */
@@ -133,7 +132,12 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
             `${name}-credentials`,
             "existingSecret" in credentials
                 ? credentials
-                : { stringData: { [GEOIP_SECRET_KEYS.accountId]: credentials.accountId, [GEOIP_SECRET_KEYS.licenseKey]: credentials.licenseKey } },
+                : {
+                      stringData: {
+                          [GEOIP_SECRET_KEYS.accountId]: credentials.accountId,
+                          [GEOIP_SECRET_KEYS.licenseKey]: credentials.licenseKey,
+                      },
+                  },
             { namespace: args.namespace, labels },
             { parent: this },
         );

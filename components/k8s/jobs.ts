@@ -35,7 +35,11 @@ export interface CronJobPolicy {
 type Labels = Readonly<Record<string, string>>;
 
 /** The spec of a CronJob that never overlaps itself and cleans up after itself. */
-export function cronJobSpec(policy: CronJobPolicy, labels: Labels, podSpec: k8s.types.input.core.v1.PodSpec): k8s.types.input.batch.v1.CronJobSpec {
+export function cronJobSpec(
+    policy: CronJobPolicy,
+    labels: Labels,
+    podSpec: k8s.types.input.core.v1.PodSpec,
+): k8s.types.input.batch.v1.CronJobSpec {
     return {
         schedule: policy.schedule,
         timeZone: policy.timeZone,

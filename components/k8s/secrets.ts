@@ -16,9 +16,7 @@ export function generatedPassword(name: string, length: number, opts: pulumi.Cus
     return pulumi.secret(password.result);
 }
 
-export type SecretSource =
-    | { readonly existingSecret: string }
-    | { readonly stringData: Readonly<Record<string, pulumi.Output<string>>> };
+export type SecretSource = { readonly existingSecret: string } | { readonly stringData: Readonly<Record<string, pulumi.Output<string>>> };
 
 /** The name of the Secret to mount: the existing one, or a new Secret `name` holding `stringData`. */
 export function secretNameFor(

@@ -22,11 +22,7 @@ export function restrictedContainer(options: { readOnlyRootFilesystem?: boolean 
  * A pod whose processes run as `uid`/`gid`; volumes are group-owned by `gid` so the user can write
  * them (only re-chowned when the root of the volume does not match, to keep restarts fast).
  */
-export function restrictedPod(
-    uid: number,
-    gid: number,
-    extra: Pick<PodSecurityContext, "sysctls"> = {},
-): PodSecurityContext {
+export function restrictedPod(uid: number, gid: number, extra: Pick<PodSecurityContext, "sysctls"> = {}): PodSecurityContext {
     return {
         runAsNonRoot: true,
         runAsUser: uid,

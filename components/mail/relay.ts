@@ -88,7 +88,17 @@ export function relayPodSpec(
                 resources: toResourceRequirements(args.resources),
                 // supervisord and Postfix's master start as root, write their config at start
                 // and hand work to Postfix's unprivileged users.
-                securityContext: baselineRootContainer(["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE", "SETGID", "SETUID", "SYS_CHROOT"]),
+                securityContext: baselineRootContainer([
+                    "CHOWN",
+                    "DAC_OVERRIDE",
+                    "FOWNER",
+                    "FSETID",
+                    "KILL",
+                    "NET_BIND_SERVICE",
+                    "SETGID",
+                    "SETUID",
+                    "SYS_CHROOT",
+                ]),
             },
         ],
     };

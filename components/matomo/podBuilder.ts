@@ -167,7 +167,7 @@ export function buildMatomoPodSpec(workload: MatomoWorkload, pod: MatomoPodOptio
             args.mountMiscVolume
                 ? { name: "misc", persistentVolumeClaim: { claimName: args.runtime.miscClaimName } }
                 : { name: "misc", emptyDir: {} },
-            ...(args.copyConfig ?? true
+            ...((args.copyConfig ?? true)
                 ? [
                       {
                           name: "config",

@@ -49,7 +49,12 @@ export class MatomoSetup extends pulumi.ComponentResource {
     constructor(name: string, args: MatomoSetupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:MatomoSetup", name, {}, opts);
         const scriptsVolume = { name: "scripts", configMap: { name: args.runtime.scriptsConfigMapName } };
-        const job = (component: string, podSpec: k8s.types.input.core.v1.PodSpec, deadlineSeconds: number, annotations: Record<string, pulumi.Input<string>>) => {
+        const job = (
+            component: string,
+            podSpec: k8s.types.input.core.v1.PodSpec,
+            deadlineSeconds: number,
+            annotations: Record<string, pulumi.Input<string>>,
+        ) => {
             const labels = standardLabels({ name: "matomo", component, instance: args.instance });
             // A failing step fails the Job after two retries; Pulumi then reports the failure.
             return { labels, spec: jobSpec({ backoffLimit: 2, activeDeadlineSeconds: deadlineSeconds }, labels, podSpec, annotations) };

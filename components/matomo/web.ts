@@ -171,9 +171,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
                     metadata: { namespace: args.namespace, labels, annotations: ingressAnnotations(ingress) },
                     spec: {
                         ingressClassName: ingress.className,
-                        tls: ingress.tlsSecretName
-                            ? [{ hosts: [ingress.hostname], secretName: ingress.tlsSecretName }]
-                            : undefined,
+                        tls: ingress.tlsSecretName ? [{ hosts: [ingress.hostname], secretName: ingress.tlsSecretName }] : undefined,
                         rules: [
                             {
                                 host: ingress.hostname,

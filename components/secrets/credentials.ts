@@ -28,8 +28,12 @@ export class Credentials extends pulumi.ComponentResource {
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:Credentials", name, {}, opts);
 
-        const given = (value: pulumi.Input<string> | undefined, suffix: string, length: number, options: pulumi.CustomResourceOptions = {}) =>
-            value !== undefined ? pulumi.secret(value) : generatedPassword(`${name}-${suffix}`, length, { parent: this, ...options });
+        const given = (
+            value: pulumi.Input<string> | undefined,
+            suffix: string,
+            length: number,
+            options: pulumi.CustomResourceOptions = {},
+        ) => (value !== undefined ? pulumi.secret(value) : generatedPassword(`${name}-${suffix}`, length, { parent: this, ...options }));
 
         this.databasePassword = given(args.databasePassword, "database-password", 32);
         this.superuserPassword = given(args.superuserPassword, "superuser-password", 24);

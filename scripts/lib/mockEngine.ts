@@ -64,10 +64,7 @@ export interface RunOptions {
 
 async function unwrap(value: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(value)) {
-        const [plain, secret] = await Promise.all([
-            new Promise((resolve) => value.apply((v) => resolve(v))),
-            pulumi.isSecret(value),
-        ]);
+        const [plain, secret] = await Promise.all([new Promise((resolve) => value.apply((v) => resolve(v))), pulumi.isSecret(value)]);
         const inner = await unwrap(plain);
         return secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: inner } : inner;
     }
@@ -114,7 +111,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     // too, with the messages collected here.
     const failures: unknown[] = [];
     const deserialize = (struct: unknown) =>
-        pulumi.runtime.deserializeProperties(struct as Parameters<typeof pulumi.runtime.deserializeProperties>[0]) as Record<string, unknown>;
+        pulumi.runtime.deserializeProperties(struct as Parameters<typeof pulumi.runtime.deserializeProperties>[0]) as Record<
+            string,
+            unknown
+        >;
 
     await pulumi.runtime.setMocks(
         {
@@ -141,8 +141,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const monitor = pulumi.runtime.getMonitor() as unknown as MonitorInternals;
     // The engine leaves the stack's own type out of its children's URNs; the mock does not.
     const newUrn = monitor.newUrn.bind(monitor);
-    monitor.newUrn = (parent, type, name) =>
-        newUrn(parent && parent.split("::")[2] === "pulumi:pulumi:Stack" ? "" : parent, type, name);
+    monitor.newUrn = (parent, type, name) => newUrn(parent && parent.split("::")[2] === "pulumi:pulumi:Stack" ? "" : parent, type, name);
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) =>
         register(req, (err, resp) => {
@@ -163,9 +162,16 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                         ignoreChanges: req.getIgnorechangesList(),
                         deleteBeforeReplace: req.getDeletebeforereplace(),
                         customTimeouts: timeouts
-                            ? { create: timeouts.getCreate() || undefined, update: timeouts.getUpdate() || undefined, delete: timeouts.getDelete() || undefined }
+                            ? {
+                                  create: timeouts.getCreate() || undefined,
+                                  update: timeouts.getUpdate() || undefined,
+                                  delete: timeouts.getDelete() || undefined,
+                              }
                             : undefined,
-                        aliases: req.getAliasesList().map((alias) => alias.getUrn()).filter((urn) => urn !== ""),
+                        aliases: req
+                            .getAliasesList()
+                            .map((alias) => alias.getUrn())
+                            .filter((urn) => urn !== ""),
                     },
                 });
             }

@@ -54,7 +54,8 @@ export function parseStackFile(text: string, source = "stack file"): StackConfig
     for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
         const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
         const { value, secret } = decryptOffline(raw, key);
-        values[key] = typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+        values[key] =
+            typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
         if (secret) secretKeys.push(key);
     }
     return { values, secretKeys };

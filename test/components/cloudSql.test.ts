@@ -39,7 +39,10 @@ const ARGS: CloudSqlDatabaseArgs = {
     kubernetesServiceAccount: "analytics",
     workloadIdentityPool: "cluster-project.svc.id.goog",
     privateIp: false,
-    proxy: { image: { reference: "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3", pullPolicy: "IfNotPresent" }, resources: { requests: { memory: "64Mi", cpu: "50m" }, limits: { memory: "128Mi" } } },
+    proxy: {
+        image: { reference: "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3", pullPolicy: "IfNotPresent" },
+        resources: { requests: { memory: "64Mi", cpu: "50m" }, limits: { memory: "128Mi" } },
+    },
 };
 
 const build = (args: Partial<CloudSqlDatabaseArgs> = {}) => buildAlone(() => new CloudSqlDatabase("sql", { ...ARGS, ...args }));
@@ -48,7 +51,10 @@ describe("CloudSqlDatabase", () => {
     it("creates the instance from its settings, named by Pulumi when no name is given", async () => {
         const instance = one(await build(), "gcp:sql/databaseInstance:DatabaseInstance");
         assert.equal(instance.inputs.name, undefined);
-        assert.deepEqual([instance.inputs.databaseVersion, instance.inputs.settings.tier, instance.inputs.region], ["MYSQL_8_4", "db-custom-1-3840", "europe-north1"]);
+        assert.deepEqual(
+            [instance.inputs.databaseVersion, instance.inputs.settings.tier, instance.inputs.region],
+            ["MYSQL_8_4", "db-custom-1-3840", "europe-north1"],
+        );
         assert.deepEqual(instance.inputs.settings.databaseFlags, [{ name: "max_allowed_packet", value: "67108864" }]);
         assert.deepEqual(instance.inputs.settings.maintenanceWindow, { day: 1, hour: 4, updateTrack: "canary" });
     });
@@ -76,7 +82,9 @@ describe("CloudSqlDatabase", () => {
 
     it("mounts a generated key into the proxy only when asked to", async () => {
         let endpoint: CloudSqlDatabase["endpoint"] | undefined;
-        const run = await buildAlone(() => (endpoint = new CloudSqlDatabase("sql", { ...ARGS, identity: "serviceAccountKey", privateIp: true }).endpoint));
+        const run = await buildAlone(
+            () => (endpoint = new CloudSqlDatabase("sql", { ...ARGS, identity: "serviceAccountKey", privateIp: true }).endpoint),
+        );
         one(run, "gcp:serviceaccount/key:Key");
         const proxy = endpoint!.podPatch.initContainers[0];
         const args = await new Promise<string[]>((resolve) => pulumi.output(proxy.args!).apply((a) => resolve(a as string[])));

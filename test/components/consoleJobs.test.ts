@@ -4,17 +4,40 @@ import { MatomoConsoleJobs, type MatomoConsoleJobsArgs } from "../../components/
 import { buildAlone, sampleWorkload } from "../support/component";
 import { all, podSpecOf } from "../support/harness";
 
-const SCHEDULE = { schedule: "@hourly", activeDeadlineSeconds: 600, phpMemoryLimit: "1024M", resources: { requests: { memory: "1Gi", cpu: "100m" }, limits: { memory: "2Gi" } } };
+const SCHEDULE = {
+    schedule: "@hourly",
+    activeDeadlineSeconds: 600,
+    phpMemoryLimit: "1024M",
+    resources: { requests: { memory: "1Gi", cpu: "100m" }, limits: { memory: "2Gi" } },
+};
 const HISTORY = { ttlSecondsAfterFinished: 60, successfulJobsHistoryLimit: 2, failedJobsHistoryLimit: 2, startingDeadlineSeconds: 60 };
-const ARCHIVER = { ...SCHEDULE, name: "archive", concurrentArchivers: 1, concurrentRequestsPerWebsite: 2, forceIdSites: [], skipIdSites: [] };
+const ARCHIVER = {
+    ...SCHEDULE,
+    name: "archive",
+    concurrentArchivers: 1,
+    concurrentRequestsPerWebsite: 2,
+    forceIdSites: [],
+    skipIdSites: [],
+};
 
 function build(args: Partial<MatomoConsoleJobsArgs> = {}) {
-    return buildAlone(() =>
-        new MatomoConsoleJobs("cron", { ...sampleWorkload(), webUrl: "http://web/", archivers: [ARCHIVER], scheduledTasks: SCHEDULE, history: HISTORY, ...args }),
+    return buildAlone(
+        () =>
+            new MatomoConsoleJobs("cron", {
+                ...sampleWorkload(),
+                webUrl: "http://web/",
+                archivers: [ARCHIVER],
+                scheduledTasks: SCHEDULE,
+                history: HISTORY,
+                ...args,
+            }),
     );
 }
 
-const names = (run: Awaited<ReturnType<typeof build>>) => all(run, "kubernetes:batch/v1:CronJob").map((c) => c.inputs.metadata.name as string).sort();
+const names = (run: Awaited<ReturnType<typeof build>>) =>
+    all(run, "kubernetes:batch/v1:CronJob")
+        .map((c) => c.inputs.metadata.name as string)
+        .sort();
 
 describe("MatomoConsoleJobs", () => {
     it("runs the archivers and the scheduled tasks, nothing optional unless given", async () => {
@@ -35,7 +58,10 @@ describe("MatomoConsoleJobs", () => {
 
     it("applies the history policy to every CronJob", async () => {
         for (const cron of all(await build(), "kubernetes:batch/v1:CronJob")) {
-            assert.deepEqual([cron.inputs.spec.successfulJobsHistoryLimit, cron.inputs.spec.startingDeadlineSeconds, cron.inputs.spec.timeZone], [2, 60, "UTC"]);
+            assert.deepEqual(
+                [cron.inputs.spec.successfulJobsHistoryLimit, cron.inputs.spec.startingDeadlineSeconds, cron.inputs.spec.timeZone],
+                [2, 60, "UTC"],
+            );
         }
     });
 });

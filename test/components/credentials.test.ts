@@ -11,11 +11,14 @@ describe("Credentials", () => {
     it("generates every credential it is not given, letters and digits only, secret", async () => {
         let credentials: Credentials | undefined;
         const run = await buildAlone(() => (credentials = new Credentials("c", {})));
-        assert.deepEqual(all(run, PASSWORD).map((r) => [r.name, r.inputs.length, r.inputs.special]), [
-            ["c-database-password", 32, false],
-            ["c-superuser-password", 24, false],
-            ["c-salt", 40, false],
-        ]);
+        assert.deepEqual(
+            all(run, PASSWORD).map((r) => [r.name, r.inputs.length, r.inputs.special]),
+            [
+                ["c-database-password", 32, false],
+                ["c-superuser-password", 24, false],
+                ["c-salt", 40, false],
+            ],
+        );
         for (const output of [credentials!.databasePassword, credentials!.superuserPassword, credentials!.salt]) {
             assert.equal(await pulumi.isSecret(output), true);
         }
@@ -23,14 +26,29 @@ describe("Credentials", () => {
 
     it("uses what it is given, as secrets, and generates only the rest", async () => {
         let credentials: Credentials | undefined;
-        const run = await buildAlone(() => (credentials = new Credentials("c", { salt: "given-salt-0123456789", superuserPassword: pulumi.output("given-password") })));
-        assert.deepEqual(all(run, PASSWORD).map((r) => r.name), ["c-database-password"]);
+        const run = await buildAlone(
+            () =>
+                (credentials = new Credentials("c", { salt: "given-salt-0123456789", superuserPassword: pulumi.output("given-password") })),
+        );
+        assert.deepEqual(
+            all(run, PASSWORD).map((r) => r.name),
+            ["c-database-password"],
+        );
         assert.equal(await pulumi.isSecret(credentials!.salt), true);
         assert.equal(await pulumi.isSecret(credentials!.superuserPassword), true);
     });
 
     it("never regenerates the salt when the generation settings change", async () => {
         const salt = one(await buildAlone(() => new Credentials("c", {})), PASSWORD, "c-salt");
-        assert.deepEqual([...salt.options.ignoreChanges].sort(), ["length", "lower", "minLower", "minNumeric", "minUpper", "numeric", "special", "upper"]);
+        assert.deepEqual([...salt.options.ignoreChanges].sort(), [
+            "length",
+            "lower",
+            "minLower",
+            "minNumeric",
+            "minUpper",
+            "numeric",
+            "special",
+            "upper",
+        ]);
     });
 });

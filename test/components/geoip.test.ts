@@ -6,20 +6,26 @@ import { buildAlone, INSTALLATION } from "../support/component";
 import { all, one, podSpecOf } from "../support/harness";
 
 function build(changes: Partial<GeoIpUpdateArgs> = {}) {
-    return buildAlone(() =>
-        new GeoIpUpdate("geo", {
-            ...INSTALLATION,
-            image: { reference: "maxmindinc/geoipupdate:v7.1.1", pullPolicy: "IfNotPresent" },
-            timezone: "UTC",
-            credentials: { existingSecret: "maxmind" },
-            editionIds: "GeoLite2-City GeoLite2-ASN",
-            verbose: "0",
-            schedule: "@weekly",
-            resources: { requests: { memory: "64Mi", cpu: "10m" }, limits: { memory: "128Mi" } },
-            history: { ttlSecondsAfterFinished: 60, successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 1, startingDeadlineSeconds: 60 },
-            miscClaimName: "misc",
-            ...changes,
-        }),
+    return buildAlone(
+        () =>
+            new GeoIpUpdate("geo", {
+                ...INSTALLATION,
+                image: { reference: "maxmindinc/geoipupdate:v7.1.1", pullPolicy: "IfNotPresent" },
+                timezone: "UTC",
+                credentials: { existingSecret: "maxmind" },
+                editionIds: "GeoLite2-City GeoLite2-ASN",
+                verbose: "0",
+                schedule: "@weekly",
+                resources: { requests: { memory: "64Mi", cpu: "10m" }, limits: { memory: "128Mi" } },
+                history: {
+                    ttlSecondsAfterFinished: 60,
+                    successfulJobsHistoryLimit: 1,
+                    failedJobsHistoryLimit: 1,
+                    startingDeadlineSeconds: 60,
+                },
+                miscClaimName: "misc",
+                ...changes,
+            }),
     );
 }
 
@@ -29,7 +35,9 @@ describe("GeoIpUpdate", () => {
     it("mounts an existing Secret without creating one", async () => {
         const run = await build();
         assert.equal(all(run, SECRET).length, 0);
-        const volume = podSpecOf(one(run, "kubernetes:batch/v1:CronJob")).volumes!.find((v) => v.name === "credentials") as { secret: { secretName: string } };
+        const volume = podSpecOf(one(run, "kubernetes:batch/v1:CronJob")).volumes!.find((v) => v.name === "credentials") as {
+            secret: { secretName: string };
+        };
         assert.equal(volume.secret.secretName, "maxmind");
     });
 
@@ -51,6 +59,9 @@ describe("GeoIpUpdate", () => {
     it("passes the editions and the verbosity as geoipupdate reads them", async () => {
         const env = podSpecOf(one(await build(), "kubernetes:batch/v1:CronJob")).containers[0].env!;
         const value = (name: string) => env.find((e) => e.name === name)!.value;
-        assert.deepEqual([value("GEOIPUPDATE_EDITION_IDS"), value("GEOIPUPDATE_VERBOSE"), value("GEOIPUPDATE_FREQUENCY")], ["GeoLite2-City GeoLite2-ASN", "0", "0"]);
+        assert.deepEqual(
+            [value("GEOIPUPDATE_EDITION_IDS"), value("GEOIPUPDATE_VERBOSE"), value("GEOIPUPDATE_FREQUENCY")],
+            ["GeoLite2-City GeoLite2-ASN", "0", "0"],
+        );
     });
 });

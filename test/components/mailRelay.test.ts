@@ -6,22 +6,23 @@ import { buildAlone, INSTALLATION } from "../support/component";
 import { all, one } from "../support/harness";
 
 function build(changes: Partial<MailRelayArgs> = {}) {
-    return buildAlone(() =>
-        new MailRelay("mail", {
-            ...INSTALLATION,
-            image: { reference: "eeacms/postfix:3.5-1.2", pullPolicy: "IfNotPresent" },
-            timezone: "UTC",
-            hostname: "stats.example.org",
-            relay: "smtp.example.org",
-            port: 465,
-            user: "stats",
-            password: { existingSecret: "smtp" },
-            tlsSecurityLevel: "encrypt",
-            resources: { requests: { memory: "64Mi", cpu: "10m" }, limits: { memory: "128Mi" } },
-            serviceName: "smtp-relay",
-            clients: { "app.kubernetes.io/name": "matomo" },
-            ...changes,
-        }),
+    return buildAlone(
+        () =>
+            new MailRelay("mail", {
+                ...INSTALLATION,
+                image: { reference: "eeacms/postfix:3.5-1.2", pullPolicy: "IfNotPresent" },
+                timezone: "UTC",
+                hostname: "stats.example.org",
+                relay: "smtp.example.org",
+                port: 465,
+                user: "stats",
+                password: { existingSecret: "smtp" },
+                tlsSecurityLevel: "encrypt",
+                resources: { requests: { memory: "64Mi", cpu: "10m" }, limits: { memory: "128Mi" } },
+                serviceName: "smtp-relay",
+                clients: { "app.kubernetes.io/name": "matomo" },
+                ...changes,
+            }),
     );
 }
 
@@ -29,7 +30,11 @@ describe("MailRelay", () => {
     it("reads the password from an existing Secret without creating one", async () => {
         const run = await build();
         assert.equal(all(run, "kubernetes:core/v1:Secret").length, 0);
-        const env = one(run, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
+        const env = one(run, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0].env as {
+            name: string;
+            value?: string;
+            valueFrom?: unknown;
+        }[];
         assert.deepEqual(env.find((e) => e.name === "MTP_PASS")!.valueFrom, { secretKeyRef: { name: "smtp", key: "password" } });
         assert.equal(env.find((e) => e.name === "MTP_PORT")!.value, "465");
     });

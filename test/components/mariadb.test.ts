@@ -12,7 +12,11 @@ const ARGS: MariaDbArgs = {
     database: "analytics",
     user: "analytics",
     password: pulumi.secret("user-password-1"),
-    serverOptions: [{ name: "max_connections", value: "50" }, { name: "skip_name_resolve" }, { name: "collation_server", value: "utf8mb4_unicode_ci" }],
+    serverOptions: [
+        { name: "max_connections", value: "50" },
+        { name: "skip_name_resolve" },
+        { name: "collation_server", value: "utf8mb4_unicode_ci" },
+    ],
     storage: "3Gi",
     resources: { requests: { memory: "1Gi", cpu: "100m" }, limits: { memory: "2Gi" } },
     timezone: "UTC",
@@ -38,13 +42,21 @@ describe("MariaDb", () => {
 
     it("writes each server option on a line of its own, bare flags without a value", async () => {
         const cnf = one(await build(), "kubernetes:core/v1:ConfigMap", "db-server-config").inputs.data["matomo.cnf"] as string;
-        assert.deepEqual(cnf.split("\n").slice(2, 6), ["[mysqld]", "max_connections = 50", "skip_name_resolve", "collation_server = utf8mb4_unicode_ci"]);
+        assert.deepEqual(cnf.split("\n").slice(2, 6), [
+            "[mysqld]",
+            "max_connections = 50",
+            "skip_name_resolve",
+            "collation_server = utf8mb4_unicode_ci",
+        ]);
     });
 
     it("tells Matomo the charset and collation the server creates databases with", async () => {
         let endpoint: MariaDb["endpoint"] | undefined;
         await buildAlone(() => (endpoint = new MariaDb("db", ARGS).endpoint));
-        assert.deepEqual([endpoint!.schema, endpoint!.charset, endpoint!.collation, endpoint!.port], ["Mariadb", "utf8mb4", "utf8mb4_unicode_ci", 3306]);
+        assert.deepEqual(
+            [endpoint!.schema, endpoint!.charset, endpoint!.collation, endpoint!.port],
+            ["Mariadb", "utf8mb4", "utf8mb4_unicode_ci", 3306],
+        );
     });
 
     it("runs the image with its pull policy, sized and zoned from its args", async () => {
@@ -59,7 +71,8 @@ describe("MariaDb", () => {
 
     it("keeps its claim by default, and lets it go when told", async () => {
         const policy = async (retainStorage?: boolean) =>
-            one(await build({ retainStorage }), "kubernetes:apps/v1:StatefulSet").inputs.spec.persistentVolumeClaimRetentionPolicy.whenDeleted;
+            one(await build({ retainStorage }), "kubernetes:apps/v1:StatefulSet").inputs.spec.persistentVolumeClaimRetentionPolicy
+                .whenDeleted;
         assert.equal(await policy(undefined), "Retain");
         assert.equal(await policy(false), "Delete");
     });

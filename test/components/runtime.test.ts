@@ -48,7 +48,17 @@ describe("MatomoRuntime", () => {
     it("activates LoginLdap only with LDAP, its bind password only inside config.ini.php", async () => {
         let runtime: MatomoRuntime | undefined;
         const ldap = {
-            servers: [{ name: "corp", hostname: "ldap.example.org", port: 389, baseDn: "dc=example,dc=org", adminUser: "cn=m,dc=example,dc=org", adminPassword: pulumi.secret("bind-1"), startTls: true }],
+            servers: [
+                {
+                    name: "corp",
+                    hostname: "ldap.example.org",
+                    port: 389,
+                    baseDn: "dc=example,dc=org",
+                    adminUser: "cn=m,dc=example,dc=org",
+                    adminPassword: pulumi.secret("bind-1"),
+                    startTls: true,
+                },
+            ],
             useLdapForAuthentication: true,
             synchronizeUsersAfterLogin: true,
             enableSynchronizeAccessFromLdap: false,
@@ -72,7 +82,9 @@ describe("MatomoRuntime", () => {
     });
 
     it("keeps php.ini in a ConfigMap, with the settings it was given", async () => {
-        const php = one(await buildAlone(() => new MatomoRuntime("rt", args())), "kubernetes:core/v1:ConfigMap", "rt-php").inputs.data["php.ini"];
+        const php = one(await buildAlone(() => new MatomoRuntime("rt", args())), "kubernetes:core/v1:ConfigMap", "rt-php").inputs.data[
+            "php.ini"
+        ];
         assert.match(php, /^memory_limit = 256M$/m);
         assert.match(php, /^max_input_time = 60$/m);
     });

@@ -5,15 +5,16 @@ import { buildAlone, sampleWorkload } from "../support/component";
 import { one, podSpecOf } from "../support/harness";
 
 function build(args: Partial<MatomoSetupArgs> = {}) {
-    return buildAlone(() =>
-        new MatomoSetup("setup", {
-            ...sampleWorkload(),
-            resources: { requests: { memory: "256Mi", cpu: "100m" }, limits: { memory: "1Gi" } },
-            superuserEmail: "root@example.org",
-            site: { name: "Example", url: "https://example.org" },
-            options: { enableBrowserTriggerArchiving: "0" },
-            ...args,
-        }),
+    return buildAlone(
+        () =>
+            new MatomoSetup("setup", {
+                ...sampleWorkload(),
+                resources: { requests: { memory: "256Mi", cpu: "100m" }, limits: { memory: "1Gi" } },
+                superuserEmail: "root@example.org",
+                site: { name: "Example", url: "https://example.org" },
+                options: { enableBrowserTriggerArchiving: "0" },
+                ...args,
+            }),
     );
 }
 

@@ -9,15 +9,16 @@ const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
 
 function build(args: Partial<MatomoWebArgs> = {}) {
-    return buildAlone(() =>
-        new MatomoWeb("web", {
-            ...sampleWorkload(),
-            replicas: 1,
-            resources: { requests: { memory: "256Mi", cpu: "100m" }, limits: { memory: "512Mi" } },
-            sharedStorage: false,
-            serviceName: "analytics",
-            ...args,
-        }),
+    return buildAlone(
+        () =>
+            new MatomoWeb("web", {
+                ...sampleWorkload(),
+                replicas: 1,
+                resources: { requests: { memory: "256Mi", cpu: "100m" }, limits: { memory: "512Mi" } },
+                sharedStorage: false,
+                serviceName: "analytics",
+                ...args,
+            }),
     );
 }
 

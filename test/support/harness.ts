@@ -75,7 +75,9 @@ export function runStack(name: string, options: Partial<RunOptions> = {}): Promi
 export function one(run: ProgramRun, type: string, name?: string): CapturedResource {
     const found = run.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
     if (found.length !== 1) {
-        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+        throw new Error(
+            `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`,
+        );
     }
     return found[0];
 }

@@ -48,7 +48,11 @@ export function leftoverProcesses(): LeftProcess[] {
  * `spawnSync` in a process group of its own, which is killed when the command returns: a server
  * the command started in the background (and that server's workers) cannot outlive it.
  */
-export function spawnGroupSync(command: string, args: readonly string[], options: SpawnSyncOptionsWithStringEncoding): SpawnSyncReturns<string> {
+export function spawnGroupSync(
+    command: string,
+    args: readonly string[],
+    options: SpawnSyncOptionsWithStringEncoding,
+): SpawnSyncReturns<string> {
     // Node's spawnSync honours `detached` (a new session, so a new process group) though its types omit it.
     const result = spawnSync(command, args, { ...options, detached: true } as SpawnSyncOptionsWithStringEncoding);
     if (result.pid) {
@@ -72,6 +76,8 @@ export function mochaGlobalTeardown(): void {
         }
     }
     if (left.length > 0) {
-        throw new Error(`the tests left ${left.length} process(es) running (now killed):\n${left.map((p) => `  ${p.pid} ${p.command}`).join("\n")}`);
+        throw new Error(
+            `the tests left ${left.length} process(es) running (now killed):\n${left.map((p) => `  ${p.pid} ${p.command}`).join("\n")}`,
+        );
     }
 }

@@ -164,7 +164,8 @@ export function integer<P extends Presence<number>>(options: IntegerOptions & P)
                 : "an integer";
     return scalar<number, P>("integer", options, (raw, ctx) => {
         const n = typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
-        const inRange = typeof n === "number" && Number.isSafeInteger(n) && !(min !== undefined && n < min) && !(max !== undefined && n > max);
+        const inRange =
+            typeof n === "number" && Number.isSafeInteger(n) && !(min !== undefined && n < min) && !(max !== undefined && n > max);
         return inRange ? (n as number) : report(ctx, `got ${describeValue(raw)}; expected ${range}`);
     });
 }

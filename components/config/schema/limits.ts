@@ -11,12 +11,7 @@ import type { Issue } from "./fields";
  * its whole limit, and Apache, the opcode cache and the OS need room on top, or the kernel
  * OOM-kills the container instead of PHP failing one request cleanly.
  */
-export function checkPhpMemoryFitsContainer(
-    phpKey: string,
-    phpLimit: string,
-    limitKey: string,
-    containerLimit: string,
-): Issue[] {
+export function checkPhpMemoryFitsContainer(phpKey: string, phpLimit: string, limitKey: string, containerLimit: string): Issue[] {
     const php = phpSizeBytes(phpLimit);
     const container = parseQuantity(containerLimit) ?? 0;
     if (php === Infinity) {
@@ -60,7 +55,12 @@ export function checkRequestsWithinLimits(prefix: string, resources: ContainerRe
 /** A PHP workload under `key`: its memory_limit inside the container limit, its requests within limits. */
 export function phpWorkloadIssues(key: string, phpMemoryLimit: string, resources: ContainerResources): Issue[] {
     return [
-        ...checkPhpMemoryFitsContainer(`${key}.environment.PHP_MEMORY_LIMIT`, phpMemoryLimit, `${key}.resources.limits.memory`, resources.limits.memory),
+        ...checkPhpMemoryFitsContainer(
+            `${key}.environment.PHP_MEMORY_LIMIT`,
+            phpMemoryLimit,
+            `${key}.resources.limits.memory`,
+            resources.limits.memory,
+        ),
         ...checkRequestsWithinLimits(key, resources),
     ];
 }

@@ -100,7 +100,10 @@ const cliTime = (doc: string) =>
     string({
         doc: `${doc} Only \`0\` is accepted: PHP's command line never limits it (activeDeadlineSeconds bounds the job).`,
         default: "0",
-        check: (v) => (v === "0" ? undefined : "PHP's command line never limits execution or input time; only 0 is accepted (the job's activeDeadlineSeconds bounds it)"),
+        check: (v) =>
+            v === "0"
+                ? undefined
+                : "PHP's command line never limits execution or input time; only 0 is accepted (the job's activeDeadlineSeconds bounds it)",
     });
 
 /** The seed's `environment` of a console job: PHP's memory limit (the time limits only as 0). */
@@ -118,4 +121,9 @@ export const consolePhp = (job: string, memoryLimit: string) =>
     );
 
 export const deadline = (doc: string, value: number) =>
-    integer({ doc: `Longest run of the ${doc} in seconds (\`activeDeadlineSeconds\`); a longer run is stopped and counts as failed.`, default: value, min: 60, max: 7 * 86400 });
+    integer({
+        doc: `Longest run of the ${doc} in seconds (\`activeDeadlineSeconds\`); a longer run is stopped and counts as failed.`,
+        default: value,
+        min: 60,
+        max: 7 * 86400,
+    });

@@ -37,7 +37,10 @@ export function renderConfigReference(schema: Readonly<Record<string, Field<unkn
         if (field.rejected) rejected.push({ path: name, field });
         else if (field.fields) {
             const rows = leaves(name, field);
-            structured.set(name, rows.filter((r) => !r.field.rejected));
+            structured.set(
+                name,
+                rows.filter((r) => !r.field.rejected),
+            );
             rejected.push(...rows.filter((r) => r.field.rejected));
         } else scalar.push({ path: name, field });
     }
@@ -47,7 +50,8 @@ export function renderConfigReference(schema: Readonly<Record<string, Field<unkn
             "",
             `#### \`matomo:${name}\``,
             "",
-            `${cell(schema[name].doc)} Set fields with \`pulumi config set --path ${rows[0].path} <value>\`` + " (secrets with `--secret`).",
+            `${cell(schema[name].doc)} Set fields with \`pulumi config set --path ${rows[0].path} <value>\`` +
+                " (secrets with `--secret`).",
             "",
             table(rows),
         );

@@ -11,10 +11,7 @@ export type ObjectValue<F extends Record<string, Field<unknown>>> = { readonly [
  * A nested object. Unknown keys are errors (a typo must never be ignored). A missing object is
  * parsed as `{}`, so its fields fall back to their defaults or report that they are required.
  */
-export function object<F extends Record<string, Field<unknown>>>(
-    fields: F,
-    options: CommonOptions,
-): Field<ObjectValue<F>> {
+export function object<F extends Record<string, Field<unknown>>>(fields: F, options: CommonOptions): Field<ObjectValue<F>> {
     const names = Object.keys(fields);
     const field: Field<ObjectValue<F>> = {
         type: "object",
@@ -33,9 +30,7 @@ export function object<F extends Record<string, Field<unknown>>>(
                     const hint = closestMatch(key, names);
                     report(
                         child(ctx, key),
-                        "unknown key" +
-                            (hint ? ` (did you mean "${hint}"?)` : "") +
-                            `; known keys here are ${names.join(", ")}`,
+                        "unknown key" + (hint ? ` (did you mean "${hint}"?)` : "") + `; known keys here are ${names.join(", ")}`,
                     );
                     ok = false;
                 }

@@ -137,7 +137,9 @@ export function checkSeconds(value: string): string | undefined {
 
 /** An e-mail address (the practical subset Matomo's installer accepts). */
 export function checkEmail(value: string): string | undefined {
-    return /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value) ? undefined : "expected an e-mail address such as admin@example.com";
+    return /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value)
+        ? undefined
+        : "expected an e-mail address such as admin@example.com";
 }
 
 /** An http(s) URL of a website to track. */

@@ -84,7 +84,9 @@ export function resolveArchivers(value: ValueOf<typeof archiversKey>, ctx: Resol
         skipIdSites: a.skipIdSites,
     }));
     ctx.issues.push(...siteSelectionIssues(archivers, key));
-    archivers.forEach((a, i) => ctx.issues.push(...phpWorkloadIssues(key(i), a.phpMemoryLimit, a.resources), ...archiverMemoryFloor(key(i), a.phpMemoryLimit)));
+    archivers.forEach((a, i) =>
+        ctx.issues.push(...phpWorkloadIssues(key(i), a.phpMemoryLimit, a.resources), ...archiverMemoryFloor(key(i), a.phpMemoryLimit)),
+    );
     return archivers;
 }
 
@@ -93,17 +95,27 @@ function siteSelectionIssues(archivers: readonly ArchiverConfig[], key: (i: numb
     const issues: Issue[] = [];
     const names = new Map<string, number>();
     archivers.forEach((a, i) => {
-        if (names.has(a.name)) issues.push({ key: `${key(i)}.name`, message: `names the CronJob matomo-${a.name}, as archiver ${names.get(a.name)} does; archivers need distinct names` });
+        if (names.has(a.name))
+            issues.push({
+                key: `${key(i)}.name`,
+                message: `names the CronJob matomo-${a.name}, as archiver ${names.get(a.name)} does; archivers need distinct names`,
+            });
         names.set(a.name, i);
         if (a.forceIdSites.length > 0 && a.skipIdSites.length > 0) {
-            issues.push({ key: key(i), message: "sets both forceIdSites and skipIdSites; an archiver takes either some sites or all but some" });
+            issues.push({
+                key: key(i),
+                message: "sets both forceIdSites and skipIdSites; an archiver takes either some sites or all but some",
+            });
         }
     });
     const forced = new Map<number, number>();
     archivers.forEach((a, i) =>
         a.forceIdSites.forEach((site) => {
             if (forced.has(site)) {
-                issues.push({ key: `${key(i)}.forceIdSites`, message: `site ${site} is also forced by archiver ${forced.get(site)}; each site must have one archiver` });
+                issues.push({
+                    key: `${key(i)}.forceIdSites`,
+                    message: `site ${site} is also forced by archiver ${forced.get(site)}; each site must have one archiver`,
+                });
             }
             forced.set(site, i);
         }),

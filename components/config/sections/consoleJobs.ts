@@ -19,7 +19,13 @@ const siteSelection: Field<"all" | readonly number[] | undefined> = scalar<"all"
     },
     (raw, ctx) => {
         if (raw === "all") return "all";
-        const items = Array.isArray(raw) ? raw : typeof raw === "number" ? [raw] : typeof raw === "string" ? raw.split(",").map((s) => s.trim()) : [raw];
+        const items = Array.isArray(raw)
+            ? raw
+            : typeof raw === "number"
+              ? [raw]
+              : typeof raw === "string"
+                ? raw.split(",").map((s) => s.trim())
+                : [raw];
         const ids = items.map((i) => (typeof i === "string" && /^\d+$/.test(i) ? Number(i) : i));
         if (ids.length === 0 || !ids.every((i) => typeof i === "number" && Number.isSafeInteger(i) && i >= 1)) {
             return reportField(ctx, `got ${describeValue(raw)}; expected "all", a site ID (a positive integer) or a list of them`);

@@ -33,11 +33,14 @@ export const geoipKey = object(
                 GEOIPUPDATE_EDITION_IDS: string({
                     doc: "Databases to download, space-separated (e.g. `GeoLite2-City`, `GeoIP2-City`).",
                     default: "GeoLite2-City",
-                    check: (v) => (/^[A-Za-z0-9-]+( [A-Za-z0-9-]+)*$/.test(v) ? undefined : "expected space-separated edition IDs such as GeoLite2-City"),
+                    check: (v) =>
+                        /^[A-Za-z0-9-]+( [A-Za-z0-9-]+)*$/.test(v)
+                            ? undefined
+                            : "expected space-separated edition IDs such as GeoLite2-City",
                 }),
                 GEOIPUPDATE_VERBOSE: scalar<"0" | "1", { default: "1" }>(
                     "`0` or `1`",
-                    { doc: "Verbose output (passed as `1` or `0`; the seed's quoted `\"1\"` failed every run).", default: "1" },
+                    { doc: 'Verbose output (passed as `1` or `0`; the seed\'s quoted `"1"` failed every run).', default: "1" },
                     (raw, ctx) =>
                         raw === 1 || raw === "1" || raw === true || raw === "true"
                             ? "1"
@@ -48,8 +51,14 @@ export const geoipKey = object(
             },
             { doc: "Environment of geoipupdate." },
         ),
-        storage: rejected({ doc: "Size of a separate GeoIP volume.", reason: "the databases go into Matomo's misc/ volume (matomo.storage), which Matomo reads" }),
-        storageClassName: rejected({ doc: "StorageClass of a separate GeoIP volume.", reason: "the databases go into Matomo's misc/ volume (matomo.storageClassName)" }),
+        storage: rejected({
+            doc: "Size of a separate GeoIP volume.",
+            reason: "the databases go into Matomo's misc/ volume (matomo.storage), which Matomo reads",
+        }),
+        storageClassName: rejected({
+            doc: "StorageClass of a separate GeoIP volume.",
+            reason: "the databases go into Matomo's misc/ volume (matomo.storageClassName)",
+        }),
         resources: resources("GeoIP update", { requestMemory: "64Mi", requestCpu: "50m", limitMemory: "256Mi" }),
     },
     { doc: "MaxMind GeoIP databases for Matomo's geolocation; enabled when credentials are set." },
@@ -75,7 +84,8 @@ export function resolveGeoIp(value: ValueOf<typeof geoipKey>, ctx: ResolveContex
     const { accountId, licenseKey, existingSecret } = value;
     let credentials: GeoIpCredentials | undefined;
     if (existingSecret !== undefined) {
-        if (accountId !== undefined || licenseKey !== undefined) report(ctx, "geoipupdate.existingSecret", "is set together with accountId/licenseKey; use one or the other");
+        if (accountId !== undefined || licenseKey !== undefined)
+            report(ctx, "geoipupdate.existingSecret", "is set together with accountId/licenseKey; use one or the other");
         credentials = { existingSecret };
     } else if (accountId !== undefined && licenseKey !== undefined) {
         credentials = { accountId, licenseKey };

@@ -52,7 +52,9 @@ export const ldapKey = object(
                         required: true,
                         check: (v) => {
                             const host = v.replace(/^ldaps?:\/\//, "");
-                            return checkHostname(host) === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(host) ? undefined : "expected a hostname or an ldap:// or ldaps:// URI";
+                            return checkHostname(host) === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(host)
+                                ? undefined
+                                : "expected a hostname or an ldap:// or ldaps:// URI";
                         },
                     }),
                     port: integer({ doc: "Port.", default: 389, min: 1, max: 65535 }),
@@ -76,8 +78,16 @@ export const ldapKey = object(
         }),
         userIdField: string({ doc: "LDAP attribute of the login.", default: "uid", check: checkAttribute }),
         mailField: string({ doc: "LDAP attribute of the e-mail address.", default: "mail", check: checkAttribute }),
-        userEmailSuffix: string({ doc: "Suffix added to logins to form e-mail addresses when LDAP has none.", default: "", check: checkIniText }),
-        requiredMemberOf: string({ doc: "DN of a group users must belong to; empty for any.", default: "", check: (v) => (v === "" ? undefined : checkDn(v)) }),
+        userEmailSuffix: string({
+            doc: "Suffix added to logins to form e-mail addresses when LDAP has none.",
+            default: "",
+            check: checkIniText,
+        }),
+        requiredMemberOf: string({
+            doc: "DN of a group users must belong to; empty for any.",
+            default: "",
+            check: (v) => (v === "" ? undefined : checkDn(v)),
+        }),
         ldapUserFilter: string({ doc: "Extra LDAP filter for users, e.g. `(objectClass=person)`.", default: "", check: checkIniText }),
     },
     { doc: "LDAP login (the LoginLdap plugin, which the image must contain) and the settings of the sync job." },
@@ -114,7 +124,13 @@ export interface LdapSyncConfig extends ConsoleJobConfig {
 }
 
 /** Image repositories of the official Matomo image, which does not ship the LoginLdap plugin. */
-const STOCK_MATOMO_IMAGES = new Set(["matomo", "library/matomo", "docker.io/matomo", "docker.io/library/matomo", "index.docker.io/library/matomo"]);
+const STOCK_MATOMO_IMAGES = new Set([
+    "matomo",
+    "library/matomo",
+    "docker.io/matomo",
+    "docker.io/library/matomo",
+    "index.docker.io/library/matomo",
+]);
 
 /**
  * LDAP login and its sync when servers are configured (on an image with the plugin: the web tier's
@@ -127,14 +143,20 @@ export function resolveLdap(
 ): { ldap?: LdapConfig; sync?: LdapSyncConfig } {
     const { ldap, sync } = value;
     if (ldap.servers.length === 0) {
-        if (rawValue(ctx, "matomocronLdapSync") !== undefined) report(ctx, "matomocronLdapSync", "has no effect without LDAP servers; configure matomo:ldap.servers or remove it");
-        if (rawValue(ctx, "ldap") !== undefined) report(ctx, "ldap.servers", "is empty, so the other ldap settings have no effect; add a server or remove them");
+        if (rawValue(ctx, "matomocronLdapSync") !== undefined)
+            report(ctx, "matomocronLdapSync", "has no effect without LDAP servers; configure matomo:ldap.servers or remove it");
+        if (rawValue(ctx, "ldap") !== undefined)
+            report(ctx, "ldap.servers", "is empty, so the other ldap settings have no effect; add a server or remove them");
         return {};
     }
     const servers: LdapServerConfig[] = [];
     ldap.servers.forEach((server, i) => {
         if (server.adminPassword === undefined) {
-            report(ctx, `ldap.servers[${i}].adminPassword`, `is required; set it with \`pulumi config set --secret --path 'ldap.servers[${i}].adminPassword' <password>\``);
+            report(
+                ctx,
+                `ldap.servers[${i}].adminPassword`,
+                `is required; set it with \`pulumi config set --secret --path 'ldap.servers[${i}].adminPassword' <password>\``,
+            );
         } else servers.push({ ...server, adminPassword: server.adminPassword });
         if (ldap.servers.findIndex((s) => s.name === server.name) !== i) {
             report(ctx, `ldap.servers[${i}].name`, `"${server.name}" is used twice; server names must be unique`);

@@ -11,7 +11,11 @@ import { fullKey, rawValue, report, type ResolveContext } from "./context";
 export const mailKey = object(
     {
         image: image("the Postfix relay", "eeacms/postfix", "3.5-1.2"),
-        relay: string({ doc: "SMTP server the relay forwards mail to. Setting it enables the relay and Matomo's mail.", optional: true, check: checkHostname }),
+        relay: string({
+            doc: "SMTP server the relay forwards mail to. Setting it enables the relay and Matomo's mail.",
+            optional: true,
+            check: checkHostname,
+        }),
         port: integer({ doc: "Port of that server (587 is SMTP submission).", default: 587, min: 1, max: 65535 }),
         user: string({ doc: "Login at the SMTP server (used with a password).", default: "postfix", check: checkIniText }),
         password: secret({
@@ -29,9 +33,17 @@ export const mailKey = object(
             doc: "TLS towards the SMTP server (`SMTP_TLS_SECURITY_LEVEL`). `encrypt` by default: the image would otherwise send credentials over plain text when the server offers no TLS.",
             default: "encrypt",
         }),
-        senderAddress: string({ doc: "Sender of Matomo's mail. Unset: `noreply@<hostname>`.", optional: true, defaultDoc: "`noreply@<hostname>`", check: checkEmail }),
+        senderAddress: string({
+            doc: "Sender of Matomo's mail. Unset: `noreply@<hostname>`.",
+            optional: true,
+            defaultDoc: "`noreply@<hostname>`",
+            check: checkEmail,
+        }),
         senderName: string({ doc: "Sender name of Matomo's mail.", default: "Matomo", check: checkIniText }),
-        environment: object({ TZ: rejected({ doc: "Time zone of the relay.", reason: "every container uses matomo:timezone" }) }, { doc: "Environment of the relay." }),
+        environment: object(
+            { TZ: rejected({ doc: "Time zone of the relay.", reason: "every container uses matomo:timezone" }) },
+            { doc: "Environment of the relay." },
+        ),
         resources: resources("Postfix", { requestMemory: "256Mi", requestCpu: "50m", limitMemory: "256Mi" }),
     },
     { doc: "The Postfix mail relay Matomo sends its mail (reports, password resets) through." },
@@ -60,12 +72,18 @@ export function resolveMail(value: ValueOf<typeof mailKey>, hostname: string, ct
     const { relay, password, existingSecret } = value;
     if (relay === undefined) {
         if (rawValue(ctx, "postfix") !== undefined) {
-            report(ctx, "postfix.relay", "is not set, so there is no mail relay and the other postfix settings have no effect; set the SMTP server to relay to");
+            report(
+                ctx,
+                "postfix.relay",
+                "is not set, so there is no mail relay and the other postfix settings have no effect; set the SMTP server to relay to",
+            );
         }
         return undefined;
     }
-    if (password !== undefined && existingSecret !== undefined) report(ctx, "postfix.existingSecret", "is set together with password; use one or the other");
-    const login: RelayPassword | undefined = password !== undefined ? { value: password } : existingSecret !== undefined ? { existingSecret } : undefined;
+    if (password !== undefined && existingSecret !== undefined)
+        report(ctx, "postfix.existingSecret", "is set together with password; use one or the other");
+    const login: RelayPassword | undefined =
+        password !== undefined ? { value: password } : existingSecret !== undefined ? { existingSecret } : undefined;
     if (!login) {
         // eeacms/postfix relays only with a login; without one it delivers directly to the
         // recipients' servers, which reject mail from cluster addresses as spam.

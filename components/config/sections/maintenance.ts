@@ -13,7 +13,9 @@ export const maintenanceKey = object(
             default: false,
         }),
     },
-    { doc: "Maintenance switches, applied by `pulumi up` with a rollout of the web pods (replacing the seed's sed-and-restart procedure)." },
+    {
+        doc: "Maintenance switches, applied by `pulumi up` with a rollout of the web pods (replacing the seed's sed-and-restart procedure).",
+    },
 );
 
 export interface MaintenanceConfig {

@@ -38,7 +38,8 @@ export const mariadbKey = object(
                 MYSQL_ALLOW_EMPTY_PASSWORD: string({
                     doc: 'Only `"no"` is accepted: the root password is always set. (The seed passed `"no"` to the image, which treats any non-empty value as yes.)',
                     default: "no",
-                    check: (v) => (v === "no" || v === "false" ? undefined : 'only "no" is accepted; an empty root password is never allowed'),
+                    check: (v) =>
+                        v === "no" || v === "false" ? undefined : 'only "no" is accepted; an empty root password is never allowed',
                 }),
             },
             { doc: "Environment of the MariaDB container." },

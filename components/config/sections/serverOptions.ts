@@ -52,10 +52,7 @@ export const SEED_SERVER_OPTIONS: readonly string[] = [
  * the database the image creates and Matomo's `[database] collation` agree (MariaDB 10.11 would
  * otherwise create it as latin1).
  */
-export const ADDED_SERVER_OPTIONS: readonly string[] = [
-    "--character_set_server=utf8mb4",
-    "--collation_server=utf8mb4_general_ci",
-];
+export const ADDED_SERVER_OPTIONS: readonly string[] = ["--character_set_server=utf8mb4", "--collation_server=utf8mb4_general_ci"];
 
 /** Share of the MariaDB memory limit the InnoDB buffer pool gets when not set explicitly. */
 export const DEFAULT_BUFFER_POOL_SHARE = 0.7;
@@ -102,7 +99,10 @@ export function formatServerOption(option: ServerOption): string {
  * from the memory limit when the user did not set it: {@link DEFAULT_BUFFER_POOL_SHARE} of it, in
  * MariaDB's 128 MiB chunks.
  */
-export function effectiveServerOptions(userOptions: readonly string[], memoryLimit: string): { options: ServerOption[]; explicitBufferPool: boolean } {
+export function effectiveServerOptions(
+    userOptions: readonly string[],
+    memoryLimit: string,
+): { options: ServerOption[]; explicitBufferPool: boolean } {
     const parse = (texts: readonly string[]) => texts.map((t) => parseServerOption(t) as ServerOption);
     const merged = mergeServerOptions(parse([...SEED_SERVER_OPTIONS, ...ADDED_SERVER_OPTIONS]), parse(userOptions));
     const explicitBufferPool = merged.some((o) => o.name === "innodb_buffer_pool_size");

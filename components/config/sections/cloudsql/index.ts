@@ -113,7 +113,11 @@ export function resolveCloudSql(value: ValueOf<typeof cloudsqlKey>, ctx: Resolve
     const existing = value.existingInstance === undefined ? undefined : parseConnectionName(value.existingInstance);
     if (existing) {
         for (const key of INSTANCE_KEYS.filter((k) => explicitKeys.includes(k))) {
-            report(ctx, `cloudsql.${key}`, `has no effect with existingInstance (${value.existingInstance}): that instance is managed elsewhere; remove the key`);
+            report(
+                ctx,
+                `cloudsql.${key}`,
+                `has no effect with existingInstance (${value.existingInstance}): that instance is managed elsewhere; remove the key`,
+            );
         }
         if (value.project !== undefined && value.project !== existing.project) {
             report(ctx, "cloudsql.project", `got "${value.project}", but existingInstance is in project "${existing.project}"`);
@@ -128,7 +132,11 @@ export function resolveCloudSql(value: ValueOf<typeof cloudsqlKey>, ctx: Resolve
         if (own !== undefined) return own;
         const provided = ctx.source.get(`gcp:${name}`);
         if (provided === undefined) {
-            report(ctx, `cloudsql.${name}`, `is required for topology "google": set it with \`pulumi config set gcp:${name} <${name}>\` or \`pulumi config set --path cloudsql.${name} <${name}>\``);
+            report(
+                ctx,
+                `cloudsql.${name}`,
+                `is required for topology "google": set it with \`pulumi config set gcp:${name} <${name}>\` or \`pulumi config set --path cloudsql.${name} <${name}>\``,
+            );
             return undefined;
         }
         const reason = check(provided);
@@ -140,7 +148,11 @@ export function resolveCloudSql(value: ValueOf<typeof cloudsqlKey>, ctx: Resolve
 
     const serviceAccountId = value.serviceAccountId ?? `matomo-${ctx.source.stack}`.toLowerCase();
     if (value.serviceAccountId === undefined && checkServiceAccountId(serviceAccountId) !== undefined) {
-        report(ctx, "cloudsql.serviceAccountId", `the default "${serviceAccountId}" (matomo-<stack>) is not a valid service account ID (6-30 lower-case letters, digits or '-'); set one`);
+        report(
+            ctx,
+            "cloudsql.serviceAccountId",
+            `the default "${serviceAccountId}" (matomo-<stack>) is not a valid service account ID (6-30 lower-case letters, digits or '-'); set one`,
+        );
     }
 
     const instance = resolveInstance(value);

@@ -83,7 +83,8 @@ export const instanceFields = {
             location: string({
                 doc: "Where backups are stored (a region or multi-region such as `eu`); unset for the instance's multi-region.",
                 optional: true,
-                check: (v) => (/^[a-z]+(-[a-z]+\d+)?$/.test(v) ? undefined : "expected a region or multi-region such as eu or europe-west1"),
+                check: (v) =>
+                    /^[a-z]+(-[a-z]+\d+)?$/.test(v) ? undefined : "expected a region or multi-region such as eu or europe-west1",
             }),
         },
         { doc: "Automated backups and point-in-time recovery." },
@@ -209,15 +210,24 @@ export function instanceIssues(instance: CloudSqlInstanceConfig): Issue[] {
         issue("backups.binaryLog", "is true, but binary logging (point-in-time recovery) needs backups.enabled");
     }
     if (instance.edition === "ENTERPRISE" && backups.transactionLogRetentionDays > 7) {
-        issue("backups.transactionLogRetentionDays", `got ${backups.transactionLogRetentionDays}; edition ENTERPRISE keeps at most 7 days of binary logs`);
+        issue(
+            "backups.transactionLogRetentionDays",
+            `got ${backups.transactionLogRetentionDays}; edition ENTERPRISE keeps at most 7 days of binary logs`,
+        );
     }
     // publicIp defaults to true without a network: false here means it was set so.
     if (!instance.publicIp && instance.privateNetwork === undefined) {
-        issue("publicIp", "is false, but without privateNetwork the instance would have no IP at all; set privateNetwork or leave publicIp on");
+        issue(
+            "publicIp",
+            "is false, but without privateNetwork the instance would have no IP at all; set privateNetwork or leave publicIp on",
+        );
     }
     const packet = instance.flags.max_allowed_packet;
     if (!/^\d+$/.test(packet) || Number(packet) < MIN_MAX_ALLOWED_PACKET) {
-        issue("flags.max_allowed_packet", `got "${packet}"; Matomo needs at least ${MIN_MAX_ALLOWED_PACKET} bytes (64 MB), written in bytes`);
+        issue(
+            "flags.max_allowed_packet",
+            `got "${packet}"; Matomo needs at least ${MIN_MAX_ALLOWED_PACKET} bytes (64 MB), written in bytes`,
+        );
     }
     return issues;
 }
