@@ -35,9 +35,11 @@ export interface CloudSqlDatabaseArgs extends InstallationArgs {
      * the user in place when they are removed from the stack.
      */
     readonly deletionProtection: boolean;
-    /** Matomo's database (utf8mb4, with this collation) and the user Matomo connects as. */
+    /** Matomo's database, created with utf8mb4. */
     readonly database: string;
+    /** Collation of the database (and Matomo's `[database] collation`), e.g. `utf8mb4_0900_ai_ci`. */
     readonly collation: string;
+    /** The database user Matomo connects as. */
     readonly user: string;
     /** Password of {@link user} (secret). */
     readonly password: pulumi.Input<string>;

@@ -17,12 +17,15 @@ export interface CloudSqlInstanceSettings {
     readonly tier: string;
     /** `REGIONAL` keeps a standby in a second zone. */
     readonly availabilityType: "ZONAL" | "REGIONAL";
+    /** SSD or HDD persistent disk. */
     readonly diskType: "PD_SSD" | "PD_HDD";
     /** Initial disk size in GB. */
     readonly diskSize: number;
+    /** Grow the disk automatically when it fills up. */
     readonly diskAutoresize: boolean;
     /** Largest size in GB automatic growth may reach; 0 for no limit. */
     readonly diskAutoresizeLimit: number;
+    /** Automated daily backups and point-in-time recovery. */
     readonly backups: {
         readonly enabled: boolean;
         /** Binary logging: point-in-time recovery. */
@@ -34,15 +37,19 @@ export interface CloudSqlInstanceSettings {
         /** Region or multi-region of the backups. Defaults to the instance's multi-region. */
         readonly location?: string;
     };
+    /** When Google may restart the instance: day 1 (Monday) to 7, hour (UTC), release track. */
     readonly maintenanceWindow: { readonly day: number; readonly hour: number; readonly updateTrack: string };
     /** Database flags by name. */
     readonly flags: Readonly<Record<string, string>>;
+    /** Query Insights (query statistics in the console). */
     readonly queryInsights: boolean;
+    /** Which connections the instance accepts, e.g. `ENCRYPTED_ONLY`. */
     readonly sslMode: string;
     /** `REQUIRED`: only the Auth Proxy and connectors may connect. */
     readonly connectorEnforcement: string;
     /** VPC network for a private IP (`projects/<p>/global/networks/<n>`). Defaults to none. */
     readonly privateNetwork?: string;
+    /** A public IP (reached only through the proxy when connectors are enforced). */
     readonly publicIp: boolean;
 }
 

@@ -31,6 +31,7 @@ export interface ProxySidecarArgs {
      * Identity. Defaults to none (Workload Identity).
      */
     readonly keyVolume?: string;
+    /** Requests and limits of the proxy's container. */
     readonly resources: ContainerResources;
 }
 

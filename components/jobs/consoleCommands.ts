@@ -16,6 +16,7 @@ export interface ConsoleJobSchedule {
     readonly activeDeadlineSeconds: number;
     /** PHP `memory_limit` of each PHP process (`-d memory_limit`), below the container's limit. */
     readonly phpMemoryLimit: string;
+    /** Requests and limits of the job's container. */
     readonly resources: ContainerResources;
 }
 

@@ -41,6 +41,7 @@ export interface GeoIpUpdateArgs extends InstallationArgs {
     readonly verbose: "0" | "1";
     /** Cron schedule of the refresh. */
     readonly schedule: string;
+    /** Requests and limits of the updater's container. */
     readonly resources: ContainerResources;
     /** History and starting deadline of the CronJob. */
     readonly history: CronJobHistory;

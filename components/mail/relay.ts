@@ -35,9 +35,11 @@ export interface MailRelayArgs extends InstallationArgs {
     readonly timezone: string;
     /** Name the relay greets with (`myhostname`): the public hostname. */
     readonly hostname: string;
-    /** The SMTP server mail is forwarded to, its port, and the login there. */
+    /** The SMTP server mail is forwarded to. */
     readonly relay: string;
+    /** Its port (587 for submission with STARTTLS). */
     readonly port: number;
+    /** The login at that server. */
     readonly user: string;
     /** The password (a secret output), or the name of a Secret holding it under {@link RELAY_PASSWORD_KEY}. */
     readonly password: { readonly value: pulumi.Output<string> } | { readonly existingSecret: string };
