@@ -1,56 +1,27 @@
 /**
  * The install Job's scripts, run for real: the database check (PHP + PDO) against a real MariaDB
- * 10.11 in every state a database can be in, and the install script's decisions and its walk
- * through the installer's steps. Matomo itself cannot run here (no Matomo code on this machine), so
- * the last part uses a stand-in installer that records what it is sent: it checks this script's
- * side of the protocol (the steps and field names of the sequence Bitnami's images use, the
- * secrets read from files), not Matomo's installer.
+ * 10.11 in every state a database can be in, and the install script's walk through Matomo's web
+ * installer. Matomo's code is not on this machine, so the installer is played by a stand-in
+ * (test/fixtures/matomo-installer.php) that answers each step the way Matomo 5's Installation
+ * controller and templates do, on the real database: accepted forms redirect, rejected ones come
+ * back with Matomo's error list, pages link on only when their step succeeded.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { managedOptions } from "../components/matomo/options";
-import { databaseScript, DATABASE_STATE, installScript, SCRIPT_ENV, TABLES_PREFIX } from "../components/matomo/scripts";
+import { DATABASE_STATE, installScript, SCRIPT_ENV, scriptSource, TABLES_PREFIX } from "../components/matomo/scripts";
+import { ROOT } from "./support/harness";
 import { freePort, TestMariaDb } from "./support/mariadbServer";
-import { spawnGroupSync } from "./support/processes";
+import { leftoverProcesses, spawnGroupSync } from "./support/processes";
 import { requireBinaries } from "./support/system";
 
 const DB = { name: "matomo", user: "matomo", password: "db-Pa$$;w'rd=#x" };
 const SUPERUSER = { login: "admin", password: "superuser-secret-42" };
 /** Matomo's option table, as its schema creates it. */
 const OPTION_TABLE = `${TABLES_PREFIX}option (option_name VARCHAR(191) NOT NULL PRIMARY KEY, option_value LONGTEXT NOT NULL, autoload TINYINT NOT NULL DEFAULT 1)`;
-
-/**
- * A stand-in for Matomo's web installer: logs each request and does what the real step does to
- * the database (tablesCreation creates the tables, setupSuperUser and firstWebsiteSetup add rows).
- * INSTALLER_FAIL_AT makes a step answer 500 with an error; INSTALLER_SKIP makes a step answer 200
- * without doing its work.
- */
-const STAND_IN_INSTALLER = `<?php
-file_put_contents(getenv('INSTALLER_LOG'), json_encode(['post' => $_POST]) . "\\n", FILE_APPEND);
-$action = $_POST['action'] ?? '';
-if ($action !== '' && $action === getenv('INSTALLER_FAIL_AT')) {
-    http_response_code(500);
-    echo '<div class="alert alert-danger">Table creation failed: disk full</div>';
-    exit;
-}
-if ($action !== '' && $action !== getenv('INSTALLER_SKIP')) {
-    $db = new PDO('mysql:host=127.0.0.1;port=' . getenv('${SCRIPT_ENV.dbPort}') . ';dbname=' . getenv('${SCRIPT_ENV.dbName}'),
-        getenv('${SCRIPT_ENV.dbUser}'), file_get_contents(getenv('${SCRIPT_ENV.dbPasswordFile}')));
-    if ($action === 'tablesCreation') {
-        $db->exec('CREATE TABLE ${OPTION_TABLE}');
-        $db->exec('CREATE TABLE ${TABLES_PREFIX}user (login VARCHAR(100), superuser_access TINYINT)');
-        $db->exec('CREATE TABLE ${TABLES_PREFIX}site (idsite INT)');
-    } elseif ($action === 'setupSuperUser') {
-        $db->prepare('INSERT INTO ${TABLES_PREFIX}user VALUES (?, 1)')->execute([$_POST['login']]);
-    } elseif ($action === 'firstWebsiteSetup') {
-        $db->exec('INSERT INTO ${TABLES_PREFIX}site VALUES (1)');
-    }
-}
-echo '<html><body>step ' . htmlspecialchars($action) . '</body></html>';
-`;
 
 describe("install scripts on a real MariaDB", function () {
     this.timeout(120_000);
@@ -70,9 +41,10 @@ describe("install scripts on a real MariaDB", function () {
             writeFileSync(join(dir, file), text);
         }
         mkdirSync(join(dir, "scripts"));
-        writeFileSync(join(dir, "scripts", "database.php"), databaseScript());
+        for (const file of ["database.php", "installer-messages.php"] as const) writeFileSync(join(dir, "scripts", file), scriptSource(file));
         mkdirSync(join(dir, "webroot"));
-        writeFileSync(join(dir, "webroot", "index.php"), STAND_IN_INSTALLER);
+        copyFileSync(join(ROOT, "test", "fixtures", "matomo-installer.php"), join(dir, "webroot", "index.php"));
+        writeFileSync(join(dir, "webroot", "matomo.js"), "/* the tracker */\n");
     });
 
     after(async () => {
@@ -99,11 +71,17 @@ describe("install scripts on a real MariaDB", function () {
     });
     const state = (extra: Record<string, string> = {}) =>
         spawnSync("php", [join(dir, "scripts", "database.php"), "state"], { env: env(extra), encoding: "utf8" });
-    const install = async (extra: Record<string, string> = {}) => {
-        const script = installScript({ scriptsDir: join(dir, "scripts"), webroot: join(dir, "webroot"), port: await freePort() });
-        // In a process group of its own: the installer's web server and its workers go with it.
-        return spawnGroupSync("sh", ["-c", script], { env: env(extra), encoding: "utf8", timeout: 60_000 });
-    };
+    const scriptOn = (port: number) => installScript({ scriptsDir: join(dir, "scripts"), webroot: join(dir, "webroot"), port });
+    const install = async (extra: Record<string, string> = {}) =>
+        // In a process group of its own, so that even a broken script leaves no web server behind.
+        spawnGroupSync("sh", ["-c", scriptOn(await freePort())], { env: env(extra), encoding: "utf8", timeout: 60_000 });
+    /** The installer's steps as requested, with what was posted. */
+    const requests = () =>
+        readFileSync(join(dir, "installer.log"), "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l) as { action: string; post: Record<string, string> });
+    const rows = (table: string) => server.query(`SELECT COUNT(*) FROM ${DB.name}.${TABLES_PREFIX}${table}`)[0][0];
     /** The option table's rows, by name. */
     const options = () => Object.fromEntries(server.query(`SELECT option_name, option_value FROM ${DB.name}.${TABLES_PREFIX}option`));
     const dropTables = () =>
@@ -205,20 +183,15 @@ describe("install scripts on a real MariaDB", function () {
         it("installs an empty database through the installer's steps, reading secrets from files", async () => {
             const result = await install({ [SCRIPT_ENV.options]: JSON.stringify(managedOptions({ geoip: false })) });
             assert.equal(result.status, 0, result.stderr);
-            assert.match(
-                result.stdout,
-                /the database is empty: installing Matomo[\s\S]*Matomo is installed: superuser and first website created/,
-            );
-            const steps = readFileSync(join(dir, "installer.log"), "utf8")
-                .trim()
-                .split("\n")
-                .map((l) => JSON.parse(l) as { post: Record<string, string> });
+            assert.match(result.stdout, /the database is empty: installing Matomo[\s\S]*Matomo is installed: superuser and first website created/);
+            const steps = requests();
             assert.deepEqual(
-                steps.map((s) => s.post.action ?? "(start)"),
-                ["(start)", "systemCheck", "databaseSetup", "tablesCreation", "setupSuperUser", "firstWebsiteSetup", "finished"],
+                steps.map((s) => s.action),
+                ["welcome", "systemCheck", "databaseSetup", "tablesCreation", "setupSuperUser", "firstWebsiteSetup", "finished"],
             );
-            const field = (action: string) => steps.find((s) => s.post.action === action)!.post;
-            assert.deepEqual(field("databaseSetup"), {
+            const posted = (action: string) => steps.find((s) => s.action === action)!.post;
+            assert.deepEqual(posted("databaseSetup"), {
+                module: "Installation",
                 action: "databaseSetup",
                 host: `127.0.0.1:${port}`,
                 username: DB.user,
@@ -227,12 +200,10 @@ describe("install scripts on a real MariaDB", function () {
                 tables_prefix: TABLES_PREFIX,
                 adapter: "PDO\\MYSQL",
             });
-            const superuser = field("setupSuperUser");
-            assert.equal(superuser.login, SUPERUSER.login);
-            assert.equal(superuser.password, SUPERUSER.password);
-            assert.equal(superuser.password_bis, SUPERUSER.password);
+            const superuser = posted("setupSuperUser");
+            assert.deepEqual([superuser.login, superuser.password, superuser.password_bis], [SUPERUSER.login, SUPERUSER.password, SUPERUSER.password]);
             assert.equal(superuser.email, "admin@analytics.example.com");
-            const site = field("firstWebsiteSetup");
+            const site = posted("firstWebsiteSetup");
             assert.deepEqual(
                 { siteName: site.siteName, url: site.url, timezone: site.timezone },
                 { siteName: "Example site", url: "https://www.example.com", timezone: "Europe/Copenhagen" },
@@ -240,22 +211,38 @@ describe("install scripts on a real MariaDB", function () {
             const output = result.stdout + result.stderr;
             assert.ok(!output.includes(DB.password) && !output.includes(SUPERUSER.password), "no secret in the log");
             assert.equal(state().status, DATABASE_STATE.installed);
-            assert.deepEqual(options(), { enableBrowserTriggerArchiving: "0" }, "the managed options are set on a new installation");
+            assert.deepEqual(options(), {
+                enableBrowserTriggerArchiving: "0",
+                // A browser install's defaults: the last step's privacy boxes are ticked.
+                "PrivacyManager.doNotTrackEnabled": "1",
+                "PrivacyManager.ipAnonymizerEnabled": "1",
+            });
         });
 
-        it("fails when the installer answers but leaves the installation incomplete", async () => {
-            const result = await install({ INSTALLER_SKIP: "setupSuperUser" });
+        it("stops at a form Matomo rejects, with Matomo's message, before anything else is written", async () => {
+            const result = await install({ [SCRIPT_ENV.superuserEmail]: "admin@analytics.invalid" });
             assert.equal(result.status, 1);
-            assert.match(result.stderr, /FAILED: the installer ran, but the database is not fully installed/);
+            assert.match(result.stderr, /FAILED at step setupSuperUser: Matomo did not accept the form \(HTTP 200\)/);
+            assert.match(result.stderr, /Please fix the following errors:\n {2}The email doesn't have a valid format\./);
+            assert.equal(requests().at(-1)!.action, "setupSuperUser", "no step after the rejected one");
+            assert.deepEqual([rows("user"), rows("site")], ["0", "0"], "no website without a superuser");
         });
 
-        it("stops at the first failing step and shows the installer's error", async () => {
-            const result = await install({ INSTALLER_FAIL_AT: "tablesCreation" });
+        it("stops when the system check finds a problem, before touching the database", async () => {
+            const result = await install({ INSTALLER_FAIL_SYSTEM_CHECK: "1" });
             assert.equal(result.status, 1);
-            assert.match(result.stderr, /FAILED at step tablesCreation \(HTTP 500\)/);
-            assert.match(result.stderr, /Table creation failed: disk full/);
-            const steps = readFileSync(join(dir, "installer.log"), "utf8").trim().split("\n");
-            assert.equal(steps.length, 4, "no step after the failing one");
+            assert.match(result.stderr, /FAILED at step systemCheck: HTTP 200, no way on to databaseSetup/);
+            assert.match(result.stderr, /Matomo requires the mbstring extension/);
+            assert.equal(state().status, DATABASE_STATE.empty);
+        });
+
+        it("leaves no web server behind, workers included", async () => {
+            const port = await freePort();
+            const result = spawnSync("sh", ["-c", scriptOn(port)], { env: env(), encoding: "utf8", timeout: 60_000 });
+            assert.equal(result.status, 0, result.stderr);
+            const left = leftoverProcesses().filter((p) => p.command.includes(`127.0.0.1:${port}`));
+            for (const p of left) process.kill(p.pid, "SIGKILL");
+            assert.deepEqual(left, []);
         });
     });
 });

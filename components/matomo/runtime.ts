@@ -16,7 +16,7 @@ import { standardLabels } from "../k8s/labels";
 import { renderConfigIni, type LdapIniSettings, type MatomoIniSettings } from "./configIni";
 import { renderPhpIni, type PhpSettings } from "./phpIni";
 import type { MatomoRuntimeRef } from "./podBuilder";
-import { databaseScript, deleteDataScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
+import { databaseScript, deleteDataScript, installerMessagesScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
 
 export interface MatomoRuntimeArgs extends InstallationArgs {
     /** Public hostname: Matomo's first trusted host. */
@@ -129,6 +129,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                     "upgrade.sh": upgradeScript(),
                     "delete-data.sh": deleteDataScript(),
                     "database.php": databaseScript(),
+                    "installer-messages.php": installerMessagesScript(),
                 },
             },
             { parent: this },

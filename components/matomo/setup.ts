@@ -20,7 +20,7 @@ import { jobSpec } from "../k8s/jobs";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_MOUNT } from "./paths";
 import { buildMatomoPodSpec, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
-import { databaseScript, installScript, SCRIPT_ENV } from "./scripts";
+import { databaseScript, installerMessagesScript, installScript, SCRIPT_ENV } from "./scripts";
 
 export interface MatomoSetupArgs extends MatomoWorkload {
     /** The shared runtime, with the superuser's Secret and the scripts the Jobs run. */
@@ -105,7 +105,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
                 ],
             }),
             1800,
-            { "checksum/scripts": checksumOf(installScript(), databaseScript()) },
+            { "checksum/scripts": checksumOf(installScript(), databaseScript(), installerMessagesScript()) },
         );
         const installJob = new k8s.batch.v1.Job(
             `${name}-install`,

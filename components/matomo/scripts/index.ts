@@ -45,7 +45,7 @@ export const SCRIPT_ENV = {
 } as const;
 
 /** The script files shipped to the pods. */
-export const SCRIPT_FILES = ["prepare-webroot.sh", "install.sh", "upgrade.sh", "delete-data.sh", "database.php"] as const;
+export const SCRIPT_FILES = ["prepare-webroot.sh", "install.sh", "upgrade.sh", "delete-data.sh", "database.php", "installer-messages.php"] as const;
 export type ScriptFile = (typeof SCRIPT_FILES)[number];
 
 const texts = new Map<ScriptFile, string>();
@@ -113,6 +113,11 @@ export function databaseScript(): string {
     return scriptSource("database.php");
 }
 
+/** `php installer-messages.php PAGE`: what a page of Matomo's installer says went wrong, as text. */
+export function installerMessagesScript(): string {
+    return scriptSource("installer-messages.php");
+}
+
 /** Where the install script finds things; the defaults are the pod's paths (tests point elsewhere). */
 export interface ScriptPaths {
     /** Directory holding database.php. */
@@ -128,7 +133,9 @@ export interface ScriptPaths {
  * installer, headless. The upstream image has no console command that installs Matomo, so the
  * script serves the installer with PHP's built-in web server on 127.0.0.1 and walks its steps with
  * curl (the sequence Bitnami's images have used for years): database, tables, superuser, first
- * website. Credentials are read by curl from the mounted Secret files (`name@file`), so they appear
+ * website. Each step is checked the way Matomo answers it: a page must offer the way on to the
+ * next step, a form must be accepted with a redirect; a rejected form stops the script at that
+ * step with Matomo's own messages (installer-messages.php), before anything else is written. Credentials are read by curl from the mounted Secret files (`name@file`), so they appear
  * neither in the process list nor in the log. The installer's own config.ini.php (with its own salt)
  * stays in this pod; the web pods use the generated one, with the stack's salt. Finally the options
  * in `MATOMO_OPTIONS` are set (on a new and on an existing installation alike).

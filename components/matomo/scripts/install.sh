@@ -1,5 +1,6 @@
 set -eu
 database=@SCRIPTS_DIR@/database.php
+messages=@SCRIPTS_DIR@/installer-messages.php
 tmp=${TMPDIR:-/tmp}
 
 set_options() {
@@ -20,9 +21,10 @@ esac
 url=http://127.0.0.1:@INSTALLER_PORT@/
 jar="$tmp/install-cookies"
 cd @WEBROOT@
-PHP_CLI_SERVER_WORKERS=4 php -S 127.0.0.1:@INSTALLER_PORT@ -t @WEBROOT@ >"$tmp/install-server.log" 2>&1 &
+# In a session of its own, so that stopping its process group stops the workers too.
+PHP_CLI_SERVER_WORKERS=4 setsid php -S 127.0.0.1:@INSTALLER_PORT@ -t @WEBROOT@ >"$tmp/install-server.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
+trap 'kill -TERM "-$server" 2>/dev/null || true' EXIT
 tries=0
 until curl --silent --output /dev/null "${url}matomo.js"; do
     tries=$((tries + 1))
@@ -34,45 +36,73 @@ until curl --silent --output /dev/null "${url}matomo.js"; do
     sleep 1
 done
 
-# step NAME [curl options...]: one request to the installer; stops the script unless it answers 2xx.
-step() {
+# request NAME [curl options...]: one request to the installer, its page kept as install-NAME.html;
+# sets code (the HTTP status) and location (where a redirect points).
+request() {
     name=$1
     shift
-    code=$(curl --silent --show-error --location --cookie "$jar" --cookie-jar "$jar" \
-        --output "$tmp/install-$name.html" --write-out '%{http_code}' "$@" "$url") || code=000
-    case "$code" in
-        2??) echo "install: $name: done" ;;
-        *)
-            echo "install: FAILED at step $name (HTTP $code); the installer said:" >&2
-            sed -n 's/.*class="[^"]*\(error\|alert-danger\)[^"]*"[^>]*>\([^<]*\).*/  \2/p' "$tmp/install-$name.html" | head -n 10 >&2
-            exit 1
-            ;;
+    result=$(curl --silent --show-error --cookie "$jar" --cookie-jar "$jar" \
+        --output "$tmp/install-$name.html" --write-out '%{http_code} %{redirect_url}' "$@" "$url") || result="000 "
+    code=${result%% *}
+    location=${result#* }
+}
+
+# fail NAME REASON: stops the installation with what the installer's page says.
+fail() {
+    echo "install: FAILED at step $1: $2; the installer said:" >&2
+    php "$messages" "$tmp/install-$1.html" >&2 || true
+    exit 1
+}
+
+# page NAME NEXT: a page of the installer; it succeeded when it offers the way on to step NEXT.
+page() {
+    request "$1" --get --data-urlencode module=Installation --data-urlencode "action=$1"
+    if [ "$code" = 200 ] && grep -q "action=$2" "$tmp/install-$1.html"; then
+        echo "install: $1: done"
+    else
+        fail "$1" "HTTP $code, no way on to $2"
+    fi
+}
+
+# form NAME PATTERN [curl options...]: a form of the installer; Matomo accepts it with a redirect
+# to the next step (its URL matches PATTERN) and shows a rejected one again, with its errors.
+form() {
+    name=$1
+    pattern=$2
+    shift 2
+    request "$name" --data-urlencode module=Installation --data-urlencode "action=$name" "$@"
+    # shellcheck disable=SC2254
+    case "$code $location" in
+        "302 "$pattern) echo "install: $name: done" ;;
+        *) fail "$name" "Matomo did not accept the form (HTTP $code)" ;;
     esac
 }
 
-step start
-step systemCheck --data-urlencode action=systemCheck
-step databaseSetup --data-urlencode action=databaseSetup \
+page welcome systemCheck
+page systemCheck databaseSetup
+form databaseSetup "*action=tablesCreation*" \
     --data-urlencode "host=${MATOMO_DB_HOST}:${MATOMO_DB_PORT}" \
     --data-urlencode "username=${MATOMO_DB_USER}" \
     --data-urlencode "password@${MATOMO_DB_PASSWORD_FILE}" \
     --data-urlencode "dbname=${MATOMO_DB_NAME}" \
     --data-urlencode "tables_prefix=matomo_" \
     --data-urlencode "adapter=PDO\\MYSQL"
-step tablesCreation --data-urlencode module=Installation --data-urlencode action=tablesCreation
-step setupSuperUser --data-urlencode module=Installation --data-urlencode action=setupSuperUser \
+page tablesCreation setupSuperUser
+form setupSuperUser "*action=firstWebsiteSetup*" \
     --data-urlencode "login@${MATOMO_SUPERUSER_LOGIN_FILE}" \
     --data-urlencode "password@${MATOMO_SUPERUSER_PASSWORD_FILE}" \
     --data-urlencode "password_bis@${MATOMO_SUPERUSER_PASSWORD_FILE}" \
     --data-urlencode "email=${MATOMO_SUPERUSER_EMAIL}" \
     --data-urlencode subscribe_newsletter_piwikorg=0 \
     --data-urlencode subscribe_newsletter_professionalservices=0
-step firstWebsiteSetup --data-urlencode module=Installation --data-urlencode action=firstWebsiteSetup \
+form firstWebsiteSetup "*action=trackingCode*" \
     --data-urlencode "siteName=${MATOMO_SITE_NAME}" \
     --data-urlencode "url=${MATOMO_SITE_URL}" \
     --data-urlencode "timezone=${MATOMO_TIMEZONE}" \
     --data-urlencode ecommerce=0
-step finished --data-urlencode module=Installation --data-urlencode action=finished
+# The boxes a browser install leaves ticked: Do Not Track honoured, IP addresses anonymised (an
+# unticked box would switch them off). The stack's privacy settings are applied right after.
+form finished "*/index.php" --data-urlencode do_not_track=1 --data-urlencode anonymise_ip=1
 
 state=0
 php "$database" state || state=$?
