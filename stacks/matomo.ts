@@ -23,6 +23,7 @@ const MAIL_SERVICE = "postfix";
 export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, credentials: Credentials): StackOutputs {
     const { cfg, instance, namespace } = ctx;
     const webServiceHost = `${WEB_SERVICE}.${cfg.namespace}.svc`;
+    const base = `${cfg.ingress.tls ? "https" : "http"}://${cfg.matomo.hostname}`;
 
     const runtime = new MatomoRuntime("matomo", {
         namespace,
@@ -35,6 +36,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         superuser: { login: cfg.matomo.username, password: credentials.superuserPassword },
         php: { ...cfg.matomo.php, timezone: cfg.timezone },
         maintenance: cfg.maintenance,
+        options: managedOptions({ geoip: cfg.geoip !== undefined, baseUrl: `${base}/`, privacy: cfg.privacy }),
         mail: cfg.mail && {
             host: `${MAIL_SERVICE}.${cfg.namespace}.svc`,
             port: RELAY_PORT,
@@ -61,7 +63,6 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         resources: cfg.matomo.resources,
         superuserEmail: cfg.matomo.email,
         site: { name: cfg.matomo.siteName, url: cfg.matomo.siteUrl },
-        options: managedOptions({ geoip: cfg.geoip !== undefined }),
     });
 
     const geoip = geoipUpdateFor(ctx, runtime.miscClaimName);
@@ -99,7 +100,6 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
     });
     const mail = mailRelayFor(ctx, MAIL_SERVICE);
 
-    const base = `${cfg.ingress.tls ? "https" : "http"}://${cfg.matomo.hostname}`;
     return {
         url: pulumi.output(`${base}/`),
         trackerUrl: pulumi.output(`${base}/matomo.php`),

@@ -67,6 +67,19 @@ describe("configuration", () => {
             }
         });
 
+        it("anonymise IP addresses and honour Do Not Track, as a browser install does", () => {
+            assert.deepEqual(cfg.privacy, {
+                anonymizeIp: true,
+                ipAddressMaskLength: 2,
+                useAnonymizedIpForVisitEnrichment: false,
+                doNotTrack: true,
+                forceCookielessTracking: false,
+                anonymizeUserId: false,
+                anonymizeOrderId: false,
+                anonymizeReferrer: "",
+            });
+        });
+
         it("name the TLS Secret after the hostname", () => {
             assert.equal(cfg.ingress.certificate, "analytics.example.com-tls");
         });
@@ -282,6 +295,9 @@ describe("configuration", () => {
                 "true or false",
             ],
             ["a feature that is not built yet", { "matomo:rsyncAnalytics": { enabled: true } }, "matomo:rsyncAnalytics", "not built yet"],
+            ["an IP mask of five bytes", { "matomo:privacy": { ipAddressMaskLength: 5 } }, "matomo:privacy.ipAddressMaskLength", "from 1 to 4"],
+            ["a mask length with anonymisation off", { "matomo:privacy": { anonymizeIp: false, ipAddressMaskLength: 3 } }, "matomo:privacy.ipAddressMaskLength", "no effect"],
+            ["an unknown referrer anonymisation", { "matomo:privacy": { anonymizeReferrer: "all" } }, "matomo:privacy.anonymizeReferrer", '"exclude_all"'],
         ];
 
         for (const [what, changes, key, text] of cases) {

@@ -19,6 +19,18 @@ import { leftoverProcesses, spawnGroupSync } from "./support/processes";
 import { requireBinaries } from "./support/system";
 
 const DB = { name: "matomo", user: "matomo", password: "db-Pa$$;w'rd=#x" };
+/** Matomo's own privacy defaults, with a change of mask length and Do Not Track to see them applied. */
+const PRIVACY = {
+    anonymizeIp: true,
+    ipAddressMaskLength: 3,
+    useAnonymizedIpForVisitEnrichment: false,
+    doNotTrack: false,
+    forceCookielessTracking: false,
+    anonymizeUserId: false,
+    anonymizeOrderId: false,
+    anonymizeReferrer: "exclude_query",
+};
+const managed = (geoip: boolean) => JSON.stringify(managedOptions({ geoip, baseUrl: "https://analytics.example.com/", privacy: PRIVACY }));
 const SUPERUSER = { login: "admin", password: "superuser-secret-42" };
 /** Matomo's option table, as its schema creates it. */
 const OPTION_TABLE = `${TABLES_PREFIX}option (option_name VARCHAR(191) NOT NULL PRIMARY KEY, option_value LONGTEXT NOT NULL, autoload TINYINT NOT NULL DEFAULT 1)`;
@@ -147,18 +159,12 @@ describe("install scripts on a real MariaDB", function () {
                     `INSERT INTO ${DB.name}.${TABLES_PREFIX}user VALUES ('admin', 1); ` +
                     `CREATE TABLE ${DB.name}.${TABLES_PREFIX}site (idsite INT); INSERT INTO ${DB.name}.${TABLES_PREFIX}site VALUES (1);`,
             );
-            const result = await install({ [SCRIPT_ENV.options]: JSON.stringify(managedOptions({ geoip: true })) });
+            const result = await install({ [SCRIPT_ENV.options]: managed(true) });
             assert.equal(result.status, 0, result.stderr);
             assert.match(result.stdout, /already installed/);
             assert.throws(() => readFileSync(join(dir, "installer.log")), "the installer must not be called");
-            assert.deepEqual(options(), {
-                enableBrowserTriggerArchiving: "0",
-                "geoip2.isp_db_url": "",
-                "geoip2.loc_db_url": "",
-                piwikUrl: "https://a.example/",
-                "usercountry.location_provider": "geoip2php",
-            });
-            const again = await install({ [SCRIPT_ENV.options]: JSON.stringify(managedOptions({ geoip: false })) });
+            assert.deepEqual(options(), { ...JSON.parse(managed(true)), piwikUrl: "https://analytics.example.com/" });
+            const again = await install({ [SCRIPT_ENV.options]: managed(false) });
             assert.equal(again.status, 0, again.stderr);
             assert.equal(options().enableBrowserTriggerArchiving, "0", "setting the options again is harmless");
         });
@@ -181,7 +187,7 @@ describe("install scripts on a real MariaDB", function () {
         });
 
         it("installs an empty database through the installer's steps, reading secrets from files", async () => {
-            const result = await install({ [SCRIPT_ENV.options]: JSON.stringify(managedOptions({ geoip: false })) });
+            const result = await install({ [SCRIPT_ENV.options]: managed(false) });
             assert.equal(result.status, 0, result.stderr);
             assert.match(result.stdout, /the database is empty: installing Matomo[\s\S]*Matomo is installed: superuser and first website created/);
             const steps = requests();
@@ -211,11 +217,18 @@ describe("install scripts on a real MariaDB", function () {
             const output = result.stdout + result.stderr;
             assert.ok(!output.includes(DB.password) && !output.includes(SUPERUSER.password), "no secret in the log");
             assert.equal(state().status, DATABASE_STATE.installed);
+            // The stack's privacy settings, as Matomo stores them, over the installer's ticked boxes.
             assert.deepEqual(options(), {
                 enableBrowserTriggerArchiving: "0",
-                // A browser install's defaults: the last step's privacy boxes are ticked.
-                "PrivacyManager.doNotTrackEnabled": "1",
+                piwikUrl: "https://analytics.example.com/",
                 "PrivacyManager.ipAnonymizerEnabled": "1",
+                "PrivacyManager.ipAddressMaskLength": "3",
+                "PrivacyManager.useAnonymizedIpForVisitEnrichment": "0",
+                "PrivacyManager.doNotTrackEnabled": "0",
+                "PrivacyManager.forceCookielessTracking": "0",
+                "PrivacyManager.anonymizeUserId": "0",
+                "PrivacyManager.anonymizeOrderId": "0",
+                "PrivacyManager.anonymizeReferrer": "exclude_query",
             });
         });
 

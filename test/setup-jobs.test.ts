@@ -51,6 +51,15 @@ for (const stack of ["dev", "prod"] as const) {
             assert.equal(superuser.secret.secretName, one(result, "kubernetes:core/v1:Secret", "matomo-superuser").inputs.metadata.name);
         });
 
+        it("applies the privacy settings and Matomo's base URL on every run", () => {
+            const env = Object.fromEntries(mainContainer(job(result, "install")).env!.map((e) => [e.name, e.value]));
+            const options = JSON.parse(env.MATOMO_OPTIONS as string) as Record<string, string>;
+            const host = stack === "dev" ? "matomo.dev.example.com" : "analytics.example.com";
+            assert.equal(options.piwikUrl, `https://${host}/`);
+            assert.equal(options["PrivacyManager.ipAnonymizerEnabled"], "1");
+            assert.equal(options["PrivacyManager.ipAddressMaskLength"], "2");
+        });
+
         it("creates the superuser and the first website from config", () => {
             const env = Object.fromEntries(mainContainer(job(result, "install")).env!.map((e) => [e.name, e.value]));
             const host = stack === "dev" ? "matomo.dev.example.com" : "analytics.example.com";

@@ -23,6 +23,7 @@ import { resolveMail, type MailConfig } from "./sections/mail";
 import type { MaintenanceConfig } from "./sections/maintenance";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb, type MariaDbConfig } from "./sections/mariadb";
 import { matomoResourceIssues, matomoStorageIssues, resolveMatomo, type MatomoTierConfig } from "./sections/matomo";
+import { resolvePrivacy, type PrivacyConfig } from "./sections/privacy";
 
 export type { Issue } from "./schema/fields";
 export type { ConfigSource } from "./schema/parse";
@@ -37,6 +38,7 @@ export type { LdapConfig, LdapServerConfig, LdapSyncConfig } from "./sections/ld
 export type { MailConfig } from "./sections/mail";
 export type { MariaDbConfig } from "./sections/mariadb";
 export type { MatomoTierConfig } from "./sections/matomo";
+export type { PrivacyConfig } from "./sections/privacy";
 export { CONFIG_NAMESPACE };
 
 /** What every topology is configured with. */
@@ -47,6 +49,8 @@ interface CommonConfig {
     readonly timezone: string;
     readonly pvc: PvcConfig;
     readonly maintenance: MaintenanceConfig;
+    /** Privacy settings Matomo keeps in its database, applied on every run of the install Job. */
+    readonly privacy: PrivacyConfig;
     readonly matomo: MatomoTierConfig;
     readonly ingress: IngressConfig;
     readonly archivers: readonly ArchiverConfig[];
@@ -113,6 +117,7 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
     const matomo = resolveMatomo(values.matomo);
     const mariadb = resolveMariaDb(values.mariadb);
     const ingress = resolveIngress(values.ingress, matomo.hostname, ctx);
+    const privacy = resolvePrivacy(values.privacy, ctx);
     otherTopologyIssues(values.topology, ctx);
     const archivers = resolveArchivers(values.matomocronArchive, ctx);
     const scheduledTasks = resolveScheduledTasks(values.matomocronScheduledTasks, ctx);
@@ -135,6 +140,7 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
         timezone: values.timezone,
         pvc: values.pvc,
         maintenance: values.maintenance,
+        privacy,
         matomo,
         ingress,
         archivers,

@@ -22,6 +22,7 @@ import { mailKey } from "./sections/mail";
 import { maintenanceKey } from "./sections/maintenance";
 import { mariadbKey } from "./sections/mariadb";
 import { matomoKey } from "./sections/matomo";
+import { privacyKey } from "./sections/privacy";
 
 export const schema = {
     ...generalKeys,
@@ -29,6 +30,7 @@ export const schema = {
     mariadb: mariadbKey,
     cloudsql: cloudsqlKey,
     maintenance: maintenanceKey,
+    privacy: privacyKey,
     ingress: ingressKey,
     matomocronArchive: archiversKey,
     matomocronScheduledTasks: scheduledTasksKey,

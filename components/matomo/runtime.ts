@@ -46,6 +46,12 @@ export interface MatomoRuntimeArgs extends InstallationArgs {
             readonly adminPassword: pulumi.Input<string>;
         })[];
     };
+    /**
+     * Options Matomo keeps in its database that the install Job sets on every run (see
+     * `managedOptions`). Part of {@link MatomoRuntime.checksum}: web pods regenerate matomo.js from
+     * them when they start, so they roll when the options change.
+     */
+    readonly options: Readonly<Record<string, string>>;
     /** The `misc/` volume. */
     readonly misc: {
         /** Size, e.g. `1Gi`. */
@@ -67,7 +73,9 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
     /** ConfigMap holding the install, upgrade and deletion scripts. */
     readonly scriptsConfigMapName: pulumi.Output<string>;
     readonly plugins: readonly string[];
-    /** Hash of every generated file, for pod-template annotations. */
+    /** The database-stored options the install Job sets. */
+    readonly options: Readonly<Record<string, string>>;
+    /** Hash of every generated file and the managed options, for pod-template annotations. */
     readonly checksum: pulumi.Output<string>;
 
     constructor(name: string, args: MatomoRuntimeArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -164,7 +172,8 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
         this.superuserSecretName = superuser.metadata.name;
         this.scriptsConfigMapName = scripts.metadata.name;
         this.plugins = args.ldap ? ["LoginLdap"] : [];
-        this.checksum = checksumOf(configIni, phpIni);
+        this.options = args.options;
+        this.checksum = checksumOf(configIni, phpIni, JSON.stringify(args.options));
         this.registerOutputs({
             configSecretName: this.configSecretName,
             phpConfigMapName: this.phpConfigMapName,

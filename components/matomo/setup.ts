@@ -27,6 +27,8 @@ export interface MatomoSetupArgs extends MatomoWorkload {
     readonly runtime: MatomoRuntimeRef & {
         readonly superuserSecretName: pulumi.Input<string>;
         readonly scriptsConfigMapName: pulumi.Input<string>;
+        /** Database-stored Matomo options the install Job sets on every run (see `managedOptions`). */
+        readonly options: Readonly<Record<string, string>>;
     };
     /** Resources of the Job containers (the web tier's: PHP's memory_limit must fit). */
     readonly resources: ContainerResources;
@@ -34,8 +36,6 @@ export interface MatomoSetupArgs extends MatomoWorkload {
     readonly superuserEmail: string;
     /** The first website, for a new installation. */
     readonly site: { readonly name: string; readonly url: string };
-    /** Database-stored Matomo options the install Job sets on every run (see `managedOptions`). */
-    readonly options: Readonly<Record<string, string>>;
 }
 
 const SCRIPTS_VOLUME = { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true };
@@ -82,7 +82,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
                         { name: e.siteName, value: args.site.name },
                         { name: e.siteUrl, value: args.site.url },
                         { name: e.timezone, value: args.timezone },
-                        { name: e.options, value: JSON.stringify(args.options) },
+                        { name: e.options, value: JSON.stringify(args.runtime.options) },
                     ],
                     resources: args.resources,
                     volumeMounts: [

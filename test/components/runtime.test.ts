@@ -18,6 +18,7 @@ function args(changes: Partial<MatomoRuntimeArgs> = {}): MatomoRuntimeArgs {
         php: { memoryLimit: "256M", maxExecutionTime: "30", maxInputTime: "60", timezone: "UTC" },
         maintenance: { disableUi: false, disableTracking: false },
         misc: { storage: "2Gi", accessMode: "ReadWriteOnce", retain: false },
+        options: { piwikUrl: "https://stats.example.org/" },
         ...changes,
     };
 }
@@ -79,6 +80,17 @@ describe("MatomoRuntime", () => {
         assert.equal(claim.options.retainOnDelete, false);
         assert.equal(claim.inputs.spec.storageClassName, undefined);
         assert.equal(claim.inputs.spec.resources.requests.storage, "2Gi");
+    });
+
+    it("changes its checksum when a database-stored option changes, so the web pods roll", async () => {
+        const checksum = async (options: Record<string, string>) => {
+            let runtime: MatomoRuntime | undefined;
+            await buildAlone(() => (runtime = new MatomoRuntime("rt", args({ options }))));
+            return new Promise<string>((resolve) => runtime!.checksum.apply(resolve));
+        };
+        const off = await checksum({ "PrivacyManager.forceCookielessTracking": "0" });
+        assert.notEqual(await checksum({ "PrivacyManager.forceCookielessTracking": "1" }), off);
+        assert.equal(await checksum({ "PrivacyManager.forceCookielessTracking": "0" }), off);
     });
 
     it("keeps php.ini in a ConfigMap, with the settings it was given", async () => {

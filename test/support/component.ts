@@ -37,7 +37,12 @@ export function sampleDatabase(overrides: Partial<DatabaseEndpoint> = {}): Datab
 
 /** The shared fields of a Matomo workload, with stand-in runtime objects (built inside a program run). */
 export function sampleWorkload(): MatomoWorkload & {
-    readonly runtime: MatomoWorkload["runtime"] & { superuserSecretName: string; scriptsConfigMapName: string; checksum: string };
+    readonly runtime: MatomoWorkload["runtime"] & {
+        superuserSecretName: string;
+        scriptsConfigMapName: string;
+        checksum: string;
+        options: Record<string, string>;
+    };
 } {
     return {
         ...INSTALLATION,
@@ -50,6 +55,7 @@ export function sampleWorkload(): MatomoWorkload & {
             scriptsConfigMapName: "matomo-scripts",
             checksum: "0".repeat(64),
             plugins: [],
+            options: { enableBrowserTriggerArchiving: "0" },
         },
         database: sampleDatabase(),
         timezone: "UTC",

@@ -1,0 +1,67 @@
+/**
+ * `matomo:privacy`: the privacy settings Matomo keeps in its database (its "Anonymize data"
+ * page), set from the stack on every run of the install Job. Defaults are Matomo's own, with IP
+ * anonymisation on, as a browser install leaves them; nothing weaker is the default.
+ */
+import { boolean, integer, oneOf, type Issue, type ValueOf } from "../schema/fields";
+import { object } from "../schema/structures";
+import { rawValue, type ResolveContext } from "./context";
+
+export const privacyKey = object(
+    {
+        anonymizeIp: boolean({
+            doc: "Anonymise visitors' IP addresses before anything is stored (Matomo's IP anonymisation; the GDPR default).",
+            default: true,
+        }),
+        ipAddressMaskLength: integer({
+            doc: "How many bytes of an IPv4 address are masked (IPv6: 64, 80, 104 or all bits): 1, 2 or 3 (4: the whole address).",
+            default: 2,
+            min: 1,
+            max: 4,
+        }),
+        useAnonymizedIpForVisitEnrichment: boolean({
+            doc: "Geolocate and resolve providers from the anonymised address instead of the full one (coarser locations).",
+            default: false,
+        }),
+        doNotTrack: boolean({ doc: "Honour the browser's Do Not Track header: such visits are not recorded.", default: true }),
+        forceCookielessTracking: boolean({
+            doc: "Make the JavaScript tracker use no cookies at all (matomo.js is regenerated in every web pod when it starts).",
+            default: false,
+        }),
+        anonymizeUserId: boolean({ doc: "Replace the User ID with a pseudonym before it is stored.", default: false }),
+        anonymizeOrderId: boolean({ doc: "Replace e-commerce order IDs with a pseudonym before they are stored.", default: false }),
+        anonymizeReferrer: oneOf(["", "exclude_query", "exclude_path", "exclude_all"], {
+            doc: "Drop parts of the referrer URL before it is stored: its query, its path and query, or all of it; empty to keep it.",
+            default: "",
+        }),
+    },
+    { doc: "Privacy settings (Matomo's Privacy > Anonymize data page), applied on every `pulumi up`; changes made in the UI do not last." },
+);
+
+/** The privacy settings, resolved. */
+export interface PrivacyConfig {
+    readonly anonymizeIp: boolean;
+    /** Bytes masked, 1 to 4. */
+    readonly ipAddressMaskLength: number;
+    readonly useAnonymizedIpForVisitEnrichment: boolean;
+    readonly doNotTrack: boolean;
+    readonly forceCookielessTracking: boolean;
+    readonly anonymizeUserId: boolean;
+    readonly anonymizeOrderId: boolean;
+    readonly anonymizeReferrer: "" | "exclude_query" | "exclude_path" | "exclude_all";
+}
+
+/** The settings; a setting of IP anonymisation while it is off has no effect and is reported. */
+export function resolvePrivacy(value: ValueOf<typeof privacyKey>, ctx: ResolveContext): PrivacyConfig {
+    if (!value.anonymizeIp) {
+        const set = Object.keys(JSON.parse(rawValue(ctx, "privacy") ?? "{}") as object);
+        for (const key of ["ipAddressMaskLength", "useAnonymizedIpForVisitEnrichment"].filter((k) => set.includes(k))) {
+            ctx.issues.push(noEffect(key));
+        }
+    }
+    return value;
+}
+
+function noEffect(key: string): Issue {
+    return { key: `matomo:privacy.${key}`, message: "has no effect while privacy.anonymizeIp is false; remove it, or turn anonymisation on" };
+}
