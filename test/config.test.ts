@@ -295,9 +295,24 @@ describe("configuration", () => {
                 "true or false",
             ],
             ["a feature that is not built yet", { "matomo:rsyncAnalytics": { enabled: true } }, "matomo:rsyncAnalytics", "not built yet"],
-            ["an IP mask of five bytes", { "matomo:privacy": { ipAddressMaskLength: 5 } }, "matomo:privacy.ipAddressMaskLength", "from 1 to 4"],
-            ["a mask length with anonymisation off", { "matomo:privacy": { anonymizeIp: false, ipAddressMaskLength: 3 } }, "matomo:privacy.ipAddressMaskLength", "no effect"],
-            ["an unknown referrer anonymisation", { "matomo:privacy": { anonymizeReferrer: "all" } }, "matomo:privacy.anonymizeReferrer", '"exclude_all"'],
+            [
+                "an IP mask of five bytes",
+                { "matomo:privacy": { ipAddressMaskLength: 5 } },
+                "matomo:privacy.ipAddressMaskLength",
+                "from 1 to 4",
+            ],
+            [
+                "a mask length with anonymisation off",
+                { "matomo:privacy": { anonymizeIp: false, ipAddressMaskLength: 3 } },
+                "matomo:privacy.ipAddressMaskLength",
+                "no effect",
+            ],
+            [
+                "an unknown referrer anonymisation",
+                { "matomo:privacy": { anonymizeReferrer: "all" } },
+                "matomo:privacy.anonymizeReferrer",
+                '"exclude_all"',
+            ],
         ];
 
         for (const [what, changes, key, text] of cases) {

@@ -53,7 +53,8 @@ describe("install scripts on a real MariaDB", function () {
             writeFileSync(join(dir, file), text);
         }
         mkdirSync(join(dir, "scripts"));
-        for (const file of ["database.php", "installer-messages.php"] as const) writeFileSync(join(dir, "scripts", file), scriptSource(file));
+        for (const file of ["database.php", "installer-messages.php"] as const)
+            writeFileSync(join(dir, "scripts", file), scriptSource(file));
         mkdirSync(join(dir, "webroot"));
         copyFileSync(join(ROOT, "test", "fixtures", "matomo-installer.php"), join(dir, "webroot", "index.php"));
         writeFileSync(join(dir, "webroot", "matomo.js"), "/* the tracker */\n");
@@ -189,7 +190,10 @@ describe("install scripts on a real MariaDB", function () {
         it("installs an empty database through the installer's steps, reading secrets from files", async () => {
             const result = await install({ [SCRIPT_ENV.options]: managed(false) });
             assert.equal(result.status, 0, result.stderr);
-            assert.match(result.stdout, /the database is empty: installing Matomo[\s\S]*Matomo is installed: superuser and first website created/);
+            assert.match(
+                result.stdout,
+                /the database is empty: installing Matomo[\s\S]*Matomo is installed: superuser and first website created/,
+            );
             const steps = requests();
             assert.deepEqual(
                 steps.map((s) => s.action),
@@ -207,7 +211,10 @@ describe("install scripts on a real MariaDB", function () {
                 adapter: "PDO\\MYSQL",
             });
             const superuser = posted("setupSuperUser");
-            assert.deepEqual([superuser.login, superuser.password, superuser.password_bis], [SUPERUSER.login, SUPERUSER.password, SUPERUSER.password]);
+            assert.deepEqual(
+                [superuser.login, superuser.password, superuser.password_bis],
+                [SUPERUSER.login, SUPERUSER.password, SUPERUSER.password],
+            );
             assert.equal(superuser.email, "admin@analytics.example.com");
             const site = posted("firstWebsiteSetup");
             assert.deepEqual(

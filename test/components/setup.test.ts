@@ -12,7 +12,7 @@ function build(args: Partial<MatomoSetupArgs> = {}) {
                 resources: { requests: { memory: "256Mi", cpu: "100m" }, limits: { memory: "1Gi" } },
                 superuserEmail: "root@example.org",
                 site: { name: "Example", url: "https://example.org" },
-                    ...args,
+                ...args,
             }),
     );
 }

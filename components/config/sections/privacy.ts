@@ -63,5 +63,8 @@ export function resolvePrivacy(value: ValueOf<typeof privacyKey>, ctx: ResolveCo
 }
 
 function noEffect(key: string): Issue {
-    return { key: `matomo:privacy.${key}`, message: "has no effect while privacy.anonymizeIp is false; remove it, or turn anonymisation on" };
+    return {
+        key: `matomo:privacy.${key}`,
+        message: "has no effect while privacy.anonymizeIp is false; remove it, or turn anonymisation on",
+    };
 }
