@@ -8,6 +8,17 @@ import { leftoverProcesses, spawnGroupSync } from "./support/processes";
 
 const sleeping = (tag: string) => leftoverProcesses().filter((p) => p.command.includes(tag));
 
+/** The processes tagged `tag` once SIGKILL has taken effect (it is delivered asynchronously): polls for up to 2 s. */
+function sleepingAfterKill(tag: string) {
+    const deadline = Date.now() + 2000;
+    let left = sleeping(tag);
+    while (left.length > 0 && Date.now() < deadline) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        left = sleeping(tag);
+    }
+    return left;
+}
+
 describe("processes started by tests", () => {
     it("are found when a test leaves one running", () => {
         const tag = "1237";
@@ -15,13 +26,13 @@ describe("processes started by tests", () => {
         const left = sleeping(`sleep ${tag}`);
         assert.equal(left.length, 1, "the background sleep carries the run's marker");
         process.kill(left[0].pid, "SIGKILL");
-        assert.equal(sleeping(`sleep ${tag}`).length, 0);
+        assert.equal(sleepingAfterKill(`sleep ${tag}`).length, 0);
     });
 
     it("are stopped with their process group when run through spawnGroupSync", () => {
         const tag = "1238";
         const result = spawnGroupSync("sh", ["-c", `sleep ${tag} >/dev/null 2>&1 & echo started`], { encoding: "utf8" });
         assert.equal(result.stdout.trim(), "started");
-        assert.equal(sleeping(`sleep ${tag}`).length, 0, "the background sleep is gone with its group");
+        assert.equal(sleepingAfterKill(`sleep ${tag}`).length, 0, "the background sleep is gone with its group");
     });
 });

@@ -24,7 +24,30 @@ cd @WEBROOT@
 # In a session of its own, so that stopping its process group stops the workers too.
 PHP_CLI_SERVER_WORKERS=4 setsid php -S 127.0.0.1:@INSTALLER_PORT@ -t @WEBROOT@ >"$tmp/install-server.log" 2>&1 &
 server=$!
-trap 'kill -TERM "-$server" 2>/dev/null || true' EXIT
+# running_in_group PGID: whether a live process (not a zombie) is in the process group; read from
+# /proc, as the image has no ps.
+running_in_group() {
+    group=$1
+    for stat in /proc/[0-9]*/stat; do
+        { read -r line <"$stat"; } 2>/dev/null || continue
+        # The fields after the command name: state, parent, process group.
+        # shellcheck disable=SC2086
+        set -- ${line##*) }
+        if [ "$3" = "$group" ] && [ "$1" != Z ]; then return 0; fi
+    done
+    return 1
+}
+# stop_server: the whole group, waited for (5 s, then SIGKILL), so nothing outlives the script.
+stop_server() {
+    kill -TERM "-$server" 2>/dev/null || return 0
+    waited=0
+    while running_in_group "$server" && [ "$waited" -lt 50 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill -KILL "-$server" 2>/dev/null || true
+}
+trap stop_server EXIT
 tries=0
 until curl --silent --output /dev/null "${url}matomo.js"; do
     tries=$((tries + 1))
