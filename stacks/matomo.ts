@@ -36,6 +36,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         superuser: { login: cfg.matomo.username, password: credentials.superuserPassword },
         php: { ...cfg.matomo.php, timezone: cfg.timezone },
         maintenance: cfg.maintenance,
+        plugins: cfg.matomo.plugins,
         options: managedOptions({ geoip: cfg.geoip !== undefined, baseUrl: `${base}/`, privacy: cfg.privacy }),
         mail: cfg.mail && {
             host: `${MAIL_SERVICE}.${cfg.namespace}.svc`,

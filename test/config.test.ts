@@ -124,6 +124,11 @@ describe("configuration", () => {
             assert.ok(!dumped.includes("a-long-database-password"));
         });
 
+        it("takes plugin names as Matomo does, underscores included, each once", () => {
+            const cfg = valid({ "matomo:matomo": { plugins: ["QueuedTracking", "Custom_Reports", "QueuedTracking"] } });
+            assert.deepEqual(cfg.matomo.plugins, ["QueuedTracking", "Custom_Reports"]);
+        });
+
         it("drops the nginx settings for another ingress class when they were not changed", () => {
             const cfg = valid({ "matomo:ingress": { className: "traefik" } });
             assert.deepEqual(cfg.ingress.nginx, {});
@@ -152,6 +157,13 @@ describe("configuration", () => {
             ["an upper-case hostname", { "matomo:matomo": { hostname: "Analytics.Example.com" } }, "matomo:matomo.hostname", "lower-case"],
             ["a hostname without domain", { "matomo:matomo": { hostname: "matomo" } }, "matomo:matomo.hostname", "fully qualified"],
             ["zero replicas", { "matomo:matomo": { replicaCount: 0 } }, "matomo:matomo.replicaCount", "got 0"],
+            [
+                "a plugin path instead of a name",
+                { "matomo:matomo": { plugins: ["plugins/LoginLdap"] } },
+                "matomo:matomo.plugins[0]",
+                "plugin name",
+            ],
+            ["plugins as one string", { "matomo:matomo": { plugins: "LoginLdap,QueuedTracking" } }, "matomo:matomo.plugins", "list"],
             ["a non-numeric replica count", { "matomo:matomo": { replicaCount: "two" } }, "matomo:matomo.replicaCount", '"two"'],
             [
                 "an upper-case image repository",

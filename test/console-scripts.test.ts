@@ -1,14 +1,14 @@
 /**
  * The scripts of the console jobs, run for real with the system's sh and PHP: the raw-data
  * deletion against a stand-in `console` that records its arguments (Matomo itself is not on this
- * machine), and the plugin activation of prepare-webroot against a stand-in code tree.
+ * machine).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deleteDataScript, EARLIEST_DATE, prepareWebrootScript, SCRIPT_ENV } from "../components/matomo/scripts";
+import { deleteDataScript, EARLIEST_DATE, SCRIPT_ENV } from "../components/matomo/scripts";
 import { requireBinaries } from "./support/system";
 
 /** Records each call (`memory_limit` and arguments) as a JSON line; fails for a site in FAIL_SITE. */
@@ -108,39 +108,6 @@ describe("console job scripts", function () {
             assert.notEqual(result.status, 0);
             assert.equal(calls.length, 2, "site 9 is not attempted after site 7 failed");
             assert.match(result.stderr, /Invalid site ID/);
-        });
-    });
-
-    describe("prepare-webroot with extra plugins", () => {
-        it("activates the image's default plugins and the extra ones in the generated config", () => {
-            const code = join(dir, "code");
-            const webroot = join(dir, "plugins-webroot");
-            const configMount = join(dir, "config-mount");
-            for (const d of [join(code, "config"), join(code, "core"), webroot, configMount]) mkdirSync(d, { recursive: true });
-            writeFileSync(join(code, "matomo.php"), "<?php\n");
-            writeFileSync(join(code, "core", "Version.php"), "<?php\nfinal class Version { const VERSION = '5.11.2'; }\n");
-            writeFileSync(
-                join(code, "config", "global.ini.php"),
-                '; <?php exit; ?> DO NOT REMOVE THIS LINE\n[General]\nsalt = ""\n\n[Plugins]\nPlugins[] = CorePluginsAdmin\nPlugins[] = Login\nPlugins[] = GeoIp2\n\n[PluginsInstalled]\nPluginsInstalled[] = Login\n',
-            );
-            writeFileSync(join(configMount, "config.ini.php"), '; <?php exit; ?> DO NOT REMOVE THIS LINE\n[General]\nsalt = "abc"\n');
-            const script = prepareWebrootScript({ plugins: ["LoginLdap"], paths: { code, webroot, configMount } });
-            const result = spawnSync("sh", ["-c", script], { encoding: "utf8" });
-            assert.equal(result.status, 0, result.stderr);
-            assert.match(result.stdout, /Matomo 5\.11\.2 code is in place, with the generated config\.ini\.php \(plugins: LoginLdap\)/);
-            const parsed = spawnSync(
-                "php",
-                ["-r", "echo json_encode(parse_ini_file($argv[1], true));", join(webroot, "config", "config.ini.php")],
-                { encoding: "utf8" },
-            );
-            assert.equal(parsed.status, 0, parsed.stderr);
-            const ini = JSON.parse(parsed.stdout) as Record<string, Record<string, unknown>>;
-            assert.deepEqual(ini.Plugins.Plugins, ["CorePluginsAdmin", "Login", "GeoIp2", "LoginLdap"]);
-            assert.equal(ini.General.salt, "abc", "the generated config is kept");
-        });
-
-        it("refuses a plugin name that could inject shell", () => {
-            assert.throws(() => prepareWebrootScript({ plugins: ["x; rm -rf /"] }), /not a Matomo plugin name/);
         });
     });
 });

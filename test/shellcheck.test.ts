@@ -66,6 +66,7 @@ describe("shell scripts", () => {
             "prepare-webroot": prepareWebrootScript(),
             "prepare-webroot without config": prepareWebrootScript({ copyConfig: false }),
             "prepare-webroot with plugins": prepareWebrootScript({ plugins: ["LoginLdap"] }),
+            "prepare-webroot of a web pod": prepareWebrootScript({ regenerateTracker: true }),
             "delete-data": deleteDataScript(),
             install: installScript(),
             upgrade: upgradeScript(),

@@ -130,6 +130,9 @@ export function renderConfigIni(s: MatomoIniSettings): string {
         ["enable_installer", false],
         ["enable_auto_update", false],
         ["enable_update_communication", false],
+        // The active plugins are declared (matomo.plugins), the same in every pod: the UI's switches
+        // would change one pod's copy of this file until it restarts.
+        ["enable_plugins_admin", false],
         ...(s.loadDataInfile ? [] : ([["enable_load_data_infile", false]] as const)),
         ...(s.mail
             ? ([

@@ -84,6 +84,11 @@ export interface MatomoPodOptions {
      */
     readonly copyConfig?: boolean;
     /**
+     * Regenerate matomo.js from the database's settings when the pod starts (the web pods, which
+     * serve it). Defaults to false.
+     */
+    readonly regenerateTracker?: boolean;
+    /**
      * Mount the persistent `misc/` volume (GeoIP databases, logos). Defaults to false: `misc/` is
      * then a scratch directory. Only the web pods need it: a ReadWriteOnce claim would otherwise tie
      * every Job to the web pod's node.
@@ -114,7 +119,11 @@ function prepareWebroot(args: PodArgs): Container {
         name: "prepare-webroot",
         image: args.image.reference,
         imagePullPolicy: args.image.pullPolicy,
-        command: ["sh", "-c", prepareWebrootScript({ copyConfig, plugins: args.runtime.plugins })],
+        command: [
+            "sh",
+            "-c",
+            prepareWebrootScript({ copyConfig, plugins: args.runtime.plugins, regenerateTracker: args.regenerateTracker }),
+        ],
         resources: toResourceRequirements(HELPER_RESOURCES),
         securityContext: restrictedContainer(),
         volumeMounts: [MOUNTS.webroot, MOUNTS.misc, ...(copyConfig ? [MOUNTS.config] : []), MOUNTS.tmp],

@@ -16,7 +16,15 @@ import { standardLabels } from "../k8s/labels";
 import { renderConfigIni, type LdapIniSettings, type MatomoIniSettings } from "./configIni";
 import { renderPhpIni, type PhpSettings } from "./phpIni";
 import type { MatomoRuntimeRef } from "./podBuilder";
-import { databaseScript, deleteDataScript, installerMessagesScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
+import {
+    databaseScript,
+    deleteDataScript,
+    installerMessagesScript,
+    installPluginsScript,
+    installScript,
+    TABLES_PREFIX,
+    upgradeScript,
+} from "./scripts";
 
 export interface MatomoRuntimeArgs extends InstallationArgs {
     /** Public hostname: Matomo's first trusted host. */
@@ -37,6 +45,8 @@ export interface MatomoRuntimeArgs extends InstallationArgs {
     readonly maintenance: { readonly disableUi: boolean; readonly disableTracking: boolean };
     /** The mail relay Matomo sends through. Defaults to none (Matomo sends no mail). */
     readonly mail?: MatomoIniSettings["mail"];
+    /** Plugins active besides the image's defaults; each must be in the image. Defaults to none. */
+    readonly plugins?: readonly string[];
     /**
      * LDAP login, with its bind passwords as secrets; activates the LoginLdap plugin. Defaults to
      * none.
@@ -135,6 +145,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                 data: {
                     "install.sh": installScript(),
                     "upgrade.sh": upgradeScript(),
+                    "install-plugins.php": installPluginsScript(),
                     "delete-data.sh": deleteDataScript(),
                     "database.php": databaseScript(),
                     "installer-messages.php": installerMessagesScript(),
@@ -171,7 +182,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
         this.miscClaimName = misc.metadata.name;
         this.superuserSecretName = superuser.metadata.name;
         this.scriptsConfigMapName = scripts.metadata.name;
-        this.plugins = args.ldap ? ["LoginLdap"] : [];
+        this.plugins = [...new Set([...(args.plugins ?? []), ...(args.ldap ? ["LoginLdap"] : [])])];
         this.options = args.options;
         this.checksum = checksumOf(configIni, phpIni, JSON.stringify(args.options));
         this.registerOutputs({

@@ -38,6 +38,11 @@ export interface MatomoSetupArgs extends MatomoWorkload {
     readonly site: { readonly name: string; readonly url: string };
 }
 
+/** What the upgrade Job's name carries: a new image, or a new plugin list, needs a new run. */
+export function upgradeHash(image: string, plugins: readonly string[]): string {
+    return sha256(plugins.length ? `${image}\n${plugins.join(" ")}` : image).slice(0, 10);
+}
+
 const SCRIPTS_VOLUME = { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true };
 
 export class MatomoSetup extends pulumi.ComponentResource {
@@ -126,15 +131,16 @@ export class MatomoSetup extends pulumi.ComponentResource {
             }),
             // Migrations of a large database can take hours.
             3 * 3600,
-            // Only the image: a changed upgrade script matters when it runs, with the next image.
-            { "matomo/image": args.image.reference },
+            // The image and the plugins: a changed upgrade script matters when it runs, with the next image.
+            { "matomo/image": args.image.reference, "matomo/plugins": args.runtime.plugins.join(" ") },
         );
         const upgradeJob = new k8s.batch.v1.Job(
             `${name}-upgrade`,
             {
                 metadata: {
-                    // One Job per image: a new image gets a new Job, which runs core:update once.
-                    name: `${name}-upgrade-${sha256(args.image.reference).slice(0, 10)}`,
+                    // One Job per image and plugin list: a new image gets a new Job, which runs
+                    // core:update once, and so does a plugin added to the list, whose install step runs.
+                    name: `${name}-upgrade-${upgradeHash(args.image.reference, args.runtime.plugins)}`,
                     namespace: args.namespace,
                     labels: upgrade.labels,
                 },

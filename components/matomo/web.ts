@@ -94,6 +94,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
         const podSpec = buildMatomoPodSpec(args, {
             bindsPort80: true,
             mountMiscVolume: true,
+            regenerateTracker: true,
             terminationGracePeriodSeconds: 30,
             container: {
                 name: "matomo",

@@ -40,6 +40,13 @@ const names = (run: Awaited<ReturnType<typeof build>>) =>
         .sort();
 
 describe("MatomoConsoleJobs", () => {
+    it("leaves matomo.js alone: only the web pods serve it", async () => {
+        for (const job of all(await build(), "kubernetes:batch/v1:CronJob")) {
+            const prepare = podSpecOf(job).initContainers!.find((c) => c.name === "prepare-webroot")!;
+            assert.doesNotMatch((prepare.command as string[])[2], /custom-matomo-js/);
+        }
+    });
+
     it("runs the archivers and the scheduled tasks, nothing optional unless given", async () => {
         assert.deepEqual(names(await build()), ["matomo-archive", "matomo-scheduled-tasks"]);
     });

@@ -75,6 +75,14 @@ describe("MatomoRuntime", () => {
         assert.match(await configIni({ ldap }), /^admin_pass = "bind-1"$/m);
     });
 
+    it("activates the stack's plugins, each once, with LoginLdap added by LDAP", async () => {
+        let runtime: MatomoRuntime | undefined;
+        await buildAlone(() => (runtime = new MatomoRuntime("rt", args({ plugins: ["QueuedTracking", "LoginLdap", "QueuedTracking"] }))));
+        assert.deepEqual(runtime!.plugins, ["QueuedTracking", "LoginLdap"]);
+        const ini = await configIni({});
+        assert.match(ini, /^enable_plugins_admin = 0$/m, "the UI cannot switch plugins in one pod's copy of the file");
+    });
+
     it("lets the misc/ claim go with the stack when not retained, with the cluster's default class", async () => {
         const claim = one(await buildAlone(() => new MatomoRuntime("rt", args())), "kubernetes:core/v1:PersistentVolumeClaim");
         assert.equal(claim.options.retainOnDelete, false);

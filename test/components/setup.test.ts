@@ -1,5 +1,6 @@
 /** The MatomoSetup component on its own: the install and upgrade Jobs from its args alone. */
 import assert from "node:assert/strict";
+import { sha256 } from "../../components/k8s/checksum";
 import { MatomoSetup, type MatomoSetupArgs } from "../../components/matomo/setup";
 import { buildAlone, sampleWorkload } from "../support/component";
 import { one, podSpecOf } from "../support/harness";
@@ -27,6 +28,19 @@ describe("MatomoSetup", () => {
         assert.match(first, /^setup-upgrade-[0-9a-f]{10}$/);
         assert.equal(await name("matomo:5.11.2-apache"), first);
         assert.notEqual(await name("matomo:5.12.0-apache"), first);
+    });
+
+    it("runs a new upgrade Job when a plugin is added, and keeps the name of a stack without plugins", async () => {
+        const name = async (plugins: string[]) => {
+            const workload = sampleWorkload();
+            const run = await build({ runtime: { ...workload.runtime, plugins } });
+            return one(run, JOB, "setup-upgrade").inputs.metadata.name as string;
+        };
+        const none = await name([]);
+        assert.equal(none, `setup-upgrade-${sha256("matomo:5.11.2-apache").slice(0, 10)}`, "the name every existing stack has");
+        const withPlugin = await name(["QueuedTracking"]);
+        assert.notEqual(withPlugin, none);
+        assert.equal(await name(["QueuedTracking"]), withPlugin);
     });
 
     it("runs the upgrade after the install, and the install after the database", async () => {

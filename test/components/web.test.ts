@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { MatomoWeb, type MatomoWebArgs } from "../../components/matomo/web";
 import { buildAlone, sampleWorkload } from "../support/component";
-import { all, one } from "../support/harness";
+import { all, one, podSpecOf } from "../support/harness";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
@@ -25,6 +25,15 @@ function build(args: Partial<MatomoWebArgs> = {}) {
 const INGRESS_ARGS = { hostname: "stats.example.org", nginx: {}, annotations: {} };
 
 describe("MatomoWeb", () => {
+    it("regenerates matomo.js when a pod starts, with the stack's plugins in its config", async () => {
+        const workload = sampleWorkload();
+        const run = await build({ runtime: { ...workload.runtime, plugins: ["QueuedTracking"] } });
+        const prepare = podSpecOf(one(run, DEPLOYMENT)).initContainers!.find((c) => c.name === "prepare-webroot")!;
+        const script = (prepare.command as string[])[2];
+        assert.match(script, /php "\$dst\/console" custom-matomo-js:update --no-interaction/);
+        assert.match(script, /php -- "\$dst" QueuedTracking >>/);
+    });
+
     it("creates no Ingress unless given one, and the Service under its fixed name", async () => {
         const run = await build();
         assert.equal(all(run, INGRESS).length, 0);

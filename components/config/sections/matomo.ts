@@ -5,7 +5,7 @@
 import type { ContainerResources } from "../../k8s/resources";
 import { checkByteQuantity } from "../../k8s/units";
 import { integer, oneOf, rejected, secret, string, type Issue, type ValueOf } from "../schema/fields";
-import { object } from "../schema/structures";
+import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
 import { image, notYet, phpSize, resources, seconds, type Image } from "../schema/parts";
 import type { SecretValue } from "../schema/secretValue";
@@ -18,6 +18,9 @@ import {
     checkWebsiteUrl,
 } from "../schema/validators";
 
+/** A plugin name as Matomo accepts it (`Plugin\Manager::isValidPluginName`), which is also its folder. */
+const PLUGIN_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
+
 export const matomoKey = object(
     {
         hostname: string({
@@ -26,6 +29,21 @@ export const matomoKey = object(
             check: checkHostname,
         }),
         image: image("Matomo (the official `matomo` image, Apache variant)", "matomo", "5.11.2-apache"),
+        plugins: list(
+            string({
+                doc: "A plugin's name: its folder under `plugins/`.",
+                required: true,
+                check: (v) =>
+                    PLUGIN_NAME.test(v)
+                        ? undefined
+                        : "expected a Matomo plugin name: up to 60 letters, digits and underscores, starting with a letter",
+            }),
+            {
+                doc: "Plugins active besides the image's defaults; each must be in the image (one built FROM matomo with it). This list is what is active, in every pod (Matomo's UI cannot switch plugins).",
+                default: [],
+                maxItems: 50,
+            },
+        ),
         replicaCount: integer({
             doc: "Number of Matomo web pods. More than 1 needs `storageAccessMode: ReadWriteMany`.",
             default: 1,
@@ -106,6 +124,8 @@ export interface PhpConfig {
 export interface MatomoTierConfig {
     readonly hostname: string;
     readonly image: Image;
+    /** Plugins active besides the image's defaults. */
+    readonly plugins: readonly string[];
     readonly replicaCount: number;
     /** Superuser login, e-mail (`admin@<hostname>` unless configured) and password (generated when unset). */
     readonly username: string;
@@ -129,6 +149,7 @@ export function resolveMatomo(value: ValueOf<typeof matomoKey>): MatomoTierConfi
     return {
         hostname,
         image: value.image,
+        plugins: [...new Set(value.plugins)],
         replicaCount: value.replicaCount,
         username: value.username,
         email: value.email ?? `admin@${hostname}`,

@@ -45,7 +45,15 @@ export const SCRIPT_ENV = {
 } as const;
 
 /** The script files shipped to the pods. */
-export const SCRIPT_FILES = ["prepare-webroot.sh", "install.sh", "upgrade.sh", "delete-data.sh", "database.php", "installer-messages.php"] as const;
+export const SCRIPT_FILES = [
+    "prepare-webroot.sh",
+    "install.sh",
+    "upgrade.sh",
+    "install-plugins.php",
+    "delete-data.sh",
+    "database.php",
+    "installer-messages.php",
+] as const;
 export type ScriptFile = (typeof SCRIPT_FILES)[number];
 
 const texts = new Map<ScriptFile, string>();
@@ -60,6 +68,9 @@ export function scriptSource(file: ScriptFile): string {
     return text;
 }
 
+/** A plugin name as Matomo accepts it (`Plugin\Manager::isValidPluginName`): also its folder under `plugins/`. */
+export const PLUGIN_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
+
 /**
  * Fills the pod's writable webroot (an emptyDir) with the image's Matomo code and, unless
  * `copyConfig` is false (the install Job, whose installer writes its own), the generated
@@ -70,30 +81,44 @@ export function scriptSource(file: ScriptFile): string {
  * code only when the webroot is empty). `misc/` is the one volume inside the webroot; the image's
  * own files there are refreshed, GeoIP databases and uploaded logos are left alone.
  *
- * `plugins` are activated besides the image's defaults: Matomo takes its active plugins from the
- * `[Plugins]` list of config.ini.php, which replaces the default list of global.ini.php as a whole,
- * so the script writes the default list of this very image plus the extra ones.
+ * With the config come the plugins, declared, the same in every pod: `[Plugins]` is the default
+ * list of this very image (global.ini.php) plus `plugins`, and `[PluginsInstalled]` lists every
+ * plugin Matomo loads, the always-active ones included, because Matomo loads a plugin while
+ * tracking only when it is listed there (a pod without the list records no visits until a UI
+ * request on it reinstalls every plugin). The upgrade Job runs the plugins' install steps against
+ * the database (install-plugins.php).
+ *
+ * `regenerateTracker` (web pods) regenerates matomo.js from the database's settings.
  */
 export function prepareWebrootScript(
-    options: { copyConfig?: boolean; plugins?: readonly string[]; paths?: { code?: string; webroot?: string; configMount?: string } } = {},
+    options: {
+        copyConfig?: boolean;
+        plugins?: readonly string[];
+        regenerateTracker?: boolean;
+        paths?: { code?: string; webroot?: string; configMount?: string };
+    } = {},
 ): string {
     const copyConfig = options.copyConfig ?? true;
     const plugins = copyConfig ? (options.plugins ?? []) : [];
     for (const plugin of plugins) {
-        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(plugin)) throw new Error(`not a Matomo plugin name: ${plugin}`);
+        if (!PLUGIN_NAME.test(plugin)) throw new Error(`not a Matomo plugin name: ${plugin}`);
     }
-    const summary = (copyConfig ? ", with the generated config.ini.php" : "") + (plugins.length ? ` (plugins: ${plugins.join(", ")})` : "");
+    const regenerateTracker = copyConfig && (options.regenerateTracker ?? false);
+    const summary =
+        (copyConfig ? ", with the generated config.ini.php" : "") +
+        (plugins.length ? ` (plugins: ${plugins.join(", ")})` : "") +
+        (regenerateTracker ? " and a regenerated matomo.js" : "");
     return fillTemplate(
         scriptSource("prepare-webroot.sh"),
         {
             CODE_DIR: options.paths?.code ?? IMAGE_CODE_DIR,
             WEBROOT: options.paths?.webroot ?? WEBROOT,
             CONFIG_MOUNT: options.paths?.configMount ?? CONFIG_MOUNT,
-            PLUGIN_LIST: plugins.join(", "),
+            PLUGIN_LIST: plugins.length ? plugins.join(", ") : "none",
             PLUGINS: plugins.join(" "),
             SUMMARY: summary,
         },
-        { COPY_CONFIG: copyConfig, PLUGINS: plugins.length > 0 },
+        { COPY_CONFIG: copyConfig, REGENERATE_TRACKER: regenerateTracker },
     );
 }
 
@@ -151,10 +176,16 @@ export function installScript(paths: ScriptPaths = {}): string {
 /**
  * The upgrade Job: applies the database migrations of the image's Matomo version once, before the
  * web pods roll to it (Matomo's UI refuses to work with a database older than its code, and old
- * code on a newer database fails too). A no-op when there is nothing to migrate.
+ * code on a newer database fails too), then runs the install step of every active plugin
+ * (install-plugins.php). A no-op when there is nothing to do.
  */
-export function upgradeScript(): string {
-    return fillTemplate(scriptSource("upgrade.sh"), { WEBROOT });
+export function upgradeScript(paths: Pick<ScriptPaths, "scriptsDir" | "webroot"> = {}): string {
+    return fillTemplate(scriptSource("upgrade.sh"), { WEBROOT: paths.webroot ?? WEBROOT, SCRIPTS_DIR: paths.scriptsDir ?? SCRIPTS_MOUNT });
+}
+
+/** `php install-plugins.php WEBROOT`: the install step of every active plugin, as Matomo runs it. */
+export function installPluginsScript(): string {
+    return scriptSource("install-plugins.php");
 }
 
 /**

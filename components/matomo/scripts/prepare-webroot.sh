@@ -9,12 +9,41 @@ cp -R "$src/." "$dst/"
 # @if COPY_CONFIG
 cp "@CONFIG_MOUNT@/config.ini.php" "$dst/config/config.ini.php"
 chmod 0640 "$dst/config/config.ini.php"
+# The plugin sections, as Matomo writes them once it has installed every plugin it loads: [Plugins]
+# is this image's default list (global.ini.php) and the stack's (@PLUGIN_LIST@); [PluginsInstalled]
+# lists every plugin Matomo loads, the always-active ones included, because Matomo loads a plugin
+# while tracking only when it is listed there. The upgrade Job runs their install steps against
+# the database (install-plugins.php).
+php -- "$dst" @PLUGINS@ >>"$dst/config/config.ini.php" <<'PHP'
+<?php
+$root = $argv[1];
+$extra = array_slice($argv, 2);
+// (STDERR is not defined for a program read from standard input.)
+function fail($message) { file_put_contents("php://stderr", "prepare-webroot: $message\n"); exit(1); }
+foreach ($extra as $plugin) {
+    if (!is_dir("$root/plugins/$plugin")) fail("the image has no plugin $plugin (plugins/$plugin): build an image with it, or remove it from matomo.plugins");
+}
+$global = parse_ini_file("$root/config/global.ini.php", true, INI_SCANNER_RAW);
+if (!is_array($global) || !isset($global['Plugins']['Plugins'])) fail("cannot read the default plugins from config/global.ini.php");
+// Matomo loads these whatever the config says (Plugin\Manager), so it counts them as installed too.
+require_once "$root/core/Plugin/Manager.php";
+try {
+    $always = (new ReflectionProperty('Piwik\Plugin\Manager', 'pluginToAlwaysActivate'))->getValue();
+} catch (ReflectionException $e) {
+    fail("this Matomo version keeps its always-active plugins elsewhere (" . $e->getMessage() . "): the webroot script needs updating for it");
+}
+$active = array_values(array_unique(array_merge($global['Plugins']['Plugins'], $extra)));
+$installed = array_values(array_unique(array_merge($global['PluginsInstalled']['PluginsInstalled'] ?? [], $active, $always)));
+echo "\n[Plugins]\n";
+foreach ($active as $plugin) echo "Plugins[] = \"$plugin\"\n";
+echo "\n[PluginsInstalled]\n";
+foreach ($installed as $plugin) echo "PluginsInstalled[] = \"$plugin\"\n";
+PHP
 # @end
-# @if PLUGINS
-# Active plugins: this image's defaults (global.ini.php) and @PLUGIN_LIST@.
-# shellcheck disable=SC2016
-php -r '$g = parse_ini_file($argv[1], true); $all = array_unique(array_merge($g["Plugins"]["Plugins"], array_slice($argv, 2)));
-echo "\n[Plugins]\n"; foreach ($all as $p) { echo "Plugins[] = \"$p\"\n"; }' "$dst/config/global.ini.php" @PLUGINS@ >>"$dst/config/config.ini.php"
+# @if REGENERATE_TRACKER
+# matomo.js as Matomo generates it (plugins' tracker code, cookieless tracking): the image's stock
+# file would ignore the installation's settings until someone opened the UI on this very pod.
+php "$dst/console" custom-matomo-js:update --no-interaction
 # @end
 version=$(sed -n "s/.*const VERSION = '\([^']*\)'.*/\1/p" "$dst/core/Version.php")
 echo "prepare-webroot: Matomo ${version:-(unknown version)} code is in place@SUMMARY@"
