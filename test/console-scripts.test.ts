@@ -11,13 +11,19 @@ import { join } from "node:path";
 import { deleteDataScript, EARLIEST_DATE, SCRIPT_ENV } from "../components/matomo/scripts";
 import { requireBinaries } from "./support/system";
 
-/** Records each call (`memory_limit` and arguments) as a JSON line; fails for a site in FAIL_SITE. */
+/**
+ * Records each call (`memory_limit` and arguments) as a JSON line; for a site in MISSING_SITES it
+ * fails as Matomo's core:delete-logs-data does for a site that does not exist (its site check
+ * throws "Invalid site ID: N", which the console prints to stderr, exiting 1).
+ */
 const STAND_IN_CONSOLE = `<?php
 $args = array_slice($argv, 1);
 file_put_contents(getenv('CONSOLE_LOG'), json_encode(['memory' => ini_get('memory_limit'), 'args' => $args]) . "\\n", FILE_APPEND);
-if (getenv('FAIL_SITE') !== false && in_array('--idsite=' . getenv('FAIL_SITE'), $args, true)) {
-    fwrite(STDERR, "Invalid site ID\\n");
-    exit(1);
+foreach (explode(' ', (string) getenv('MISSING_SITES')) as $site) {
+    if ($site !== '' && in_array("--idsite=$site", $args, true)) {
+        fwrite(STDERR, "\\nIn DeleteLogsData.php line 145:\\n\\n  Invalid site ID: $site\\n\\n");
+        exit(1);
+    }
 }
 `;
 
@@ -103,11 +109,17 @@ describe("console job scripts", function () {
             assert.equal(calls[0].args[1], `--dates=${EARLIEST_DATE},${daysAgo(1)}`);
         });
 
-        it("fails the Job when a deletion fails, without going on", () => {
-            const { result, calls } = runDelete("3 7 9", { FAIL_SITE: "7" });
-            assert.notEqual(result.status, 0);
-            assert.equal(calls.length, 2, "site 9 is not attempted after site 7 failed");
-            assert.match(result.stderr, /Invalid site ID/);
+        it("deletes for the other sites when one does not exist, then fails the Job naming it", () => {
+            const { result, calls } = runDelete("3 7 9 11", { MISSING_SITES: "7 11" });
+            assert.equal(result.status, 1);
+            assert.deepEqual(
+                calls.map((c) => c.args[2]),
+                ["--idsite=3", "--idsite=7", "--idsite=9", "--idsite=11"],
+                "sites 9 and 11 are attempted after site 7 failed",
+            );
+            assert.match(result.stderr, /Invalid site ID: 7/);
+            assert.match(result.stderr, /delete-data: FAILED for site\(s\) 7 11 .*siteToDelete/);
+            assert.doesNotMatch(result.stdout, /delete-data: done/);
         });
     });
 });

@@ -195,7 +195,8 @@ export function installPluginsScript(): string {
  * The cut-off date is computed by PHP (the seed's `date --date="90 days ago"` fails on BusyBox).
  * `all` runs Matomo's command once without `--idsite`, which covers every site (the seed passed
  * `--idsite all`, which the command rejects); a list runs it once per site, because `--idsite`
- * takes only one. The range starts at {@link EARLIEST_DATE}, so nothing old is left behind.
+ * takes only one. A site that fails does not stop the others; the Job fails at the end, naming
+ * it. The range starts at {@link EARLIEST_DATE}, so nothing old is left behind.
  */
 export function deleteDataScript(paths: Pick<ScriptPaths, "webroot"> = {}): string {
     return fillTemplate(scriptSource("delete-data.sh"), { WEBROOT: paths.webroot ?? WEBROOT });
