@@ -73,6 +73,15 @@ describe("project files", () => {
             assert.equal(readme, withReference(readme));
         });
 
+        it("checks maintenance mode with requests Matomo answers without a login", () => {
+            // Matomo answers an anonymous API.getPiwikVersion with 401 in either mode, so a check
+            // built on it cannot tell maintenance from normal operation.
+            const readme = readFileSync(README, "utf8");
+            const section = readme.slice(readme.indexOf("### Maintenance mode"), readme.indexOf("### Privacy settings"));
+            const checked = [...section.matchAll(/^curl .*'?https:\/\/<hostname>\/([^' ]+)'?/gm)].map((m) => m[1]);
+            assert.deepEqual(checked, ["matomo.php", "index.php?module=Login"]);
+        });
+
         it("gives the two quick-start commands", () => {
             const readme = readFileSync(README, "utf8");
             assert.ok(readme.includes("npm ci && npm run render -- --stack dev"));
