@@ -23,9 +23,14 @@ function isSecure(value: unknown): value is { secure: string } {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
 }
 
-/** A deterministic stand-in for an encrypted value: letters and digits, long enough for every check. */
+/**
+ * A deterministic stand-in for an encrypted value that every secret key accepts: twelve digits
+ * are a MaxMind account ID (a number), a license key (10-64 letters and digits) and a password
+ * (at least 12 characters) alike.
+ */
 export function secretStandIn(key: string): string {
-    return "offline" + createHash("sha256").update(key).digest("hex").slice(0, 24);
+    const digits = BigInt(`0x${createHash("sha256").update(key).digest("hex")}`) % 10n ** 12n;
+    return digits.toString().padStart(12, "0");
 }
 
 /** Replaces encrypted leaves with stand-ins; reports whether there was one. */
