@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { renderConfigIni } from "../components/matomo/configIni";
-import { runStack, one } from "./support/harness";
+import { DEV_EXTRAS, one, runStack } from "./support/harness";
 import { revealSecrets } from "../scripts/lib/mockEngine";
 import { SAMPLE_INI } from "./support/samples";
 import { requireBinaries } from "./support/system";
@@ -50,8 +50,8 @@ describe("config.ini.php read by PHP", () => {
         assert.equal(parsed.Tracker.record_statistics, "1");
     });
 
-    it("parses the dev stack's config.ini.php", async () => {
-        const dev = await runStack("dev");
+    it("parses the config.ini.php of the dev stack with mail", async () => {
+        const dev = await runStack(DEV_EXTRAS);
         const ini = (revealSecrets(one(dev, "kubernetes:core/v1:Secret", "matomo-config").inputs.stringData) as Record<string, string>)[
             "config.ini.php"
         ];

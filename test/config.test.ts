@@ -3,8 +3,8 @@ import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, SecretValue } from "../components/config";
 import { deploy } from "../stacks";
-import { assertRejected, dev, eea, minimal, parse, valid } from "./support/configCases";
-import { sourceOf, withChanges } from "./support/harness";
+import { assertRejected, devExtras, eea, minimal, parse, valid } from "./support/configCases";
+import { sourceOf, stackConfig, withChanges } from "./support/harness";
 
 describe("configuration", () => {
     describe("defaults", () => {
@@ -87,7 +87,7 @@ describe("configuration", () => {
 
     describe("accepted input", () => {
         it("reads the dev stack as it is", () => {
-            const cfg = valid({});
+            const cfg = valid({}, stackConfig("dev"));
             assert.equal(cfg.namespace, "matomo-dev");
             assert.equal(cfg.matomo.hostname, "matomo.dev.example.com");
             assert.equal(cfg.matomo.replicaCount, 1);
@@ -117,7 +117,7 @@ describe("configuration", () => {
         });
 
         it("accepts credentials set with --secret and never prints them", () => {
-            const cfg = eea(valid({ "matomo:mariadb": { password: "a-long-database-password" } }, dev, ["matomo:mariadb"]));
+            const cfg = eea(valid({ "matomo:mariadb": { password: "a-long-database-password" } }, devExtras, ["matomo:mariadb"]));
             assert.ok(cfg.mariadb.password instanceof SecretValue);
             assert.equal(cfg.mariadb.password.reveal(), "a-long-database-password");
             const dumped = JSON.stringify(cfg) + inspect(cfg, { depth: 10 }) + String(cfg.mariadb.password);
@@ -332,7 +332,7 @@ describe("configuration", () => {
         }
 
         it("rejects a secret config.ini.php cannot hold, without showing it", () => {
-            const { issues } = parse({ "matomo:matomo": { password: 'quote"in-the-password' } }, dev, ["matomo:matomo"]);
+            const { issues } = parse({ "matomo:matomo": { password: 'quote"in-the-password' } }, devExtras, ["matomo:matomo"]);
             assert.equal(issues.length, 1);
             assert.equal(issues[0].key, "matomo:matomo.password");
             assert.match(issues[0].message, /double quote/);
@@ -360,7 +360,7 @@ describe("configuration", () => {
                 "matomo",
                 "test",
             );
-            const bad = sourceOf(withChanges(dev, { "matomo:matomo": { hostname: "Not A Host" } }));
+            const bad = sourceOf(withChanges(devExtras, { "matomo:matomo": { hostname: "Not A Host" } }));
             assert.throws(
                 () => deploy(bad),
                 (e: unknown) => e instanceof ConfigError && pulumi.RunError.isInstance(e),

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { isSecretWrapper, resolveOutputs, revealSecrets, type CapturedResource, type ProgramRun } from "../scripts/lib/mockEngine";
-import { all, one, podSpecOf, run, runStack, stackConfig, withChanges, type Container } from "./support/harness";
+import { all, DEV_EXTRAS, one, podSpecOf, runStack, type Container } from "./support/harness";
 import { LDAP_VARIANT } from "./support/variants";
 
 type Obj = Record<string, any>;
@@ -21,7 +21,7 @@ const installOptions = (r: ProgramRun) =>
         string
     >;
 
-for (const stack of ["dev", "prod"] as const) {
+for (const stack of [DEV_EXTRAS, "prod"] as const) {
     describe(`GeoIP (${stack} stack)`, () => {
         let result: ProgramRun;
         before(async () => {
@@ -94,7 +94,7 @@ for (const stack of ["dev", "prod"] as const) {
 
 describe("GeoIP in detail", () => {
     it("runs on the web pod's node when misc/ is ReadWriteOnce (required for the CronJob, preferred for the first run)", async () => {
-        const dev = await runStack("dev");
+        const dev = await runStack(DEV_EXTRAS);
         const web = one(dev, "kubernetes:apps/v1:Deployment", "matomo-web-deployment").inputs.spec.selector.matchLabels;
         const cronAffinity = podSpecOf(geoipCron(dev)).affinity as Obj;
         assert.deepEqual(cronAffinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution, [
@@ -124,7 +124,7 @@ describe("GeoIP in detail", () => {
     });
 
     it("is off without credentials: no updater, Matomo's location provider untouched", async () => {
-        const off = await run(withChanges(stackConfig("dev"), { "matomo:geoipupdate": null }));
+        const off = await runStack("dev");
         assert.ok(!all(off, CRONJOB).some((c) => c.name.startsWith("geoipupdate")));
         assert.ok(!all(off, JOB).some((c) => c.name.startsWith("geoipupdate")));
         const options = installOptions(off);

@@ -193,7 +193,7 @@ describe("setup Jobs and config keys", () => {
             all(custom, JOB)
                 .map((j) => j.name)
                 .sort(),
-            ["geoipupdate-initial", "matomo-setup-install", "matomo-setup-upgrade"],
+            ["matomo-setup-install", "matomo-setup-upgrade"],
         );
     });
 });

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { assertRejected, dev, minimal, parse, valid, type Changes } from "./support/configCases";
+import { assertRejected, devExtras, minimal, parse, valid, type Changes } from "./support/configCases";
 
 /** A Matomo image built with the LoginLdap plugin. */
 const LDAP_IMAGE = { "matomo:matomo": { image: { repository: "registry.example.com/matomo-ldap", tag: "5.11.2-1" } } };
@@ -92,7 +92,7 @@ describe("workload configuration", () => {
                     "matomo:geoipupdate": { existingSecret: null, accountId: "123456", licenseKey: "abcDEF123_licence" },
                     "matomo:postfix": { existingSecret: null, password: "smtp-password-1" },
                 },
-                dev,
+                devExtras,
                 ["matomo:geoipupdate", "matomo:postfix"],
             );
             const printed = inspect(cfg, { depth: 10 }) + JSON.stringify(cfg);
@@ -108,7 +108,7 @@ describe("workload configuration", () => {
                     "matomo:ldap": { servers: [{ ...LDAP_SERVER, adminPassword: "short1" }] },
                     "matomo:postfix": { existingSecret: null, password: 'p"w\\1' },
                 },
-                dev,
+                devExtras,
                 ["matomo:ldap", "matomo:postfix"],
             );
             assert.equal(cfg.ldap!.servers[0].adminPassword.reveal(), "short1");
@@ -137,7 +137,7 @@ describe("workload configuration", () => {
 
     describe("LDAP", () => {
         it("turns on LDAP login and the sync with a server, given an image with the plugin", () => {
-            const cfg = valid({ ...LDAP_IMAGE, "matomo:ldap": { servers: [LDAP_SERVER] } }, dev, ["matomo:ldap"]);
+            const cfg = valid({ ...LDAP_IMAGE, "matomo:ldap": { servers: [LDAP_SERVER] } }, devExtras, ["matomo:ldap"]);
             assert.equal(cfg.ldap!.servers[0].port, 389);
             assert.equal(cfg.ldapSync!.schedule, "10 1 * * *");
             assert.equal(cfg.ldapSync!.purgeNonExistentUsers, false);
@@ -398,7 +398,7 @@ describe("workload configuration", () => {
         it("never shows a rejected secret in the message", () => {
             const { issues } = parse(
                 { "matomo:geoipupdate": { existingSecret: null, accountId: "REPLACEME", licenseKey: "abcdefghij12" } },
-                dev,
+                devExtras,
                 ["matomo:geoipupdate"],
             );
             assert.ok(issues.length > 0);

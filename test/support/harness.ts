@@ -11,8 +11,21 @@ import { readStackFile, type StackConfig } from "../../scripts/lib/stackFile";
 
 export const ROOT = resolve(__dirname, "..", "..");
 
-/** A stack file of the repository (`dev`, `prod`) or a fixture under test/fixtures. */
+/**
+ * `dev+extras`: the dev stack with the optional parts that need credentials switched on, as an
+ * operator adds them (GeoIP and the mail relay, their credentials in Secrets managed elsewhere).
+ * Pulumi.dev.yaml leaves them off so that it deploys with nothing prepared.
+ */
+export const DEV_EXTRAS = "dev+extras";
+
+const EXTRAS = {
+    "matomo:geoipupdate": { existingSecret: "maxmind-credentials" },
+    "matomo:postfix": { relay: "smtp.example.com", port: 587, user: "matomo-dev", existingSecret: "smtp-relay" },
+};
+
+/** A stack file of the repository (`dev`, `prod`), {@link DEV_EXTRAS}, or a fixture under test/fixtures. */
 export function stackConfig(name: string): StackConfig {
+    if (name === DEV_EXTRAS) return withChanges(stackConfig("dev"), EXTRAS);
     const file = name.includes("/") ? resolve(ROOT, name) : resolve(ROOT, `Pulumi.${name}.yaml`);
     return readStackFile(file);
 }
@@ -67,7 +80,7 @@ const cache = new Map<string, Promise<ProgramRun>>();
 /** Runs a repository stack file as it is (once per test process). */
 export function runStack(name: string, options: Partial<RunOptions> = {}): Promise<ProgramRun> {
     const key = `${name}:${JSON.stringify(options)}`;
-    if (!cache.has(key)) cache.set(key, run(stackConfig(name), { stack: name, ...options }));
+    if (!cache.has(key)) cache.set(key, run(stackConfig(name), { stack: name.split("+")[0], ...options }));
     return cache.get(key)!;
 }
 

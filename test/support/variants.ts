@@ -5,7 +5,7 @@
  */
 import type { ProgramRun } from "../../scripts/lib/mockEngine";
 import type { StackConfig } from "../../scripts/lib/stackFile";
-import { run, runStack, stackConfig, withChanges } from "./harness";
+import { DEV_EXTRAS, run, runStack, stackConfig, withChanges } from "./harness";
 
 /** Credentials set in the stack (as `pulumi config set --secret` would) instead of existing Secrets. */
 export const IN_STACK_SECRETS = {
@@ -22,7 +22,7 @@ export const LDAP_BIND_PASSWORD = "ldap-bind-secret-1";
 /** The dev stack with LDAP login and sync (on an image with the plugin) and every credential in the stack. */
 export function ldapVariantConfig(): StackConfig {
     return withChanges(
-        stackConfig("dev"),
+        stackConfig(DEV_EXTRAS),
         {
             "matomo:matomo": { image: { repository: "registry.example.com/matomo-ldap", tag: "5.11.2-1" } },
             "matomo:ldap": {
@@ -53,6 +53,7 @@ export function LDAP_VARIANT(): Promise<ProgramRun> {
 
 export const VARIANTS: Record<string, () => Promise<ProgramRun>> = {
     dev: () => runStack("dev"),
+    "dev with GeoIP and mail": () => runStack(DEV_EXTRAS),
     "dev, three replicas on shared storage": () =>
         run(withChanges(stackConfig("dev"), { "matomo:matomo": { replicaCount: 3, storageAccessMode: "ReadWriteMany" } })),
     "dev, plain HTTP, default ingress class, existing namespace": () =>
