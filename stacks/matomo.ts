@@ -74,8 +74,9 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         resources: cfg.matomo.resources,
         sharedStorage: cfg.matomo.storageAccessMode === "ReadWriteMany",
         serviceName: WEB_SERVICE,
-        // A new installation geolocates from its first visit.
-        dependsOn: [...setup.completed, ...(geoip ? [geoip.initialRun] : [])],
+        // Not on the first GeoIP download: an optional enrichment never holds the web tier (a
+        // failing download fails `pulumi up` on its own Job instead).
+        dependsOn: setup.completed,
         trackingDisabled: cfg.maintenance.disableTracking,
         ingress: cfg.ingress.enabled
             ? {

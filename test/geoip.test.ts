@@ -74,10 +74,14 @@ for (const stack of [DEV_EXTRAS, "prod"] as const) {
             }
         });
 
-        it("runs once before the web pods start, so the first visits are geolocated", () => {
+        it("runs once at creation, awaited by pulumi up but never holding the web tier", () => {
             const web = one(result, "kubernetes:apps/v1:Deployment", "matomo-web-deployment");
-            assert.ok(web.options.dependsOn.includes(geoipJob(result).urn));
-            assert.equal(geoipJob(result).inputs.spec.ttlSecondsAfterFinished, undefined, "a Job Pulumi manages stays");
+            const job = geoipJob(result);
+            assert.ok(!web.options.dependsOn.includes(job.urn), "wrong MaxMind credentials must not stall the web pods");
+            assert.equal(job.inputs.spec.ttlSecondsAfterFinished, undefined, "a Job Pulumi manages stays");
+            // geoipupdate exits at once on a rejected login: three tries fail within a minute.
+            assert.equal(job.inputs.spec.backoffLimit, 2);
+            assert.ok(job.inputs.spec.activeDeadlineSeconds <= 600);
         });
 
         it("makes Matomo use the database and stops Matomo's own updater", () => {

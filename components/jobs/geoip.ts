@@ -121,7 +121,10 @@ export function geoipPodSpec(
 
 export class GeoIpUpdate extends pulumi.ComponentResource {
     readonly cronJobName: pulumi.Output<string>;
-    /** The first run; Matomo's web pods wait for it. */
+    /**
+     * The first run, awaited by `pulumi up` (which fails with it, on wrong credentials within a
+     * minute); the web pods do not wait for it.
+     */
     readonly initialRun: k8s.batch.v1.Job;
 
     constructor(name: string, args: GeoIpUpdateArgs, opts?: pulumi.ComponentResourceOptions) {
