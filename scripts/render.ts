@@ -5,18 +5,21 @@
  *   npm run --silent render -- --stack dev                  # every Kubernetes object, as YAML documents
  *   npm run --silent render -- --stack prod --format json   # every resource: type, name, parent, inputs
  *   npm run --silent render -- --stack-file path/to/Pulumi.x.yaml
+ *   npm run --silent render -- --help
  *
- * Secret values are replaced by "[secret]". Invalid configuration prints the problems on stderr,
- * nothing on stdout, and exits with 1.
+ * Secret values are replaced by "[secret]"; config.ini.php is shown with only its secret values
+ * masked. Invalid configuration prints the problems on stderr, nothing on stdout, and exits with 1;
+ * a wrong invocation says what was wrong and exits with 2.
  */
+import { readdirSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ConfigError } from "../components/config";
-import { redactSecrets, runProgram, type CapturedResource } from "./lib/mockEngine";
+import { maskSecrets, runProgram, secretLines, type CapturedResource } from "./lib/mockEngine";
+import { helpText, parseRenderArgs, USAGE } from "./lib/renderArgs";
 import { readStackFile } from "./lib/stackFile";
 
-const USAGE = "usage: npm run --silent render -- (--stack NAME | --stack-file PATH) [--format yaml|json]";
+const ROOT = resolve(__dirname, "..");
 
 /** Order in which `helm template` would list kinds: what others depend on first. */
 const KIND_ORDER = [
@@ -44,68 +47,80 @@ function kindRank(resource: CapturedResource): number {
  * The Kubernetes object as it would be applied: inputs with the generated name filled in, secrets
  * hidden (or, for validation, revealed with `secrets: revealSecrets`).
  */
-export function kubernetesObject(
-    resource: CapturedResource,
-    secrets: (value: unknown) => unknown = redactSecrets,
-): Record<string, unknown> {
+export function kubernetesObject(resource: CapturedResource, secrets: (value: unknown) => unknown): Record<string, unknown> {
     const object = secrets(resource.inputs) as Record<string, unknown>;
     const metadata = (object.metadata ?? {}) as Record<string, unknown>;
     const generated = (resource.state.metadata as Record<string, unknown> | undefined)?.name;
     return { ...object, metadata: { name: generated, ...metadata } };
 }
 
-export function renderYaml(resources: readonly CapturedResource[]): string {
+/**
+ * Hides every secret, except that config.ini.php is shown with each credential in it masked: the
+ * generated ones (the results of the random provider's resources) and `configured`, the stand-ins
+ * of the stack file's encrypted values. Every secret of config.ini.php is one or the other.
+ */
+export function secretMasker(resources: readonly CapturedResource[], configured: readonly string[] = []): (value: unknown) => unknown {
+    const credentials = new Set(configured);
+    for (const r of resources) if (r.type.startsWith("random:")) secretLines(r.state, false, credentials);
+    return (value) => maskSecrets(value, credentials);
+}
+
+export function renderYaml(resources: readonly CapturedResource[], configured: readonly string[] = []): string {
+    const secrets = secretMasker(resources, configured);
     return resources
         .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
         .sort((a, b) => kindRank(a) - kindRank(b) || a.name.localeCompare(b.name))
-        .map((r) => `---\n# Source: ${r.type} ${r.name}\n${stringify(kubernetesObject(r), { lineWidth: 0 })}`)
+        .map((r) => `---\n# Source: ${r.type} ${r.name}\n${stringify(kubernetesObject(r, secrets), { lineWidth: 0 })}`)
         .join("");
 }
 
-export function renderJson(resources: readonly CapturedResource[]): string {
+export function renderJson(resources: readonly CapturedResource[], configured: readonly string[] = []): string {
+    const secrets = secretMasker(resources, configured);
     const rows = resources
         .filter((r) => !r.type.startsWith("pulumi:providers:"))
         .sort((a, b) => a.urn.localeCompare(b.urn))
-        .map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, inputs: redactSecrets(r.inputs) }));
+        .map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, inputs: secrets(r.inputs) }));
     return JSON.stringify(rows, null, 2) + "\n";
 }
 
-async function main(argv: string[]): Promise<number> {
-    let values;
-    try {
-        values = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string" },
-                "stack-file": { type: "string" },
-                format: { type: "string", default: "yaml" },
-            },
-        }).values;
-    } catch (e) {
-        process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+/** The repository's stacks: the NAME of every Pulumi.NAME.yaml. */
+function repositoryStacks(): string[] {
+    return readdirSync(ROOT)
+        .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+        .filter((name): name is string => name !== undefined)
+        .sort();
+}
+
+/** Runs the command; returns its exit code. */
+export async function main(argv: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+    const stacks = repositoryStacks();
+    const args = parseRenderArgs(argv, stacks);
+    if (args.kind === "help") {
+        out(helpText(stacks));
+        return 0;
+    }
+    if (args.kind === "wrong") {
+        err(`render: ${args.message}\n${USAGE}\n(npm run --silent render -- --help explains each option)\n`);
         return 2;
     }
-    if (Boolean(values.stack) === Boolean(values["stack-file"]) || !["yaml", "json"].includes(values.format ?? "")) {
-        process.stderr.write(`${USAGE}\n`);
-        return 2;
-    }
-    const file = values["stack-file"] ? resolve(values["stack-file"]) : resolve(__dirname, "..", `Pulumi.${values.stack}.yaml`);
-    const stack = values.stack ?? /^Pulumi\.(.+)\.ya?ml$/.exec(basename(file))?.[1] ?? "render";
+    const file = args.stackFile ? resolve(args.stackFile) : resolve(ROOT, `Pulumi.${args.stack}.yaml`);
+    const stack = args.stack ?? /^Pulumi\.(.+)\.ya?ml$/.exec(basename(file))?.[1] ?? "render";
 
     let config;
     try {
         config = readStackFile(file);
     } catch (e) {
-        process.stderr.write(`cannot read stack file ${file}: ${(e as Error).message}\n`);
+        err(`render: cannot read the stack file ${file}: ${(e as Error).message}\n`);
         return 1;
     }
     try {
         const run = await runProgram({ config: config.values, secretKeys: config.secretKeys, stack });
-        process.stdout.write(values.format === "json" ? renderJson(run.resources) : renderYaml(run.resources));
+        const render = args.format === "json" ? renderJson : renderYaml;
+        out(render(run.resources, config.secretValues));
         return 0;
     } catch (e) {
         if (e instanceof ConfigError) {
-            process.stderr.write(`${e.message}\n`);
+            err(`${e.message}\n`);
             return 1;
         }
         throw e;
@@ -113,11 +128,20 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
+    // A reader that stops early (`| head`) is no error.
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+        if (e.code !== "EPIPE") throw e;
+    });
+    // The exit code is set, not forced: process.exit() would cut off output still queued for a pipe.
+    main(
+        process.argv.slice(2),
+        (text) => process.stdout.write(text),
+        (text) => process.stderr.write(text),
+    ).then(
+        (code) => (process.exitCode = code),
         (e) => {
             process.stderr.write(`render failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-            process.exit(1);
+            process.exitCode = 1;
         },
     );
 }

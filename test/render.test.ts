@@ -8,6 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { maskSecrets, secretLines, SECRET_SIG, SECRET_SIG_KEY } from "../scripts/lib/mockEngine";
+import { helpText, parseRenderArgs } from "../scripts/lib/renderArgs";
+import { secretStandIn } from "../scripts/lib/stackFile";
 import { renderJson, renderYaml } from "../scripts/render";
 import { ROOT, runStack } from "./support/harness";
 
@@ -36,11 +39,15 @@ describe("render", () => {
         assert.equal(kinds[0], "Namespace", "namespace first, like helm template");
         for (const doc of docs) assert.ok(doc.metadata.name, `${doc.kind} without a name`);
         const config = docs.find((d) => d.kind === "Secret" && d.metadata.name.startsWith("matomo-config"))!;
-        assert.deepEqual(config.stringData, { "config.ini.php": "[secret]" });
-        assert.ok(!yaml.includes("[database]"), "config.ini.php text must not be printed");
+        const ini = config.stringData["config.ini.php"] as string;
+        assert.match(ini, /^\[database\]\nhost = "mariadb\.matomo-dev\.svc"$/m, "config.ini.php is readable");
+        assert.match(ini, /^password = "\[secret\]"$/m);
+        assert.match(ini, /^salt = "\[secret\]"$/m);
         for (const password of dev.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword")) {
             assert.ok(!yaml.includes((password.state.result as { value: string }).value), `${password.name} is printed`);
         }
+        const superuser = docs.find((d) => d.kind === "Secret" && d.metadata.name === "matomo-superuser")!;
+        assert.deepEqual(superuser.stringData, { login: "[secret]", password: "[secret]" }, "other secrets stay hidden whole");
     });
 
     it("prints every resource as JSON with type, name, parent and inputs", async () => {
@@ -83,10 +90,113 @@ describe("render", () => {
         assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, "no stack trace");
     });
 
-    it("explains its usage when called wrongly", function () {
+    it("masks secrets set with --secret inside config.ini.php, and prints none of them", function () {
         this.timeout(60_000);
-        const result = render("--format", "xml", "--stack", "dev");
+        const dir = mkdtempSync(join(tmpdir(), "matomo-render-"));
+        const file = join(dir, "Pulumi.secrets.yaml");
+        const secure = "\n      secure: v1:AAAA";
+        writeFileSync(
+            file,
+            "config:\n  matomo:matomo:\n    hostname: analytics.example.com\n    salt:" +
+                secure +
+                "\n  matomo:mariadb:\n    password:" +
+                secure +
+                "\n",
+        );
+        const result = render("--stack-file", file);
+        rmSync(dir, { recursive: true, force: true });
+        assert.equal(result.status, 0, result.stderr);
+        for (const key of ["matomo:matomo.salt", "matomo:mariadb.password"]) {
+            assert.ok(!result.stdout.includes(secretStandIn(key)), `${key} is printed`);
+        }
+        assert.match(result.stdout, /^ {4}salt = "\[secret\]"$/m);
+        assert.match(result.stdout, /^ {4}password = "\[secret\]"$/m);
+    });
+
+    it("writes its whole output into a pipe, however long", async function () {
+        this.timeout(60_000);
+        const result = render("--stack", "dev");
+        assert.equal(result.status, 0, result.stderr);
+        assert.ok(result.stdout.length > 65_536, "longer than a pipe's buffer");
+        assert.equal(result.stdout, renderYaml((await runStack("dev")).resources));
+    });
+
+    it("prints its help with --help and exits 0", function () {
+        this.timeout(60_000);
+        const result = render("--help");
+        assert.equal(result.status, 0);
+        assert.match(result.stdout, /--stack NAME .*\(here: dev, prod\)/);
+        assert.match(result.stdout, /--format json/);
+        assert.equal(result.stderr, "");
+    });
+
+    it("says what was wrong with an invocation, and exits 2", function () {
+        this.timeout(60_000);
+        const result = render("--stack", "nope");
         assert.equal(result.status, 2);
-        assert.match(result.stderr, /usage: /);
+        assert.match(result.stderr, /no stack "nope" here \(no Pulumi\.nope\.yaml\): the stacks are dev, prod/);
+        assert.match(result.stderr, /--help explains each option/);
+        assert.equal(result.stdout, "");
+    });
+});
+
+describe("render's command line", () => {
+    const stacks = ["dev", "prod"];
+    const wrong = (argv: string[]) => {
+        const args = parseRenderArgs(argv, stacks);
+        assert.equal(args.kind, "wrong", JSON.stringify(args));
+        return (args as { message: string }).message;
+    };
+
+    it("renders one stack, YAML unless told JSON", () => {
+        assert.deepEqual(parseRenderArgs(["--stack", "dev"], stacks), {
+            kind: "render",
+            stack: "dev",
+            stackFile: undefined,
+            format: "yaml",
+        });
+        assert.deepEqual(parseRenderArgs(["--stack-file", "x.yaml", "--format", "json"], stacks), {
+            kind: "render",
+            stack: undefined,
+            stackFile: "x.yaml",
+            format: "json",
+        });
+    });
+
+    it("gives help for --help and -h, whatever else is given", () => {
+        for (const argv of [["--help"], ["-h"], ["--stack", "nope", "--help"]])
+            assert.deepEqual(parseRenderArgs(argv, stacks), { kind: "help" });
+        assert.match(helpText(stacks), /here: dev, prod/);
+    });
+
+    it("names what is wrong", () => {
+        assert.match(wrong(["--stack", "dev", "--format", "xml"]), /--format "xml" is not a format render knows: use yaml or json/);
+        assert.match(wrong(["--stack", "dev", "--stack-file", "x.yaml"]), /both given: render one stack at a time/);
+        assert.match(wrong([]), /no stack given: use --stack NAME \(here: dev, prod\) or --stack-file PATH/);
+        assert.match(wrong(["--stack", "Dev"]), /no stack "Dev" here .*the stacks are dev, prod/);
+        assert.match(wrong(["--stak", "dev"]), /Unknown option '--stak'/);
+        assert.match(wrong(["dev"]), /Unexpected argument 'dev'/);
+    });
+});
+
+describe("secret masking", () => {
+    const secret = (value: unknown) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value });
+
+    it("shows config.ini.php with each credential masked, the longest first, and hides every other secret", () => {
+        const data = {
+            stringData: secret({ "config.ini.php": '[database]\npassword = "abcdef123456"\nsalt = "abcdef"\n', other: "x\ny" }),
+        };
+        assert.deepEqual(maskSecrets(data, new Set(["abcdef", "abcdef123456"])), {
+            stringData: { "config.ini.php": '[database]\npassword = "[secret]"\nsalt = "[secret]"\n', other: "[secret]" },
+        });
+    });
+
+    it("hides config.ini.php whole when a credential in it is too short to mask safely", () => {
+        const data = { stringData: secret({ "config.ini.php": '[General]\nsalt = "ab1"\n' }) };
+        assert.deepEqual(maskSecrets(data, new Set(["ab1"])), { stringData: { "config.ini.php": "[secret]" } });
+    });
+
+    it("finds the one-line strings inside secrets, not those outside", () => {
+        assert.deepEqual([...secretLines({ a: "public", b: secret({ c: "hidden", d: "a\nfile" }) })], ["hidden"]);
     });
 });

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { mockState } from "./mockProviders";
 import { SECRET_SIG, SECRET_SIG_KEY } from "./secretValues";
 
-export { isSecretWrapper, redactSecrets, revealSecrets, SECRET_SIG, SECRET_SIG_KEY } from "./secretValues";
+export { isSecretWrapper, maskSecrets, redactSecrets, revealSecrets, secretLines, SECRET_SIG, SECRET_SIG_KEY } from "./secretValues";
 
 export interface ResourceOptionsSeen {
     readonly retainOnDelete: boolean;
@@ -189,19 +189,24 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             const { deploy } = require("../../stacks") as typeof import("../../stacks");
             return deploy();
         });
+    let thrown: { error: unknown } | undefined;
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
             returned = program();
             return returned;
         });
         await pulumi.runtime.disconnect();
-        // Let rejections of the last turn reach the handler.
-        await new Promise((resolve) => setImmediate(resolve));
     } catch (e) {
-        if (failures.length === 0) throw e;
+        thrown = { error: e };
     } finally {
+        // Let rejections of the last turn reach the handler (a program that throws also rejects
+        // the stack's own promise, a turn later), so that none escapes as an unhandled rejection.
+        await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onRejection);
     }
+    const sameAsThrown = (f: unknown) =>
+        f === thrown?.error || (f instanceof Error && thrown?.error instanceof Error && f.message === thrown.error.message);
+    if (thrown && failures.every(sameAsThrown)) throw thrown.error;
     if (failures.length > 0) {
         const messages = [...new Set(failures.map((f) => (f instanceof Error ? f.message : String(f))))];
         throw new Error(`The program failed under the mock engine:\n${messages.join("\n")}`);

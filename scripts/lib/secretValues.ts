@@ -40,3 +40,57 @@ export function revealSecrets(value: unknown): unknown {
     }
     return value;
 }
+
+/**
+ * Every one-line string inside a secret: the credentials (generated passwords, configured
+ * secrets) that a secret file, such as config.ini.php, may contain.
+ */
+export function secretLines(value: unknown, inSecret = false, found = new Set<string>()): Set<string> {
+    if (isSecretWrapper(value)) return secretLines(value.value, true, found);
+    if (typeof value === "string") {
+        if (inSecret && value !== "" && !value.includes("\n")) found.add(value);
+    } else if (Array.isArray(value)) {
+        for (const v of value) secretLines(v, inSecret, found);
+    } else if (typeof value === "object" && value !== null) {
+        for (const v of Object.values(value)) secretLines(v, inSecret, found);
+    }
+    return found;
+}
+
+/** Below this length a credential could match ordinary text; a file holding one is hidden whole. */
+const MASKABLE_LENGTH = 6;
+
+/**
+ * Like {@link redactSecrets}, but the secret files named in `files` (entries of a Secret's data,
+ * such as config.ini.php) are shown, with each of `credentials` in them replaced by the
+ * placeholder, as a reviewer wants to read them. Any other secret stays hidden whole, and so does a
+ * file holding a credential too short to mask safely.
+ */
+export function maskSecrets(
+    value: unknown,
+    credentials: ReadonlySet<string>,
+    files: ReadonlySet<string> = new Set(["config.ini.php"]),
+    placeholder = "[secret]",
+): unknown {
+    const longestFirst = [...credentials].sort((a, b) => b.length - a.length);
+    const maskFile = (text: string): string => {
+        if (longestFirst.some((c) => c.length < MASKABLE_LENGTH && text.includes(c))) return placeholder;
+        return longestFirst.reduce((masked, c) => masked.split(c).join(placeholder), text);
+    };
+    /** A secret's content: a map keeps its keys, a named file is masked, anything else hidden. */
+    const reveal = (inner: unknown, key: string | undefined): unknown => {
+        if (isSecretWrapper(inner)) return reveal(inner.value, key);
+        if (typeof inner === "string" && key !== undefined && files.has(key)) return maskFile(inner);
+        if (typeof inner === "object" && inner !== null && !Array.isArray(inner)) {
+            return Object.fromEntries(Object.entries(inner).map(([k, v]) => [k, reveal(v, k)]));
+        }
+        return placeholder;
+    };
+    const walk = (v: unknown, key: string | undefined): unknown => {
+        if (isSecretWrapper(v)) return reveal(v.value, key);
+        if (Array.isArray(v)) return v.map((x) => walk(x, undefined));
+        if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+        return v;
+    };
+    return walk(value, undefined);
+}

@@ -15,6 +15,8 @@ export interface StackConfig {
     readonly values: Record<string, string>;
     /** Keys that hold at least one encrypted value. */
     readonly secretKeys: string[];
+    /** The stand-ins of the encrypted values, so that the render can mask them wherever they land. */
+    readonly secretValues?: readonly string[];
 }
 
 const PROJECT = "matomo";
@@ -33,15 +35,19 @@ export function secretStandIn(key: string): string {
     return digits.toString().padStart(12, "0");
 }
 
-/** Replaces encrypted leaves with stand-ins; reports whether there was one. */
-function decryptOffline(value: unknown, path: string): { value: unknown; secret: boolean } {
-    if (isSecure(value)) return { value: secretStandIn(path), secret: true };
+/** Replaces encrypted leaves with stand-ins (collected in `standIns`); reports whether there was one. */
+function decryptOffline(value: unknown, path: string, standIns: string[]): { value: unknown; secret: boolean } {
+    if (isSecure(value)) {
+        const standIn = secretStandIn(path);
+        standIns.push(standIn);
+        return { value: standIn, secret: true };
+    }
     if (Array.isArray(value)) {
-        const items = value.map((v, i) => decryptOffline(v, `${path}[${i}]`));
+        const items = value.map((v, i) => decryptOffline(v, `${path}[${i}]`, standIns));
         return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
     }
     if (typeof value === "object" && value !== null) {
-        const entries = Object.entries(value).map(([k, v]) => [k, decryptOffline(v, `${path}.${k}`)] as const);
+        const entries = Object.entries(value).map(([k, v]) => [k, decryptOffline(v, `${path}.${k}`, standIns)] as const);
         return {
             value: Object.fromEntries(entries.map(([k, r]) => [k, r.value])),
             secret: entries.some(([, r]) => r.secret),
@@ -56,14 +62,15 @@ export function parseStackFile(text: string, source = "stack file"): StackConfig
     if (typeof doc !== "object" || Array.isArray(doc)) throw new Error(`${source}: expected a YAML mapping`);
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
+    const secretValues: string[] = [];
     for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
         const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
-        const { value, secret } = decryptOffline(raw, key);
+        const { value, secret } = decryptOffline(raw, key, secretValues);
         values[key] =
             typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
         if (secret) secretKeys.push(key);
     }
-    return { values, secretKeys };
+    return { values, secretKeys, secretValues };
 }
 
 /** The config of a stack file on disk. */
