@@ -8,7 +8,6 @@
  * is allowed, so one run reports every mistake at once. The same field tree generates the config
  * reference in the README, which keeps docs and behaviour from drifting apart.
  */
-import { SecretValue } from "./secretValue";
 import { closestMatch, describeValue } from "./text";
 
 /** One configuration problem. `key` is the full path, e.g. `matomo:mariadb.storage`. */
@@ -178,39 +177,6 @@ export function boolean<P extends Presence<boolean>>(options: CommonOptions & P)
         if (raw === "false") return false;
         return report(ctx, `got ${describeValue(raw)}; expected true or false`);
     });
-}
-
-interface SecretOptions extends CommonOptions {
-    readonly check?: (value: string) => string | undefined;
-}
-
-/**
- * A credential the user may supply instead of letting the program generate one. It must be set
- * with `--secret`: a plain-text password in `Pulumi.<stack>.yaml` ends up in git.
- */
-export function secret(options: SecretOptions): Field<SecretValue | undefined> {
-    return {
-        type: "string (secret)",
-        doc: options.doc,
-        defaultDoc: options.defaultDoc ?? "generated",
-        missing: () => undefined,
-        parse(raw, ctx) {
-            if (typeof raw === "number") raw = String(raw);
-            if (typeof raw !== "string" || raw.length === 0) {
-                return report(ctx, "expected a non-empty string");
-            }
-            if (!ctx.secretKey) {
-                return report(
-                    ctx,
-                    "is stored in plain text in the stack file; set it with " +
-                        `\`pulumi config set --secret --path ${ctx.setPath} <value>\``,
-                );
-            }
-            const reason = options.check?.(raw);
-            if (reason !== undefined) return report(ctx, `the secret value is not usable: ${reason}`);
-            return new SecretValue(raw);
-        },
-    };
 }
 
 /**

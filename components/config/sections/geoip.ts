@@ -1,6 +1,7 @@
 /** `matomo:geoipupdate`: MaxMind's GeoIP databases for Matomo's geolocation, on when credentials are set. */
 import type { ContainerResources } from "../../k8s/resources";
-import { rejected, report as reportField, scalar, secret, string, type ValueOf } from "../schema/fields";
+import { rejected, report as reportField, scalar, string, type ValueOf } from "../schema/fields";
+import { secret } from "../schema/secretField";
 import { object } from "../schema/structures";
 import { checkRequestsWithinLimits } from "../schema/limits";
 import { cronSchedule, image, resources, type Image } from "../schema/parts";

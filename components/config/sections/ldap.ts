@@ -2,7 +2,8 @@
  * `matomo:ldap` and `matomo:matomocronLdapSync`: LDAP login through the LoginLdap plugin (which the
  * image must contain) and the CronJob that synchronises LDAP users into Matomo.
  */
-import { boolean, integer, secret, string, type ValueOf } from "../schema/fields";
+import { boolean, integer, string, type ValueOf } from "../schema/fields";
+import { secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
 import { cronSchedule, deadline, jobImage, phpSize, resources } from "../schema/parts";

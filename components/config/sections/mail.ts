@@ -1,6 +1,7 @@
 /** `matomo:postfix`: the mail relay Matomo sends its mail through, on when `relay` is set. */
 import type { ContainerResources } from "../../k8s/resources";
-import { integer, oneOf, rejected, secret, string, type ValueOf } from "../schema/fields";
+import { integer, oneOf, rejected, string, type ValueOf } from "../schema/fields";
+import { secret } from "../schema/secretField";
 import { object } from "../schema/structures";
 import { checkRequestsWithinLimits } from "../schema/limits";
 import { image, resources, type Image } from "../schema/parts";

@@ -4,7 +4,8 @@
  */
 import type { ContainerResources } from "../../k8s/resources";
 import { checkByteQuantity, formatBytes, parseQuantity } from "../../k8s/units";
-import { secret, string, type Issue, type ValueOf } from "../schema/fields";
+import { string, type Issue, type ValueOf } from "../schema/fields";
+import { secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { checkRequestsWithinLimits } from "../schema/limits";
 import { image, resources, type Image } from "../schema/parts";

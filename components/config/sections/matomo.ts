@@ -4,7 +4,8 @@
  */
 import type { ContainerResources } from "../../k8s/resources";
 import { checkByteQuantity } from "../../k8s/units";
-import { integer, oneOf, rejected, secret, string, type Issue, type ValueOf } from "../schema/fields";
+import { integer, oneOf, rejected, string, type Issue, type ValueOf } from "../schema/fields";
+import { secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
 import { image, notYet, phpSize, resources, seconds, type Image } from "../schema/parts";
