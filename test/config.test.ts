@@ -129,6 +129,12 @@ describe("configuration", () => {
             assert.deepEqual(cfg.matomo.plugins, ["QueuedTracking", "Custom_Reports"]);
         });
 
+        it("keeps the nginx settings with the cluster's default class, the seed's empty className", () => {
+            const cfg = valid({ "matomo:ingress": { className: "", configuration: { "proxy-read-timeout": "180" } } });
+            assert.equal(cfg.ingress.className, undefined);
+            assert.equal(cfg.ingress.nginx["proxy-read-timeout"], "180");
+        });
+
         it("drops the nginx settings for another ingress class when they were not changed", () => {
             const cfg = valid({ "matomo:ingress": { className: "traefik" } });
             assert.deepEqual(cfg.ingress.nginx, {});

@@ -56,7 +56,9 @@ export const ingressKey = object(
                     check: checkSeconds,
                 }),
             },
-            { doc: "ingress-nginx settings, written as `nginx.ingress.kubernetes.io/*` annotations (only with className `nginx`)." },
+            {
+                doc: "ingress-nginx settings, written as `nginx.ingress.kubernetes.io/*` annotations (with className `nginx`, or empty for the cluster's default class).",
+            },
         ),
     },
     { doc: "The Ingress in front of Matomo." },
@@ -82,10 +84,14 @@ function sameSettings(a: Readonly<Record<string, string>>, b: Readonly<Record<st
     return Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
 }
 
-/** The Ingress for `hostname`; nginx settings changed for another ingress class have no effect and are reported. */
+/**
+ * The Ingress for `hostname`. The nginx settings apply with className `nginx` and with the
+ * cluster's default class (`""`, the seed chart's value), which is often ingress-nginx and ignores
+ * them otherwise; changed for another named class, they have no effect and are reported.
+ */
 export function resolveIngress(value: ValueOf<typeof ingressKey>, hostname: string, ctx: ResolveContext): IngressConfig {
     let nginx: Readonly<Record<string, string>> = value.configuration;
-    if (value.className !== "nginx") {
+    if (value.className !== "nginx" && value.className !== "") {
         if (!sameSettings(nginx, NGINX_DEFAULTS)) {
             report(
                 ctx,
