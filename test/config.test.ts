@@ -124,6 +124,20 @@ describe("configuration", () => {
             assert.ok(!dumped.includes("a-long-database-password"));
         });
 
+        it('reads the seed chart\'s "" as unset where the seed did: login, password, storage classes', () => {
+            const cfg = eea(
+                valid({
+                    "matomo:matomo": { username: "", password: "", storageClassName: "" },
+                    "matomo:mariadb": { storageClassName: "" },
+                    "matomo:geoipupdate": { storageClassName: "" },
+                }),
+            );
+            assert.equal(cfg.matomo.username, "admin");
+            assert.equal(cfg.matomo.password, undefined, "generated");
+            assert.equal(cfg.matomo.storageClassName, undefined);
+            assert.equal(cfg.mariadb.storageClassName, undefined);
+        });
+
         it("takes plugin names as Matomo does, underscores included, each once", () => {
             const cfg = valid({ "matomo:matomo": { plugins: ["QueuedTracking", "Custom_Reports", "QueuedTracking"] } });
             assert.deepEqual(cfg.matomo.plugins, ["QueuedTracking", "Custom_Reports"]);

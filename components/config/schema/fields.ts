@@ -75,6 +75,11 @@ export interface CommonOptions {
     readonly doc: string;
     /** Overrides how the default is shown in the docs (e.g. "generated"). */
     readonly defaultDoc?: string;
+    /**
+     * Reads `""` as unset, as the seed chart did for this key (its default was `""`), so a pasted
+     * values file means what it meant there.
+     */
+    readonly emptyIsUnset?: boolean;
 }
 
 /** A value as the config reference shows it. */
@@ -107,7 +112,9 @@ export function scalar<T, P extends Presence<T>>(
         doc: options.doc,
         defaultDoc,
         missing: missing as (ctx: ParseContext) => Parsed<WithPresence<T, P>>,
-        parse: parse as (raw: unknown, ctx: ParseContext) => Parsed<WithPresence<T, P>>,
+        parse: ((raw: unknown, ctx: ParseContext) => (options.emptyIsUnset && raw === "" ? missing(ctx) : parse(raw, ctx))) as Field<
+            WithPresence<T, P>
+        >["parse"],
     };
 }
 
@@ -182,7 +189,7 @@ export function boolean<P extends Presence<boolean>>(options: CommonOptions & P)
 /**
  * A key the seed chart had that this program recognises but refuses, with the reason (a feature
  * that is not built yet, or a setting that has no meaning here). Accepting it silently would be a
- * setting without effect.
+ * setting without effect; an empty value (the seed's `""` for "unset") sets nothing and passes.
  */
 export function rejected(options: CommonOptions & { readonly reason: string }): Field<undefined> {
     return {
@@ -191,7 +198,7 @@ export function rejected(options: CommonOptions & { readonly reason: string }): 
         defaultDoc: options.defaultDoc ?? "-",
         rejected: options.reason,
         missing: () => undefined,
-        parse: (_raw, ctx) => report(ctx, `is not supported: ${options.reason}`),
+        parse: (raw, ctx) => (raw === "" ? undefined : report(ctx, `is not supported: ${options.reason}`)),
     };
 }
 

@@ -17,6 +17,7 @@ export function secret(options: SecretOptions): Field<SecretValue | undefined> {
         defaultDoc: options.defaultDoc ?? "generated",
         missing: () => undefined,
         parse(raw, ctx) {
+            if (options.emptyIsUnset && raw === "") return undefined;
             if (typeof raw === "number") raw = String(raw);
             if (typeof raw !== "string" || raw.length === 0) {
                 return report(ctx, "expected a non-empty string");

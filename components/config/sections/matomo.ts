@@ -54,6 +54,7 @@ export const matomoKey = object(
         username: string({
             doc: "Login of the Matomo superuser.",
             default: "admin",
+            emptyIsUnset: true,
             check: checkMatomoLogin,
         }),
         email: string({
@@ -75,7 +76,8 @@ export const matomoKey = object(
             check: checkWebsiteUrl,
         }),
         password: secret({
-            doc: "Password of the Matomo superuser. Generated when unset; read it with `pulumi stack output superuserPassword --show-secrets`.",
+            doc: "Password of the Matomo superuser. Generated when unset (or empty); read it with `pulumi stack output superuserPassword --show-secrets`.",
+            emptyIsUnset: true,
             check: checkIniSafeSecret,
         }),
         salt: secret({
