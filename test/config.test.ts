@@ -265,7 +265,13 @@ describe("configuration", () => {
                 "a password in plain text",
                 { "matomo:mariadb": { password: "a-long-database-password" } },
                 "matomo:mariadb.password",
-                "--secret",
+                "plain text in the stack file, readable by anyone who can read the file: set it with `pulumi config set --secret --path mariadb.password <value>` (which stores it encrypted in its place), or remove the key to have one generated",
+            ],
+            [
+                "the seed's REPLACEME as root password",
+                { "matomo:mariadb": { rootPassword: "REPLACEME" } },
+                "matomo:mariadb.rootPassword",
+                'the seed chart\'s placeholder "REPLACEME", not a value: set the real one with `pulumi config set --secret --path mariadb.rootPassword <value>`, or remove the key to have one generated',
             ],
             [
                 "an empty root password allowed",

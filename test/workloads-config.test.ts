@@ -322,8 +322,21 @@ describe("workload configuration", () => {
                 "--secret",
             ],
             [
-                "a MaxMind account ID that is no number",
+                "the seed's REPLACEME as MaxMind account ID",
                 { "matomo:geoipupdate": { existingSecret: null, accountId: "REPLACEME", licenseKey: "abcdefghij12" } },
+                "matomo:geoipupdate.accountId",
+                'placeholder "REPLACEME", not a value: set the real one with `pulumi config set --secret --path geoipupdate.accountId <value>`, or remove matomo:geoipupdate to go without GeoIP',
+                ["matomo:geoipupdate"],
+            ],
+            [
+                "the seed's REPLACEME as relay password",
+                { "matomo:postfix": { existingSecret: null, password: "REPLACEME" } },
+                "matomo:postfix.password",
+                "or name a Secret holding it in postfix.existingSecret, or remove matomo:postfix to go without a mail relay",
+            ],
+            [
+                "a MaxMind account ID that is no number",
+                { "matomo:geoipupdate": { existingSecret: null, accountId: "acct-42", licenseKey: "abcdefghij12" } },
                 "matomo:geoipupdate.accountId",
                 "is a number",
                 ["matomo:geoipupdate"],
@@ -397,12 +410,12 @@ describe("workload configuration", () => {
 
         it("never shows a rejected secret in the message", () => {
             const { issues } = parse(
-                { "matomo:geoipupdate": { existingSecret: null, accountId: "REPLACEME", licenseKey: "abcdefghij12" } },
+                { "matomo:geoipupdate": { existingSecret: null, accountId: "acct-42", licenseKey: "abcdefghij12" } },
                 devExtras,
                 ["matomo:geoipupdate"],
             );
             assert.ok(issues.length > 0);
-            assert.ok(!JSON.stringify(issues).includes("REPLACEME"));
+            assert.ok(!JSON.stringify(issues).includes("acct-42"));
         });
     });
 });

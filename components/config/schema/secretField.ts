@@ -4,7 +4,15 @@ import { SecretValue } from "./secretValue";
 
 export interface SecretOptions extends CommonOptions {
     readonly check?: (value: string) => string | undefined;
+    /**
+     * The way out besides setting it properly, as advice ends it: for example "or remove the key
+     * to have one generated". Unset for a credential that has to be set.
+     */
+    readonly alternative?: string;
 }
+
+/** The seed chart's placeholder for values it could not provide. */
+export const PLACEHOLDER = "REPLACEME";
 
 /**
  * A credential the user may supply instead of letting the program generate one. It must be set
@@ -22,11 +30,19 @@ export function secret(options: SecretOptions): Field<SecretValue | undefined> {
             if (typeof raw !== "string" || raw.length === 0) {
                 return report(ctx, "expected a non-empty string");
             }
+            const setIt = `\`pulumi config set --secret --path ${ctx.setPath} <value>\``;
+            const orElse = options.alternative ? `, ${options.alternative}` : "";
+            if (raw === PLACEHOLDER) {
+                return report(
+                    ctx,
+                    `is the seed chart's placeholder "${PLACEHOLDER}", not a value: set the real one with ${setIt}${orElse}`,
+                );
+            }
             if (!ctx.secretKey) {
                 return report(
                     ctx,
-                    "is stored in plain text in the stack file; set it with " +
-                        `\`pulumi config set --secret --path ${ctx.setPath} <value>\``,
+                    `is stored in plain text in the stack file, readable by anyone who can read the file: set it with ${setIt} ` +
+                        `(which stores it encrypted in its place)${orElse}`,
                 );
             }
             const reason = options.check?.(raw);

@@ -16,11 +16,13 @@ export const geoipKey = object(
         accountId: secret({
             doc: "MaxMind account ID (set with `--secret`).",
             defaultDoc: "unset",
+            alternative: "or remove matomo:geoipupdate to go without GeoIP",
             check: (v) => (/^\d{1,12}$/.test(v) ? undefined : "a MaxMind account ID is a number"),
         }),
         licenseKey: secret({
             doc: "MaxMind license key (set with `--secret`).",
             defaultDoc: "unset",
+            alternative: "or remove matomo:geoipupdate to go without GeoIP",
             check: (v) => (/^[A-Za-z0-9_]{10,64}$/.test(v) ? undefined : "a MaxMind license key is 10-64 letters, digits or underscores"),
         }),
         existingSecret: string({

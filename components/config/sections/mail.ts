@@ -22,6 +22,7 @@ export const mailKey = object(
         password: secret({
             doc: "Password of `user` at the SMTP server (set with `--secret`). Required with a relay (or `existingSecret`): the image relays only with a login.",
             defaultDoc: "unset",
+            alternative: "or name a Secret holding it in postfix.existingSecret, or remove matomo:postfix to go without a mail relay",
             // Postfix's relay_passwd holds it on one line; its length is the SMTP provider's business.
             check: (v) => (/[\r\n\0]/.test(v) || v === "" ? "must be one non-empty line" : undefined),
         }),

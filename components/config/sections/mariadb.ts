@@ -28,10 +28,12 @@ export const mariadbKey = object(
         database: string({ doc: "Database Matomo uses.", default: "eea_matomo_db", check: checkDatabaseName }),
         password: secret({
             doc: "Password of the database user. Generated when unset.",
+            alternative: "or remove the key to have one generated",
             check: checkIniSafeSecret,
         }),
         rootPassword: secret({
             doc: "Password of MariaDB's root user (which may only log in from inside the pod). Generated when unset.",
+            alternative: "or remove the key to have one generated",
             check: checkIniSafeSecret,
         }),
         environment: object(

@@ -78,10 +78,12 @@ export const matomoKey = object(
         password: secret({
             doc: "Password of the Matomo superuser. Generated when unset (or empty); read it with `pulumi stack output superuserPassword --show-secrets`.",
             emptyIsUnset: true,
+            alternative: "or remove the key to have one generated",
             check: checkIniSafeSecret,
         }),
         salt: secret({
             doc: "Matomo's `[General] salt`. Generated once when unset and never changed; set it only to keep the salt of an existing installation (it hashes API tokens and sessions), and once set, keep it set.",
+            alternative: "or remove the key to have one generated (a new installation only: the salt of an existing one must stay)",
             check: checkIniSafeSecret,
         }),
         token: notYet("Log import", "API token for the log importer."),
