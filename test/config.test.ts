@@ -159,6 +159,9 @@ describe("configuration", () => {
         // [what, config changes, key the message must name, text the message must contain]
         const cases: [string, Parameters<typeof withChanges>[1], string, string][] = [
             ["an unknown topology", { "matomo:topology": "gke" }, "matomo:topology", '"gke"'],
+            ["a misspelt top-level key", { "matomo:matomoo": { replicaCount: 2 } }, "matomo:matomoo", 'did you mean "matomo:matomo"?'],
+            ["a misspelt namespace", { "matmo:timezone": "UTC" }, "matmo:timezone", 'did you mean "matomo:timezone"?'],
+            ["a namespace nothing reads", { "aws:region": "eu-west-1" }, "aws:region", "nothing in this program reads"],
             ["a namespace that is no DNS label", { "matomo:namespace": "Matomo_Prod" }, "matomo:namespace", '"Matomo_Prod"'],
             ["an unknown time zone", { "matomo:timezone": "Mars/Olympus_Mons" }, "matomo:timezone", "IANA"],
             ["a UTC offset as time zone", { "matomo:timezone": "+02:00" }, "matomo:timezone", "IANA"],
@@ -356,6 +359,13 @@ describe("configuration", () => {
         for (const [what, changes, key, text] of cases) {
             it(`rejects ${what}, naming ${key}`, () => assertRejected(changes, key, text));
         }
+
+        it("offers only keys that can be set as known keys, not those always rejected", () => {
+            const { issues } = parse({ "matomo:foo": "bar" });
+            const message = issues.find((i) => i.key === "matomo:foo")!.message;
+            assert.match(message, /known keys are .*matomo:matomo, /);
+            assert.doesNotMatch(message, /rsyncAnalytics|matomoAnalytics/);
+        });
 
         it("rejects a secret config.ini.php cannot hold, without showing it", () => {
             const { issues } = parse({ "matomo:matomo": { password: 'quote"in-the-password' } }, devExtras, ["matomo:matomo"]);

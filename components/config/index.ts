@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CronJobHistory } from "../k8s/jobs";
 import { schema, type SchemaValues } from "./keys";
 import type { Issue } from "./schema/fields";
-import { parseKeys, type ConfigSource } from "./schema/parse";
+import { foreignKeyIssues, parseKeys, type ConfigSource } from "./schema/parse";
 import { resolveArchivers, type ArchiverConfig } from "./sections/archivers";
 import { resolveCloudSql, type CloudSqlConfig } from "./sections/cloudsql";
 import { resolveDeleteData, resolveScheduledTasks, type ConsoleJobConfig, type DeleteDataConfig } from "./sections/consoleJobs";
@@ -40,6 +40,9 @@ export type { MariaDbConfig } from "./sections/mariadb";
 export type { MatomoTierConfig } from "./sections/matomo";
 export type { PrivacyConfig } from "./sections/privacy";
 export { CONFIG_NAMESPACE };
+
+/** The namespaces of the configuration the program reads: its own, its providers' and Pulumi's. */
+const CONFIG_NAMESPACES = [CONFIG_NAMESPACE, "kubernetes", "gcp", "pulumi"];
 
 /** What every topology is configured with. */
 interface CommonConfig {
@@ -109,7 +112,7 @@ function otherTopologyIssues(topology: Topology, ctx: ResolveContext): void {
  * by one first; then the sections are resolved and the rules that span keys are checked.
  */
 export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issues: Issue[] } {
-    const issues: Issue[] = [];
+    const issues: Issue[] = foreignKeyIssues(source, CONFIG_NAMESPACES);
     const values = parseKeys(schema, CONFIG_NAMESPACE, source, issues) as SchemaValues;
     if (issues.length > 0) return { issues };
     const ctx: ResolveContext = { issues, source };

@@ -4,6 +4,7 @@
  * by its field. Collects every problem instead of stopping at the first.
  */
 import { INVALID, type Field, type Issue, type ParseContext } from "./fields";
+import { closestMatch } from "./text";
 
 /** Where raw configuration comes from: Pulumi's runtime in a real run, a map in tests. */
 export interface ConfigSource {
@@ -17,6 +18,27 @@ export interface ConfigSource {
     readonly stack: string;
 }
 
+/**
+ * Keys in a namespace other than these are read by nothing: the program's own, the providers' it
+ * uses, and Pulumi's.
+ */
+export function foreignKeyIssues(source: ConfigSource, namespaces: readonly string[]): Issue[] {
+    const issues: Issue[] = [];
+    for (const key of source.keys()) {
+        const colon = key.indexOf(":");
+        const namespace = colon < 0 ? "" : key.slice(0, colon);
+        if (namespaces.includes(namespace)) continue;
+        const hint = closestMatch(namespace, namespaces);
+        issues.push({
+            key,
+            message:
+                `is in namespace "${namespace}", which nothing in this program reads (it reads ${namespaces.map((n) => `${n}:`).join(", ")})` +
+                (hint ? `; did you mean "${hint}:${key.slice(colon + 1)}"?` : "; remove it"),
+        });
+    }
+    return issues;
+}
+
 /** The parsed values of the keys of `schema` under `namespace`, or `INVALID` for those that failed. */
 export function parseKeys<S extends Record<string, Field<unknown>>>(
     schema: S,
@@ -26,11 +48,17 @@ export function parseKeys<S extends Record<string, Field<unknown>>>(
 ): Partial<Record<keyof S, unknown>> {
     const known = Object.keys(schema);
     const prefix = `${namespace}:`;
+    // The keys to offer: those that can be set (a rejected key is no way to go).
+    const offered = known.filter((k) => schema[k].rejected === undefined).map((k) => prefix + k);
     for (const key of source.keys()) {
         if (!key.startsWith(prefix)) continue;
         const name = key.slice(prefix.length);
         if (!(name in schema)) {
-            issues.push({ key, message: `unknown key; known keys are ${known.map((k) => prefix + k).join(", ")}` });
+            const hint = closestMatch(key, offered);
+            issues.push({
+                key,
+                message: "unknown key" + (hint ? ` (did you mean "${hint}"?)` : "") + `; known keys are ${offered.join(", ")}`,
+            });
         }
     }
     const values: Partial<Record<keyof S, unknown>> = {};
