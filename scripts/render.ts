@@ -110,7 +110,8 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
     try {
         config = readStackFile(file);
     } catch (e) {
-        err(`render: cannot read the stack file ${file}: ${(e as Error).message}\n`);
+        // The message names the file (Node's file errors and the stack-file reader's alike).
+        err(`render: ${(e as Error).message}\n`);
         return 1;
     }
     try {

@@ -10,9 +10,10 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { maskSecrets, secretLines, SECRET_SIG, SECRET_SIG_KEY } from "../scripts/lib/mockEngine";
 import { helpText, parseRenderArgs } from "../scripts/lib/renderArgs";
-import { secretStandIn } from "../scripts/lib/stackFile";
+import { parseConfig } from "../components/config";
+import { readStackFile, secretStandIn } from "../scripts/lib/stackFile";
 import { renderJson, renderYaml } from "../scripts/render";
-import { ROOT, runStack } from "./support/harness";
+import { ROOT, runStack, sourceOf } from "./support/harness";
 
 function render(...args: string[]) {
     return spawnSync(process.execPath, ["--import", "tsx", "scripts/render.ts", ...args], { cwd: ROOT, encoding: "utf8" });
@@ -137,6 +138,35 @@ describe("render", () => {
         assert.match(result.stderr, /no stack "nope" here \(no Pulumi\.nope\.yaml\): the stacks are dev, prod/);
         assert.match(result.stderr, /--help explains each option/);
         assert.equal(result.stdout, "");
+    });
+});
+
+describe("render's stack files", () => {
+    let dir: string;
+    before(() => (dir = mkdtempSync(join(tmpdir(), "matomo-stack-files-"))));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    const read = (name: string, text: string) => {
+        const file = join(dir, name);
+        writeFileSync(file, text);
+        return () => readStackFile(file);
+    };
+
+    it("reports a values.yaml pasted without config:, rather than reading nothing", () => {
+        assert.throws(read("Pulumi.pasted.yaml", "matomo:\n  hostname: a.example.com\nmariadb:\n  storage: 1Gi\n"), {
+            message:
+                /"matomo", "mariadb" are not keys of a Pulumi stack file .*A values\.yaml pasted as it is\? Put the settings under config:, each section named with the project's namespace: matomo:matomo:/,
+        });
+    });
+
+    it("names the file when it is missing or not YAML", () => {
+        assert.throws(() => readStackFile(join(dir, "Pulumi.none.yaml")), { message: /Pulumi\.none\.yaml: no such file$/ });
+        assert.throws(read("Pulumi.bad.yaml", "config:\n  a: [\n"), { message: /Pulumi\.bad\.yaml: not valid YAML: / });
+    });
+
+    it("says that nothing of the program is set when a stack has no matomo: key", () => {
+        const { issues } = parseConfig(sourceOf({ values: { "gcp:project": "p" }, secretKeys: [] }));
+        assert.match(issues.find((i) => i.key === "matomo:*")!.message, /none is set: this program's settings go under config:/);
     });
 });
 

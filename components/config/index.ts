@@ -113,6 +113,14 @@ function otherTopologyIssues(topology: Topology, ctx: ResolveContext): void {
  */
 export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issues: Issue[] } {
     const issues: Issue[] = foreignKeyIssues(source, CONFIG_NAMESPACES);
+    if (!source.keys().some((k) => k.startsWith(`${CONFIG_NAMESPACE}:`))) {
+        issues.push({
+            key: `${CONFIG_NAMESPACE}:*`,
+            message:
+                `none is set: this program's settings go under config: in Pulumi.${source.stack}.yaml, each section named with the ` +
+                `project's namespace (matomo:matomo: with hostname under it, matomo:mariadb:, ...); a values.yaml pasted as it is is not read`,
+        });
+    }
     const values = parseKeys(schema, CONFIG_NAMESPACE, source, issues) as SchemaValues;
     if (issues.length > 0) return { issues };
     const ctx: ResolveContext = { issues, source };

@@ -56,10 +56,26 @@ function decryptOffline(value: unknown, path: string, standIns: string[]): { val
     return { value, secret: false };
 }
 
+/** The top-level keys of a Pulumi stack file; anything else is not read by Pulumi. */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
 /** The config of a stack-file text. */
 export function parseStackFile(text: string, source = "stack file"): StackConfig {
-    const doc = (parse(text) ?? {}) as { config?: Record<string, unknown> };
+    let doc: { config?: Record<string, unknown> };
+    try {
+        doc = (parse(text) ?? {}) as typeof doc;
+    } catch (e) {
+        throw new Error(`${source}: not valid YAML: ${(e as Error).message}`);
+    }
     if (typeof doc !== "object" || Array.isArray(doc)) throw new Error(`${source}: expected a YAML mapping`);
+    const foreign = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
+    if (foreign.length > 0) {
+        throw new Error(
+            `${source}: ${foreign.map((k) => `"${k}"`).join(", ")} ${foreign.length === 1 ? "is not a key" : "are not keys"} of a Pulumi stack file ` +
+                `(${STACK_FILE_KEYS.join(", ")}), so Pulumi would ignore ${foreign.length === 1 ? "it" : "them"}. A values.yaml pasted as it is? ` +
+                "Put the settings under config:, each section named with the project's namespace: matomo:matomo:, matomo:mariadb:, ...",
+        );
+    }
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     const secretValues: string[] = [];
@@ -75,5 +91,14 @@ export function parseStackFile(text: string, source = "stack file"): StackConfig
 
 /** The config of a stack file on disk. */
 export function readStackFile(path: string): StackConfig {
-    return parseStackFile(readFileSync(path, "utf8"), path);
+    let text: string;
+    try {
+        text = readFileSync(path, "utf8");
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new Error(
+            `${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory, not a stack file" : (e as Error).message}`,
+        );
+    }
+    return parseStackFile(text, path);
 }
