@@ -201,6 +201,36 @@ describe("configuration", () => {
                 "without tag",
             ],
             ["the latest tag", { "matomo:matomo": { image: { tag: "latest" } } }, "matomo:matomo.image.tag", "pinned"],
+            [
+                "the seed's Bitnami-based image",
+                { "matomo:matomo": { image: { repository: "eeacms/matomo", tag: "5.3.2-1" } } },
+                "matomo:matomo.image.repository",
+                "got eeacms/matomo:5.3.2-1, a Bitnami-based image",
+            ],
+            [
+                "the last Bitnami-based EEA image",
+                { "matomo:matomo": { image: { repository: "docker.io/eeacms/matomo", tag: "5.7.1-1" } } },
+                "matomo:matomo.image.repository",
+                "Bitnami-based",
+            ],
+            [
+                "Bitnami's own image",
+                { "matomo:matomo": { image: { repository: "bitnami/matomo", tag: "5.3.2" } } },
+                "matomo:matomo.image.repository",
+                "Bitnami-based",
+            ],
+            [
+                "EEA's later fpm-based image",
+                { "matomo:matomo": { image: { repository: "eeacms/matomo", tag: "5.11.2" } } },
+                "matomo:matomo.image.repository",
+                "it has no web server",
+            ],
+            [
+                "the official fpm variant",
+                { "matomo:matomo": { image: { tag: "5.11.2-fpm-alpine" } } },
+                "matomo:matomo.image.tag",
+                "Apache variant",
+            ],
             ["a malformed tag", { "matomo:mariadb": { image: { tag: "10.11 18" } } }, "matomo:mariadb.image.tag", '"10.11 18"'],
             ["a storage size in GB", { "matomo:mariadb": { storage: "10GB" } }, "matomo:mariadb.storage", "Kubernetes quantity"],
             [

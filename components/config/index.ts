@@ -22,7 +22,7 @@ import { resolveLdap, type LdapConfig, type LdapSyncConfig } from "./sections/ld
 import { resolveMail, type MailConfig } from "./sections/mail";
 import type { MaintenanceConfig } from "./sections/maintenance";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb, type MariaDbConfig } from "./sections/mariadb";
-import { matomoResourceIssues, matomoStorageIssues, resolveMatomo, type MatomoTierConfig } from "./sections/matomo";
+import { matomoImageIssues, matomoResourceIssues, matomoStorageIssues, resolveMatomo, type MatomoTierConfig } from "./sections/matomo";
 import { resolvePrivacy, type PrivacyConfig } from "./sections/privacy";
 
 export type { Issue } from "./schema/fields";
@@ -138,6 +138,7 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
     const mail = resolveMail(values.postfix, matomo.hostname, ctx);
     const cloudsql = values.topology === "google" ? resolveCloudSql(values.cloudsql, ctx) : undefined;
     issues.push(
+        ...matomoImageIssues(matomo.image),
         ...matomoResourceIssues(matomo),
         ...mariadbResourceIssues(mariadb),
         ...(values.topology === "eea" ? bufferPoolIssues(mariadb) : []),

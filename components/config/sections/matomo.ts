@@ -170,6 +170,38 @@ export function resolveMatomo(value: ValueOf<typeof matomoKey>): MatomoTierConfi
     };
 }
 
+const OFFICIAL = 'use the official image (matomo.image.repository "matomo", tag "5.11.2-apache") or one built FROM it';
+
+/**
+ * Images this program cannot run, recognised by name before they fail in the cluster. The pods
+ * copy the code from /usr/src/matomo and run the image's Apache as www-data on port 80.
+ */
+export function matomoImageIssues(image: Image): Issue[] {
+    const name = image.repository.split("/").slice(-2).join("/");
+    const issue = (field: "repository" | "tag", message: string): Issue[] => [{ key: `matomo:matomo.image.${field}`, message }];
+    const got = `got ${image.repository}:${image.tag}`;
+    if (name === "bitnami/matomo" || (name === "eeacms/matomo" && /^5\.[3-7]\.\d+-\d+$/.test(image.tag))) {
+        return issue(
+            "repository",
+            `${got}, a Bitnami-based image: its code is in /opt/bitnami/matomo, its own entrypoint installs and configures ` +
+                `Matomo, and its Apache runs as user 1001 on port 8080, none of which this program's pods use; ${OFFICIAL}`,
+        );
+    }
+    if (name === "eeacms/matomo") {
+        return issue(
+            "repository",
+            `${got}, built FROM matomo:*-fpm-alpine to run beside an nginx sidecar: it has no web server; ${OFFICIAL}`,
+        );
+    }
+    if (/(^|-)fpm(-|$)/.test(image.tag)) {
+        return issue(
+            "tag",
+            `${got}, the fpm variant, which has no web server; use the Apache variant (a tag ending in -apache, e.g. 5.11.2-apache)`,
+        );
+    }
+    return [];
+}
+
 /** The web tier's PHP limit inside its container limit, and requests within limits. */
 export function matomoResourceIssues(matomo: MatomoTierConfig): Issue[] {
     return phpWorkloadIssues("matomo:matomo", matomo.php.memoryLimit, matomo.resources);
