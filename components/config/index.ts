@@ -7,24 +7,14 @@
  * configuration. Each subject's keys, defaults, resolution and rules live in `sections/`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { CronJobHistory } from "../k8s/jobs";
 import { schema, type SchemaValues } from "./keys";
+import type { MatomoConfig } from "./model";
+import { resolveConfig } from "./resolve";
 import type { Issue } from "./schema/fields";
 import { foreignKeyIssues, parseKeys, type ConfigSource } from "./schema/parse";
-import { resolveArchivers, type ArchiverConfig } from "./sections/archivers";
-import { resolveCloudSql, type CloudSqlConfig } from "./sections/cloudsql";
-import { resolveDeleteData, resolveScheduledTasks, type ConsoleJobConfig, type DeleteDataConfig } from "./sections/consoleJobs";
-import { CONFIG_NAMESPACE, rawValue, report, type ResolveContext } from "./sections/context";
-import type { PvcConfig, Topology } from "./sections/general";
-import { resolveGeoIp, type GeoIpConfig } from "./sections/geoip";
-import { resolveIngress, type IngressConfig } from "./sections/ingress";
-import { resolveLdap, type LdapConfig, type LdapSyncConfig } from "./sections/ldap";
-import { resolveMail, type MailConfig } from "./sections/mail";
-import type { MaintenanceConfig } from "./sections/maintenance";
-import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb, type MariaDbConfig } from "./sections/mariadb";
-import { matomoImageIssues, matomoResourceIssues, matomoStorageIssues, resolveMatomo, type MatomoTierConfig } from "./sections/matomo";
-import { resolvePrivacy, type PrivacyConfig } from "./sections/privacy";
+import { CONFIG_NAMESPACE } from "./sections/context";
 
+export type { EeaConfig, GoogleConfig, MatomoConfig } from "./model";
 export type { Issue } from "./schema/fields";
 export type { ConfigSource } from "./schema/parse";
 export { SecretValue } from "./schema/secretValue";
@@ -44,45 +34,6 @@ export { CONFIG_NAMESPACE };
 /** The namespaces of the configuration the program reads: its own, its providers' and Pulumi's. */
 const CONFIG_NAMESPACES = [CONFIG_NAMESPACE, "kubernetes", "gcp", "pulumi"];
 
-/** What every topology is configured with. */
-interface CommonConfig {
-    readonly namespace: string;
-    readonly createNamespace: boolean;
-    /** IANA time zone of every container and every CronJob schedule. */
-    readonly timezone: string;
-    readonly pvc: PvcConfig;
-    readonly maintenance: MaintenanceConfig;
-    /** Privacy settings Matomo keeps in its database, applied on every run of the install Job. */
-    readonly privacy: PrivacyConfig;
-    readonly matomo: MatomoTierConfig;
-    readonly ingress: IngressConfig;
-    readonly archivers: readonly ArchiverConfig[];
-    readonly scheduledTasks: ConsoleJobConfig;
-    /** The optional workloads: undefined when their config leaves them off. */
-    readonly deleteData?: DeleteDataConfig;
-    readonly ldap?: LdapConfig;
-    readonly ldapSync?: LdapSyncConfig;
-    readonly geoip?: GeoIpConfig;
-    readonly mail?: MailConfig;
-    /** History and starting deadline of every CronJob. */
-    readonly jobs: CronJobHistory;
-}
-
-/** Topology `eea`: MariaDB in the cluster. */
-export interface EeaConfig extends CommonConfig {
-    readonly topology: "eea";
-    readonly mariadb: MariaDbConfig;
-}
-
-/** Topology `google`: Cloud SQL through the Cloud SQL Auth Proxy. */
-export interface GoogleConfig extends CommonConfig {
-    readonly topology: "google";
-    readonly cloudsql: CloudSqlConfig;
-}
-
-/** The typed configuration every component is built from. */
-export type MatomoConfig = EeaConfig | GoogleConfig;
-
 /** Invalid configuration. A `RunError`, so `pulumi up` prints the message without a stack trace. */
 export class ConfigError extends pulumi.RunError {
     constructor(readonly issues: readonly Issue[]) {
@@ -92,19 +43,6 @@ export class ConfigError extends pulumi.RunError {
         );
         this.name = "ConfigError";
     }
-}
-
-/** A section of the other topology would be configuration without effect. */
-function otherTopologyIssues(topology: Topology, ctx: ResolveContext): void {
-    const other = topology === "google" ? "mariadb" : "cloudsql";
-    if (rawValue(ctx, other) === undefined) return;
-    report(
-        ctx,
-        other,
-        other === "mariadb"
-            ? 'configures the in-cluster MariaDB, which topology "google" does not deploy; remove it (Cloud SQL is configured in matomo:cloudsql)'
-            : 'configures Cloud SQL, which topology "eea" does not use; remove it or set matomo:topology to "google"',
-    );
 }
 
 /**
@@ -123,50 +61,7 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
     }
     const values = parseKeys(schema, CONFIG_NAMESPACE, source, issues) as SchemaValues;
     if (issues.length > 0) return { issues };
-    const ctx: ResolveContext = { issues, source };
-
-    const matomo = resolveMatomo(values.matomo);
-    const mariadb = resolveMariaDb(values.mariadb);
-    const ingress = resolveIngress(values.ingress, matomo.hostname, ctx);
-    const privacy = resolvePrivacy(values.privacy, ctx);
-    otherTopologyIssues(values.topology, ctx);
-    const archivers = resolveArchivers(values.matomocronArchive, ctx);
-    const scheduledTasks = resolveScheduledTasks(values.matomocronScheduledTasks, ctx);
-    const deleteData = resolveDeleteData(values.matomocronDeleteData, ctx);
-    const ldap = resolveLdap({ ldap: values.ldap, sync: values.matomocronLdapSync }, matomo.image.repository, ctx);
-    const geoip = resolveGeoIp(values.geoipupdate, ctx);
-    const mail = resolveMail(values.postfix, matomo.hostname, ctx);
-    const cloudsql = values.topology === "google" ? resolveCloudSql(values.cloudsql, ctx) : undefined;
-    issues.push(
-        ...matomoImageIssues(matomo.image),
-        ...matomoResourceIssues(matomo),
-        ...mariadbResourceIssues(mariadb),
-        ...(values.topology === "eea" ? bufferPoolIssues(mariadb) : []),
-        ...matomoStorageIssues(matomo),
-    );
-    if (issues.length > 0) return { issues };
-
-    const common: CommonConfig = {
-        namespace: values.namespace,
-        createNamespace: values.createNamespace,
-        timezone: values.timezone,
-        pvc: values.pvc,
-        maintenance: values.maintenance,
-        privacy,
-        matomo,
-        ingress,
-        archivers,
-        scheduledTasks,
-        deleteData,
-        ldap: ldap.ldap,
-        ldapSync: ldap.sync,
-        geoip,
-        mail,
-        jobs: values.jobs,
-    };
-    const config: MatomoConfig =
-        values.topology === "eea" ? { ...common, topology: "eea", mariadb } : { ...common, topology: "google", cloudsql: cloudsql! };
-    return { config, issues };
+    return resolveConfig(values, source);
 }
 
 /** Parses and validates configuration, or throws a {@link ConfigError} listing every problem. */

@@ -1,0 +1,53 @@
+/** The typed configuration every component is built from: every default resolved, every rule checked. */
+import type { CronJobHistory } from "../k8s/jobs";
+import type { ArchiverConfig } from "./sections/archivers";
+import type { CloudSqlConfig } from "./sections/cloudsql";
+import type { ConsoleJobConfig, DeleteDataConfig } from "./sections/consoleJobs";
+import type { PvcConfig } from "./sections/general";
+import type { GeoIpConfig } from "./sections/geoip";
+import type { IngressConfig } from "./sections/ingress";
+import type { LdapConfig, LdapSyncConfig } from "./sections/ldap";
+import type { MailConfig } from "./sections/mail";
+import type { MaintenanceConfig } from "./sections/maintenance";
+import type { MariaDbConfig } from "./sections/mariadb";
+import type { MatomoTierConfig } from "./sections/matomo";
+import type { PrivacyConfig } from "./sections/privacy";
+
+/** What every topology is configured with. */
+export interface CommonConfig {
+    readonly namespace: string;
+    readonly createNamespace: boolean;
+    /** IANA time zone of every container and every CronJob schedule. */
+    readonly timezone: string;
+    readonly pvc: PvcConfig;
+    readonly maintenance: MaintenanceConfig;
+    /** Privacy settings Matomo keeps in its database, applied on every run of the install Job. */
+    readonly privacy: PrivacyConfig;
+    readonly matomo: MatomoTierConfig;
+    readonly ingress: IngressConfig;
+    readonly archivers: readonly ArchiverConfig[];
+    readonly scheduledTasks: ConsoleJobConfig;
+    /** The optional workloads: undefined when their config leaves them off. */
+    readonly deleteData?: DeleteDataConfig;
+    readonly ldap?: LdapConfig;
+    readonly ldapSync?: LdapSyncConfig;
+    readonly geoip?: GeoIpConfig;
+    readonly mail?: MailConfig;
+    /** History and starting deadline of every CronJob. */
+    readonly jobs: CronJobHistory;
+}
+
+/** Topology `eea`: MariaDB in the cluster. */
+export interface EeaConfig extends CommonConfig {
+    readonly topology: "eea";
+    readonly mariadb: MariaDbConfig;
+}
+
+/** Topology `google`: Cloud SQL through the Cloud SQL Auth Proxy. */
+export interface GoogleConfig extends CommonConfig {
+    readonly topology: "google";
+    readonly cloudsql: CloudSqlConfig;
+}
+
+/** The typed configuration every component is built from. */
+export type MatomoConfig = EeaConfig | GoogleConfig;

@@ -1,0 +1,82 @@
+/**
+ * Resolves parsed keys into the typed configuration: each section's defaults and rules, then the
+ * rules that span sections.
+ */
+import type { SchemaValues } from "./keys";
+import type { CommonConfig, MatomoConfig } from "./model";
+import type { Issue } from "./schema/fields";
+import type { ConfigSource } from "./schema/parse";
+import { resolveArchivers } from "./sections/archivers";
+import { resolveCloudSql } from "./sections/cloudsql";
+import { resolveDeleteData, resolveScheduledTasks } from "./sections/consoleJobs";
+import { rawValue, report, type ResolveContext } from "./sections/context";
+import type { Topology } from "./sections/general";
+import { resolveGeoIp } from "./sections/geoip";
+import { resolveIngress } from "./sections/ingress";
+import { resolveLdap } from "./sections/ldap";
+import { resolveMail } from "./sections/mail";
+import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./sections/mariadb";
+import { matomoImageIssues, matomoResourceIssues, matomoStorageIssues, resolveMatomo } from "./sections/matomo";
+import { resolvePrivacy } from "./sections/privacy";
+
+/** A section of the other topology would be configuration without effect. */
+function otherTopologyIssues(topology: Topology, ctx: ResolveContext): void {
+    const other = topology === "google" ? "mariadb" : "cloudsql";
+    if (rawValue(ctx, other) === undefined) return;
+    report(
+        ctx,
+        other,
+        other === "mariadb"
+            ? 'configures the in-cluster MariaDB, which topology "google" does not deploy; remove it (Cloud SQL is configured in matomo:cloudsql)'
+            : 'configures Cloud SQL, which topology "eea" does not use; remove it or set matomo:topology to "google"',
+    );
+}
+
+/** The configuration of valid keys, or the problems of the rules that span keys and sections. */
+export function resolveConfig(values: SchemaValues, source: ConfigSource): { config?: MatomoConfig; issues: Issue[] } {
+    const issues: Issue[] = [];
+    const ctx: ResolveContext = { issues, source };
+
+    const matomo = resolveMatomo(values.matomo);
+    const mariadb = resolveMariaDb(values.mariadb);
+    const ingress = resolveIngress(values.ingress, matomo.hostname, ctx);
+    const privacy = resolvePrivacy(values.privacy, ctx);
+    otherTopologyIssues(values.topology, ctx);
+    const archivers = resolveArchivers(values.matomocronArchive, ctx);
+    const scheduledTasks = resolveScheduledTasks(values.matomocronScheduledTasks, ctx);
+    const deleteData = resolveDeleteData(values.matomocronDeleteData, ctx);
+    const ldap = resolveLdap({ ldap: values.ldap, sync: values.matomocronLdapSync }, matomo.image.repository, ctx);
+    const geoip = resolveGeoIp(values.geoipupdate, ctx);
+    const mail = resolveMail(values.postfix, matomo.hostname, ctx);
+    const cloudsql = values.topology === "google" ? resolveCloudSql(values.cloudsql, ctx) : undefined;
+    issues.push(
+        ...matomoImageIssues(matomo.image),
+        ...matomoResourceIssues(matomo),
+        ...mariadbResourceIssues(mariadb),
+        ...(values.topology === "eea" ? bufferPoolIssues(mariadb) : []),
+        ...matomoStorageIssues(matomo),
+    );
+    if (issues.length > 0) return { issues };
+
+    const common: CommonConfig = {
+        namespace: values.namespace,
+        createNamespace: values.createNamespace,
+        timezone: values.timezone,
+        pvc: values.pvc,
+        maintenance: values.maintenance,
+        privacy,
+        matomo,
+        ingress,
+        archivers,
+        scheduledTasks,
+        deleteData,
+        ldap: ldap.ldap,
+        ldapSync: ldap.sync,
+        geoip,
+        mail,
+        jobs: values.jobs,
+    };
+    const config: MatomoConfig =
+        values.topology === "eea" ? { ...common, topology: "eea", mariadb } : { ...common, topology: "google", cloudsql: cloudsql! };
+    return { config, issues };
+}
