@@ -390,6 +390,30 @@ describe("configuration", () => {
             it(`rejects ${what}, naming ${key}`, () => assertRejected(changes, key, text));
         }
 
+        it("reports the rules across keys in the same round as invalid values", () => {
+            const { issues } = parse({
+                "matomo:matomo": { replicaCount: "two" },
+                "matomo:mariadb": { commands: ["--innodb_buffer_pool_size=64G"] },
+            });
+            assert.deepEqual(issues.map((i) => i.key).sort(), ["matomo:mariadb.commands", "matomo:matomo.replicaCount"]);
+        });
+
+        it("does not report what an invalid value, assumed corrected, would have caused", () => {
+            const placeholders = parse({ "matomo:geoipupdate": { existingSecret: null, accountId: "REPLACEME", licenseKey: "REPLACEME" } });
+            assert.deepEqual(placeholders.issues.map((i) => i.key).sort(), [
+                "matomo:geoipupdate.accountId",
+                "matomo:geoipupdate.licenseKey",
+            ]);
+            const php = parse({
+                "matomo:matomocronArchive": { environment: { PHP_MEMORY_LIMIT: "lots" }, resources: { limits: { memory: "512Mi" } } },
+            });
+            assert.deepEqual(
+                php.issues.map((i) => i.key),
+                ["matomo:matomocronArchive.environment.PHP_MEMORY_LIMIT"],
+                "no complaint about a limit below the default PHP memory_limit",
+            );
+        });
+
         it("offers only keys that can be set as known keys, not those always rejected", () => {
             const { issues } = parse({ "matomo:foo": "bar" });
             const message = issues.find((i) => i.key === "matomo:foo")!.message;

@@ -47,7 +47,8 @@ export class ConfigError extends pulumi.RunError {
 
 /**
  * Parses and validates configuration; returns every issue instead of throwing. Keys are parsed one
- * by one first; then the sections are resolved and the rules that span keys are checked.
+ * by one first; then the sections are resolved and the rules that span keys are checked, also when
+ * some values are invalid (see {@link furtherIssues}), so that one round reports every problem.
  */
 export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issues: Issue[] } {
     const issues: Issue[] = foreignKeyIssues(source, CONFIG_NAMESPACES);
@@ -60,8 +61,32 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
         });
     }
     const values = parseKeys(schema, CONFIG_NAMESPACE, source, issues) as SchemaValues;
-    if (issues.length > 0) return { issues };
+    if (issues.length > 0) return { issues: [...issues, ...furtherIssues(source, issues)] };
     return resolveConfig(values, source);
+}
+
+/**
+ * What the rules that span keys find besides the invalid values already `found`: the keys are
+ * parsed again assuming each invalid value gets corrected (see `ParseContext.lenient`), and of the
+ * problems the rules then report, those that involve a key already found are left out (they may
+ * be artefacts of the assumed value, and their key is reported anyway).
+ */
+function furtherIssues(source: ConfigSource, found: readonly Issue[]): Issue[] {
+    const values = parseKeys(schema, CONFIG_NAMESPACE, source, [], true);
+    if (Object.keys(schema).some((name) => !(name in values))) return [];
+    const { issues } = resolveConfig(values as SchemaValues, source);
+    return issues.filter((issue) => !found.some((f) => involves(issue, f.key)));
+}
+
+/** Whether a problem is about `key`, something inside it, or names it. */
+function involves(issue: Issue, key: string): boolean {
+    if (issue.key === key || issue.key.startsWith(`${key}.`) || issue.key.startsWith(`${key}[`)) return true;
+    const short = key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key;
+    return [key, short].some((k) => new RegExp(`(^|[^\\w.:\\[\\]-])${escapeRegExp(k)}($|[^\\w\\[-])`).test(issue.message));
+}
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Parses and validates configuration, or throws a {@link ConfigError} listing every problem. */

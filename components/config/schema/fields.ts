@@ -29,6 +29,12 @@ export interface ParseContext {
     /** The `--path` form of the key for `pulumi config set` hints, e.g. `mariadb.password`. */
     readonly setPath: string;
     readonly issues: Issue[];
+    /**
+     * The pass that looks for further problems once some values are invalid: each invalid value is
+     * assumed corrected (see {@link parseValue}) and unknown keys are skipped, so the rules that
+     * span keys can run on the rest.
+     */
+    readonly lenient?: boolean;
 }
 
 export function report(ctx: ParseContext, message: string): typeof INVALID {
@@ -66,8 +72,34 @@ export interface Field<T> {
     readonly rejected?: string;
     /** Whether this is a structured value (object, list, map) that the stack file stores as JSON. */
     readonly structured?: boolean;
+    /** A valid value to assume in place of an invalid one in the lenient pass; the default otherwise. */
+    readonly assumed?: () => T;
     parse(raw: unknown, ctx: ParseContext): Parsed<T>;
     missing(ctx: ParseContext): Parsed<T>;
+}
+
+/**
+ * Parses a value with its field. In the lenient pass an invalid value is assumed corrected rather
+ * than removed (a removed credential would make its section look unconfigured): the field's
+ * {@link Field.assumed} value, else its default, else the value as written.
+ */
+export function parseValue<T>(field: Field<T>, raw: unknown, ctx: ParseContext): Parsed<T> {
+    const parsed = field.parse(raw, ctx);
+    if (parsed !== INVALID || !ctx.lenient) return parsed;
+    return assumeValid(field, ctx, raw);
+}
+
+/** A missing value: the field's default, or in the lenient pass a value assumed for a required one. */
+export function missingValue<T>(field: Field<T>, ctx: ParseContext): Parsed<T> {
+    const value = field.missing(ctx);
+    return value !== INVALID || !ctx.lenient ? value : assumeValid(field, ctx, undefined);
+}
+
+function assumeValid<T>(field: Field<T>, ctx: ParseContext, raw: unknown): Parsed<T> {
+    if (field.assumed) return field.assumed();
+    const fallback = field.missing({ ...ctx, issues: [] });
+    if (fallback !== INVALID) return fallback;
+    return typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean" ? (raw as T) : INVALID;
 }
 
 export interface CommonOptions {
@@ -198,7 +230,7 @@ export function rejected(options: CommonOptions & { readonly reason: string }): 
         defaultDoc: options.defaultDoc ?? "-",
         rejected: options.reason,
         missing: () => undefined,
-        parse: (raw, ctx) => (raw === "" ? undefined : report(ctx, `is not supported: ${options.reason}`)),
+        parse: (raw, ctx) => (raw === "" ? undefined : report(ctx, `is not supported: ${options.reason}; remove it`)),
     };
 }
 

@@ -3,7 +3,7 @@
  * structured values are decoded from the JSON text Pulumi stores them as, and each value is parsed
  * by its field. Collects every problem instead of stopping at the first.
  */
-import { INVALID, type Field, type Issue, type ParseContext } from "./fields";
+import { INVALID, missingValue, parseValue, type Field, type Issue, type ParseContext } from "./fields";
 import { closestMatch } from "./text";
 
 /** Where raw configuration comes from: Pulumi's runtime in a real run, a map in tests. */
@@ -39,12 +39,16 @@ export function foreignKeyIssues(source: ConfigSource, namespaces: readonly stri
     return issues;
 }
 
-/** The parsed values of the keys of `schema` under `namespace`, or `INVALID` for those that failed. */
+/**
+ * The parsed values of the keys of `schema` under `namespace`; a key whose value failed is left
+ * out. `lenient` parses for the further-problems pass (see {@link ParseContext.lenient}).
+ */
 export function parseKeys<S extends Record<string, Field<unknown>>>(
     schema: S,
     namespace: string,
     source: ConfigSource,
     issues: Issue[],
+    lenient = false,
 ): Partial<Record<keyof S, unknown>> {
     const known = Object.keys(schema);
     const prefix = `${namespace}:`;
@@ -65,22 +69,23 @@ export function parseKeys<S extends Record<string, Field<unknown>>>(
     for (const name of known) {
         const key = prefix + name;
         const field = schema[name];
-        const ctx: ParseContext = { key, setPath: name, secretKey: source.isSecret(key), issues };
+        const ctx: ParseContext = { key, setPath: name, secretKey: source.isSecret(key), issues, lenient };
         const raw = source.get(key);
         let parsed: unknown;
         if (raw === undefined) {
-            parsed = field.missing(ctx);
+            parsed = missingValue(field, ctx);
         } else if (field.structured) {
             let json: unknown;
             try {
                 json = JSON.parse(raw);
             } catch {
                 issues.push({ key, message: `got ${JSON.stringify(raw)}; expected structured (${field.type}) configuration` });
-                continue;
+                if (!lenient) continue;
+                json = undefined;
             }
-            parsed = field.parse(json, ctx);
+            parsed = json === undefined ? missingValue(field, ctx) : parseValue(field, json, ctx);
         } else {
-            parsed = field.parse(raw, ctx);
+            parsed = parseValue(field, raw, ctx);
         }
         if (parsed !== INVALID) values[name as keyof S] = parsed;
     }

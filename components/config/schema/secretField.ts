@@ -14,6 +14,9 @@ export interface SecretOptions extends CommonOptions {
 /** The seed chart's placeholder for values it could not provide. */
 export const PLACEHOLDER = "REPLACEME";
 
+/** A credential every check accepts, assumed for an invalid one in the lenient pass. */
+const ASSUMED = "000000000000";
+
 /**
  * A credential the user may supply instead of letting the program generate one. It must be set
  * with `--secret`: a plain-text password in `Pulumi.<stack>.yaml` ends up in git.
@@ -24,6 +27,7 @@ export function secret(options: SecretOptions): Field<SecretValue | undefined> {
         doc: options.doc,
         defaultDoc: options.defaultDoc ?? "generated",
         missing: () => undefined,
+        assumed: () => new SecretValue(ASSUMED),
         parse(raw, ctx) {
             if (options.emptyIsUnset && raw === "") return undefined;
             if (typeof raw === "number") raw = String(raw);

@@ -3,7 +3,7 @@
  * seed's one-or-a-list form, and fields whose parsed value is converted (see fields.ts).
  */
 import { closestMatch, describeValue } from "./text";
-import { child, code, element, INVALID, report, type CommonOptions, type Field, type Parsed } from "./fields";
+import { child, code, element, INVALID, missingValue, parseValue, report, type CommonOptions, type Field, type Parsed } from "./fields";
 
 export type ObjectValue<F extends Record<string, Field<unknown>>> = { readonly [K in keyof F]: F[K] extends Field<infer T> ? T : never };
 
@@ -26,7 +26,7 @@ export function object<F extends Record<string, Field<unknown>>>(fields: F, opti
             const out: Record<string, unknown> = {};
             let ok = true;
             for (const key of Object.keys(raw)) {
-                if (!(key in fields)) {
+                if (!(key in fields) && !ctx.lenient) {
                     const hint = closestMatch(key, names);
                     report(
                         child(ctx, key),
@@ -39,7 +39,7 @@ export function object<F extends Record<string, Field<unknown>>>(fields: F, opti
                 const sub = child(ctx, name);
                 const value = (raw as Record<string, unknown>)[name];
                 const f = fields[name];
-                const parsed = value === undefined || value === null ? f.missing(sub) : f.parse(value, sub);
+                const parsed = value === undefined || value === null ? missingValue(f, sub) : parseValue(f, value, sub);
                 if (parsed === INVALID) ok = false;
                 else out[name] = parsed;
             }
@@ -69,9 +69,9 @@ export function list<T>(
             const out: T[] = [];
             let ok = true;
             raw.forEach((value, i) => {
-                const parsed = item.parse(value, element(ctx, i));
-                if (parsed === INVALID) ok = false;
-                else out.push(parsed);
+                const parsed = parseValue(item, value, element(ctx, i));
+                if (parsed !== INVALID) out.push(parsed);
+                else if (!ctx.lenient) ok = false;
             });
             return ok ? out : INVALID;
         },
@@ -103,12 +103,12 @@ export function record<T>(
                 const reason = options.checkKey?.(k);
                 if (reason !== undefined) {
                     report(sub, `is not an allowed key: ${reason}`);
-                    ok = false;
+                    if (!ctx.lenient) ok = false;
                     continue;
                 }
-                const parsed = value.parse(v, sub);
-                if (parsed === INVALID) ok = false;
-                else out[k] = parsed;
+                const parsed = parseValue(value, v, sub);
+                if (parsed !== INVALID) out[k] = parsed;
+                else if (!ctx.lenient) ok = false;
             }
             return ok ? out : INVALID;
         },
@@ -121,7 +121,13 @@ export function record<T>(
  */
 export function mapped<T, U>(field: Field<T>, convert: (value: T) => U): Field<U> {
     const wrap = (value: Parsed<T>): Parsed<U> => (value === INVALID ? INVALID : convert(value));
-    return { ...field, parse: (raw, ctx) => wrap(field.parse(raw, ctx)), missing: (ctx) => wrap(field.missing(ctx)) };
+    const assumed = field.assumed;
+    return {
+        ...field,
+        assumed: assumed && (() => convert(assumed())),
+        parse: (raw, ctx) => wrap(parseValue(field, raw, ctx)),
+        missing: (ctx) => wrap(missingValue(field, ctx)),
+    };
 }
 
 /**
