@@ -359,6 +359,14 @@ describe("Cloud SQL configuration errors", () => {
         assert.match(issue.message, /pulumi config set gcp:project/);
     });
 
+    it("rejects a disk autoresize limit below the disk size", () => {
+        const { issues } = parseConfig(
+            sourceOf(withChanges(prod, { "matomo:cloudsql": { diskSize: 100, diskAutoresizeLimit: 50 } }), "prod"),
+        );
+        const issue = issues.find((i) => i.key === "matomo:cloudsql.diskAutoresizeLimit");
+        assert.match(issue!.message, /got 50 GB, below diskSize \(100 GB\).*raise it above diskSize, or set 0 for no limit/);
+    });
+
     it("rejects Cloud SQL settings in an EEA stack", () => {
         const { issues } = parseConfig(sourceOf(withChanges(stackConfig("dev"), { "matomo:cloudsql": { tier: "db-g1-small" } })));
         assert.ok(issues.some((i) => i.key === "matomo:cloudsql" && i.message.includes('topology "eea"')));

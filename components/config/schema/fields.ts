@@ -153,6 +153,8 @@ export function scalar<T, P extends Presence<T>>(
 interface StringOptions extends CommonOptions {
     /** Returns a reason when the value is not acceptable (the reason says what is allowed). */
     readonly check?: (value: string) => string | undefined;
+    /** Accepts line breaks and tabs (an annotation may hold a snippet); other control characters never pass. */
+    readonly multiline?: boolean;
     /** Turns an accepted value into its canonical form (e.g. `4096Mi` into `4096M`). */
     readonly normalize?: (value: string) => string;
 }
@@ -162,6 +164,16 @@ export function string<P extends Presence<string>>(options: StringOptions & P): 
     return scalar<string, P>("string", options, (raw, ctx) => {
         if (typeof raw === "number" || typeof raw === "bigint") raw = String(raw);
         if (typeof raw !== "string") return report(ctx, `got ${describeValue(raw)}; expected a string`);
+        // Matching control characters is the point here.
+        // eslint-disable-next-line no-control-regex
+        const control = (options.multiline ? /[\x00-\x08\x0b-\x1f\x7f]/ : /[\x00-\x1f\x7f]/).exec(raw);
+        if (control) {
+            return report(
+                ctx,
+                `got ${describeValue(raw)}, with a control character (${JSON.stringify(control[0])}) at position ${control.index + 1}, ` +
+                    "which would break the file or environment variable it goes into; remove it",
+            );
+        }
         const reason = options.check?.(raw);
         if (reason !== undefined) return report(ctx, `got ${describeValue(raw)}; ${reason}`);
         return options.normalize ? options.normalize(raw) : raw;

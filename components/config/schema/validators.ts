@@ -38,16 +38,28 @@ export function checkOptionalDnsSubdomain(value: string): string | undefined {
     return value === "" ? undefined : checkDnsSubdomain(value);
 }
 
-/** An IANA time zone name known to the runtime's time zone database (e.g. `Europe/Copenhagen`). */
+/**
+ * An IANA time zone name known to the runtime's time zone database (e.g. `Europe/Copenhagen`),
+ * spelt as the database spells it: the runtime matches names in any case, but a CronJob's
+ * `spec.timeZone` and the containers' `TZ` are looked up as files, whose names are case-sensitive.
+ */
 export function checkTimezone(value: string): string | undefined {
     const hint = "expected an IANA time zone name such as Europe/Copenhagen or UTC";
     if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return hint;
+    let canonical: string;
     try {
-        new Intl.DateTimeFormat("en-US", { timeZone: value });
-        return undefined;
+        canonical = new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
     } catch {
         return hint;
     }
+    // The canonical name differs only in case: the same zone, spelt wrongly.
+    if (canonical !== value && canonical.toLowerCase() === value.toLowerCase())
+        return `time zone names are case-sensitive; use "${canonical}"`;
+    // An alias (Asia/Calcutta, US/Eastern, Etc/UTC) keeps its own name; each of its parts starts in upper case.
+    if (canonical !== value && !value.split("/").every((part) => /^[A-Z]/.test(part))) {
+        return `time zone names are case-sensitive; "${value}" is not spelt as the time zone database spells it (e.g. ${canonical})`;
+    }
+    return undefined;
 }
 
 const REGISTRY = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?/)`;
@@ -137,9 +149,29 @@ export function checkSeconds(value: string): string | undefined {
 
 /** An e-mail address (the practical subset Matomo's installer accepts). */
 export function checkEmail(value: string): string | undefined {
-    return /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value)
-        ? undefined
-        : "expected an e-mail address such as admin@example.com";
+    const hint = "expected an e-mail address such as admin@example.com";
+    const at = value.lastIndexOf("@");
+    if (at < 1) return hint;
+    const [local, domain] = [value.slice(0, at), value.slice(at + 1)];
+    if (local.length > 64 || !/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(local)) return hint;
+    return checkMailDomain(domain) === undefined ? undefined : `${hint} (${checkMailDomain(domain)})`;
+}
+
+/**
+ * The domain of an address as Matomo's validator (Zend_Validate_Hostname, any TLD) takes it: two
+ * or more labels of letters, digits and dashes, none starting or ending with a dash or with dashes
+ * in its 3rd and 4th place (except punycode's xn--), a last label of two or more characters.
+ */
+export function checkMailDomain(domain: string): string | undefined {
+    const labels = domain.split(".");
+    if (labels.length < 2 || domain.length < 4 || domain.length > 254) return "the domain needs a name and a top-level domain";
+    for (const label of labels) {
+        if (!/^[A-Za-z0-9-]{1,63}$/.test(label)) return `"${label}" is not a domain label`;
+        if (label.startsWith("-") || label.endsWith("-") || (label.slice(2, 4) === "--" && !/^xn--/i.test(label))) {
+            return `"${label}" has a dash where Matomo refuses one`;
+        }
+    }
+    return labels[labels.length - 1].length < 2 ? "the top-level domain has fewer than two characters" : undefined;
 }
 
 /** An http(s) URL of a website to track. */

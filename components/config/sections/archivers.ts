@@ -83,6 +83,15 @@ export function resolveArchivers(value: ValueOf<typeof archiversKey>, ctx: Resol
         forceIdSites: a.forceIdSites,
         skipIdSites: a.skipIdSites,
     }));
+    if (archivers.length === 0) {
+        ctx.issues.push({
+            key: fullKey("matomocronArchive"),
+            message:
+                "is an empty list, so no archiver runs, and browsers never trigger archiving here " +
+                "(enable_browser_archiving_triggering = 0): no report would ever be built; keep at least one archiver " +
+                "(remove the key for the default one)",
+        });
+    }
     ctx.issues.push(...siteSelectionIssues(archivers, key));
     archivers.forEach((a, i) =>
         ctx.issues.push(...phpWorkloadIssues(key(i), a.phpMemoryLimit, a.resources), ...archiverMemoryFloor(key(i), a.phpMemoryLimit)),

@@ -34,12 +34,9 @@ export const geoipKey = object(
         environment: object(
             {
                 GEOIPUPDATE_EDITION_IDS: string({
-                    doc: "Databases to download, space-separated (e.g. `GeoLite2-City`, `GeoIP2-City`).",
+                    doc: "Databases to download, space-separated (e.g. `GeoLite2-City`, `GeoIP2-City`); at least one with locations, which Matomo geolocates with.",
                     default: "GeoLite2-City",
-                    check: (v) =>
-                        /^[A-Za-z0-9-]+( [A-Za-z0-9-]+)*$/.test(v)
-                            ? undefined
-                            : "expected space-separated edition IDs such as GeoLite2-City",
+                    check: checkEditions,
                 }),
                 GEOIPUPDATE_VERBOSE: scalar<"0" | "1", { default: "1" }>(
                     "`0` or `1`",
@@ -66,6 +63,31 @@ export const geoipKey = object(
     },
     { doc: "MaxMind GeoIP databases for Matomo's geolocation; enabled when credentials are set." },
 );
+
+/**
+ * The editions whose files Matomo's GeoIp2 provider geolocates with (its `$dbNames['loc']`); the
+ * others (ASN, ISP, Connection-Type, ...) hold no location, so Matomo would find nothing.
+ */
+const LOCATION_EDITIONS = [
+    "GeoIP2-City",
+    "GeoIP2-City-Africa",
+    "GeoIP2-City-Asia-Pacific",
+    "GeoIP2-City-Europe",
+    "GeoIP2-City-North-America",
+    "GeoIP2-City-South-America",
+    "GeoIP2-Enterprise",
+    "GeoIP2-Country",
+    "GeoLite2-City",
+    "GeoLite2-Country",
+];
+
+function checkEditions(value: string): string | undefined {
+    if (!/^[A-Za-z0-9-]+( [A-Za-z0-9-]+)*$/.test(value)) return "expected space-separated edition IDs such as GeoLite2-City";
+    if (!value.split(" ").some((edition) => LOCATION_EDITIONS.includes(edition))) {
+        return `none of these editions holds locations, so Matomo would geolocate nothing; add one of ${LOCATION_EDITIONS.join(", ")}`;
+    }
+    return undefined;
+}
 
 /** MaxMind credentials: set in the stack (secret), or a Secret managed elsewhere. */
 export type GeoIpCredentials = { readonly accountId: SecretValue; readonly licenseKey: SecretValue } | { readonly existingSecret: string };

@@ -19,7 +19,7 @@ export const ingressKey = object(
             default: "nginx",
             check: checkOptionalDnsSubdomain,
         }),
-        annotations: record(string({ doc: "Annotation value.", required: true }), {
+        annotations: record(string({ doc: "Annotation value.", required: true, multiline: true }), {
             doc: "Extra annotations of the Ingress.",
             default: {},
             checkKey: checkAnnotationKey,

@@ -3,12 +3,13 @@
  * image must contain) and the CronJob that synchronises LDAP users into Matomo.
  */
 import { boolean, integer, string, type ValueOf } from "../schema/fields";
+import { checkLdapFilter } from "../schema/ldapFilter";
 import { secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
 import { cronSchedule, deadline, jobImage, phpSize, resources } from "../schema/parts";
 import type { SecretValue } from "../schema/secretValue";
-import { checkHostname, checkIniText } from "../schema/validators";
+import { checkHostname, checkIniText, checkMailDomain } from "../schema/validators";
 import { fullKey, rawValue, report, type ResolveContext } from "./context";
 import type { ConsoleJobConfig } from "./consoleJobs";
 
@@ -80,19 +81,30 @@ export const ldapKey = object(
         userIdField: string({ doc: "LDAP attribute of the login.", default: "uid", check: checkAttribute }),
         mailField: string({ doc: "LDAP attribute of the e-mail address.", default: "mail", check: checkAttribute }),
         userEmailSuffix: string({
-            doc: "Suffix added to logins to form e-mail addresses when LDAP has none.",
+            doc: "Suffix added to logins to form e-mail addresses when LDAP has none, e.g. `@example.com`.",
             default: "",
-            check: checkIniText,
+            check: (v) => (v === "" ? undefined : checkEmailSuffix(v)),
         }),
         requiredMemberOf: string({
             doc: "DN of a group users must belong to; empty for any.",
             default: "",
             check: (v) => (v === "" ? undefined : checkDn(v)),
         }),
-        ldapUserFilter: string({ doc: "Extra LDAP filter for users, e.g. `(objectClass=person)`.", default: "", check: checkIniText }),
+        ldapUserFilter: string({
+            doc: "Extra LDAP filter for users: one or more parenthesised filters, e.g. `(objectClass=person)`.",
+            default: "",
+            check: (v) => checkIniText(v) ?? checkLdapFilter(v),
+        }),
     },
     { doc: "LDAP login (the LoginLdap plugin, which the image must contain) and the settings of the sync job." },
 );
+
+/** `@` and a domain Matomo accepts: the login and the suffix form an address Matomo must accept. */
+function checkEmailSuffix(value: string): string | undefined {
+    if (!value.startsWith("@")) return "expected @ and a domain, such as @example.com: the login and the suffix form an e-mail address";
+    const reason = checkMailDomain(value.slice(1));
+    return reason === undefined ? checkIniText(value) : `expected @ and a domain, such as @example.com (${reason})`;
+}
 
 /** An LDAP server the plugin binds to. */
 export interface LdapServerConfig {

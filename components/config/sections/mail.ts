@@ -39,7 +39,7 @@ export const mailKey = object(
             doc: "Sender of Matomo's mail. Unset: `noreply@<hostname>`.",
             optional: true,
             defaultDoc: "`noreply@<hostname>`",
-            check: checkEmail,
+            check: (v) => checkEmail(v) ?? checkIniText(v),
         }),
         senderName: string({ doc: "Sender name of Matomo's mail.", default: "Matomo", check: checkIniText }),
         environment: object(
@@ -94,6 +94,16 @@ export function resolveMail(value: ValueOf<typeof mailKey>, hostname: string, ct
             "postfix.password",
             `is required with a relay: the relay logs in at ${relay} as postfix.user ("${value.user}"); ` +
                 "`pulumi config set --secret --path postfix.password <password>` (or set postfix.existingSecret)",
+        );
+    }
+    if (value.port === 465) {
+        // The image's relayhost speaks SMTP and then STARTTLS; port 465 expects TLS from the first
+        // byte (smtp_tls_wrappermode, which the image never sets), so every delivery would hang.
+        report(
+            ctx,
+            "postfix.port",
+            "got 465, SMTP over implicit TLS, which the relay image does not speak (it starts in plain SMTP and upgrades with " +
+                "STARTTLS); use the server's submission port 587 (or 25)",
         );
     }
     ctx.issues.push(...checkRequestsWithinLimits(fullKey("postfix"), value.resources));

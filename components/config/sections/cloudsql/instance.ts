@@ -222,6 +222,13 @@ export function instanceIssues(instance: CloudSqlInstanceConfig): Issue[] {
             "is false, but without privateNetwork the instance would have no IP at all; set privateNetwork or leave publicIp on",
         );
     }
+    if (instance.diskAutoresizeLimit > 0 && instance.diskAutoresizeLimit < instance.diskSize) {
+        issue(
+            "diskAutoresizeLimit",
+            `got ${instance.diskAutoresizeLimit} GB, below diskSize (${instance.diskSize} GB): automatic growth could never happen ` +
+                "(the disk starts above its limit); raise it above diskSize, or set 0 for no limit",
+        );
+    }
     const packet = instance.flags.max_allowed_packet;
     if (!/^\d+$/.test(packet) || Number(packet) < MIN_MAX_ALLOWED_PACKET) {
         issue(
