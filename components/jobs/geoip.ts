@@ -121,11 +121,6 @@ export function geoipPodSpec(
 
 export class GeoIpUpdate extends pulumi.ComponentResource {
     readonly cronJobName: pulumi.Output<string>;
-    /**
-     * The first run, awaited by `pulumi up` (which fails with it, on wrong credentials within a
-     * minute); the web pods do not wait for it.
-     */
-    readonly initialRun: k8s.batch.v1.Job;
 
     constructor(name: string, args: GeoIpUpdateArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:GeoIpUpdate", name, {}, opts);
@@ -154,7 +149,9 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
             backoffLimit: BACKOFF_LIMITS.geoip,
             history: args.history,
         };
-        this.initialRun = new k8s.batch.v1.Job(
+        // The first run, awaited by `pulumi up` (which fails with it, on wrong credentials within a
+        // minute); nothing else waits for it, the web pods least of all.
+        new k8s.batch.v1.Job(
             `${name}-initial`,
             {
                 metadata: { namespace: args.namespace, labels },
