@@ -1,8 +1,8 @@
 /**
  * Matomo settings that live in its database (the `option` table) rather than in config.ini.php,
  * and that this program owns. The install Job writes them on every run (`database.php
- * set-options`), so they hold on a new installation and on an existing one alike, and a change
- * made in Matomo's UI lasts only until the next `pulumi up`.
+ * set-options`), so they hold on a new installation and on an existing one alike; a change made
+ * in Matomo's UI lasts until the Job's next run (whenever one of them changes in the stack).
  */
 
 /** Matomo's privacy settings (PrivacyManager's `Config` properties). */

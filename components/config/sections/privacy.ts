@@ -35,7 +35,9 @@ export const privacyKey = object(
             default: "",
         }),
     },
-    { doc: "Privacy settings (Matomo's Privacy > Anonymize data page), applied on every `pulumi up`; changes made in the UI do not last." },
+    {
+        doc: "Privacy settings (Matomo's Privacy > Anonymize data page), written by the install Job whenever they change here; set them here rather than in the UI.",
+    },
 );
 
 /** The privacy settings, resolved. */
