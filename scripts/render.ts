@@ -21,6 +21,9 @@ import { readStackFile } from "./lib/stackFile";
 
 const ROOT = resolve(__dirname, "..");
 
+/** The name of a stack file: `Pulumi.<stack>.yaml`. */
+const STACK_FILE = /^Pulumi\.(.+)\.ya?ml$/;
+
 /** Order in which `helm template` would list kinds: what others depend on first. */
 const KIND_ORDER = [
     "Namespace",
@@ -86,7 +89,7 @@ export function renderJson(resources: readonly CapturedResource[], configured: r
 /** The repository's stacks: the NAME of every Pulumi.NAME.yaml. */
 function repositoryStacks(): string[] {
     return readdirSync(ROOT)
-        .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+        .map((f) => STACK_FILE.exec(f)?.[1])
         .filter((name): name is string => name !== undefined)
         .sort();
 }
@@ -104,7 +107,7 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
         return 2;
     }
     const file = args.stackFile ? resolve(args.stackFile) : resolve(ROOT, `Pulumi.${args.stack}.yaml`);
-    const stack = args.stack ?? /^Pulumi\.(.+)\.ya?ml$/.exec(basename(file))?.[1] ?? "render";
+    const stack = args.stack ?? STACK_FILE.exec(basename(file))?.[1] ?? "render";
 
     let config;
     try {

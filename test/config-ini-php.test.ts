@@ -4,25 +4,12 @@
  * arrives exactly as written, and the arrays are arrays.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { renderConfigIni } from "../components/matomo/configIni";
 import { DEV_EXTRAS, one, runStack } from "./support/harness";
 import { revealSecrets } from "../scripts/lib/mockEngine";
+import { parseIniWithPhp as parseWithPhp } from "./support/php";
 import { SAMPLE_INI } from "./support/samples";
 import { requireBinaries } from "./support/system";
-
-type Ini = Record<string, Record<string, string | string[]>>;
-
-/** The file as PHP parses it (sections, typed values as PHP returns them: strings). */
-function parseWithPhp(ini: string): Ini {
-    const result = spawnSync(
-        "php",
-        ["-r", "$a = parse_ini_string(stream_get_contents(STDIN), true); if ($a === false) { exit(3); } echo json_encode($a);"],
-        { input: ini, encoding: "utf8" },
-    );
-    assert.equal(result.status, 0, `PHP could not parse the file: ${result.stderr}${result.stdout}`);
-    return JSON.parse(result.stdout) as Ini;
-}
 
 describe("config.ini.php read by PHP", () => {
     before(function () {

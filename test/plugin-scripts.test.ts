@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareWebrootScript, scriptSource, upgradeScript } from "../components/matomo/scripts";
+import { parseIniWithPhp } from "./support/php";
 import { requireBinaries } from "./support/system";
 
 /** The plugin sections of a Matomo 5 global.ini.php (abridged lists, same shape). */
@@ -155,17 +156,7 @@ describe("plugins and the tracker in the pods' scripts", function () {
     }
 
     /** config.ini.php of the webroot, as PHP parses it. */
-    function configOf(webroot: string): Record<string, Record<string, unknown>> {
-        const parsed = spawnSync(
-            "php",
-            ["-r", "echo json_encode(parse_ini_file($argv[1], true));", join(webroot, "config", "config.ini.php")],
-            {
-                encoding: "utf8",
-            },
-        );
-        assert.equal(parsed.status, 0, parsed.stderr);
-        return JSON.parse(parsed.stdout) as Record<string, Record<string, unknown>>;
-    }
+    const configOf = (webroot: string) => parseIniWithPhp(readFileSync(join(webroot, "config", "config.ini.php"), "utf8"));
 
     describe("prepare-webroot", () => {
         it("lists every plugin Matomo loads as installed, so that a fresh pod's tracker loads them", () => {

@@ -39,7 +39,7 @@ export interface MatomoSetupArgs extends MatomoWorkload {
 }
 
 /** What the upgrade Job's name carries: a new image, or a new plugin list, needs a new run. */
-export function upgradeHash(image: string, plugins: readonly string[]): string {
+function upgradeHash(image: string, plugins: readonly string[]): string {
     return sha256(plugins.length ? `${image}\n${plugins.join(" ")}` : image).slice(0, 10);
 }
 

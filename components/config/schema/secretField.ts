@@ -12,7 +12,7 @@ export interface SecretOptions extends CommonOptions {
 }
 
 /** The seed chart's placeholder for values it could not provide. */
-export const PLACEHOLDER = "REPLACEME";
+const PLACEHOLDER = "REPLACEME";
 
 /** A credential every check accepts, assumed for an invalid one in the lenient pass. */
 const ASSUMED = "000000000000";

@@ -69,7 +69,7 @@ export function scriptSource(file: ScriptFile): string {
 }
 
 /** A plugin name as Matomo accepts it (`Plugin\Manager::isValidPluginName`): also its folder under `plugins/`. */
-export const PLUGIN_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
+const PLUGIN_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
 
 /**
  * Fills the pod's writable webroot (an emptyDir) with the image's Matomo code and, unless
