@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import type { ConfigSource } from "../../components/config";
 
 export interface StackConfig {
     /** Fully qualified keys (`matomo:namespace`) to raw text. */
@@ -101,4 +102,14 @@ export function readStackFile(path: string): StackConfig {
         );
     }
     return parseStackFile(text, path);
+}
+
+/** The stack's configuration as the config loader reads it (what `pulumi.Config` would give). */
+export function configSourceOf(config: StackConfig, stack: string): ConfigSource {
+    return {
+        keys: () => Object.keys(config.values),
+        get: (key) => config.values[key],
+        isSecret: (key) => config.secretKeys.includes(key),
+        stack,
+    };
 }

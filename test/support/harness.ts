@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ConfigSource } from "../../components/config";
 import { runProgram, type CapturedResource, type ProgramRun, type RunOptions } from "../../scripts/lib/mockEngine";
-import { readStackFile, type StackConfig } from "../../scripts/lib/stackFile";
+import { configSourceOf, readStackFile, type StackConfig } from "../../scripts/lib/stackFile";
 
 export const ROOT = resolve(__dirname, "..", "..");
 
@@ -62,12 +62,7 @@ export function withChanges(config: StackConfig, changes: Record<string, Json>, 
 
 /** A ConfigSource over a stack config, for testing config parsing without the Pulumi runtime. */
 export function sourceOf(config: StackConfig, stack = "test"): ConfigSource {
-    return {
-        keys: () => Object.keys(config.values),
-        get: (key) => config.values[key],
-        isSecret: (key) => config.secretKeys.includes(key),
-        stack,
-    };
+    return configSourceOf(config, stack);
 }
 
 /** Runs the program with a stack config. */
