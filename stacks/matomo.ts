@@ -4,6 +4,7 @@
  * whichever database the topology provides; and the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { WebServerConfig } from "../components/config";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
 import { MatomoConsoleJobs } from "../components/jobs/console";
 import { RELAY_PORT } from "../components/mail/relay";
@@ -11,6 +12,7 @@ import { managedOptions } from "../components/matomo/options";
 import { MatomoRuntime } from "../components/matomo/runtime";
 import { MatomoSetup } from "../components/matomo/setup";
 import { MatomoWeb } from "../components/matomo/web";
+import type { WebServerArgs } from "../components/matomo/webPod";
 import type { Credentials } from "../components/secrets/credentials";
 import { secretOf, type StackContext, type StackOutputs } from "./context";
 import { geoipUpdateFor, mailRelayFor } from "./optional";
@@ -18,6 +20,13 @@ import { geoipUpdateFor, mailRelayFor } from "./optional";
 /** Fixed Service names: interfaces that config.ini.php and the archivers name. */
 const WEB_SERVICE = "matomo";
 const MAIL_SERVICE = "postfix";
+
+/** The web server's component args: its sizing, and nginx for the fpm variant. */
+function webServerArgs(server: WebServerConfig): WebServerArgs {
+    const { variant, workers, spareWorkers, maxRequestsPerWorker, keepAliveTimeout, nginx } = server;
+    const sizing = { workers, spareWorkers, maxRequestsPerWorker, keepAliveTimeout };
+    return variant === "fpm" && nginx ? { ...sizing, variant, nginx } : { ...sizing, variant: "apache" };
+}
 
 /** The Matomo tier on top of `database`, with the installation's `credentials`; the stack outputs. */
 export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, credentials: Credentials): StackOutputs {
@@ -72,6 +81,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         ...workload,
         replicas: cfg.matomo.replicaCount,
         resources: cfg.matomo.resources,
+        server: webServerArgs(cfg.webServer),
         sharedStorage: cfg.matomo.storageAccessMode === "ReadWriteMany",
         serviceName: WEB_SERVICE,
         // Not on the first GeoIP download: an optional enrichment never holds the web tier (a

@@ -30,7 +30,8 @@ describe("configuration", () => {
             assert.equal(cfg.matomo.image.repository, "matomo", "the Bitnami-based eeacms image is gone");
             assert.match(cfg.matomo.image.reference, /^matomo:5\.\d+\.\d+-apache$/);
             assert.notEqual(cfg.matomo.username, "user");
-            assert.equal(cfg.matomo.php.memoryLimit, "4096M", 'PHP reads "4096Mi" as 4096 bytes');
+            assert.equal(cfg.matomo.php.memoryLimit, "512M", "a web worker never archives; the seed's 4096M fits one worker in 5Gi");
+            assert.equal(cfg.webServer.workers, 9, "(5Gi - 192 MiB) / (512M + 16 MiB)");
             assert.equal(cfg.ingress.nginx["proxy-read-timeout"], "1200", 'ingress-nginx ignores "180s"');
             assert.equal(cfg.ingress.clusterIssuer, undefined, "no EEA ClusterIssuer by default");
             assert.equal(cfg.matomo.password, undefined, "generated, never a placeholder default");
@@ -94,8 +95,8 @@ describe("configuration", () => {
         });
 
         it("converts Kubernetes-style PHP sizes to what PHP understands", () => {
-            const cfg = valid({ "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "768Mi" } } });
-            assert.equal(cfg.matomo.php.memoryLimit, "768M");
+            const cfg = valid({ "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "384Mi" } } });
+            assert.equal(cfg.matomo.php.memoryLimit, "384M", 'PHP reads "384Mi" as 384 bytes');
         });
 
         it("takes numbers and booleans written as text, as `pulumi config set` may store them", () => {

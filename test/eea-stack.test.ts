@@ -166,7 +166,7 @@ describe("the dev stack (EEA topology)", () => {
 
         it("applies matomo.environment through a php.ini the image loads", () => {
             const php = one(dev, CONFIGMAP, "matomo-php").inputs.data["php.ini"] as string;
-            assert.match(php, /^memory_limit = 512M$/m);
+            assert.match(php, /^memory_limit = 256M$/m);
             assert.match(php, /^max_execution_time = 300$/m);
             assert.match(php, /^date\.timezone = "Europe\/Copenhagen"$/m);
             const mount = main.volumeMounts.find((m: Obj) => m.name === "php");
@@ -197,7 +197,7 @@ describe("the dev stack (EEA topology)", () => {
         });
 
         it("rolls the pods when the generated configuration changes", async () => {
-            const changed = await run(withChanges(stackConfig("dev"), { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "256M" } } }));
+            const changed = await run(withChanges(stackConfig("dev"), { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "128M" } } }));
             const checksum = (r: ProgramRun) =>
                 one(r, DEPLOYMENT, "matomo-web-deployment").inputs.spec.template.metadata.annotations["checksum/config"];
             assert.match(checksum(dev), /^[0-9a-f]{64}$/);

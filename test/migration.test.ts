@@ -40,6 +40,10 @@ const EDITS: Record<string, { readonly change: Parameters<typeof withChanges>[1]
     "matomo:matomocronArchive.resources.limits.memory": {
         change: { "matomo:matomocronArchive": { resources: { limits: { memory: "8Gi" } } } },
     },
+    // Each web worker may reach PHP's memory_limit: the seed's 4096M fits one worker in 5Gi.
+    "matomo:matomo.environment.PHP_MEMORY_LIMIT": {
+        change: { "matomo:matomo": { environment: { PHP_MEMORY_LIMIT: "512M" } } },
+    },
     // "configure matomo:ldap.servers or remove it".
     "matomo:matomocronLdapSync": { change: { "matomo:matomocronLdapSync": null } },
     // "use the official image ...".

@@ -29,6 +29,7 @@ export type { MailConfig } from "./sections/mail";
 export type { MariaDbConfig } from "./sections/mariadb";
 export type { MatomoTierConfig } from "./sections/matomo";
 export type { PrivacyConfig } from "./sections/privacy";
+export type { WebMemory, WebServerConfig } from "./sections/webServer";
 export { CONFIG_NAMESPACE };
 
 /** The namespaces of the configuration the program reads: its own, its providers' and Pulumi's. */

@@ -12,6 +12,7 @@ import type { MaintenanceConfig } from "./sections/maintenance";
 import type { MariaDbConfig } from "./sections/mariadb";
 import type { MatomoTierConfig } from "./sections/matomo";
 import type { PrivacyConfig } from "./sections/privacy";
+import type { WebServerConfig } from "./sections/webServer";
 
 /** What every topology is configured with. */
 export interface CommonConfig {
@@ -24,6 +25,8 @@ export interface CommonConfig {
     /** Privacy settings Matomo keeps in its database, applied on every run of the install Job. */
     readonly privacy: PrivacyConfig;
     readonly matomo: MatomoTierConfig;
+    /** The web pods' server: workers sized to the container's memory limit, recycling, keep-alive. */
+    readonly webServer: WebServerConfig;
     readonly ingress: IngressConfig;
     readonly archivers: readonly ArchiverConfig[];
     readonly scheduledTasks: ConsoleJobConfig;

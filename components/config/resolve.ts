@@ -18,6 +18,7 @@ import { resolveMail } from "./sections/mail";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./sections/mariadb";
 import { matomoImageIssues, matomoResourceIssues, matomoStorageIssues, resolveMatomo } from "./sections/matomo";
 import { resolvePrivacy } from "./sections/privacy";
+import { resolveWebServer } from "./sections/webServer";
 
 /** A section of the other topology would be configuration without effect. */
 function otherTopologyIssues(topology: Topology, ctx: ResolveContext): void {
@@ -49,9 +50,20 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
     const geoip = resolveGeoIp(values.geoipupdate, ctx);
     const mail = resolveMail(values.postfix, matomo.hostname, ctx);
     const cloudsql = values.topology === "google" ? resolveCloudSql(values.cloudsql, ctx) : undefined;
+    const matomoResources = matomoResourceIssues(matomo);
+    // Sized only when PHP fits the container at all (otherwise that is the one problem to report).
+    const web =
+        matomoResources.length === 0
+            ? resolveWebServer({
+                  server: values.matomo.webServer,
+                  phpMemoryLimit: matomo.php.memoryLimit,
+                  memoryLimit: matomo.resources.limits.memory,
+              })
+            : { issues: [] };
     issues.push(
-        ...matomoImageIssues(matomo.image),
-        ...matomoResourceIssues(matomo),
+        ...matomoImageIssues(matomo.image, values.matomo.webServer.variant),
+        ...matomoResources,
+        ...web.issues,
         ...mariadbResourceIssues(mariadb),
         ...(values.topology === "eea" ? bufferPoolIssues(mariadb) : []),
         ...matomoStorageIssues(matomo),
@@ -66,6 +78,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         maintenance: values.maintenance,
         privacy,
         matomo,
+        webServer: web.config!,
         ingress,
         archivers,
         scheduledTasks,

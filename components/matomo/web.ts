@@ -1,20 +1,22 @@
 /**
- * Matomo's web tier: a Deployment of the official Apache image serving the UI, the API and the
- * tracker, a Service other pods dial, an Ingress for the public hostname, and a
- * PodDisruptionBudget when there is more than one replica.
+ * Matomo's web tier: a Deployment serving the UI, the API and the tracker (the official image's
+ * Apache, or its php-fpm behind nginx; see `webPod.ts`), the web server's sizing in a ConfigMap, a
+ * Service other pods dial, an Ingress for the public hostname, and a PodDisruptionBudget when
+ * there is more than one replica.
  *
  * The pods run as `www-data` with a read-only root filesystem; the code is copied from the image
- * into an emptyDir at every start (see `prepareWebrootScript`). Probes use `/matomo.php`, which
- * answers without touching the database and is not affected by a pending database upgrade or the
- * trusted-host check, so they neither flap during upgrades nor restart pods when the database is
- * briefly away.
+ * into an emptyDir at every start (see `prepareWebrootScript`).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels } from "../k8s/labels";
+import { sha256 } from "../k8s/checksum";
 import type { ContainerResources } from "../k8s/resources";
-import { buildMatomoPodSpec, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
+import type { MatomoRuntimeRef, MatomoWorkload } from "./podBuilder";
+import { webServerFiles } from "./webServer";
+import { webPodSpec, type WebServerArgs } from "./webPod";
 
+/** The Service's port: what the Ingress and in-cluster clients dial. */
 const HTTP_PORT = 80;
 
 /** The public entry point. */
@@ -38,8 +40,10 @@ export interface MatomoWebArgs extends MatomoWorkload {
     readonly runtime: MatomoRuntimeRef & { readonly checksum: pulumi.Input<string> };
     /** Number of web pods; above 1 they are spread over nodes and guarded by a PodDisruptionBudget. */
     readonly replicas: number;
-    /** Requests and limits of the web container. */
+    /** Requests and limits of the Matomo (PHP) container. */
     readonly resources: ContainerResources;
+    /** The web server and its sizing: workers, recycling, keep-alive (the stack fits them to `resources`). */
+    readonly server: WebServerArgs;
     /**
      * Whether the misc/ volume can be mounted on several nodes at once (ReadWriteMany). When it
      * cannot, rollouts use the Recreate strategy: a surge pod on another node would wait forever
@@ -54,7 +58,7 @@ export interface MatomoWebArgs extends MatomoWorkload {
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
     /**
      * Tracking is switched off (`record_statistics = 0`): `/matomo.php` then answers 503 on
-     * purpose, so the probes check Apache with the static `/matomo.js` instead. Defaults to false.
+     * purpose, so the probes check the server with the static `/matomo.js` instead. Defaults to false.
      */
     readonly trackingDisabled?: boolean;
 }
@@ -83,39 +87,18 @@ export class MatomoWeb extends pulumi.ComponentResource {
         const id = webIdentity(args.instance);
         const labels = standardLabels(id);
         const selector = selectorLabels(id);
-        const probePath = args.trackingDisabled ? "/matomo.js" : "/matomo.php";
-        const probe = (periodSeconds: number, timeoutSeconds: number, failureThreshold: number) => ({
-            httpGet: { path: probePath, port: "http" },
-            periodSeconds,
-            timeoutSeconds,
-            failureThreshold,
-        });
-
-        const podSpec = buildMatomoPodSpec(args, {
-            bindsPort80: true,
-            mountMiscVolume: true,
-            regenerateTracker: true,
-            terminationGracePeriodSeconds: 30,
-            container: {
-                name: "matomo",
-                ports: [{ name: "http", containerPort: HTTP_PORT, protocol: "TCP" }],
-                // Up to five minutes to start; afterwards three missed checks take a pod out of the
-                // Service, and two minutes of failures restart it.
-                startupProbe: probe(5, 5, 60),
-                readinessProbe: probe(10, 5, 3),
-                livenessProbe: probe(20, 10, 6),
-                // Let the Service and Ingress stop sending requests before Apache stops.
-                lifecycle: { preStop: { exec: { command: ["sleep", "5"] } } },
-                resources: args.resources,
-                volumeMounts: [
-                    { name: "apache-run", mountPath: "/var/run/apache2" },
-                    { name: "apache-lock", mountPath: "/var/lock/apache2" },
-                ],
-            },
-            volumes: [
-                { name: "apache-run", emptyDir: {} },
-                { name: "apache-lock", emptyDir: {} },
-            ],
+        const files = webServerFiles(args.server);
+        const serverConfig = new k8s.core.v1.ConfigMap(
+            `${name}-server`,
+            { metadata: { namespace: args.namespace, labels }, data: files },
+            { parent: this },
+        );
+        const podSpec = webPodSpec({
+            workload: args,
+            server: args.server,
+            serverConfigMapName: serverConfig.metadata.name,
+            resources: args.resources,
+            trackingDisabled: args.trackingDisabled ?? false,
         });
 
         const deployment = new k8s.apps.v1.Deployment(
@@ -130,7 +113,13 @@ export class MatomoWeb extends pulumi.ComponentResource {
                         ? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
                         : { type: "Recreate" },
                     template: {
-                        metadata: { labels, annotations: { "checksum/config": args.runtime.checksum } },
+                        metadata: {
+                            labels,
+                            annotations: {
+                                "checksum/config": args.runtime.checksum,
+                                "checksum/server": sha256(Object.values(files).join("\u0000")),
+                            },
+                        },
                         spec: {
                             ...podSpec,
                             topologySpreadConstraints:

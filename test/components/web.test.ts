@@ -17,14 +17,77 @@ function build(args: Partial<MatomoWebArgs> = {}) {
                 resources: { requests: { memory: "256Mi", cpu: "100m" }, limits: { memory: "512Mi" } },
                 sharedStorage: false,
                 serviceName: "analytics",
+                server: APACHE,
                 ...args,
             }),
     );
 }
 
+const SIZING = { workers: 3, spareWorkers: { start: 1, min: 1, max: 2 }, maxRequestsPerWorker: 500, keepAliveTimeout: 0 };
+const APACHE: MatomoWebArgs["server"] = { ...SIZING, variant: "apache" };
+const FPM: MatomoWebArgs["server"] = {
+    ...SIZING,
+    variant: "fpm",
+    nginx: {
+        image: { reference: "nginxinc/nginx-unprivileged:1.28-alpine", pullPolicy: "IfNotPresent" },
+        resources: { requests: { memory: "32Mi", cpu: "50m" }, limits: { memory: "128Mi" } },
+    },
+};
+
 const INGRESS_ARGS = { hostname: "stats.example.org", nginx: {}, annotations: {} };
 
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+
 describe("MatomoWeb", () => {
+    it("runs Apache with the given workers and keep-alive off, from a file mounted after the image's", async () => {
+        const run = await build();
+        const apacheConf = one(run, CONFIG_MAP).inputs.data["apache.conf"] as string;
+        assert.match(apacheConf, /^MaxRequestWorkers 3$/m);
+        assert.match(apacheConf, /^ServerLimit 3$/m);
+        assert.match(apacheConf, /^MaxConnectionsPerChild 500$/m);
+        assert.match(apacheConf, /^KeepAlive Off$/m);
+        const pod = podSpecOf(one(run, DEPLOYMENT));
+        const containers = pod.containers as Record<string, any>[];
+        assert.deepEqual(
+            containers.map((c) => c.name),
+            ["matomo"],
+        );
+        const mount = containers[0].volumeMounts.find((m: { name: string }) => m.name === "web-server");
+        assert.deepEqual(mount, {
+            name: "web-server",
+            mountPath: "/etc/apache2/conf-enabled/zz-matomo-web.conf",
+            subPath: "apache.conf",
+            readOnly: true,
+        });
+        assert.equal(containers[0].readinessProbe.httpGet.path, "/matomo.php");
+    });
+
+    it("rolls the pods when the sizing changes", async () => {
+        const checksum = async (server: MatomoWebArgs["server"]) =>
+            one(await build({ server }), DEPLOYMENT).inputs.spec.template.metadata.annotations["checksum/server"];
+        assert.notEqual(await checksum(APACHE), await checksum({ ...APACHE, workers: 4 }));
+    });
+
+    it("runs php-fpm with nginx beside it in the fpm variant, nginx serving the probes and the Service", async () => {
+        const run = await build({ server: FPM });
+        const data = one(run, CONFIG_MAP).inputs.data as Record<string, string>;
+        assert.deepEqual(Object.keys(data).sort(), ["fpm-pool.conf", "nginx.conf"]);
+        assert.match(data["fpm-pool.conf"], /^pm.max_children = 3$/m);
+        assert.match(data["fpm-pool.conf"], /^listen = 127.0.0.1:9000$/m);
+        const pod = podSpecOf(one(run, DEPLOYMENT));
+        const [matomo, nginx] = pod.containers as Record<string, any>[];
+        assert.equal(nginx.name, "nginx");
+        assert.equal(matomo.ports, undefined, "php-fpm is reached inside the pod only");
+        assert.equal(matomo.readinessProbe, undefined);
+        assert.deepEqual(nginx.ports, [{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+        assert.equal(nginx.readinessProbe.httpGet.path, "/matomo.php");
+        assert.equal(nginx.securityContext.readOnlyRootFilesystem, true);
+        assert.ok(nginx.volumeMounts.some((m: { mountPath: string; readOnly?: boolean }) => m.mountPath === "/var/www/html" && m.readOnly));
+        assert.equal(pod.securityContext!.sysctls, undefined, "no privileged port to bind");
+        const service = one(run, "kubernetes:core/v1:Service").inputs;
+        assert.equal(service.spec.ports[0].targetPort, "http");
+    });
+
     it("regenerates matomo.js when a pod starts, with the stack's plugins in its config", async () => {
         const workload = sampleWorkload();
         const run = await build({ runtime: { ...workload.runtime, plugins: ["QueuedTracking"] } });

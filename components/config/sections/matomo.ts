@@ -9,6 +9,7 @@ import { secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
 import { image, notYet, phpSize, resources, seconds, type Image } from "../schema/parts";
+import { webServerKey } from "./webServer";
 import type { SecretValue } from "../schema/secretValue";
 import {
     checkEmail,
@@ -103,7 +104,10 @@ export const matomoKey = object(
         }),
         environment: object(
             {
-                PHP_MEMORY_LIMIT: phpSize("PHP `memory_limit` of the web pods. Must stay below the container memory limit.", "4096M"),
+                PHP_MEMORY_LIMIT: phpSize(
+                    "PHP `memory_limit` of each web worker: with the worker overhead, the memory one worker may reach, so it decides how many workers fit the container (see `webServer`). Web requests never archive here.",
+                    "512M",
+                ),
                 PHP_MAX_EXECUTION_TIME: seconds("PHP `max_execution_time` of the web pods (0: no limit).", "0"),
                 PHP_MAX_INPUT_TIME: seconds("PHP `max_input_time` of the web pods (0: no limit).", "0"),
                 APACHE_HTTP_PORT_NUMBER: rejected({
@@ -114,6 +118,7 @@ export const matomoKey = object(
             { doc: "PHP settings of the web pods, written to a php.ini the pods load." },
         ),
         resources: resources("Matomo web", { requestMemory: "2Gi", requestCpu: "250m", limitMemory: "5Gi" }),
+        webServer: webServerKey,
     },
     { doc: "The Matomo web tier." },
 );
@@ -174,9 +179,10 @@ const OFFICIAL = 'use the official image (matomo.image.repository "matomo", tag 
 
 /**
  * Images this program cannot run, recognised by name before they fail in the cluster. The pods
- * copy the code from /usr/src/matomo and run the image's Apache as www-data on port 80.
+ * copy the code from /usr/src/matomo and run the image's Apache (or, with the fpm variant, its
+ * php-fpm) as www-data.
  */
-export function matomoImageIssues(image: Image): Issue[] {
+export function matomoImageIssues(image: Image, variant: "apache" | "fpm"): Issue[] {
     const name = image.repository.split("/").slice(-2).join("/");
     const issue = (field: "repository" | "tag", message: string): Issue[] => [{ key: `matomo:matomo.image.${field}`, message }];
     const got = `got ${image.repository}:${image.tag}`;
@@ -190,13 +196,22 @@ export function matomoImageIssues(image: Image): Issue[] {
     if (name === "eeacms/matomo") {
         return issue(
             "repository",
-            `${got}, built FROM matomo:*-fpm-alpine to run beside an nginx sidecar: it has no web server; ${OFFICIAL}`,
+            `${got}, built FROM matomo:*-fpm-alpine to run beside EEA's own nginx sidecar: it has no web server, and its ` +
+                `entrypoint and settings are not the official image's; ${OFFICIAL}`,
         );
     }
-    if (/(^|-)fpm(-|$)/.test(image.tag)) {
+    const fpmTag = /(^|-)fpm(-|$)/.test(image.tag);
+    if (variant === "apache" && fpmTag) {
         return issue(
             "tag",
-            `${got}, the fpm variant, which has no web server; use the Apache variant (a tag ending in -apache, e.g. 5.11.2-apache)`,
+            `${got}, the fpm variant, which has no web server of its own; use the Apache variant (a tag ending in -apache, ` +
+                'e.g. 5.11.2-apache) or set matomo:matomo.webServer.variant to "fpm" to run it behind nginx',
+        );
+    }
+    if (variant === "fpm" && /(^|-)apache(-|$)/.test(image.tag)) {
+        return issue(
+            "tag",
+            `${got}, the Apache variant, but matomo:matomo.webServer.variant is "fpm"; use the image's fpm variant (e.g. 5.11.2-fpm)`,
         );
     }
     return [];
