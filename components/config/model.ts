@@ -2,6 +2,7 @@
 import type { CronJobHistory } from "../k8s/jobs";
 import type { ArchiverConfig } from "./sections/archivers";
 import type { CloudSqlConfig } from "./sections/cloudsql";
+import type { BudgetLine } from "./sections/connections";
 import type { ConsoleJobConfig, DeleteDataConfig } from "./sections/consoleJobs";
 import type { PvcConfig } from "./sections/general";
 import type { GeoIpConfig } from "./sections/geoip";
@@ -40,14 +41,20 @@ export interface CommonConfig {
     readonly jobs: CronJobHistory;
 }
 
+/** What every topology resolves to: the common config and the database connections it may open. */
+interface BudgetedConfig extends CommonConfig {
+    /** The most database connections the installation holds at once, line by line (`max_connections` covers it). */
+    readonly connectionBudget: readonly BudgetLine[];
+}
+
 /** Topology `eea`: MariaDB in the cluster. */
-export interface EeaConfig extends CommonConfig {
+export interface EeaConfig extends BudgetedConfig {
     readonly topology: "eea";
     readonly mariadb: MariaDbConfig;
 }
 
 /** Topology `google`: Cloud SQL through the Cloud SQL Auth Proxy. */
-export interface GoogleConfig extends CommonConfig {
+export interface GoogleConfig extends BudgetedConfig {
     readonly topology: "google";
     readonly cloudsql: CloudSqlConfig;
 }

@@ -7,6 +7,7 @@ import type { CommonConfig, MatomoConfig } from "./model";
 import type { Issue } from "./schema/fields";
 import type { ConfigSource } from "./schema/parse";
 import { resolveArchivers } from "./sections/archivers";
+import { cloudSqlWithBudget, connectionBudget, mariadbWithBudget } from "./sections/connections";
 import { resolveCloudSql } from "./sections/cloudsql";
 import { resolveDeleteData, resolveScheduledTasks } from "./sections/consoleJobs";
 import { rawValue, report, type ResolveContext } from "./sections/context";
@@ -89,7 +90,26 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         mail,
         jobs: values.jobs,
     };
-    const config: MatomoConfig =
-        values.topology === "eea" ? { ...common, topology: "eea", mariadb } : { ...common, topology: "google", cloudsql: cloudsql! };
-    return { config, issues };
+    const budget = connectionBudget({
+        webReplicas: matomo.replicaCount,
+        webWorkers: common.webServer.workers,
+        rollingSurge: matomo.storageAccessMode === "ReadWriteMany",
+        archivers: archivers.map((a) => ({ name: a.name, concurrentRequestsPerWebsite: a.concurrentRequestsPerWebsite })),
+        consoleJobs: consoleJobNames(common),
+    });
+    if (values.topology === "eea") {
+        const budgeted = mariadbWithBudget(mariadb, budget);
+        return budgeted.issues.length > 0
+            ? { issues: budgeted.issues }
+            : { config: { ...common, topology: "eea", mariadb: budgeted.mariadb, connectionBudget: budget }, issues };
+    }
+    const budgeted = cloudSqlWithBudget(cloudsql!, budget);
+    return budgeted.issues.length > 0
+        ? { issues: budgeted.issues }
+        : { config: { ...common, topology: "google", cloudsql: budgeted.cloudsql, connectionBudget: budget }, issues };
+}
+
+/** The console CronJobs besides the archivers, each one connection while it runs. */
+function consoleJobNames(cfg: CommonConfig): string[] {
+    return ["scheduled tasks", ...(cfg.deleteData ? ["raw-data deletion"] : []), ...(cfg.ldapSync ? ["LDAP user sync"] : [])];
 }

@@ -95,16 +95,24 @@ export function formatServerOption(option: ServerOption): string {
 }
 
 /**
+ * Seed options this program computes instead: `max_connections` is what the installation can open
+ * at once (see `connections.ts`), not a fixed 300.
+ */
+export const COMPUTED_SERVER_OPTIONS: readonly string[] = ["max_connections"];
+
+/**
  * The default server options followed by the user's (already checked), with the buffer pool sized
  * from the memory limit when the user did not set it: {@link DEFAULT_BUFFER_POOL_SHARE} of it, in
- * MariaDB's 128 MiB chunks.
+ * MariaDB's 128 MiB chunks. `max_connections` is left to the connection budget unless the user
+ * set it.
  */
 export function effectiveServerOptions(
     userOptions: readonly string[],
     memoryLimit: string,
 ): { options: ServerOption[]; explicitBufferPool: boolean } {
     const parse = (texts: readonly string[]) => texts.map((t) => parseServerOption(t) as ServerOption);
-    const merged = mergeServerOptions(parse([...SEED_SERVER_OPTIONS, ...ADDED_SERVER_OPTIONS]), parse(userOptions));
+    const defaults = parse([...SEED_SERVER_OPTIONS, ...ADDED_SERVER_OPTIONS]).filter((o) => !COMPUTED_SERVER_OPTIONS.includes(o.name));
+    const merged = mergeServerOptions(defaults, parse(userOptions));
     const explicitBufferPool = merged.some((o) => o.name === "innodb_buffer_pool_size");
     if (!explicitBufferPool) {
         const chunk = 128 * 2 ** 20;
