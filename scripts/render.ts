@@ -4,6 +4,7 @@
  *
  *   npm run --silent render -- --stack dev                  # every Kubernetes object, as YAML documents
  *   npm run --silent render -- --stack prod --format json   # every resource: type, name, parent, inputs
+ *   npm run --silent render -- --stack dev --format capacity   # worst-case memory and DB connections
  *   npm run --silent render -- --stack-file path/to/Pulumi.x.yaml
  *   npm run --silent render -- --help
  *
@@ -14,10 +15,11 @@
 import { readdirSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { stringify } from "yaml";
-import { ConfigError } from "../components/config";
+import { ConfigError, loadConfig } from "../components/config";
+import { capacityReport } from "./lib/capacity";
 import { maskSecrets, runProgram, secretLines, type CapturedResource } from "./lib/mockEngine";
 import { helpText, parseRenderArgs, USAGE } from "./lib/renderArgs";
-import { readStackFile } from "./lib/stackFile";
+import { configSourceOf, readStackFile } from "./lib/stackFile";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -118,6 +120,10 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
         return 1;
     }
     try {
+        if (args.format === "capacity") {
+            out(capacityReport(loadConfig(configSourceOf(config, stack))));
+            return 0;
+        }
         const run = await runProgram({ config: config.values, secretKeys: config.secretKeys, stack });
         const render = args.format === "json" ? renderJson : renderYaml;
         out(render(run.resources, config.secretValues));

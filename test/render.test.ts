@@ -200,7 +200,10 @@ describe("render's command line", () => {
     });
 
     it("names what is wrong", () => {
-        assert.match(wrong(["--stack", "dev", "--format", "xml"]), /--format "xml" is not a format render knows: use yaml or json/);
+        assert.match(
+            wrong(["--stack", "dev", "--format", "xml"]),
+            /--format "xml" is not a format render knows: use yaml, json or capacity/,
+        );
         assert.match(wrong(["--stack", "dev", "--stack-file", "x.yaml"]), /both given: render one stack at a time/);
         assert.match(wrong([]), /no stack given: use --stack NAME \(here: dev, prod\) or --stack-file PATH/);
         assert.match(wrong(["--stack", "Dev"]), /no stack "Dev" here .*the stacks are dev, prod/);

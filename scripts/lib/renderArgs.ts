@@ -4,10 +4,10 @@
  */
 import { parseArgs } from "node:util";
 
-export const FORMATS = ["yaml", "json"] as const;
+export const FORMATS = ["yaml", "json", "capacity"] as const;
 export type Format = (typeof FORMATS)[number];
 
-export const USAGE = "usage: npm run --silent render -- (--stack NAME | --stack-file PATH) [--format yaml|json]";
+export const USAGE = "usage: npm run --silent render -- (--stack NAME | --stack-file PATH) [--format yaml|json|capacity]";
 
 /** `--help`: what the command does, each option, and what it prints. */
 export function helpText(stacks: readonly string[]): string {
@@ -19,6 +19,8 @@ ${USAGE}
   --stack-file PATH   any stack file, for example one you are migrating to
   --format yaml       every Kubernetes object as YAML documents, like helm template (the default)
   --format json       every resource of the program: type, name, parent and inputs
+  --format capacity   the web pod's worst-case memory against its limit, and the database
+                      connections the installation can open against max_connections
   -h, --help          this help
 
 Secret values show as [secret]; config.ini.php is shown whole, with only its secret values masked.
@@ -53,7 +55,7 @@ export function parseRenderArgs(argv: readonly string[], stacks: readonly string
     if (values.help) return { kind: "help" };
     const format = values.format ?? "yaml";
     if (!(FORMATS as readonly string[]).includes(format)) {
-        return { kind: "wrong", message: `--format ${JSON.stringify(format)} is not a format render knows: use yaml or json` };
+        return { kind: "wrong", message: `--format ${JSON.stringify(format)} is not a format render knows: use yaml, json or capacity` };
     }
     const { stack, "stack-file": stackFile } = values;
     if (stack !== undefined && stackFile !== undefined) {
