@@ -121,6 +121,14 @@ describe("capacity", () => {
             assert.equal(fpm.webServer.nginx?.image.reference, "nginxinc/nginx-unprivileged:1.28-alpine");
         });
 
+        it("refuses nginx settings when Apache serves the pods, where they would have no effect", () => {
+            assertRejected(
+                { "matomo:matomo": { webServer: { nginx: { resources: { limits: { memory: "256Mi" } } } } } },
+                "matomo:matomo.webServer.nginx",
+                'webServer.variant is "apache"',
+            );
+        });
+
         it("refuses an image of the other variant", () => {
             assertRejected({ "matomo:matomo": { webServer: { variant: "fpm" } } }, "matomo:matomo.image.tag", "5.11.2-fpm");
             assertRejected({ "matomo:matomo": { image: { tag: "5.11.2-fpm" } } }, "matomo:matomo.image.tag", 'webServer.variant to "fpm"');

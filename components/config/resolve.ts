@@ -19,7 +19,7 @@ import { resolveMail } from "./sections/mail";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./sections/mariadb";
 import { matomoImageIssues, matomoResourceIssues, matomoStorageIssues, resolveMatomo } from "./sections/matomo";
 import { resolvePrivacy } from "./sections/privacy";
-import { resolveWebServer } from "./sections/webServer";
+import { resolveWebServer, unusedNginxIssues } from "./sections/webServer";
 
 /** A section of the other topology would be configuration without effect. */
 function otherTopologyIssues(topology: Topology, ctx: ResolveContext): void {
@@ -65,6 +65,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ...matomoImageIssues(matomo.image, values.matomo.webServer.variant),
         ...matomoResources,
         ...web.issues,
+        ...unusedNginxIssues(rawValue(ctx, "matomo"), values.matomo.webServer.variant),
         ...mariadbResourceIssues(mariadb),
         ...(values.topology === "eea" ? bufferPoolIssues(mariadb) : []),
         ...matomoStorageIssues(matomo),

@@ -62,8 +62,8 @@ export function describeBudget(lines: readonly BudgetLine[]): string {
 }
 
 /**
- * A configured `max_connections` below the budget (`key` names where it is set); undefined when
- * it is unset or large enough.
+ * A configured `max_connections` below the budget (`key` names where it is set); none when it is
+ * unset or large enough.
  */
 export function maxConnectionsIssue(key: string, configured: string | undefined, lines: readonly BudgetLine[]): Issue[] {
     if (configured === undefined) return [];

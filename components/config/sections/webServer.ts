@@ -207,3 +207,26 @@ export function resolveWebServer(input: WebSizingInput): { config?: WebServerCon
 export function formatMiB(bytes: number): string {
     return `${Math.ceil(bytes / MiB)} MiB`;
 }
+
+/**
+ * nginx settings in a stack that runs Apache would be configuration without effect. `rawMatomo`
+ * is `matomo:matomo` as the stack file writes it (the parsed value always has nginx's defaults).
+ */
+export function unusedNginxIssues(rawMatomo: string | undefined, variant: "apache" | "fpm"): Issue[] {
+    if (variant !== "apache" || rawMatomo === undefined) return [];
+    let written: unknown;
+    try {
+        written = JSON.parse(rawMatomo);
+    } catch {
+        return [];
+    }
+    const server = (written as { webServer?: { nginx?: unknown } } | null)?.webServer;
+    if (typeof server !== "object" || server === null || server.nginx === undefined) return [];
+    return [
+        {
+            key: `${KEY}.webServer.nginx`,
+            message:
+                'configures the nginx container of the fpm variant, but webServer.variant is "apache"; remove it, or set webServer.variant to "fpm"',
+        },
+    ];
+}
