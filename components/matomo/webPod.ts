@@ -18,7 +18,7 @@ import { restrictedContainer } from "../k8s/security";
 import type { ImageRef } from "../k8s/image";
 import { WEBROOT } from "./paths";
 import { buildMatomoPodSpec, type MatomoWorkload } from "./podBuilder";
-import { APACHE_CONFIG_PATH, FPM_POOL_PATH, NGINX_CONFIG_PATH, NGINX_PORT, type WebServerSettings } from "./webServer";
+import { APACHE_CONFIG_PATH, FPM_ADDRESS, FPM_POOL_PATH, NGINX_CONFIG_PATH, NGINX_PORT, type WebServerSettings } from "./webServer";
 
 /** The Matomo container's port with Apache. */
 export const APACHE_PORT = 80;
@@ -62,6 +62,20 @@ export function webProbes(path: string) {
     return { startupProbe: probe(5, 5, 60), readinessProbe: probe(10, 5, 3), livenessProbe: probe(20, 10, 6) };
 }
 
+/**
+ * php-fpm's own probes: its master accepts connections on {@link FPM_ADDRESS} (the kernel queues
+ * them, so a busy pool still passes; nginx's probes check that the workers answer). php-fpm
+ * listens inside the pod only, so the check runs there, with the image's PHP.
+ */
+export function fpmProbes() {
+    const [host, port] = FPM_ADDRESS.split(":");
+    const listening = { exec: { command: ["php", "-r", `exit(@fsockopen("${host}", ${port}, $e, $s, 5) ? 0 : 1);`] } };
+    return {
+        startupProbe: { ...listening, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
+        livenessProbe: { ...listening, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 6 },
+    };
+}
+
 /** Let the Service and Ingress stop sending requests before the server stops. */
 const PRE_STOP = { preStop: { exec: { command: ["sleep", "5"] } } };
 
@@ -100,6 +114,7 @@ export function webPodSpec(args: WebPodArgs): k8s.types.input.core.v1.PodSpec {
         container: {
             name: "matomo",
             resources: args.resources,
+            ...fpmProbes(),
             // php-fpm finishes the requests it has when nginx has stopped sending more.
             lifecycle: PRE_STOP,
             volumeMounts: [serverFile(FPM_POOL_PATH, SERVER_FILES.fpmPool)],

@@ -64,6 +64,8 @@ export const VARIANTS: Record<string, () => Promise<ProgramRun>> = {
             }),
         ),
     "dev with LDAP on a derived image, credentials in the stack": LDAP_VARIANT,
+    "dev, php-fpm behind nginx": () =>
+        run(withChanges(stackConfig("dev"), { "matomo:matomo": { image: { tag: "5.11.2-fpm" }, webServer: { variant: "fpm" } } })),
     prod: () => runStack("prod"),
     "prod, service-account key instead of Workload Identity": () =>
         run(withChanges(stackConfig("prod"), { "matomo:cloudsql": { identity: "serviceAccountKey" } }), { stack: "prod" }),

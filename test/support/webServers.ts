@@ -57,6 +57,8 @@ export interface RunningServer {
     readonly url: string;
     /** Process groups by role: `php` holds the PHP workers (and Apache or php-fpm's master). */
     readonly groups: { readonly php: number; readonly front?: number };
+    /** Where php-fpm listens (the fpm variant). */
+    readonly fpmPort?: number;
     /** What the servers wrote to their logs. */
     logs(): string;
     stop(): Promise<void>;
@@ -201,6 +203,7 @@ export async function startFpm(dir: string, files: { pool: string; nginx: string
     const server = {
         url,
         groups: { php: fpm.pid!, front: nginx.pid! },
+        fpmPort,
         logs,
         stop: async () => {
             await stopGroup(nginx);
