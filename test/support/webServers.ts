@@ -6,22 +6,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
-const FIXTURES = resolve(__dirname, "../fixtures/web-server");
+import { freePort } from "./mariadbServer";
 
-/** A port nothing listens on now. */
-export function freePort(): Promise<number> {
-    return new Promise((done, fail) => {
-        const server = createServer();
-        server.once("error", fail);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => done(port));
-        });
-    });
-}
+const FIXTURES = resolve(__dirname, "../fixtures/web-server");
 
 /** A process of a server's group, and the memory a cgroup would count for it. */
 export interface ServerProcess {
