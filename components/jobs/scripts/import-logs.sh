@@ -1,0 +1,237 @@
+#!/bin/sh
+# Imports each site's synced access logs into Matomo with Matomo's own importer, import_logs.py,
+# so that every line is recorded once: not twice, also after months, and not lost after a failure
+# in the middle of a file.
+#
+# Environment (nothing else is read besides PATH and HOME):
+#   LOG_ROOT            each site's logs are the regular files of $LOG_ROOT/<site id>/ (dotfiles,
+#                       rsync's temporary files, and subdirectories are ignored)
+#   LOG_STATE_DIR       this script's records (a persistent volume)
+#   LOG_IMPORT_SITES    the site ids to import, separated by spaces; other directories are left alone
+#   LOG_IMPORTER        import_logs.py          LOG_PYTHON       the Python that runs it
+#   LOG_MATOMO_URL      Matomo's base URL       LOG_TOKEN_FILE   the file holding the token_auth
+#   LOG_IMPORT_OPTIONS  more importer options, one per line (a value may hold spaces)
+#   LOG_MAX_ATTEMPTS    failed runs after which a file is given up
+#
+# A log is known by its content, not its name: by the SHA-256 of its first complete line that is
+# not a '#' header. Its record, $LOG_STATE_DIR/sites/<site>/<hash>, holds "<lines imported>
+# <failed attempts> <last name>". So a log that grew is imported from its first new line, a
+# rotated one (access.log -> access.log.1 -> access.log.2.gz) only past the lines imported, one
+# that comes back after being deleted not at all, and a different log under a used name in full.
+# Records are never removed: one is a few bytes, and removing it would import its log again if it
+# came back. seen/<site>/ keeps each file's count while the file is unchanged, so that a run does
+# not read every old log again; tmp/ has the last importer output (without the token).
+#
+# What import_logs.py does (Python 3 version of matomo-org/matomo-log-analytics):
+# - With --recorders=1 its batches (--recorder-max-payload-size, 200 lines) are sent one after the
+#   other, and Matomo runs each bulk request in a transaction ([Tracker]
+#   bulk_requests_use_transaction = 1): a failed batch leaves nothing. Two recorders deadlocked
+#   and retried whole batches: 100 lines became 155 actions.
+# - --retry-max-attempts=1: its own retries (MatomoHttpUrllib._call_wrapper) would resend a batch
+#   Matomo may have recorded. The first error is fatal: Recorder._run_bulk calls
+#   fatal_error(e, hits[0].filename, hits[0].lineno), which prints "Fatal error: <error>" and
+#   'You can restart the import of "<file>" from the point it failed by specifying --skip=<N> on
+#   the command line.', then os._exit(1). N is the 0-based number of the failed batch's first
+#   line, and --skip=N skips lines 1..N (Parser.parse counts every line read): the lines before
+#   it are recorded, none after. The next run resumes there.
+# - Success is sys.exit(0) after Statistics.print_summary(): "Logs import summary", "<N> requests
+#   imported successfully". A file is done on status 0 with that summary and neither "Fatal error"
+#   nor "Warning: File ... does not exist". Ctrl-C ends in status 0 too (main() swallows
+#   KeyboardInterrupt): after SIGINT nothing is recorded.
+# The file is held open as fd 3 while it is counted and imported: the importer reads it through a
+# link to /proc/self/fd/3 that keeps its .gz or .bz2 ending, so a sync replacing it meanwhile
+# changes nothing, and no file name reaches the importer's glob. Lines are counted its way
+# (Python text mode: \n, \r\n and \r end a line, and so does the end of the file).
+#
+# Limits: sent again on resume are a batch Matomo recorded after the importer stopped waiting
+# (--request-timeout, 300 s) and what a run killed mid-file had sent; an incomplete last line is
+# imported as it is and not again once complete. Runs must not overlap (concurrencyPolicy: Forbid).
+#
+# A file that failed in LOG_MAX_ATTEMPTS runs is given up: $LOG_STATE_DIR/failed/<site>.<hash>.txt
+# says why, with the importer's last output. To try it again, remove that file: the next run
+# resumes it where it stopped, with LOG_MAX_ATTEMPTS new attempts. (Matomo down for that many
+# runs gives up every file it met: rm "$LOG_STATE_DIR"/failed/*.txt tries them all again.)
+set -u
+umask 027
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'import-logs: %s\n' "$*" >&2 && exit 2; }
+
+: "${LOG_ROOT:?}" "${LOG_STATE_DIR:?}" "${LOG_IMPORTER:?}" "${LOG_PYTHON:?}" "${LOG_MATOMO_URL:?}"
+: "${LOG_TOKEN_FILE:?}" "${LOG_MAX_ATTEMPTS:?}" "${LOG_IMPORT_SITES=}" "${LOG_IMPORT_OPTIONS=}"
+case $LOG_MAX_ATTEMPTS in *[!0-9]*) die "LOG_MAX_ATTEMPTS is not a number: $LOG_MAX_ATTEMPTS" ;; esac
+[ "$LOG_MAX_ATTEMPTS" -ge 1 ] || die "LOG_MAX_ATTEMPTS must be at least 1"
+case $LOG_IMPORT_SITES in *[![:digit:][:space:]]*) die "LOG_IMPORT_SITES is not a list of site ids: $LOG_IMPORT_SITES" ;; esac
+[ -d "$LOG_ROOT" ] || die "LOG_ROOT is not a directory: $LOG_ROOT"
+[ -f "$LOG_IMPORTER" ] || die "LOG_IMPORTER is not a file: $LOG_IMPORTER"
+token=$(tr -d ' \t\r\n' <"$LOG_TOKEN_FILE") || die "cannot read LOG_TOKEN_FILE $LOG_TOKEN_FILE"
+[ -n "$token" ] || die "LOG_TOKEN_FILE $LOG_TOKEN_FILE is empty"
+
+# Options this script sets, and options that would make it misjudge a run (argparse also takes
+# an unambiguous abbreviation, hence the prefix test; --debug itself is a different option).
+while IFS= read -r option; do
+    case $option in -*) ;; *) continue ;; esac
+    for own in --url --idsite --token-auth --recorders --retry-max-attempts --skip --output \
+        --dry-run --dump-log-regex --debug-request-limit; do
+        case $own in "${option%%=*}"*) [ "${option%%=*}" = --debug ] ||
+            die "LOG_IMPORT_OPTIONS: ${option%%=*} is set by this script or breaks its bookkeeping" ;;
+        esac
+    done
+done <<EOF
+$LOG_IMPORT_OPTIONS
+EOF
+
+case $LOG_STATE_DIR in /*) state=$LOG_STATE_DIR ;; *) state=$PWD/$LOG_STATE_DIR ;; esac
+work=$state/tmp
+mkdir -p "$state/sites" "$state/seen" "$state/failed" "$work" || die "cannot create the state directory $state"
+
+# "<lines> <hash of the first complete line that is not a # header, or -> <1 if the last line is complete>"
+count_py='import bz2, gzip, hashlib, sys
+p = sys.argv[1]
+o = bz2.open if p.endswith(".bz2") else gzip.open if p.endswith(".gz") else open
+n, key, last = 0, "-", "\n"
+with o(p, "rt", encoding="latin-1") as f:
+    for last in iter(f.readline, ""):
+        n += 1
+        if key == "-" and last.endswith("\n") and not last.startswith("#"):
+            key = hashlib.sha256(last.encode("latin-1")).hexdigest()
+print(n, key, int(last.endswith("\n")))'
+
+# The importer's output with the token replaced (it prints it with --debug).
+redact() {
+    awk 'NR == FNR { gsub(/[ \t\r]/, ""); token = token $0; next }
+        { out = ""
+          while (token != "" && (i = index($0, token)) > 0) { out = out substr($0, 1, i - 1) "[token]"; $0 = substr($0, i + length(token)) }
+          print out $0 }' "$LOG_TOKEN_FILE" -
+}
+
+# A record is replaced whole: a killed run never leaves half of one.
+record() { printf '%s %s %s\n' "$2" "$3" "$4" >"$1.tmp" && mv -f "$1.tmp" "$1"; }
+
+failures=''
+fail() { failures="$failures  site $1: $2
+"; }
+
+run_importer() { # <site> <lines to skip> <input>: leaves $work/output and $work/status
+    # import_logs.py expands each file argument with glob.glob(): escaped as glob.escape() does.
+    input_arg=$(printf '%s\n' "$3" | sed 's/[[*?]/[&]/g') skip_arg=$2
+    set -- "--url=$LOG_MATOMO_URL" "--idsite=$1" "--token-auth=$token" --recorders=1 --retry-max-attempts=1
+    [ "$skip_arg" -eq 0 ] || set -- "$@" "--skip=$skip_arg"
+    while IFS= read -r option; do
+        [ -z "$option" ] || set -- "$@" "$option"
+    done <<EOF
+$LOG_IMPORT_OPTIONS
+EOF
+    rm -f "$work/status"
+    { "$LOG_PYTHON" "$LOG_IMPORTER" "$@" "$input_arg" </dev/null 2>&1; echo "$?" >"$work/status"; } | redact >"$work/output"
+}
+
+import_file() { # <site> <path>, with the file open as fd 3
+    site=$1 name=${2##*/}
+    case $name in *.bz2) input=$work/input.bz2 ;; *.gz) input=$work/input.gz ;; *) input=$work/input ;; esac
+    rm -f "$work/input" "$work/input.gz" "$work/input.bz2"
+    ln -s /proc/self/fd/3 "$input" || die "cannot create $input"
+    now=$(stat -L -c '%d %i %s %y' /proc/self/fd/3) seen=$state/seen/$site/$(printf '%s' "$name" | sha256sum | cut -c 1-64)
+    if ! { [ -f "$seen" ] && read -r lines key complete was <"$seen" && [ "$was" = "$now" ]; }; then
+        if ! info=$("$LOG_PYTHON" -I -S -c "$count_py" "$input" 2>"$work/error"); then
+            say "site $site: cannot read \"$name\": $(tail -n 1 "$work/error")"
+            fail "$site" "$name (unreadable)" && return 0
+        fi
+        read -r lines key complete <<EOF
+$info
+EOF
+        record "$seen" "$lines" "$key $complete" "$now"
+    fi
+    [ "$key" != - ] || { say "site $site: \"$name\" holds no complete log line yet: left for a later run" && return 0; }
+    rec=$state/sites/$site/$key report=$state/failed/$site.$key.txt skip=0 attempts=0
+    [ ! -f "$rec" ] || read -r skip attempts _ <"$rec"
+    case $skip.$attempts in *[!0-9.]* | .* | *.)
+        say "site $site: the record $rec of \"$name\" is unreadable: left alone"
+        fail "$site" "$name (unreadable record)" && return 0 ;;
+    esac
+    [ ! -f "$report" ] || { say "site $site: \"$name\" is given up: see $report" && return 0; }
+    if [ "$lines" -le "$skip" ]; then
+        [ "$lines" -eq "$skip" ] || say "site $site: \"$name\" has $lines lines, fewer than the $skip imported from it: left alone"
+        already=$((already + 1)) && return 0
+    fi
+    if [ "$attempts" -gt 0 ]; then
+        [ "$attempts" -lt "$LOG_MAX_ATTEMPTS" ] || attempts=0 # its report was removed: tried afresh
+        say "site $site: resuming \"$name\" from line $((skip + 1)) (--skip=$skip), attempt $((attempts + 1)) of $LOG_MAX_ATTEMPTS"
+    elif [ "$skip" -gt 0 ]; then
+        say "site $site: \"$name\" grew from $skip to $lines lines: importing lines $((skip + 1))-$lines (--skip=$skip)"
+    fi
+    [ "$complete" = 1 ] || say "site $site: the last line of \"$name\" is incomplete (copied while being written); it is imported as it is"
+
+    run_importer "$site" "$skip" "$input"
+    rm -f "$input"
+    attempt=$((attempts + 1)) status=$(cat "$work/status" 2>/dev/null) out=$work/output
+    if [ "$stop" = 130 ]; then # Ctrl-C reached the importer too, which then exits 0 as if done
+        say "site $site: interrupted while importing \"$name\"; the next run imports it from line $((skip + 1)) again"
+        exit "$stop"
+    fi
+    imported=$(sed -n 's/^ *\([0-9][0-9]*\) requests imported successfully.*/\1/p' "$out" | head -n 1)
+    if [ "$status" = 0 ] && [ -n "$imported" ] && grep -q '^Logs import summary' "$out" &&
+        ! grep -q -e '^Fatal error: ' -e '=====> Warning: File .* does not exist <=====' "$out"; then
+        record "$rec" "$lines" 0 "$name"
+        ignored=$(sed -n 's/^ *\([0-9][0-9]*\) requests ignored.*/\1/p' "$out" | head -n 1)
+        say "site $site: imported \"$name\" lines $((skip + 1))-$lines: $imported requests imported successfully, ${ignored:-0} requests ignored"
+        return 0
+    fi
+
+    hint=$(sed -n 's/.*from the point it failed by specifying --skip=\([0-9][0-9]*\) on the command line.*/\1/p' "$out" | tail -n 1)
+    if [ -n "$hint" ] && [ "$hint" -ge "$skip" ] && [ "$hint" -le "$lines" ]; then skip=$hint; fi
+    why=$(sed -n '/Fatal error/{p;q;}' "$out")
+    [ -n "$why" ] || why=$(awk 'NF { last = $0 } END { print last }' "$out")
+    why=$(printf '%s\n' "${why:-no output}" | cut -c 1-400)
+    record "$rec" "$skip" "$attempt" "$name"
+    say "site $site: failed \"$name\" (attempt $attempt of $LOG_MAX_ATTEMPTS, exit status ${status:-none}): $why"
+    if [ "$attempt" -lt "$LOG_MAX_ATTEMPTS" ]; then
+        say "site $site: the next run resumes \"$name\" from line $((skip + 1))"
+        fail "$site" "$name (failed, attempt $attempt of $LOG_MAX_ATTEMPTS)" && return 0
+    fi
+    {
+        printf 'site: %s\nfile: %s\nrecord: %s\n' "$site" "$name" "$rec"
+        printf 'Given up after %s failed runs; the next attempt resumes at line %s (--skip=%s).\n' "$attempt" "$((skip + 1))" "$skip"
+        printf 'To try again, remove this file.\n\nLast output of import_logs.py (exit status %s):\n' "${status:-none}"
+        cat "$out"
+    } >"$report.tmp" && mv -f "$report.tmp" "$report"
+    say "site $site: gave up \"$name\" after $attempt failed runs: $report has the last output; remove it to try again"
+} 3<"$2"
+
+stop=''
+trap 'stop=130' INT
+trap 'stop=143' TERM
+
+for dir in "$LOG_ROOT"/*/; do
+    [ -d "$dir" ] || continue
+    id=${dir%/} && id=${id##*/} && known=''
+    for site in $LOG_IMPORT_SITES; do [ "$site" != "$id" ] || known=1; done
+    [ -n "$known" ] || say "leaving \"$id\" alone: it is not a site in LOG_IMPORT_SITES"
+done
+
+for site in $LOG_IMPORT_SITES; do
+    already=0
+    if [ ! -d "$LOG_ROOT/$site" ]; then
+        say "site $site: no directory $LOG_ROOT/$site yet: nothing to import" && continue
+    fi
+    mkdir -p "$state/sites/$site" "$state/seen/$site" || die "cannot create $state/sites/$site"
+    for path in "$LOG_ROOT/$site"/*; do
+        [ -f "$path" ] || continue
+        if ! import_file "$site" "$path"; then
+            say "site $site: cannot open \"${path##*/}\""
+            [ ! -e "$path" ] || fail "$site" "${path##*/} (cannot be opened)"
+        fi
+        [ -z "$stop" ] || { say "stopped by a signal after \"${path##*/}\"" && exit "$stop"; }
+    done
+    [ "$already" -eq 0 ] || say "site $site: $already file(s) imported before"
+done
+
+for report in "$state"/failed/*.txt; do
+    [ -f "$report" ] || continue
+    fail "$(sed -n 's/^site: //p' "$report")" "$(sed -n 's/^file: //p' "$report") (given up: $report)"
+done
+if [ -n "$failures" ]; then
+    printf 'Not imported:\n%s' "$failures"
+    exit 1
+fi
+say "Every file is imported."
