@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { ed25519KeyPair } from "./opensshKey";
 
 function shortHash(text: string, length: number): string {
     return createHash("sha256").update(text).digest("hex").slice(0, length);
@@ -31,6 +32,21 @@ export function mockState(args: pulumi.runtime.MockResourceArgs): Record<string,
         const length = Number(inputs.length ?? 16);
         const text = ("Mock" + shortHash(args.name, 64) + "Z9").slice(0, length);
         return { ...inputs, result: pulumi.secret(text) };
+    }
+    if (args.type === "random:index/randomId:RandomId") {
+        const bytes = Buffer.from(shortHash(args.name, Number(inputs.byteLength ?? 8) * 2), "hex");
+        return {
+            ...inputs,
+            hex: bytes.toString("hex"),
+            b64Std: bytes.toString("base64"),
+            b64Url: bytes.toString("base64url"),
+            dec: BigInt(`0x${bytes.toString("hex")}`).toString(),
+        };
+    }
+    if (args.type === "tls:index/privateKey:PrivateKey") {
+        // A real key pair (ssh-keygen reads it), the same for the same resource name.
+        const pair = ed25519KeyPair(args.name);
+        return { ...inputs, privateKeyOpenssh: pulumi.secret(pair.privateKeyOpenssh), publicKeyOpenssh: pair.publicKeyOpenssh };
     }
     if (args.type.startsWith("kubernetes:")) {
         const metadata = (inputs.metadata ?? {}) as Record<string, unknown>;
