@@ -31,6 +31,8 @@ export interface StackOutputs {
     };
     /** Names of the CronJobs, for `kubectl create job --from=cronjob/<name>`. */
     readonly cronJobs: pulumi.Output<string[]>;
+    /** The log import, when configured: the public key to put into the log hosts' authorized_keys. */
+    readonly logImport?: { readonly publicKey: pulumi.Output<string> };
     /** Host Matomo connects to for its database. */
     readonly databaseHost: pulumi.Output<string>;
     readonly superuserLogin: string;

@@ -15,7 +15,7 @@ import { MatomoWeb } from "../components/matomo/web";
 import type { WebServerArgs } from "../components/matomo/webPod";
 import type { Credentials } from "../components/secrets/credentials";
 import { secretOf, type StackContext, type StackOutputs } from "./context";
-import { geoipUpdateFor, mailRelayFor } from "./optional";
+import { geoipUpdateFor, logImportFor, mailRelayFor } from "./optional";
 
 /** Fixed Service names: interfaces that config.ini.php and the archivers name. */
 const WEB_SERVICE = "matomo";
@@ -111,6 +111,8 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         dependsOn: setup.completed,
     });
     const mail = mailRelayFor(ctx, MAIL_SERVICE);
+    // The importer talks to the web Service inside the cluster: its token never crosses the ingress.
+    const logImport = logImportFor(ctx, database, `http://${webServiceHost}/`, credentials.salt);
 
     return {
         url: pulumi.output(`${base}/`),
@@ -118,7 +120,10 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         trackerJsUrl: pulumi.output(`${base}/matomo.js`),
         namespace,
         services: { web: web.serviceHost, ...(mail ? { mail: mail.serviceHost } : {}) },
-        cronJobs: pulumi.all([...Object.values(consoleJobs.cronJobNames), ...(geoip ? [geoip.cronJobName] : [])]),
+        cronJobs: pulumi
+            .all([pulumi.all(Object.values(consoleJobs.cronJobNames)), geoip?.cronJobName, logImport?.cronJobNames])
+            .apply(([consoleNames, geoipName, logNames]) => [...consoleNames, ...(geoipName ? [geoipName] : []), ...(logNames ?? [])]),
+        ...(logImport ? { logImport: { publicKey: logImport.publicKey } } : {}),
         databaseHost: database.host,
         superuserLogin: cfg.matomo.username,
         superuserPassword: pulumi.secret(credentials.superuserPassword),

@@ -1,9 +1,12 @@
 /**
  * The optional workloads beside the Matomo tier, each created only when its config turns it on:
- * the GeoIP updater (MaxMind credentials set) and the mail relay (`postfix.relay` set).
+ * the GeoIP updater (MaxMind credentials set), the mail relay (`postfix.relay` set) and the log
+ * import (log sources set).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { DatabaseEndpoint } from "../components/database/endpoint";
 import { GeoIpUpdate } from "../components/jobs/geoip";
+import { LogImport } from "../components/jobs/logImport";
 import { selectorLabels } from "../components/k8s/labels";
 import { MailRelay } from "../components/mail/relay";
 import { webIdentity } from "../components/matomo/web";
@@ -56,5 +59,57 @@ export function mailRelayFor(ctx: StackContext, serviceName: string): MailRelay 
         serviceName,
         // Only this installation's Matomo pods may send mail through the relay.
         clients: { "app.kubernetes.io/name": "matomo", "app.kubernetes.io/instance": instance },
+    });
+}
+
+/** The log fetch and import CronJobs; undefined without log sources. */
+export function logImportFor(
+    ctx: StackContext,
+    database: DatabaseEndpoint,
+    matomoUrl: string,
+    salt: pulumi.Input<string>,
+): LogImport | undefined {
+    const { cfg, instance, namespace } = ctx;
+    const logs = cfg.logImport;
+    if (!logs) return undefined;
+    const { fetch, importer } = logs;
+    return new LogImport("log-import", {
+        namespace,
+        instance,
+        image: cfg.matomo.image,
+        database,
+        timezone: cfg.timezone,
+        sources: logs.sources,
+        storage: {
+            size: fetch.storage,
+            storageClassName: fetch.storageClassName,
+            accessMode: fetch.accessMode,
+            retain: cfg.pvc.resourcePolicyKeep,
+        },
+        fetch: {
+            image: fetch.image,
+            schedule: fetch.schedule,
+            resources: fetch.resources,
+            activeDeadlineSeconds: fetch.activeDeadlineSeconds,
+            timeoutSeconds: fetch.timeoutSeconds,
+            key: fetch.key && { privateKey: secretOf(fetch.key.privateKey), publicKey: fetch.key.publicKey },
+            knownHosts: fetch.knownHosts,
+            sshConfig: fetch.sshConfig,
+            verifyHostKeys: fetch.verifyHostKeys,
+        },
+        importer: {
+            image: importer.image,
+            schedule: importer.schedule,
+            resources: importer.resources,
+            activeDeadlineSeconds: importer.activeDeadlineSeconds,
+            options: importer.options,
+            maxAttempts: importer.maxAttempts,
+            matomoUrl,
+            credentials: importer.token
+                ? { token: secretOf(importer.token) }
+                : { login: importer.login, email: `${importer.login}@${cfg.matomo.hostname}`, salt },
+        },
+        nodeLabels: logs.nodeLabels,
+        history: cfg.jobs,
     });
 }

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, SecretValue } from "../components/config";
+import { ConfigError, SecretValue, type Issue } from "../components/config";
+import { rejected, string } from "../components/config/schema/fields";
+import { parseKeys } from "../components/config/schema/parse";
 import { deploy } from "../stacks";
 import { assertRejected, devExtras, eea, minimal, parse, valid } from "./support/configCases";
 import { sourceOf, stackConfig, withChanges } from "./support/harness";
@@ -418,7 +420,12 @@ describe("configuration", () => {
                 "matomo:maintenance.disableUi",
                 "true or false",
             ],
-            ["a feature that is not built yet", { "matomo:rsyncAnalytics": { enabled: true } }, "matomo:rsyncAnalytics", "not built yet"],
+            [
+                "log settings without a log source",
+                { "matomo:rsyncAnalytics": { cronSchedule: "0 * * * *" } },
+                "matomo:rsyncAnalytics",
+                "no effect without log sources",
+            ],
             [
                 "an IP mask of five bytes",
                 { "matomo:privacy": { ipAddressMaskLength: 5 } },
@@ -470,8 +477,14 @@ describe("configuration", () => {
         it("offers only keys that can be set as known keys, not those always rejected", () => {
             const { issues } = parse({ "matomo:foo": "bar" });
             const message = issues.find((i) => i.key === "matomo:foo")!.message;
-            assert.match(message, /known keys are .*matomo:matomo, /);
-            assert.doesNotMatch(message, /rsyncAnalytics|matomoAnalytics/);
+            assert.match(
+                message,
+                /known keys are .*matomo:matomo, .*matomo:rsyncAnalytics, matomo:matomoAnalytics, matomo:logsHostLabels$/,
+            );
+            const schema = { kept: string({ doc: "Kept.", default: "" }), gone: rejected({ doc: "Gone.", reason: "replaced" }) };
+            const found: Issue[] = [];
+            parseKeys(schema, "x", sourceOf({ values: { "x:other": "1" }, secretKeys: [] }), found);
+            assert.match(found[0].message, /known keys are x:kept$/);
         });
 
         it("rejects a secret config.ini.php cannot hold, without showing it", () => {

@@ -47,7 +47,7 @@ for (const [stack, expected] of Object.entries(STACKS)) {
         it("are the archivers, the scheduled tasks and the deletion, under fixed names", () => {
             const names = all(result, CRONJOB)
                 .map((c) => c.inputs.metadata.name as string)
-                .filter((n) => n.startsWith("matomo-"));
+                .filter((n) => n.startsWith("matomo-") && !n.startsWith("matomo-log-"));
             assert.deepEqual(names.sort(), [...expected.archivers, "matomo-delete-data", "matomo-scheduled-tasks"].sort());
         });
 
@@ -110,7 +110,10 @@ for (const [stack, expected] of Object.entries(STACKS)) {
 
         it("give PHP a memory limit below the container's, also in the archivers' subprocesses", () => {
             for (const c of all(result, CRONJOB).filter(
-                (c) => c.inputs.metadata.name.startsWith("matomo-") && c.inputs.metadata.name !== "matomo-delete-data",
+                (c) =>
+                    c.inputs.metadata.name.startsWith("matomo-") &&
+                    !c.inputs.metadata.name.startsWith("matomo-log-") &&
+                    c.inputs.metadata.name !== "matomo-delete-data",
             )) {
                 const argv = main(c).command!;
                 const php = memoryFlag(argv);

@@ -144,6 +144,8 @@ describe("GeoIP in detail", () => {
             "matomo-scheduled-tasks",
             "matomo-delete-data",
             "geoipupdate",
+            "matomo-log-sync",
+            "matomo-log-import",
         ]);
     });
 });

@@ -21,8 +21,13 @@ const EDITS: Record<string, { readonly change: Parameters<typeof withChanges>[1]
     "matomo:matomocronLdapSync.image": { change: { "matomo:matomocronLdapSync": { image: null } } },
     "matomo:geoipupdate.storage": { change: { "matomo:geoipupdate": { storage: null } } },
     "matomo:postfix.environment.TZ": { change: { "matomo:postfix": { environment: { TZ: null } } } },
-    "matomo:rsyncAnalytics": { change: { "matomo:rsyncAnalytics": null } },
-    "matomo:matomoAnalytics": { change: { "matomo:matomoAnalytics": null } },
+    // The seed's log import is placeholders only: no host, no key, no token; without it, nothing is fetched.
+    "matomo:rsyncAnalytics.rsyncCommands": { change: { "matomo:rsyncAnalytics": null } },
+    "matomo:rsyncAnalytics.ssh_id_rsa": { change: { "matomo:rsyncAnalytics": null } },
+    "matomo:rsyncAnalytics.ssh_id_rsa_pub": { change: { "matomo:rsyncAnalytics": null } },
+    "matomo:rsyncAnalytics.ssh_known_hosts": { change: { "matomo:rsyncAnalytics": null } },
+    "matomo:rsyncAnalytics.ssh_config": { change: { "matomo:rsyncAnalytics": null } },
+    "matomo:matomoAnalytics.image.repository": { change: { "matomo:matomoAnalytics": null } },
     // REPLACEME: remove the key to have a password generated ...
     "matomo:mariadb.password": { change: { "matomo:mariadb": { password: null } } },
     "matomo:mariadb.rootPassword": { change: { "matomo:mariadb": { rootPassword: null } } },

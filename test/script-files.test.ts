@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { LOG_SCRIPT_ENV, LOG_SCRIPT_FILES, logScriptSource } from "../components/jobs/scripts";
 import { SCRIPT_ENV, SCRIPT_FILES, scriptSource } from "../components/matomo/scripts";
 import { fillTemplate } from "../components/matomo/scripts/template";
 import { requireBinaries } from "./support/system";
@@ -28,6 +29,17 @@ describe("script files", () => {
                 [...declared].filter((v) => !read.has(v)),
                 [],
             );
+        });
+    });
+
+    describe("the log scripts' environment contract", () => {
+        const logVariablesOf = (text: string) => new Set([...text.matchAll(/\b(LOG_[A-Z0-9_]+)\b/g)].map((m) => m[1]));
+        const read = new Set(LOG_SCRIPT_FILES.flatMap((file) => [...logVariablesOf(logScriptSource(file))]));
+        const declared = new Set<string>(Object.values(LOG_SCRIPT_ENV));
+
+        it("every LOG_ variable a log script reads is declared in LOG_SCRIPT_ENV, and every declared one is read", () => {
+            assert.deepEqual([...read].filter((v) => !declared.has(v)).sort(), []);
+            assert.deepEqual([...declared].filter((v) => !read.has(v)).sort(), []);
         });
     });
 

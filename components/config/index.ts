@@ -25,6 +25,7 @@ export type { ConsoleJobConfig, DeleteDataConfig } from "./sections/consoleJobs"
 export type { GeoIpConfig } from "./sections/geoip";
 export type { IngressConfig } from "./sections/ingress";
 export type { LdapConfig, LdapServerConfig, LdapSyncConfig } from "./sections/ldap";
+export type { LogImportConfig, LogSource } from "./sections/logImport/resolve";
 export type { MailConfig } from "./sections/mail";
 export type { MariaDbConfig } from "./sections/mariadb";
 export type { MatomoTierConfig } from "./sections/matomo";

@@ -8,6 +8,7 @@ import type { PvcConfig } from "./sections/general";
 import type { GeoIpConfig } from "./sections/geoip";
 import type { IngressConfig } from "./sections/ingress";
 import type { LdapConfig, LdapSyncConfig } from "./sections/ldap";
+import type { LogImportConfig } from "./sections/logImport/resolve";
 import type { MailConfig } from "./sections/mail";
 import type { MaintenanceConfig } from "./sections/maintenance";
 import type { MariaDbConfig } from "./sections/mariadb";
@@ -37,6 +38,8 @@ export interface CommonConfig {
     readonly ldapSync?: LdapSyncConfig;
     readonly geoip?: GeoIpConfig;
     readonly mail?: MailConfig;
+    /** Web-server logs fetched over SSH and imported; on when sources are configured. */
+    readonly logImport?: LogImportConfig;
     /** History and starting deadline of every CronJob. */
     readonly jobs: CronJobHistory;
 }

@@ -15,6 +15,7 @@ import type { Topology } from "./sections/general";
 import { resolveGeoIp } from "./sections/geoip";
 import { resolveIngress } from "./sections/ingress";
 import { resolveLdap } from "./sections/ldap";
+import { resolveLogImport } from "./sections/logImport/resolve";
 import { resolveMail } from "./sections/mail";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./sections/mariadb";
 import { matomoImageIssues, matomoResourceIssues, matomoStorageIssues, resolveMatomo } from "./sections/matomo";
@@ -51,6 +52,10 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
     const geoip = resolveGeoIp(values.geoipupdate, ctx);
     const mail = resolveMail(values.postfix, matomo.hostname, ctx);
     const cloudsql = values.topology === "google" ? resolveCloudSql(values.cloudsql, ctx) : undefined;
+    const logImport = resolveLogImport(
+        { rsync: values.rsyncAnalytics, importer: values.matomoAnalytics, labels: values.logsHostLabels, token: matomo.token },
+        ctx,
+    );
     const matomoResources = matomoResourceIssues(matomo);
     // Sized only when PHP fits the container at all (otherwise that is the one problem to report).
     const web =
@@ -89,6 +94,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ldapSync: ldap.sync,
         geoip,
         mail,
+        logImport,
         jobs: values.jobs,
     };
     const budget = connectionBudget({
@@ -112,5 +118,10 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
 
 /** The console CronJobs besides the archivers, each one connection while it runs. */
 function consoleJobNames(cfg: CommonConfig): string[] {
-    return ["scheduled tasks", ...(cfg.deleteData ? ["raw-data deletion"] : []), ...(cfg.ldapSync ? ["LDAP user sync"] : [])];
+    return [
+        "scheduled tasks",
+        ...(cfg.deleteData ? ["raw-data deletion"] : []),
+        ...(cfg.ldapSync ? ["LDAP user sync"] : []),
+        ...(cfg.logImport && !cfg.logImport.importer.token ? ["log import (its user's grants)"] : []),
+    ];
 }

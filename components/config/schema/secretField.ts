@@ -12,7 +12,8 @@ export interface SecretOptions extends CommonOptions {
 }
 
 /** The seed chart's placeholder for values it could not provide. */
-const PLACEHOLDER = "REPLACEME";
+/** The seed chart's placeholder for values a user had to fill in. */
+export const PLACEHOLDER = "REPLACEME";
 
 /** A credential every check accepts, assumed for an invalid one in the lenient pass. */
 const ASSUMED = "000000000000";

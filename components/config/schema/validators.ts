@@ -209,3 +209,22 @@ export function checkCronSchedule(value: string): string | undefined {
         return `${hint}; ${(e as Error).message}`;
     }
 }
+
+/** A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name (as the API server checks it). */
+export function checkLabelKey(key: string): string | undefined {
+    const slash = key.lastIndexOf("/");
+    const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : [undefined, key];
+    if (prefix !== undefined && (prefix.length > 253 || checkDnsSubdomain(prefix) !== undefined)) {
+        return `the prefix ${JSON.stringify(prefix)} is not a DNS subdomain`;
+    }
+    return /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(name)
+        ? undefined
+        : "expected a label name: 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+}
+
+/** A Kubernetes label value: empty, or up to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric. */
+export function checkLabelValue(value: string): string | undefined {
+    return value === "" || /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(value)
+        ? undefined
+        : "expected a label value: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+}

@@ -8,7 +8,7 @@ import { integer, oneOf, rejected, string, type Issue, type ValueOf } from "../s
 import { secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
-import { image, notYet, phpSize, resources, seconds, type Image } from "../schema/parts";
+import { image, phpSize, resources, seconds, type Image } from "../schema/parts";
 import { webServerKey } from "./webServer";
 import type { SecretValue } from "../schema/secretValue";
 import {
@@ -87,7 +87,12 @@ export const matomoKey = object(
             alternative: "or remove the key to have one generated (a new installation only: the salt of an existing one must stay)",
             check: checkIniSafeSecret,
         }),
-        token: notYet("Log import", "API token for the log importer."),
+        token: secret({
+            doc: "API token the log importer uses instead of the user and token the program creates (Matomo's 32-character token of a user with write access to the sources' sites).",
+            defaultDoc: "generated, with its own user",
+            alternative: "or remove the key to have the program create the import user and its token",
+            check: (v) => (/^[0-9a-f]{32}$/.test(v) ? undefined : "expected Matomo's token: 32 characters 0-9 and a-f"),
+        }),
         storage: string({
             doc: "Size of the volume for Matomo's `misc/` directory (GeoIP databases, uploaded logos). Code never lives on a volume.",
             default: "1Gi",
@@ -143,6 +148,8 @@ export interface MatomoTierConfig {
     readonly password?: SecretValue;
     /** Matomo's salt; generated when unset. */
     readonly salt?: SecretValue;
+    /** The log importer's token, instead of the program's own import user (`matomo.token`). */
+    readonly token?: SecretValue;
     /** First website's name and URL, from the hostname unless configured. */
     readonly siteName: string;
     readonly siteUrl: string;
@@ -165,6 +172,7 @@ export function resolveMatomo(value: ValueOf<typeof matomoKey>): MatomoTierConfi
         email: value.email ?? `admin@${hostname}`,
         password: value.password,
         salt: value.salt,
+        token: value.token,
         siteName: value.siteName ?? hostname,
         siteUrl: value.siteUrl ?? `https://${hostname}`,
         storage: value.storage,

@@ -42,6 +42,15 @@ export const SCRIPT_ENV = {
     sites: "MATOMO_DELETE_SITES",
     daysToKeep: "MATOMO_DAYS_TO_KEEP",
     phpMemoryLimit: "MATOMO_PHP_MEMORY_LIMIT",
+    /** The log import's user: login, e-mail, its token (a mounted file) and the sites it may write to. */
+    importLogin: "MATOMO_IMPORT_LOGIN",
+    importEmail: "MATOMO_IMPORT_EMAIL",
+    importTokenFile: "MATOMO_IMPORT_TOKEN_FILE",
+    importSites: "MATOMO_IMPORT_SITES",
+    /** Matomo's salt (a mounted file): API tokens are stored hashed with it. */
+    saltFile: "MATOMO_SALT_FILE",
+    /** Seconds to wait after a new token or grant, for the web pods' tracker cache to expire. */
+    trackerCacheSeconds: "MATOMO_TRACKER_CACHE_SECONDS",
 } as const;
 
 /** The script files shipped to the pods. */
@@ -53,6 +62,7 @@ export const SCRIPT_FILES = [
     "delete-data.sh",
     "database.php",
     "installer-messages.php",
+    "grant-import-user.php",
 ] as const;
 export type ScriptFile = (typeof SCRIPT_FILES)[number];
 
@@ -136,6 +146,15 @@ export function prepareWebrootScript(
  */
 export function databaseScript(): string {
     return scriptSource("database.php");
+}
+
+/**
+ * `php grant-import-user.php`: the log import's Matomo user, its API token and its write access
+ * to exactly the configured sites, made so in one transaction on every run of the import job
+ * (rows as Matomo's UsersManager writes them; see the file).
+ */
+export function grantImportUserScript(): string {
+    return scriptSource("grant-import-user.php");
 }
 
 /** `php installer-messages.php PAGE`: what a page of Matomo's installer says went wrong, as text. */

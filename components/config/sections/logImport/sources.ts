@@ -1,0 +1,76 @@
+/**
+ * A log source: where one site's web-server logs are fetched from, as structured data, so the
+ * program builds a correct, quoted command (the seed pasted free text into a shell).
+ */
+import { boolean, integer, string, type ValueOf } from "../../schema/fields";
+import { object } from "../../schema/structures";
+
+/** Characters a source field never holds: the program passes fields as TAB-separated lines. */
+// Matching control characters is the point here.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+function checkUser(value: string): string | undefined {
+    return /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/.test(value)
+        ? undefined
+        : "expected a login name on the log host (letters, digits, _ . -, at most 32)";
+}
+
+function checkHost(value: string): string | undefined {
+    if (/^[0-9a-fA-F:]+$/.test(value) && value.includes(":")) return undefined;
+    if (/^(\d{1,3}\.){3}\d{1,3}$/.test(value)) {
+        return value.split(".").every((n) => Number(n) <= 255) ? undefined : "expected an IPv4 address with parts from 0 to 255";
+    }
+    return /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value)
+        ? undefined
+        : "expected a hostname, an IPv4 or an IPv6 address (without user, port or brackets)";
+}
+
+function checkRemotePath(value: string): string | undefined {
+    if (!value.startsWith("/")) return "expected an absolute directory on the log host (starting with /)";
+    if (value.split("/").includes("..")) return 'must not contain ".." (say the directory itself)';
+    if (CONTROL.test(value)) return "must not contain control characters (tabs, line breaks)";
+    return undefined;
+}
+
+function checkPattern(value: string): string | undefined {
+    if (value === "" || value.includes("/")) return "expected a file-name pattern such as access_log.* (no directory)";
+    if (CONTROL.test(value)) return "must not contain control characters";
+    return undefined;
+}
+
+export const sourceField = object(
+    {
+        siteId: integer({ doc: "The Matomo site the logs belong to; they land in `/analytics/logs/<siteId>/`.", required: true, min: 1 }),
+        user: string({ doc: "Login on the log host.", required: true, check: checkUser }),
+        host: string({ doc: "The log host: hostname or IP address.", required: true, check: checkHost }),
+        port: integer({ doc: "SSH port of the log host.", default: 22, min: 1, max: 65535 }),
+        path: string({
+            doc: "Directory on the log host that holds the log files (the files directly in it).",
+            required: true,
+            check: checkRemotePath,
+        }),
+        pattern: string({
+            doc: "Which files of `path` are logs (a shell pattern on the file name); the seed's importer took `access_log.*`.",
+            default: "access_log.*",
+            check: checkPattern,
+        }),
+        skipNewest: boolean({
+            doc: "Leave out the newest matching file: the one the web server is still writing (rotated logs such as `access_log.<date>-<hour>`).",
+            default: true,
+        }),
+        settleMinutes: integer({
+            doc: "Leave out files modified less than this many minutes ago (a file still being written is never copied).",
+            default: 5,
+            min: 0,
+            max: 1440,
+        }),
+        delete: boolean({
+            doc: "Remove local copies of matching files that are gone from the log host (the seed's `--delete`), so the volume does not fill up.",
+            default: true,
+        }),
+    },
+    { doc: "A log source." },
+);
+
+export type SourceValue = ValueOf<typeof sourceField>;

@@ -1,0 +1,138 @@
+/**
+ * Web-server log import: a CronJob fetches each site's logs from its log host with rsync over
+ * verified SSH into a retained volume, and a second CronJob imports every complete file once with
+ * Matomo's own importer, through the in-cluster Service (the token never crosses the ingress).
+ *
+ * Nothing is set up by hand: the SSH key pair is generated (its public key is an output for the
+ * log host's authorized_keys), and the import job's first step creates the import user, its
+ * token and its write access to exactly the configured sites on every run. The importer is
+ * copied from the Matomo image, so it always matches Matomo's version, and runs under a plain
+ * Python image; nothing is downloaded at run time.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
+import { cronJobSpec } from "../k8s/jobs";
+import { standardLabels } from "../k8s/labels";
+import { grantImportUserScript } from "../matomo/scripts";
+import { BACKOFF_LIMITS } from "./backoffLimits";
+import type { LogImportArgs } from "./logImportArgs";
+import { logImportPodSpec, logSyncPodSpec, SCRIPT_KEYS } from "./logImportPods";
+import { logScriptSource, renderSourcesFile } from "./scripts";
+
+export type { LogImportArgs } from "./logImportArgs";
+
+export class LogImport extends pulumi.ComponentResource {
+    /** The public key to put into the log hosts' authorized_keys. */
+    readonly publicKey: pulumi.Output<string>;
+    readonly cronJobNames: pulumi.Output<string[]>;
+
+    constructor(name: string, args: LogImportArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("matomo:index:LogImport", name, {}, opts);
+        const labels = (component: string) => standardLabels({ name: "matomo", component, instance: args.instance });
+        const meta = (component: string) => ({ namespace: args.namespace, labels: labels(component) });
+
+        const generated = args.fetch.key ? undefined : new tls.PrivateKey(`${name}-ssh-key`, { algorithm: "ED25519" }, { parent: this });
+        const privateKey = args.fetch.key?.privateKey ?? generated!.privateKeyOpenssh;
+        this.publicKey = pulumi.output(args.fetch.key?.publicKey ?? generated!.publicKeyOpenssh).apply((k) => k.trim());
+
+        const claim = new k8s.core.v1.PersistentVolumeClaim(
+            `${name}-logs`,
+            {
+                metadata: { ...meta("log-import"), name: "matomo-logs" },
+                spec: {
+                    accessModes: [args.storage.accessMode],
+                    storageClassName: args.storage.storageClassName,
+                    resources: { requests: { storage: args.storage.size } },
+                },
+            },
+            { parent: this, protect: args.storage.retain, retainOnDelete: args.storage.retain },
+        );
+
+        const ssh = new k8s.core.v1.Secret(
+            `${name}-ssh`,
+            {
+                metadata: meta("log-sync"),
+                type: "Opaque",
+                stringData: {
+                    id_key: pulumi.secret(privateKey),
+                    known_hosts: args.fetch.knownHosts ?? "",
+                    ssh_config: args.fetch.sshConfig ?? "",
+                },
+            },
+            { parent: this },
+        );
+
+        const credentials = args.importer.credentials;
+        const token =
+            "token" in credentials
+                ? pulumi.secret(credentials.token)
+                : pulumi.secret(new random.RandomId(`${name}-token`, { byteLength: 16 }, { parent: this }).hex);
+        const tokenSecret = new k8s.core.v1.Secret(
+            `${name}-token`,
+            {
+                metadata: meta("log-import"),
+                type: "Opaque",
+                stringData: { token, ...("salt" in credentials ? { salt: pulumi.secret(credentials.salt) } : {}) },
+            },
+            { parent: this },
+        );
+
+        const scripts = {
+            [SCRIPT_KEYS.sync]: logScriptSource("sync-logs.sh"),
+            [SCRIPT_KEYS.import]: logScriptSource("import-logs.sh"),
+            [SCRIPT_KEYS.grant]: grantImportUserScript(),
+            [SCRIPT_KEYS.sources]: renderSourcesFile(args.sources),
+        };
+        const scriptsMap = new k8s.core.v1.ConfigMap(`${name}-scripts`, { metadata: meta("log-import"), data: scripts }, { parent: this });
+        // CronJob pods start fresh each run, so a changed file applies at the next run by itself.
+        const names = {
+            claim: claim.metadata.name,
+            ssh: ssh.metadata.name,
+            token: tokenSecret.metadata.name,
+            scripts: scriptsMap.metadata.name,
+        };
+
+        const cronJob = (
+            suffix: string,
+            component: string,
+            schedule: string,
+            deadline: number,
+            backoffLimit: number,
+            podSpec: k8s.types.input.core.v1.PodSpec,
+        ) =>
+            new k8s.batch.v1.CronJob(
+                `${name}-${suffix}`,
+                {
+                    // A fixed name: operators start a run with `kubectl create job --from=cronjob/<name>`.
+                    metadata: { ...meta(component), name: `matomo-${component}` },
+                    spec: cronJobSpec(
+                        { schedule, timeZone: args.timezone, activeDeadlineSeconds: deadline, backoffLimit, history: args.history },
+                        labels(component),
+                        podSpec,
+                    ),
+                },
+                { parent: this, dependsOn: [...args.database.dependencies] },
+            );
+        const sync = cronJob(
+            "sync",
+            "log-sync",
+            args.fetch.schedule,
+            args.fetch.activeDeadlineSeconds,
+            BACKOFF_LIMITS.logSync,
+            logSyncPodSpec(args, names),
+        );
+        const imports = cronJob(
+            "import",
+            "log-import",
+            args.importer.schedule,
+            args.importer.activeDeadlineSeconds,
+            BACKOFF_LIMITS.logImport,
+            logImportPodSpec(args, names),
+        );
+
+        this.cronJobNames = pulumi.all([sync.metadata.name, imports.metadata.name]);
+        this.registerOutputs({ publicKey: this.publicKey, cronJobNames: this.cronJobNames });
+    }
+}

@@ -1,0 +1,208 @@
+/**
+ * The pods of the log import's two CronJobs.
+ *
+ * Both mount the one log volume with the same group (Matomo's www-data, the volume's `fsGroup`),
+ * so neither re-owns the other's files. The fetch runs as `nobody` (an existing user is what the
+ * OpenSSH client needs) in that group; the import pod's first steps use the Matomo image (the
+ * import user's grants, with the database's pod patch, e.g. the Cloud SQL proxy; a copy of the
+ * importer), then the importer runs under Python. The SSH key and the token are mounted files,
+ * readable by the group only; neither is ever in an environment variable.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { toResourceRequirements, HELPER_RESOURCES } from "../k8s/resources";
+import { restrictedContainer, restrictedPod } from "../k8s/security";
+import { IMAGE_CODE_DIR, SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
+import { SCRIPT_ENV } from "../matomo/scripts";
+import type { LogImportArgs } from "./logImportArgs";
+import { LOG_SCRIPT_ENV as E } from "./scripts";
+
+/** Keys of the scripts ConfigMap. */
+export const SCRIPT_KEYS = {
+    sync: "sync-logs.sh",
+    import: "import-logs.sh",
+    grant: "grant-import-user.php",
+    sources: "sources.tsv",
+} as const;
+
+/** The `nobody` user of the images (Alpine and Debian alike). */
+const NOBODY_UID = 65534;
+const LOGS = "/analytics";
+const SCRIPTS = "/etc/log-import";
+const SSH_DIR = `${SECRETS_MOUNT}/ssh`;
+const TOKEN_DIR = `${SECRETS_MOUNT}/log-import`;
+const IMPORTER_DIR = "/opt/log-analytics";
+
+/** Names of the objects the pods mount. */
+export interface LogImportNames {
+    readonly claim: pulumi.Input<string>;
+    readonly ssh: pulumi.Input<string>;
+    readonly token: pulumi.Input<string>;
+    readonly scripts: pulumi.Input<string>;
+}
+
+const volume = {
+    logs: (names: LogImportNames) => ({ name: "logs", persistentVolumeClaim: { claimName: names.claim } }),
+    scripts: (names: LogImportNames) => ({ name: "scripts", configMap: { name: names.scripts } }),
+    tmp: { name: "tmp", emptyDir: {} },
+};
+const mount = {
+    logs: { name: "logs", mountPath: LOGS },
+    scripts: { name: "scripts", mountPath: SCRIPTS, readOnly: true },
+    tmp: { name: "tmp", mountPath: "/tmp" },
+};
+
+function placement(args: LogImportArgs) {
+    return Object.keys(args.nodeLabels).length > 0 ? { nodeSelector: { ...args.nodeLabels } } : {};
+}
+
+/** The fetch: sync-logs.sh under the rsync image. */
+export function logSyncPodSpec(args: LogImportArgs, names: LogImportNames): k8s.types.input.core.v1.PodSpec {
+    const f = args.fetch;
+    return {
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        securityContext: { ...restrictedPod(NOBODY_UID, WWW_DATA_UID), runAsGroup: WWW_DATA_UID },
+        ...placement(args),
+        containers: [
+            {
+                name: "sync-logs",
+                image: f.image.reference,
+                imagePullPolicy: f.image.pullPolicy,
+                command: ["sh", `${SCRIPTS}/${SCRIPT_KEYS.sync}`],
+                env: [
+                    { name: "TZ", value: args.timezone },
+                    { name: E.root, value: `${LOGS}/logs` },
+                    { name: E.sourcesFile, value: `${SCRIPTS}/${SCRIPT_KEYS.sources}` },
+                    { name: E.sshKeyFile, value: `${SSH_DIR}/id_key` },
+                    { name: E.sshKnownHostsFile, value: `${SSH_DIR}/known_hosts` },
+                    { name: E.sshConfigFile, value: f.sshConfig ? `${SSH_DIR}/ssh_config` : "" },
+                    { name: E.sshStrict, value: f.verifyHostKeys ? "yes" : "no" },
+                    { name: E.timeoutSeconds, value: String(f.timeoutSeconds) },
+                ],
+                resources: toResourceRequirements(f.resources),
+                securityContext: restrictedContainer(),
+                volumeMounts: [mount.logs, mount.scripts, mount.tmp, { name: "ssh", mountPath: SSH_DIR, readOnly: true }],
+            },
+        ],
+        volumes: [
+            volume.logs(names),
+            volume.scripts(names),
+            volume.tmp,
+            // Group-readable only: ssh accepts a key it does not own without checking its mode.
+            { name: "ssh", secret: { secretName: names.ssh, defaultMode: 0o440 } },
+        ],
+    };
+}
+
+/** The import: the user's grants and a copy of the importer from the Matomo image, then import-logs.sh. */
+export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8s.types.input.core.v1.PodSpec {
+    const imp = args.importer;
+    const db = args.database;
+    const sites = args.sources.map((s) => s.siteId).join(" ");
+    const tokenMount = { name: "token", mountPath: TOKEN_DIR, readOnly: true };
+    // The importer reads the token only; the salt is for the grant step.
+    const tokenOnlyMount = { name: "token-only", mountPath: TOKEN_DIR, readOnly: true };
+    const grant: k8s.types.input.core.v1.Container[] =
+        "login" in imp.credentials
+            ? [
+                  {
+                      name: "grant-import-user",
+                      image: args.image.reference,
+                      imagePullPolicy: args.image.pullPolicy,
+                      command: ["php", `${SCRIPTS}/${SCRIPT_KEYS.grant}`],
+                      env: [
+                          { name: SCRIPT_ENV.dbHost, value: db.host },
+                          { name: SCRIPT_ENV.dbPort, value: String(db.port) },
+                          { name: SCRIPT_ENV.dbName, value: db.database },
+                          { name: SCRIPT_ENV.dbUser, value: db.user },
+                          { name: SCRIPT_ENV.dbPasswordFile, value: `${SECRETS_MOUNT}/matomo-database/password` },
+                          { name: SCRIPT_ENV.importLogin, value: imp.credentials.login },
+                          { name: SCRIPT_ENV.importEmail, value: imp.credentials.email },
+                          { name: SCRIPT_ENV.importTokenFile, value: `${TOKEN_DIR}/token` },
+                          { name: SCRIPT_ENV.importSites, value: sites },
+                          { name: SCRIPT_ENV.saltFile, value: `${TOKEN_DIR}/salt` },
+                          // [Tracker] tracker_cache_file_ttl, Matomo's default: the web pods accept a new token after it.
+                          { name: SCRIPT_ENV.trackerCacheSeconds, value: "300" },
+                      ],
+                      resources: toResourceRequirements(HELPER_RESOURCES),
+                      securityContext: restrictedContainer(),
+                      volumeMounts: [
+                          mount.scripts,
+                          tokenMount,
+                          { name: "database-password", mountPath: `${SECRETS_MOUNT}/matomo-database`, readOnly: true },
+                      ],
+                  },
+              ]
+            : [];
+    return {
+        serviceAccountName: db.podPatch.serviceAccountName,
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        securityContext: restrictedPod(WWW_DATA_UID, WWW_DATA_UID),
+        // A stopped import records what its current batch committed; give a batch its time (the
+        // importer's request timeout is 300 s).
+        terminationGracePeriodSeconds: 330,
+        ...placement(args),
+        initContainers: [
+            ...db.podPatch.initContainers,
+            ...grant,
+            {
+                name: "copy-importer",
+                image: args.image.reference,
+                imagePullPolicy: args.image.pullPolicy,
+                // The importer of this very Matomo version; a missing file fails the run here.
+                command: ["cp", `${IMAGE_CODE_DIR}/misc/log-analytics/import_logs.py`, `${IMPORTER_DIR}/import_logs.py`],
+                resources: toResourceRequirements(HELPER_RESOURCES),
+                securityContext: restrictedContainer(),
+                volumeMounts: [{ name: "importer", mountPath: IMPORTER_DIR }],
+            },
+        ],
+        containers: [
+            {
+                name: "import-logs",
+                image: imp.image.reference,
+                imagePullPolicy: imp.image.pullPolicy,
+                command: ["sh", `${SCRIPTS}/${SCRIPT_KEYS.import}`],
+                env: [
+                    { name: "TZ", value: args.timezone },
+                    { name: E.root, value: `${LOGS}/logs` },
+                    { name: E.stateDir, value: `${LOGS}/state` },
+                    { name: E.sites, value: sites },
+                    { name: E.importer, value: `${IMPORTER_DIR}/import_logs.py` },
+                    { name: E.python, value: "python3" },
+                    { name: E.matomoUrl, value: imp.matomoUrl },
+                    { name: E.tokenFile, value: `${TOKEN_DIR}/token` },
+                    { name: E.options, value: imp.options.join("\n") },
+                    { name: E.maxAttempts, value: String(imp.maxAttempts) },
+                ],
+                resources: toResourceRequirements(imp.resources),
+                securityContext: restrictedContainer(),
+                volumeMounts: [
+                    mount.logs,
+                    mount.scripts,
+                    mount.tmp,
+                    tokenOnlyMount,
+                    { name: "importer", mountPath: IMPORTER_DIR, readOnly: true },
+                ],
+            },
+        ],
+        volumes: [
+            volume.logs(names),
+            volume.scripts(names),
+            volume.tmp,
+            { name: "importer", emptyDir: {} },
+            { name: "token", secret: { secretName: names.token, defaultMode: 0o440 } },
+            { name: "token-only", secret: { secretName: names.token, items: [{ key: "token", path: "token" }], defaultMode: 0o440 } },
+            {
+                name: "database-password",
+                secret: {
+                    secretName: db.passwordSecret.name,
+                    items: [{ key: db.passwordSecret.key, path: "password" }],
+                    defaultMode: 0o440,
+                },
+            },
+            ...db.podPatch.volumes,
+        ],
+    };
+}
