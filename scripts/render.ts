@@ -75,7 +75,7 @@ export function renderYaml(resources: readonly CapturedResource[], configured: r
     return resources
         .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
         .sort((a, b) => kindRank(a) - kindRank(b) || a.name.localeCompare(b.name))
-        .map((r) => `---\n# Source: ${r.type} ${r.name}\n${stringify(kubernetesObject(r, secrets), { lineWidth: 0 })}`)
+        .map((r) => `---\n# Source: ${r.type} ${r.name}\n${stringify(kubernetesObject(r, secrets), { lineWidth: 0, version: "1.1" })}`)
         .join("");
 }
 

@@ -20,6 +20,12 @@ function render(...args: string[]) {
 }
 
 describe("render", () => {
+    it("quotes strings a YAML 1.1 reader such as kubectl would take for booleans or numbers", async () => {
+        const yaml = renderYaml((await runStack("prod")).resources);
+        assert.match(yaml, /^ {18}value: "yes"$/m, "LOG_SSH_STRICT stays a string");
+        assert.doesNotMatch(yaml, /: (yes|no|on|off|y|n)$/im);
+    });
+
     it("prints every Kubernetes object of the dev stack as a YAML document, secrets hidden", async () => {
         const dev = await runStack("dev");
         const yaml = renderYaml(dev.resources);
