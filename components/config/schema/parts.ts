@@ -69,9 +69,6 @@ export const resources = (
         { doc: `Resources of the ${doc} container.` },
     );
 
-export const notYet = (what: string, doc: string) =>
-    rejected({ doc, reason: `${what} is not built yet (see docs/seed-parameters.md for the plan)` });
-
 export const phpSize = (doc: string, value: string) =>
     string({
         doc,
