@@ -66,6 +66,16 @@ export const VARIANTS: Record<string, () => Promise<ProgramRun>> = {
     "dev with LDAP on a derived image, credentials in the stack": LDAP_VARIANT,
     "dev, php-fpm behind nginx": () =>
         run(withChanges(stackConfig("dev"), { "matomo:matomo": { image: { tag: "5.11.2-fpm" }, webServer: { variant: "fpm" } } })),
+    "dev with log import on a pinned ReadWriteOnce volume": () =>
+        run(
+            withChanges(stackConfig("dev"), {
+                "matomo:rsyncAnalytics": {
+                    sources: [{ siteId: 1, user: "logs", host: "10.0.0.5", path: "/var/log/apache2" }],
+                    ssh_known_hosts: "10.0.0.5 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJI9rtmAyXccU65ZvPZLFLa8C/Xk2mq2REKACNjUhWZA",
+                },
+                "matomo:logsHostLabels": { "kubernetes.io/hostname": "node-1" },
+            }),
+        ),
     prod: () => runStack("prod"),
     "prod, service-account key instead of Workload Identity": () =>
         run(withChanges(stackConfig("prod"), { "matomo:cloudsql": { identity: "serviceAccountKey" } }), { stack: "prod" }),
