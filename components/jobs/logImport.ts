@@ -47,7 +47,8 @@ export class LogImport extends pulumi.ComponentResource {
                     resources: { requests: { storage: args.storage.size } },
                 },
             },
-            { parent: this, protect: args.storage.retain, retainOnDelete: args.storage.retain },
+            // Like the other claims: removing it from the stack (or destroying the stack) leaves it.
+            { parent: this, retainOnDelete: args.storage.retain },
         );
 
         const ssh = new k8s.core.v1.Secret(

@@ -62,7 +62,7 @@ export function logSyncPodSpec(args: LogImportArgs, names: LogImportNames): k8s.
     return {
         automountServiceAccountToken: false,
         enableServiceLinks: false,
-        securityContext: { ...restrictedPod(NOBODY_UID, WWW_DATA_UID), runAsGroup: WWW_DATA_UID },
+        securityContext: restrictedPod(NOBODY_UID, WWW_DATA_UID),
         ...placement(args),
         containers: [
             {
