@@ -46,6 +46,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         php: { ...cfg.matomo.php, timezone: cfg.timezone },
         maintenance: cfg.maintenance,
         plugins: cfg.matomo.plugins,
+        tablesPrefix: cfg.matomo.tablesPrefix,
         options: managedOptions({ geoip: cfg.geoip !== undefined, baseUrl: `${base}/`, privacy: cfg.privacy }),
         mail: cfg.mail && {
             host: `${MAIL_SERVICE}.${cfg.namespace}.svc`,

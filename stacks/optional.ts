@@ -79,6 +79,7 @@ export function logImportFor(
         image: cfg.matomo.image,
         database,
         timezone: cfg.timezone,
+        tablesPrefix: cfg.matomo.tablesPrefix,
         sources: logs.sources,
         storage: {
             size: fetch.storage,

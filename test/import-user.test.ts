@@ -90,6 +90,7 @@ describe("grant-import-user.php on Matomo's tables in a real MariaDB", () => {
                 [SCRIPT_ENV.dbUser]: DB.user,
                 [SCRIPT_ENV.dbPasswordFile]: join(dir, "db-password"),
                 [SCRIPT_ENV.waitSeconds]: "1",
+                [SCRIPT_ENV.tablesPrefix]: TABLES_PREFIX,
                 [ENV.login]: LOGIN,
                 [ENV.email]: EMAIL,
                 [ENV.token]: join(dir, "token"),

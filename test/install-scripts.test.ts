@@ -74,6 +74,7 @@ describe("install scripts on a real MariaDB", function () {
         [SCRIPT_ENV.dbName]: DB.name,
         [SCRIPT_ENV.dbUser]: DB.user,
         [SCRIPT_ENV.dbPasswordFile]: join(dir, "db-password"),
+        [SCRIPT_ENV.tablesPrefix]: TABLES_PREFIX,
         [SCRIPT_ENV.superuserLoginFile]: join(dir, "login"),
         [SCRIPT_ENV.superuserPasswordFile]: join(dir, "password"),
         [SCRIPT_ENV.superuserEmail]: "admin@analytics.example.com",
@@ -119,17 +120,26 @@ describe("install scripts on a real MariaDB", function () {
             assert.match(result.stdout, /^partial: 0 superuser\(s\), 0 website\(s\)/);
         });
 
-        it("reports an installed Matomo", () => {
-            server.query(
-                `CREATE TABLE ${DB.name}.${TABLES_PREFIX}option (option_name VARCHAR(191)); ` +
-                    `CREATE TABLE ${DB.name}.${TABLES_PREFIX}user (login VARCHAR(100), superuser_access TINYINT); ` +
-                    `INSERT INTO ${DB.name}.${TABLES_PREFIX}user VALUES ('admin', 1); ` +
-                    `CREATE TABLE ${DB.name}.${TABLES_PREFIX}site (idsite INT); INSERT INTO ${DB.name}.${TABLES_PREFIX}site VALUES (1);`,
-            );
-            const result = state();
-            assert.equal(result.status, DATABASE_STATE.installed, result.stderr);
-            assert.equal(result.stdout.trim(), "installed: 1 superuser(s), 1 website(s)");
-        });
+        for (const prefix of [TABLES_PREFIX, "piwik_"]) {
+            it(`reports an installed Matomo whose tables are ${prefix}*, with that prefix configured`, () => {
+                const t = (name: string) => `${DB.name}.${prefix}${name}`;
+                server.query(
+                    `CREATE TABLE ${t("option")} (option_name VARCHAR(191)); ` +
+                        `CREATE TABLE ${t("user")} (login VARCHAR(100), superuser_access TINYINT); INSERT INTO ${t("user")} VALUES ('admin', 1); ` +
+                        `CREATE TABLE ${t("site")} (idsite INT); INSERT INTO ${t("site")} VALUES (1);`,
+                );
+                try {
+                    const result = state({ [SCRIPT_ENV.tablesPrefix]: prefix });
+                    assert.equal(result.status, DATABASE_STATE.installed, result.stderr);
+                    assert.equal(result.stdout.trim(), "installed: 1 superuser(s), 1 website(s)");
+                    if (prefix !== TABLES_PREFIX) {
+                        assert.equal(state().status, DATABASE_STATE.empty, "under the default prefix, another installation is not seen");
+                    }
+                } finally {
+                    server.query(`DROP TABLE IF EXISTS ${t("option")}, ${t("user")}, ${t("site")}`);
+                }
+            });
+        }
 
         it("fails clearly on a wrong password, without printing it", () => {
             writeFileSync(join(dir, "wrong"), "not-the-password");

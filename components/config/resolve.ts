@@ -18,7 +18,8 @@ import { resolveLdap } from "./sections/ldap";
 import { resolveLogImport } from "./sections/logImport/resolve";
 import { resolveMail } from "./sections/mail";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./sections/mariadb";
-import { matomoImageIssues, matomoResourceIssues, matomoStorageIssues, resolveMatomo } from "./sections/matomo";
+import { matomoResourceIssues, matomoStorageIssues, resolveMatomo } from "./sections/matomo";
+import { matomoImageIssues } from "./sections/matomoImage";
 import { resolvePrivacy } from "./sections/privacy";
 import { resolveWebServer, unusedNginxIssues } from "./sections/webServer";
 

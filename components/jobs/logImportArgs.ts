@@ -7,6 +7,8 @@ import type { MatomoWorkload } from "../matomo/podBuilder";
 import type { SyncSource } from "./scripts";
 
 export interface LogImportArgs extends Omit<MatomoWorkload, "runtime"> {
+    /** Matomo's table prefix, for the import user's grants. */
+    readonly tablesPrefix: string;
     /** Where each site's logs come from (one source per site). */
     readonly sources: readonly SyncSource[];
     /** The log volume both jobs share: fetched files and the import records. */

@@ -117,6 +117,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
                           { name: SCRIPT_ENV.dbName, value: db.database },
                           { name: SCRIPT_ENV.dbUser, value: db.user },
                           { name: SCRIPT_ENV.dbPasswordFile, value: `${SECRETS_MOUNT}/matomo-database/password` },
+                          { name: SCRIPT_ENV.tablesPrefix, value: args.tablesPrefix },
                           { name: SCRIPT_ENV.importLogin, value: imp.credentials.login },
                           { name: SCRIPT_ENV.importEmail, value: imp.credentials.email },
                           { name: SCRIPT_ENV.importTokenFile, value: `${TOKEN_DIR}/token` },

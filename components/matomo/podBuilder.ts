@@ -28,6 +28,8 @@ export interface MatomoRuntimeRef {
     readonly miscClaimName: pulumi.Input<string>;
     /** Plugins activated besides the image's defaults (e.g. LoginLdap). */
     readonly plugins: readonly string[];
+    /** Matomo's table prefix (`[database] tables_prefix`), for scripts that read the tables. */
+    readonly tablesPrefix: string;
 }
 
 /**

@@ -47,6 +47,8 @@ export interface MatomoRuntimeArgs extends InstallationArgs {
     readonly mail?: MatomoIniSettings["mail"];
     /** Plugins active besides the image's defaults; each must be in the image. Defaults to none. */
     readonly plugins?: readonly string[];
+    /** Matomo's table prefix. Defaults to `matomo_`; an existing installation brings its own. */
+    readonly tablesPrefix?: string;
     /**
      * LDAP login, with its bind passwords as secrets; activates the LoginLdap plugin. Defaults to
      * none.
@@ -83,6 +85,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
     /** ConfigMap holding the install, upgrade and deletion scripts. */
     readonly scriptsConfigMapName: pulumi.Output<string>;
     readonly plugins: readonly string[];
+    readonly tablesPrefix: string;
     /** The database-stored options the install Job sets. */
     readonly options: Readonly<Record<string, string>>;
     /** Hash of every generated file and the managed options, for pod-template annotations. */
@@ -90,6 +93,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
 
     constructor(name: string, args: MatomoRuntimeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:MatomoRuntime", name, {}, opts);
+        this.tablesPrefix = args.tablesPrefix ?? TABLES_PREFIX;
         const labels = standardLabels({ name: "matomo", component: "runtime", instance: args.instance });
         const db = args.database;
 
@@ -103,7 +107,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                         username: db.user,
                         password,
                         dbname: db.database,
-                        tablesPrefix: TABLES_PREFIX,
+                        tablesPrefix: this.tablesPrefix,
                         charset: db.charset,
                         collation: db.collation,
                         schema: db.schema,

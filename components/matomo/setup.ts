@@ -81,6 +81,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
                         { name: e.dbName, value: db.database },
                         { name: e.dbUser, value: db.user },
                         { name: e.dbPasswordFile, value: `${SECRETS_MOUNT}/matomo-database/password` },
+                        { name: e.tablesPrefix, value: args.runtime.tablesPrefix },
                         { name: e.superuserLoginFile, value: `${SECRETS_MOUNT}/matomo-superuser/login` },
                         { name: e.superuserPasswordFile, value: `${SECRETS_MOUNT}/matomo-superuser/password` },
                         { name: e.superuserEmail, value: args.superuserEmail },

@@ -51,6 +51,7 @@ function build(overrides: Partial<LogImportArgs> = {}): Promise<ProgramRun> {
         void _;
         const logs = new LogImport("log-import", {
             ...workload,
+            tablesPrefix: "matomo_",
             sources: [SOURCE],
             storage: { size: "5Gi", accessMode: "ReadWriteOnce", retain: true },
             fetch: FETCH,

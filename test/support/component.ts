@@ -55,6 +55,7 @@ export function sampleWorkload(): MatomoWorkload & {
             scriptsConfigMapName: "matomo-scripts",
             checksum: "0".repeat(64),
             plugins: [],
+            tablesPrefix: "matomo_",
             options: { enableBrowserTriggerArchiving: "0" },
         },
         database: sampleDatabase(),

@@ -87,6 +87,12 @@ export const matomoKey = object(
             alternative: "or remove the key to have one generated (a new installation only: the salt of an existing one must stay)",
             check: checkIniSafeSecret,
         }),
+        tablesPrefix: string({
+            doc: "Prefix of Matomo's tables: keep the one of an existing installation whose database this stack takes over (`[database] tables_prefix` of its config.ini.php).",
+            default: "matomo_",
+            check: (v) =>
+                /^[A-Za-z0-9_]{0,30}$/.test(v) ? undefined : "expected up to 30 letters, digits or underscores, e.g. matomo_ or piwik_",
+        }),
         token: secret({
             doc: "API token the log importer uses instead of the user and token the program creates (Matomo's 32-character token of a user with write access to the sources' sites).",
             defaultDoc: "generated, with its own user",
@@ -148,6 +154,8 @@ export interface MatomoTierConfig {
     readonly password?: SecretValue;
     /** Matomo's salt; generated when unset. */
     readonly salt?: SecretValue;
+    /** Prefix of Matomo's tables. */
+    readonly tablesPrefix: string;
     /** The log importer's token, instead of the program's own import user (`matomo.token`). */
     readonly token?: SecretValue;
     /** First website's name and URL, from the hostname unless configured. */
@@ -173,6 +181,7 @@ export function resolveMatomo(value: ValueOf<typeof matomoKey>): MatomoTierConfi
         password: value.password,
         salt: value.salt,
         token: value.token,
+        tablesPrefix: value.tablesPrefix,
         siteName: value.siteName ?? hostname,
         siteUrl: value.siteUrl ?? `https://${hostname}`,
         storage: value.storage,
@@ -181,48 +190,6 @@ export function resolveMatomo(value: ValueOf<typeof matomoKey>): MatomoTierConfi
         php: { memoryLimit: env.PHP_MEMORY_LIMIT, maxExecutionTime: env.PHP_MAX_EXECUTION_TIME, maxInputTime: env.PHP_MAX_INPUT_TIME },
         resources: value.resources,
     };
-}
-
-const OFFICIAL = 'use the official image (matomo.image.repository "matomo", tag "5.11.2-apache") or one built FROM it';
-
-/**
- * Images this program cannot run, recognised by name before they fail in the cluster. The pods
- * copy the code from /usr/src/matomo and run the image's Apache (or, with the fpm variant, its
- * php-fpm) as www-data.
- */
-export function matomoImageIssues(image: Image, variant: "apache" | "fpm"): Issue[] {
-    const name = image.repository.split("/").slice(-2).join("/");
-    const issue = (field: "repository" | "tag", message: string): Issue[] => [{ key: `matomo:matomo.image.${field}`, message }];
-    const got = `got ${image.repository}:${image.tag}`;
-    if (name === "bitnami/matomo" || (name === "eeacms/matomo" && /^5\.[3-7]\.\d+-\d+$/.test(image.tag))) {
-        return issue(
-            "repository",
-            `${got}, a Bitnami-based image: its code is in /opt/bitnami/matomo, its own entrypoint installs and configures ` +
-                `Matomo, and its Apache runs as user 1001 on port 8080, none of which this program's pods use; ${OFFICIAL}`,
-        );
-    }
-    if (name === "eeacms/matomo") {
-        return issue(
-            "repository",
-            `${got}, built FROM matomo:*-fpm-alpine to run beside EEA's own nginx sidecar: it has no web server, and its ` +
-                `entrypoint and settings are not the official image's; ${OFFICIAL}`,
-        );
-    }
-    const fpmTag = /(^|-)fpm(-|$)/.test(image.tag);
-    if (variant === "apache" && fpmTag) {
-        return issue(
-            "tag",
-            `${got}, the fpm variant, which has no web server of its own; use the Apache variant (a tag ending in -apache, ` +
-                'e.g. 5.11.2-apache) or set matomo:matomo.webServer.variant to "fpm" to run it behind nginx',
-        );
-    }
-    if (variant === "fpm" && /(^|-)apache(-|$)/.test(image.tag)) {
-        return issue(
-            "tag",
-            `${got}, the Apache variant, but matomo:matomo.webServer.variant is "fpm"; use the image's fpm variant (e.g. 5.11.2-fpm)`,
-        );
-    }
-    return [];
 }
 
 /** The web tier's PHP limit inside its container limit, and requests within limits. */

@@ -6,7 +6,11 @@ $port = getenv('MATOMO_DB_PORT');
 $name = getenv('MATOMO_DB_NAME');
 $user = getenv('MATOMO_DB_USER');
 $password = file_get_contents(getenv('MATOMO_DB_PASSWORD_FILE'));
-$prefix = 'matomo_';
+$prefix = (string) getenv('MATOMO_TABLES_PREFIX');
+if (!preg_match('/^[A-Za-z0-9_]{0,30}$/', $prefix)) {
+    fwrite(STDERR, "database: MATOMO_TABLES_PREFIX is not a table prefix (letters, digits, _)\n");
+    exit(2);
+}
 $deadline = time() + (int) (getenv('MATOMO_DB_WAIT_SECONDS') ?: 600);
 while (true) {
     try {

@@ -34,7 +34,7 @@
 //   ::authenticateSuperUserOrAdminOrWrite); web pods cache that list for tracker_cache_file_ttl.
 // - Logins: Validators/Login (2-100 of A-Z a-z 0-9 _ . @ + -); not another user's e-mail.
 
-$prefix = 'matomo_';
+$prefix = preg_match('/^[A-Za-z0-9_]{0,30}$/', (string) getenv('MATOMO_TABLES_PREFIX')) ? getenv('MATOMO_TABLES_PREFIX') : fail(2, 'bad MATOMO_TABLES_PREFIX');
 const TOKEN_DESCRIPTION = 'Web-server log import (kept by the import job; do not edit)';
 
 function fail(int $code, string $message): never

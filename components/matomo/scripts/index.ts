@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, WEBROOT } from "../paths";
 import { fillTemplate } from "./template";
 
-/** Matomo's table prefix (the install Job and config.ini.php agree on it; database.php has it too). */
+/** Matomo's default table prefix (`matomo.tablesPrefix`; an existing installation may use another). */
 export const TABLES_PREFIX = "matomo_";
 
 /** Exit codes of `database.php state`. */
@@ -36,6 +36,8 @@ export const SCRIPT_ENV = {
     siteUrl: "MATOMO_SITE_URL",
     timezone: "MATOMO_TIMEZONE",
     waitSeconds: "MATOMO_DB_WAIT_SECONDS",
+    /** Matomo's table prefix, e.g. `matomo_`. */
+    tablesPrefix: "MATOMO_TABLES_PREFIX",
     /** JSON object of Matomo options (`<prefix>option` rows) the install Job sets. */
     options: "MATOMO_OPTIONS",
     /** Raw-data deletion: `all` or space-separated site IDs, and days kept. */

@@ -108,7 +108,7 @@ form databaseSetup "*action=tablesCreation*" \
     --data-urlencode "username=${MATOMO_DB_USER}" \
     --data-urlencode "password@${MATOMO_DB_PASSWORD_FILE}" \
     --data-urlencode "dbname=${MATOMO_DB_NAME}" \
-    --data-urlencode "tables_prefix=matomo_" \
+    --data-urlencode "tables_prefix=${MATOMO_TABLES_PREFIX}" \
     --data-urlencode "adapter=PDO\\MYSQL"
 page tablesCreation setupSuperUser
 form setupSuperUser "*action=firstWebsiteSetup*" \
