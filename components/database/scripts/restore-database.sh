@@ -1,0 +1,172 @@
+#!/bin/sh
+# Restores Matomo's database from a backup that backup-database.sh wrote, in a one-off Job running
+# the same image. The backup is checked whole before the database is touched, so a broken or
+# misnamed backup leaves the database as it was. The restore then replaces the database's
+# contents: every table and view is dropped (tables the backup does not have would otherwise
+# linger beside the restored ones) and the dump is loaded. The dump names no database, so it loads
+# into BACKUP_DB_NAME whatever the database was called when it was backed up.
+#
+# Environment (exit 2 when one is missing or invalid):
+#   BACKUP_DIR, BACKUP_DB_HOST, BACKUP_DB_PORT, BACKUP_DB_NAME, BACKUP_DB_USER,
+#   BACKUP_DB_PASSWORD_FILE   as for backup-database.sh; the database must exist (it may be empty)
+#   RESTORE_BACKUP            a backup's file name in BACKUP_DIR (matomo-YYYYMMDDTHHMMSSZ.sql.gz,
+#                             no directory), or latest for the newest one
+#   RESTORE_TABLES_PREFIX     Matomo's table prefix (database.tables_prefix, e.g. matomo_); may be
+#                             empty, must be set
+#   RESTORE_MISC_DIR          optional: a writable mount of Matomo's misc/user. When set, the
+#                             backup's misc/user archive (if it has one) is extracted into it over
+#                             what is there: files in the archive are replaced, other files stay.
+#                             Run the Job with Matomo's uid or fsGroup so Matomo can use them.
+# Stored procedures and events the backup has are recreated; others already in the database stay.
+#
+# Exit status: 0 restored and checked; 2 configuration or no such backup; 3 the backup is broken
+# or the server is unreachable (the database is untouched); 1 the restore or its check failed
+# after the database was changed (restore again from a good backup).
+set -u
+LC_ALL=C
+export LC_ALL
+umask 077
+
+say() { echo "restore-database: $*"; }
+die() {
+    echo "restore-database: $*" >&2
+    exit 2
+}
+untouched() {
+    echo "restore-database: $*; the database was not touched" >&2
+    exit 3
+}
+fail() {
+    echo "restore-database: FAILED: $*" >&2
+    echo "restore-database: the database $BACKUP_DB_NAME is changed and may be incomplete: restore again" >&2
+    exit 1
+}
+
+# A tool's messages (a file) on one line.
+oneline() { tr -s '\n' ' ' <"$1" | sed -e 's/^ //' -e 's/ $//'; }
+need() { [ -n "$2" ] || die "$1 is not set"; }
+need BACKUP_DIR "${BACKUP_DIR:-}"
+need BACKUP_DB_HOST "${BACKUP_DB_HOST:-}"
+need BACKUP_DB_PORT "${BACKUP_DB_PORT:-}"
+need BACKUP_DB_NAME "${BACKUP_DB_NAME:-}"
+need BACKUP_DB_USER "${BACKUP_DB_USER:-}"
+need BACKUP_DB_PASSWORD_FILE "${BACKUP_DB_PASSWORD_FILE:-}"
+need RESTORE_BACKUP "${RESTORE_BACKUP:-}"
+[ -n "${RESTORE_TABLES_PREFIX+set}" ] || die "RESTORE_TABLES_PREFIX is not set (set it empty for no prefix)"
+prefix=$RESTORE_TABLES_PREFIX
+[ -d "$BACKUP_DIR" ] || die "BACKUP_DIR $BACKUP_DIR is not a directory"
+case $BACKUP_DB_HOST in -* | *[!A-Za-z0-9.:_-]*) die "BACKUP_DB_HOST '$BACKUP_DB_HOST' is not a host name or address" ;; esac
+case $BACKUP_DB_PORT in 0* | *[!0-9]*) die "BACKUP_DB_PORT '$BACKUP_DB_PORT' is not a port number" ;; esac
+[ "$BACKUP_DB_PORT" -le 65535 ] || die "BACKUP_DB_PORT '$BACKUP_DB_PORT' is not a port number"
+case $BACKUP_DB_NAME in -* | *[!A-Za-z0-9_\$-]*) die "BACKUP_DB_NAME '$BACKUP_DB_NAME' is not a database name" ;; esac
+case $prefix in *[!A-Za-z0-9_]*) die "RESTORE_TABLES_PREFIX '$prefix' may only have letters, digits and _" ;; esac
+[ -r "$BACKUP_DB_PASSWORD_FILE" ] || die "cannot read BACKUP_DB_PASSWORD_FILE $BACKUP_DB_PASSWORD_FILE"
+misc_dir=${RESTORE_MISC_DIR:-}
+if [ -n "$misc_dir" ] && { [ ! -d "$misc_dir" ] || [ ! -w "$misc_dir" ]; }; then
+    die "RESTORE_MISC_DIR $misc_dir is not a writable directory"
+fi
+
+backups() {
+    for f in "$BACKUP_DIR"/matomo-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z.sql.gz; do
+        [ -f "$f" ] && printf '%s\n' "${f##*/}"
+    done
+}
+# Only a complete backup's name: no directory, no .., no .incomplete-* file of a running backup.
+case $RESTORE_BACKUP in
+latest)
+    name=$(backups | tail -n 1)
+    [ -n "$name" ] || die "there is no backup in $BACKUP_DIR"
+    ;;
+matomo-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z.sql.gz) name=$RESTORE_BACKUP ;;
+*) die "RESTORE_BACKUP must be latest or a backup's file name (matomo-YYYYMMDDTHHMMSSZ.sql.gz), not '$RESTORE_BACKUP'" ;;
+esac
+file=$BACKUP_DIR/$name
+if [ ! -f "$file" ] || [ -L "$file" ]; then die "there is no backup $name in $BACKUP_DIR (see: ls $BACKUP_DIR)"; fi
+
+work=$(mktemp -d /tmp/restore-database.XXXXXX) || die "cannot create a temporary directory in /tmp"
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+# The whole backup is read before anything changes: the gzip checksum, then the completion line
+# mariadb-dump writes last.
+say "checking $name ($(wc -c <"$file") bytes)"
+gzip -t "$file" 2>"$work/err" || untouched "$name is broken: $(oneline "$work/err")"
+last=$(gzip -dc "$file" | tail -n 1)
+case $last in "-- Dump completed on "*) ;; *) untouched "$name is incomplete (it does not end with the dump's completion line)" ;; esac
+archive=
+if [ -n "$misc_dir" ]; then
+    archive=${file%.sql.gz}-misc-user.tar.gz
+    if [ ! -f "$archive" ]; then
+        say "$name has no misc/user archive: $misc_dir is left as it is"
+        archive=
+    else
+        tar -tzf "$archive" >/dev/null 2>"$work/err" || untouched "${archive##*/} is broken: $(oneline "$work/err")"
+    fi
+fi
+
+# The password reaches the client in an option file only this user can read, never on a command
+# line or in the environment; printf is a shell builtin. Values are double-quoted, \ and " escaped.
+option_value() {
+    case $2 in *'
+'*) die "$1 must be one line" ;; esac
+    value=$(printf '%s' "$2" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')
+}
+password=$(cat -- "$BACKUP_DB_PASSWORD_FILE") || die "cannot read BACKUP_DB_PASSWORD_FILE $BACKUP_DB_PASSWORD_FILE"
+[ -n "$password" ] || die "the file in BACKUP_DB_PASSWORD_FILE is empty"
+{
+    echo "[client]"
+    echo "host=$BACKUP_DB_HOST"
+    echo "port=$BACKUP_DB_PORT"
+    option_value BACKUP_DB_USER "$BACKUP_DB_USER" && printf 'user="%s"\n' "$value"
+    option_value "the password in BACKUP_DB_PASSWORD_FILE" "$password" && printf 'password="%s"\n' "$value"
+} >"$work/client.cnf" || die "cannot write the client option file in $work"
+unset password value
+
+client() { mariadb --defaults-extra-file="$work/client.cnf" --default-character-set=utf8mb4 --database="$BACKUP_DB_NAME" "$@"; }
+
+# Views first, then tables; the names come back quoted by the server itself.
+cat >"$work/list.sql" <<'EOF'
+SELECT CONCAT('DROP ', IF(table_type = 'VIEW', 'VIEW', 'TABLE'), ' IF EXISTS `', REPLACE(table_name, '`', '``'), '`;')
+FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_type = 'VIEW' DESC, table_name;
+EOF
+echo "SET FOREIGN_KEY_CHECKS = 0;" >"$work/drop.sql"
+client -N -B -r <"$work/list.sql" >>"$work/drop.sql" 2>"$work/err" ||
+    untouched "cannot list the tables of $BACKUP_DB_NAME on $BACKUP_DB_HOST:$BACKUP_DB_PORT: $(oneline "$work/err")"
+dropped=$(($(wc -l <"$work/drop.sql") - 1))
+
+say "dropping the $dropped table(s) and view(s) of $BACKUP_DB_NAME on $BACKUP_DB_HOST:$BACKUP_DB_PORT"
+client <"$work/drop.sql" 2>"$work/err" || fail "dropping the tables: $(oneline "$work/err")"
+
+# sh has no pipefail: gzip's exit status is written to a file and checked beside mariadb's.
+say "loading $name into $BACKUP_DB_NAME"
+started=$(date -u +%s)
+{
+    gzip -dc -- "$file"
+    echo "$?" >"$work/gzip.status"
+} | client 2>"$work/err"
+load_status=$?
+gzip_status=$(cat "$work/gzip.status" 2>/dev/null) || gzip_status=unknown
+[ "$gzip_status" = 0 ] || fail "gunzip of $name exit $gzip_status"
+[ "$load_status" -eq 0 ] || fail "loading $name: mariadb exit $load_status: $(oneline "$work/err")"
+say "loaded in $(($(date -u +%s) - started)) s"
+
+# A Matomo database: its option, site and user tables, and at least one site.
+count() { client -N -B -e "SELECT COUNT(*) FROM \`$1\`" 2>"$work/err" || echo "missing"; }
+tables=$(client -N -B -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()" 2>"$work/err") ||
+    fail "counting the tables: $(oneline "$work/err")"
+options=$(count "${prefix}option")
+sites=$(count "${prefix}site")
+users=$(count "${prefix}user")
+say "$tables table(s) and view(s); rows: ${prefix}option $options, ${prefix}site $sites, ${prefix}user $users"
+case $options$users in *missing*) fail "the restored database lacks ${prefix}option or ${prefix}user: is RESTORE_TABLES_PREFIX right?" ;; esac
+case $sites in missing | 0) fail "the restored database has no ${prefix}site table or no site in it" ;; esac
+
+if [ -n "$archive" ]; then
+    # Modes as archived but never writable by others (the Job's umask would make them 0600).
+    if ! (umask 002 && tar -xzf "$archive" -C "$misc_dir" --no-same-owner) 2>"$work/err"; then
+        echo "restore-database: FAILED: the database is restored, but not misc/user: $(oneline "$work/err")" >&2
+        exit 1
+    fi
+    say "restored misc/user from ${archive##*/} into $misc_dir"
+fi
+say "restored $name into $BACKUP_DB_NAME"
