@@ -28,8 +28,14 @@ function webServerArgs(server: WebServerConfig): WebServerArgs {
     return variant === "fpm" && nginx ? { ...sizing, variant, nginx } : { ...sizing, variant: "apache" };
 }
 
-/** The Matomo tier on top of `database`, with the installation's `credentials`; the stack outputs. */
-export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, credentials: Credentials): StackOutputs {
+/** What a topology adds beside the Matomo tier (e.g. its database's backups), given the tier's shared objects. */
+export type TierExtras = (tier: { readonly miscClaimName: pulumi.Output<string> }) => { readonly cronJobs?: pulumi.Output<string[]> };
+
+/**
+ * The Matomo tier on top of `database`, with the installation's `credentials`, and what the
+ * topology adds beside it (`extras`); the stack outputs.
+ */
+export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, credentials: Credentials, extras?: TierExtras): StackOutputs {
     const { cfg, instance, namespace } = ctx;
     const webServiceHost = `${WEB_SERVICE}.${cfg.namespace}.svc`;
     const base = `${cfg.ingress.tls ? "https" : "http"}://${cfg.matomo.hostname}`;
@@ -114,6 +120,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
     const mail = mailRelayFor(ctx, MAIL_SERVICE);
     // The importer talks to the web Service inside the cluster: its token never crosses the ingress.
     const logImport = logImportFor(ctx, database, `http://${webServiceHost}/`, credentials.salt);
+    const added = extras?.({ miscClaimName: runtime.miscClaimName });
 
     return {
         url: pulumi.output(`${base}/`),
@@ -122,8 +129,13 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         namespace,
         services: { web: web.serviceHost, ...(mail ? { mail: mail.serviceHost } : {}) },
         cronJobs: pulumi
-            .all([pulumi.all(Object.values(consoleJobs.cronJobNames)), geoip?.cronJobName, logImport?.cronJobNames])
-            .apply(([consoleNames, geoipName, logNames]) => [...consoleNames, ...(geoipName ? [geoipName] : []), ...(logNames ?? [])]),
+            .all([pulumi.all(Object.values(consoleJobs.cronJobNames)), geoip?.cronJobName, logImport?.cronJobNames, added?.cronJobs])
+            .apply(([consoleNames, geoipName, logNames, addedNames]) => [
+                ...consoleNames,
+                ...(geoipName ? [geoipName] : []),
+                ...(logNames ?? []),
+                ...(addedNames ?? []),
+            ]),
         ...(logImport ? { logImport: { publicKey: logImport.publicKey } } : {}),
         databaseHost: database.host,
         superuserLogin: cfg.matomo.username,

@@ -139,7 +139,7 @@ describe("capacity", () => {
             assertRejected(
                 changes,
                 "matomo:mariadb.commands",
-                "max_connections got 15, below what this installation can open at once: 21 (web: 1 pod × 3 workers: 3",
+                "max_connections got 15, below what this installation can open at once: 22 (web: 1 pod × 3 workers: 3",
             );
             assertRejected(changes, "matomo:mariadb.commands", "spare (a shell, a dump, monitoring): 10)");
         });
@@ -150,7 +150,7 @@ describe("capacity", () => {
             if (cfg.topology !== "eea") return;
             assert.deepEqual(
                 cfg.mariadb.serverOptions.filter((o) => o.name === "max_connections"),
-                [{ name: "max_connections", value: "21" }],
+                [{ name: "max_connections", value: "22" }],
             );
         });
 

@@ -262,13 +262,13 @@ describe("the dev stack (EEA topology)", () => {
 
     describe("data safety", () => {
         it("keeps the misc/ claim and the namespace when the stack is destroyed (pvc.resourcePolicyKeep)", () => {
-            assert.equal(one(dev, PVC).options.retainOnDelete, true);
+            for (const claim of all(dev, PVC)) assert.equal(claim.options.retainOnDelete, true, claim.name);
             assert.equal(one(dev, NAMESPACE).options.retainOnDelete, true);
         });
 
         it("lets them go when pvc.resourcePolicyKeep is false", async () => {
             const loose = await run(withChanges(stackConfig("dev"), { "matomo:pvc": { resourcePolicyKeep: false } }));
-            assert.equal(one(loose, PVC).options.retainOnDelete, false);
+            for (const claim of all(loose, PVC)) assert.equal(claim.options.retainOnDelete, false, claim.name);
             assert.equal(one(loose, NAMESPACE).options.retainOnDelete, false);
             assert.equal(one(loose, STATEFULSET).inputs.spec.persistentVolumeClaimRetentionPolicy.whenDeleted, "Delete");
         });
@@ -299,7 +299,7 @@ describe("the dev stack (EEA topology)", () => {
                 trackerJsUrl: "https://matomo.dev.example.com/matomo.js",
                 namespace: "matomo-dev",
                 services: { web: "matomo.matomo-dev.svc", database: "mariadb.matomo-dev.svc" },
-                cronJobs: ["matomo-archive", "matomo-scheduled-tasks", "matomo-delete-data"],
+                cronJobs: ["matomo-archive", "matomo-scheduled-tasks", "matomo-delete-data", "mariadb-backup", "mariadb-restore"],
                 databaseHost: "mariadb.matomo-dev.svc",
                 superuserLogin: "admin",
                 superuserPassword: undefined,
@@ -319,7 +319,7 @@ describe("the dev stack (EEA topology)", () => {
             assert.equal(deployment.spec.template.spec.topologySpreadConstraints[0].topologyKey, "kubernetes.io/hostname");
             const pdb = one(ha, "kubernetes:policy/v1:PodDisruptionBudget").inputs;
             assert.equal(pdb.spec.maxUnavailable, 1);
-            assert.deepEqual(one(ha, PVC).inputs.spec.accessModes, ["ReadWriteMany"]);
+            assert.deepEqual(one(ha, PVC, "matomo-misc").inputs.spec.accessModes, ["ReadWriteMany"]);
         });
 
         it("creates no Ingress when ingress.enabled is false, and plain-HTTP URLs without TLS", async () => {

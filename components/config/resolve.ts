@@ -103,7 +103,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         webWorkers: common.webServer.workers,
         rollingSurge: matomo.storageAccessMode === "ReadWriteMany",
         archivers: archivers.map((a) => ({ name: a.name, concurrentRequestsPerWebsite: a.concurrentRequestsPerWebsite })),
-        consoleJobs: consoleJobNames(common),
+        consoleJobs: [...consoleJobNames(common), ...(values.topology === "eea" && mariadb.backup ? ["database backup"] : [])],
     });
     if (values.topology === "eea") {
         const budgeted = mariadbWithBudget(mariadb, budget);

@@ -7,6 +7,7 @@ import { checkByteQuantity, formatBytes, parseQuantity } from "../../k8s/units";
 import { string, type Issue, type ValueOf } from "../schema/fields";
 import { secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
+import { backupKey, resolveBackup, type BackupConfig } from "./backup";
 import { checkRequestsWithinLimits } from "../schema/limits";
 import { image, resources, type Image } from "../schema/parts";
 import type { SecretValue } from "../schema/secretValue";
@@ -73,6 +74,7 @@ export const mariadbKey = object(
                 maxItems: 200,
             },
         ),
+        backup: backupKey,
     },
     { doc: "The in-cluster MariaDB (topology `eea`)." },
 );
@@ -93,6 +95,8 @@ export interface MariaDbConfig {
     readonly serverOptions: readonly ServerOption[];
     /** Whether `commands` set the buffer pool (a default one always fits). */
     readonly explicitBufferPool: boolean;
+    /** Scheduled dumps; undefined when turned off. */
+    readonly backup?: BackupConfig;
 }
 
 export function resolveMariaDb(value: ValueOf<typeof mariadbKey>): MariaDbConfig {
@@ -108,6 +112,7 @@ export function resolveMariaDb(value: ValueOf<typeof mariadbKey>): MariaDbConfig
         resources: value.resources,
         serverOptions: server.options,
         explicitBufferPool: server.explicitBufferPool,
+        backup: resolveBackup(value.backup),
     };
 }
 
