@@ -59,6 +59,7 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
             resources: backup.resources,
             activeDeadlineSeconds: backup.activeDeadlineSeconds,
             history: cfg.jobs,
+            offsite: backup.offsite,
             uploads: backup.uploads
                 ? {
                       claimName: tier.miscClaimName,

@@ -7,6 +7,7 @@ import type { CommonConfig, MatomoConfig } from "./model";
 import type { Issue } from "./schema/fields";
 import type { ConfigSource } from "./schema/parse";
 import { resolveArchivers } from "./sections/archivers";
+import { offsiteIssues } from "./sections/backup";
 import { cloudSqlWithBudget, connectionBudget, mariadbWithBudget } from "./sections/connections";
 import { resolveCloudSql } from "./sections/cloudsql";
 import { resolveDeleteData, resolveScheduledTasks } from "./sections/consoleJobs";
@@ -73,7 +74,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ...web.issues,
         ...unusedNginxIssues(rawValue(ctx, "matomo"), values.matomo.webServer.variant),
         ...mariadbResourceIssues(mariadb),
-        ...(values.topology === "eea" ? bufferPoolIssues(mariadb) : []),
+        ...(values.topology === "eea" ? [...bufferPoolIssues(mariadb), ...offsiteIssues(values.mariadb.backup)] : []),
         ...matomoStorageIssues(matomo),
     );
     if (issues.length > 0) return { issues };

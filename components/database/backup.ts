@@ -17,9 +17,10 @@ import type { ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
 import { standardLabels } from "../k8s/labels";
-import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
+import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import type { DatabaseEndpoint } from "./endpoint";
+import { OFFSITE_SECRET_DIR, offsiteCopyCommand, offsiteEnv, type OffsiteArgs } from "./offsite";
 
 /** Matomo's `www-data`, owner of `misc/`: the group every pod mounting that claim must use. */
 const MATOMO_UID = 33;
@@ -51,6 +52,8 @@ export interface MariaDbBackupArgs extends InstallationArgs {
      * ReadWriteOnce. Defaults to none: the dump only.
      */
     readonly uploads?: { readonly claimName: pulumi.Input<string>; readonly colocateWith?: Readonly<Record<string, string>> };
+    /** Copies of each run's backups off the cluster, with rclone (its image). Defaults to none. */
+    readonly offsite?: OffsiteArgs & { readonly image: ImageRef };
 }
 
 /** A backup script's text, as it is in the repository. */
@@ -146,6 +149,41 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                 { metadata: { name: `mariadb-${component}`, namespace: args.namespace, labels: labels(component) }, spec },
                 { parent: this, dependsOn: [...db.dependencies] },
             );
+        /** The backup pod: the dump, then (with off-site copies) the upload of what it published. */
+        const backupPod = (): k8s.types.input.core.v1.PodSpec => {
+            const env = [
+                { name: "BACKUP_KEEP", value: String(args.keep) },
+                ...(args.uploads ? [{ name: "BACKUP_MISC_DIR", value: UPLOADS }] : []),
+            ];
+            const spec = pod("backup-database.sh", env, true);
+            const offsite = args.offsite;
+            if (!offsite) return spec;
+            const gcsKey = offsite.url.startsWith("gs://") && offsite.existingSecret;
+            return {
+                ...spec,
+                initContainers: spec.containers,
+                containers: [
+                    {
+                        name: "copy-offsite",
+                        image: offsite.image.reference,
+                        imagePullPolicy: offsite.image.pullPolicy,
+                        command: offsiteCopyCommand(BACKUPS, offsite.url),
+                        env: offsiteEnv(offsite),
+                        resources: toResourceRequirements(HELPER_RESOURCES),
+                        securityContext: restrictedContainer(),
+                        volumeMounts: [
+                            { name: "backups", mountPath: BACKUPS, readOnly: true },
+                            { name: "tmp", mountPath: "/tmp" },
+                            ...(gcsKey ? [{ name: "offsite", mountPath: OFFSITE_SECRET_DIR, readOnly: true }] : []),
+                        ],
+                    },
+                ],
+                volumes: [
+                    ...(spec.volumes as k8s.types.input.core.v1.Volume[]),
+                    ...(gcsKey ? [{ name: "offsite", secret: { secretName: offsite.existingSecret!, defaultMode: 0o440 } }] : []),
+                ],
+            };
+        };
         const policy = { timeZone: args.timezone, activeDeadlineSeconds: args.activeDeadlineSeconds, history: args.history };
         const backup = cronJob(
             "backup",
@@ -153,14 +191,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                 // One retry: a failed run leaves nothing behind and deletes nothing.
                 { ...policy, schedule: args.schedule, backoffLimit: 1 },
                 labels("backup"),
-                pod(
-                    "backup-database.sh",
-                    [
-                        { name: "BACKUP_KEEP", value: String(args.keep) },
-                        ...(args.uploads ? [{ name: "BACKUP_MISC_DIR", value: UPLOADS }] : []),
-                    ],
-                    true,
-                ),
+                backupPod(),
             ),
         );
         const restore = cronJob("restore", {

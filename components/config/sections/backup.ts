@@ -4,8 +4,8 @@
  */
 import type { ContainerResources } from "../../k8s/resources";
 import { checkByteQuantity } from "../../k8s/units";
-import { boolean, integer, string, type ValueOf } from "../schema/fields";
-import { cronSchedule, deadline, resources } from "../schema/parts";
+import { boolean, integer, string, type Issue, type ValueOf } from "../schema/fields";
+import { cronSchedule, deadline, image, resources, type Image } from "../schema/parts";
 import { object } from "../schema/structures";
 import { checkOptionalDnsSubdomain } from "../schema/validators";
 
@@ -29,6 +29,39 @@ export const backupKey = object(
             default: "",
             check: checkOptionalDnsSubdomain,
         }),
+        offsite: object(
+            {
+                url: string({
+                    doc: "Where each run's backups are also copied: `s3://<bucket>/<path>` (AWS or S3-compatible) or `gs://<bucket>/<path>`. Unset: no copies off the cluster.",
+                    optional: true,
+                    emptyIsUnset: true,
+                    check: (v) =>
+                        /^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](\/[^\s]*)?$/.test(v)
+                            ? undefined
+                            : "expected s3://<bucket>/<path> or gs://<bucket>/<path>",
+                }),
+                endpoint: string({
+                    doc: "Endpoint of an S3-compatible store (e.g. `https://minio.example.com`); unset for AWS S3.",
+                    optional: true,
+                    emptyIsUnset: true,
+                    check: (v) => (/^https?:\/\/[^\s/]+(\/.*)?$/.test(v) ? undefined : "expected an http(s) URL"),
+                }),
+                region: string({
+                    doc: "S3 region.",
+                    optional: true,
+                    emptyIsUnset: true,
+                    check: (v) => (/^[a-z0-9-]{2,32}$/.test(v) ? undefined : "expected a region such as eu-west-1"),
+                }),
+                existingSecret: string({
+                    doc: "Secret with the credentials: `access-key-id` and `secret-access-key` for S3 (required), `service-account.json` for GCS (unset: the pod's identity, e.g. GKE Workload Identity).",
+                    optional: true,
+                    emptyIsUnset: true,
+                    check: checkOptionalDnsSubdomain,
+                }),
+                image: image("the off-site copy (rclone)", "rclone/rclone", "1.68.2"),
+            },
+            { doc: "Copies of the backups off the cluster (a backup on the database's cluster is not a disaster-recovery copy)." },
+        ),
         activeDeadlineSeconds: deadline("backup", 6 * 3600),
         resources: resources("backup", { requestMemory: "64Mi", requestCpu: "100m", limitMemory: "512Mi" }),
     },
@@ -44,6 +77,14 @@ export interface BackupConfig {
     readonly storageClassName?: string;
     readonly activeDeadlineSeconds: number;
     readonly resources: ContainerResources;
+    /** Copies off the cluster; undefined without `offsite.url`. */
+    readonly offsite?: {
+        readonly url: string;
+        readonly endpoint?: string;
+        readonly region?: string;
+        readonly existingSecret?: string;
+        readonly image: Image;
+    };
 }
 
 export function resolveBackup(value: ValueOf<typeof backupKey>): BackupConfig | undefined {
@@ -56,5 +97,29 @@ export function resolveBackup(value: ValueOf<typeof backupKey>): BackupConfig | 
         storageClassName: value.storageClassName || undefined,
         activeDeadlineSeconds: value.activeDeadlineSeconds,
         resources: value.resources,
+        offsite: value.offsite.url === undefined ? undefined : { ...value.offsite, url: value.offsite.url },
     };
+}
+
+/** Off-site settings that cannot work or would have no effect. */
+export function offsiteIssues(value: ValueOf<typeof backupKey>): Issue[] {
+    const o = value.offsite;
+    const key = (k: string) => `matomo:mariadb.backup.offsite.${k}`;
+    if (o.url === undefined) {
+        const set = (["endpoint", "region", "existingSecret"] as const).filter((k) => o[k] !== undefined);
+        return set.map((k) => ({ key: key(k), message: "has no effect without offsite.url; set the url or remove it" }));
+    }
+    const issues: Issue[] = [];
+    if (o.url.startsWith("s3://") && o.existingSecret === undefined) {
+        issues.push({
+            key: key("existingSecret"),
+            message: "is required for s3://: a Secret with the keys access-key-id and secret-access-key",
+        });
+    }
+    if (o.url.startsWith("gs://")) {
+        for (const k of ["endpoint", "region"] as const) {
+            if (o[k] !== undefined) issues.push({ key: key(k), message: `is an S3 setting, without effect for ${o.url}; remove it` });
+        }
+    }
+    return issues;
 }

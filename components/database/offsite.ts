@@ -1,0 +1,67 @@
+/**
+ * Copies of the backups off the cluster, with rclone: to an S3-compatible bucket or to Google Cloud
+ * Storage, configured entirely by environment variables (rclone's `RCLONE_CONFIG_<REMOTE>_*`),
+ * credentials from a Secret. A backup on the database's own cluster is not a disaster-recovery
+ * backup; this one is, once the bucket is elsewhere.
+ *
+ * Only published backups are copied (`matomo-*`: a run's temporary files start with a dot), and
+ * `--immutable` refuses to overwrite a copy that differs, so a broken local file can never replace
+ * a good remote one. The bucket's own lifecycle rules decide how long copies are kept.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+
+/** Where the copies go. */
+export interface OffsiteArgs {
+    /** `s3://<bucket>/<path>` or `gs://<bucket>/<path>`. */
+    readonly url: string;
+    /** S3-compatible endpoint (e.g. `https://minio.example.com`). Defaults to AWS S3. */
+    readonly endpoint?: string;
+    /** S3 region. Defaults to rclone's (us-east-1). */
+    readonly region?: string;
+    /**
+     * Secret with the credentials: `access-key-id` and `secret-access-key` for S3,
+     * `service-account.json` for GCS. Defaults to none: GCS through the pod's identity (GKE
+     * Workload Identity or the node's service account).
+     */
+    readonly existingSecret?: string;
+}
+
+/** The name rclone knows the destination by. */
+const REMOTE = "OFFSITE";
+/** Where the GCS key is mounted. */
+export const OFFSITE_SECRET_DIR = "/run/secrets/offsite";
+
+/** `rclone copy` of the published backups in `dir` to the destination. */
+export function offsiteCopyCommand(dir: string, url: string): string[] {
+    const target = url.replace(/^(s3|gs):\/\//, "");
+    return ["rclone", "copy", "--include", "matomo-*", "--immutable", "--verbose", dir, `${REMOTE.toLowerCase()}:${target}`];
+}
+
+/** rclone's configuration of the destination, as environment variables (secrets by reference). */
+export function offsiteEnv(o: OffsiteArgs): k8s.types.input.core.v1.EnvVar[] {
+    const v = (name: string, value: string) => ({ name: `RCLONE_CONFIG_${REMOTE}_${name}`, value });
+    const fromSecret = (name: string, key: string) => ({
+        name: `RCLONE_CONFIG_${REMOTE}_${name}`,
+        valueFrom: { secretKeyRef: { name: o.existingSecret!, key } },
+    });
+    // rclone keeps its config and cache under HOME; the root filesystem is read-only.
+    const base = [{ name: "HOME", value: "/tmp" }];
+    if (o.url.startsWith("s3://")) {
+        return [
+            ...base,
+            v("TYPE", "s3"),
+            v("PROVIDER", o.endpoint ? "Other" : "AWS"),
+            ...(o.endpoint ? [v("ENDPOINT", o.endpoint)] : []),
+            ...(o.region ? [v("REGION", o.region)] : []),
+            v("ENV_AUTH", "false"),
+            fromSecret("ACCESS_KEY_ID", "access-key-id"),
+            fromSecret("SECRET_ACCESS_KEY", "secret-access-key"),
+        ];
+    }
+    return [
+        ...base,
+        v("TYPE", "google cloud storage"),
+        v("BUCKET_POLICY_ONLY", "true"),
+        ...(o.existingSecret ? [v("SERVICE_ACCOUNT_FILE", `${OFFSITE_SECRET_DIR}/service-account.json`)] : [v("ENV_AUTH", "true")]),
+    ];
+}
