@@ -12,8 +12,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { toResourceRequirements, HELPER_RESOURCES } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
-import { IMAGE_CODE_DIR, SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
-import { SCRIPT_ENV } from "../matomo/scripts";
+import { IMAGE_CODE_DIR, SECRETS_DIR_DATABASE, SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
+import { databaseScriptEnv, SCRIPT_ENV } from "../matomo/scripts";
 import type { LogImportArgs } from "./logImportArgs";
 import { LOG_SCRIPT_ENV as E } from "./scripts";
 
@@ -112,12 +112,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
                       imagePullPolicy: args.image.pullPolicy,
                       command: ["php", `${SCRIPTS}/${SCRIPT_KEYS.grant}`],
                       env: [
-                          { name: SCRIPT_ENV.dbHost, value: db.host },
-                          { name: SCRIPT_ENV.dbPort, value: String(db.port) },
-                          { name: SCRIPT_ENV.dbName, value: db.database },
-                          { name: SCRIPT_ENV.dbUser, value: db.user },
-                          { name: SCRIPT_ENV.dbPasswordFile, value: `${SECRETS_MOUNT}/matomo-database/password` },
-                          { name: SCRIPT_ENV.tablesPrefix, value: args.tablesPrefix },
+                          ...databaseScriptEnv(db, args.tablesPrefix),
                           { name: SCRIPT_ENV.importLogin, value: imp.credentials.login },
                           { name: SCRIPT_ENV.importEmail, value: imp.credentials.email },
                           { name: SCRIPT_ENV.importTokenFile, value: `${TOKEN_DIR}/token` },
@@ -131,7 +126,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
                       volumeMounts: [
                           mount.scripts,
                           tokenMount,
-                          { name: "database-password", mountPath: `${SECRETS_MOUNT}/matomo-database`, readOnly: true },
+                          { name: "database-password", mountPath: SECRETS_DIR_DATABASE, readOnly: true },
                       ],
                   },
               ]

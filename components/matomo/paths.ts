@@ -14,3 +14,5 @@ export const WWW_DATA_UID = 33;
 export const SCRIPTS_MOUNT = "/etc/matomo-scripts";
 /** Where Secrets that Jobs read as files are mounted. */
 export const SECRETS_MOUNT = "/run/secrets";
+/** Where the database password is mounted for the scripts that connect themselves (file `password`). */
+export const SECRETS_DIR_DATABASE = `${SECRETS_MOUNT}/matomo-database`;

@@ -18,9 +18,9 @@ import { checksumOf, sha256 } from "../k8s/checksum";
 import { standardLabels } from "../k8s/labels";
 import { jobSpec } from "../k8s/jobs";
 import type { ContainerResources } from "../k8s/resources";
-import { SCRIPTS_MOUNT, SECRETS_MOUNT } from "./paths";
+import { SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, SECRETS_MOUNT } from "./paths";
 import { buildMatomoPodSpec, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
-import { databaseScript, installerMessagesScript, installScript, SCRIPT_ENV } from "./scripts";
+import { databaseScript, databaseScriptEnv, installerMessagesScript, installScript, SCRIPT_ENV } from "./scripts";
 
 export interface MatomoSetupArgs extends MatomoWorkload {
     /** The shared runtime, with the superuser's Secret and the scripts the Jobs run. */
@@ -76,12 +76,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
                     name: "install",
                     command: ["sh", `${SCRIPTS_MOUNT}/install.sh`],
                     env: [
-                        { name: e.dbHost, value: db.host },
-                        { name: e.dbPort, value: String(db.port) },
-                        { name: e.dbName, value: db.database },
-                        { name: e.dbUser, value: db.user },
-                        { name: e.dbPasswordFile, value: `${SECRETS_MOUNT}/matomo-database/password` },
-                        { name: e.tablesPrefix, value: args.runtime.tablesPrefix },
+                        ...databaseScriptEnv(db, args.runtime.tablesPrefix),
                         { name: e.superuserLoginFile, value: `${SECRETS_MOUNT}/matomo-superuser/login` },
                         { name: e.superuserPasswordFile, value: `${SECRETS_MOUNT}/matomo-superuser/password` },
                         { name: e.superuserEmail, value: args.superuserEmail },
@@ -93,7 +88,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
                     resources: args.resources,
                     volumeMounts: [
                         SCRIPTS_VOLUME,
-                        { name: "database-password", mountPath: `${SECRETS_MOUNT}/matomo-database`, readOnly: true },
+                        { name: "database-password", mountPath: SECRETS_DIR_DATABASE, readOnly: true },
                         { name: "superuser", mountPath: `${SECRETS_MOUNT}/matomo-superuser`, readOnly: true },
                     ],
                 },

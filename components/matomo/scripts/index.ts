@@ -9,8 +9,10 @@
  * They run under the image's POSIX shell and PHP; nothing is downloaded at run time.
  */
 import { readFileSync } from "node:fs";
+import type * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
-import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, WEBROOT } from "../paths";
+import type { DatabaseEndpoint } from "../../database/endpoint";
+import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, WEBROOT } from "../paths";
 import { fillTemplate } from "./template";
 
 /** Matomo's default table prefix (`matomo.tablesPrefix`; an existing installation may use another). */
@@ -54,6 +56,23 @@ export const SCRIPT_ENV = {
     /** Seconds to wait after a new token or grant, for the web pods' tracker cache to expire. */
     trackerCacheSeconds: "MATOMO_TRACKER_CACHE_SECONDS",
 } as const;
+
+/**
+ * The database variables of a script that reads the database itself (database.php,
+ * grant-import-user.php): where it is, as whom, the password as a file mounted at
+ * {@link SECRETS_DIR_DATABASE}, and the table prefix.
+ */
+export function databaseScriptEnv(db: DatabaseEndpoint, tablesPrefix: string): { name: string; value: pulumi.Input<string> }[] {
+    const e = SCRIPT_ENV;
+    return [
+        { name: e.dbHost, value: db.host },
+        { name: e.dbPort, value: String(db.port) },
+        { name: e.dbName, value: db.database },
+        { name: e.dbUser, value: db.user },
+        { name: e.dbPasswordFile, value: `${SECRETS_DIR_DATABASE}/password` },
+        { name: e.tablesPrefix, value: tablesPrefix },
+    ];
+}
 
 /** The script files shipped to the pods. */
 export const SCRIPT_FILES = [
