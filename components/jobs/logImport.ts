@@ -69,7 +69,8 @@ export class LogImport extends pulumi.ComponentResource {
         const token =
             "token" in credentials
                 ? pulumi.secret(credentials.token)
-                : pulumi.secret(new random.RandomId(`${name}-token`, { byteLength: 16 }, { parent: this }).hex);
+                : // A RandomPassword's result is secret in the state too (a RandomId's id would show the bytes).
+                  new random.RandomPassword(`${name}-token`, { length: 32, special: false, upper: false }, { parent: this }).result;
         const tokenSecret = new k8s.core.v1.Secret(
             `${name}-token`,
             {

@@ -30,18 +30,10 @@ export function mockState(args: pulumi.runtime.MockResourceArgs): Record<string,
     }
     if (args.type === "random:index/randomPassword:RandomPassword") {
         const length = Number(inputs.length ?? 16);
-        const text = ("Mock" + shortHash(args.name, 64) + "Z9").slice(0, length);
+        // Only the character classes the resource allows, as the provider generates them.
+        const raw = ("Mock" + shortHash(args.name, 64) + "Z9").slice(0, length);
+        const text = inputs.upper === false ? raw.toLowerCase() : raw;
         return { ...inputs, result: pulumi.secret(text) };
-    }
-    if (args.type === "random:index/randomId:RandomId") {
-        const bytes = Buffer.from(shortHash(args.name, Number(inputs.byteLength ?? 8) * 2), "hex");
-        return {
-            ...inputs,
-            hex: bytes.toString("hex"),
-            b64Std: bytes.toString("base64"),
-            b64Url: bytes.toString("base64url"),
-            dec: BigInt(`0x${bytes.toString("hex")}`).toString(),
-        };
     }
     if (args.type === "tls:index/privateKey:PrivateKey") {
         // A real key pair (ssh-keygen reads it), the same for the same resource name.

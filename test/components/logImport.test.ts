@@ -149,7 +149,8 @@ describe("LogImport", () => {
         );
         assert.deepEqual(tokenVolume.secret.items, [{ key: "token", path: "token" }], "the importer does not see the salt");
         const { token } = stringData(run, "log-import-token");
-        assert.match(token, /^[0-9a-f]{32}$/, "Matomo's token format");
+        assert.match(token, /^[a-z0-9]{32}$/, "32 letters and digits, as the grant step accepts");
+        assert.equal(one(run, "random:index/randomPassword:RandomPassword").inputs.special, false);
         for (const container of [...pod.initContainers, ...pod.containers]) {
             assert.ok(!JSON.stringify(container).includes(token), `${container.name} holds the token`);
         }
