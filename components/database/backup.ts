@@ -28,7 +28,8 @@ const BACKUPS = "/backups";
 const SCRIPTS = "/etc/mariadb-backup";
 const PASSWORD_DIR = "/run/secrets/database";
 const UPLOADS = "/matomo-misc/user";
-const SCRIPT_FILES = ["backup-database.sh", "restore-database.sh"] as const;
+/** The scripts, and the part both source (connection settings, option file, the backups). */
+const SCRIPT_FILES = ["backup-database.sh", "restore-database.sh", "mariadb-client.sh"] as const;
 
 export interface MariaDbBackupArgs extends InstallationArgs {
     /** The MariaDB image: its `mariadb-dump` and client match the server. */

@@ -38,59 +38,27 @@ fail() {
     exit 1
 }
 
-# A tool's messages (a file) on one line.
-oneline() { tr -s '\n' ' ' <"$1" | sed -e 's/^ //' -e 's/ $//'; }
-need() { [ -n "$2" ] || die "$1 is not set"; }
+# Sourced from beside this script (the same ConfigMap); shellcheck -x follows it, and checks it on its own.
+# shellcheck source=SCRIPTDIR/mariadb-client.sh disable=SC1091
+. "$(dirname -- "$0")/mariadb-client.sh"
 need BACKUP_DIR "${BACKUP_DIR:-}"
-need BACKUP_DB_HOST "${BACKUP_DB_HOST:-}"
-need BACKUP_DB_PORT "${BACKUP_DB_PORT:-}"
-need BACKUP_DB_NAME "${BACKUP_DB_NAME:-}"
-need BACKUP_DB_USER "${BACKUP_DB_USER:-}"
-need BACKUP_DB_PASSWORD_FILE "${BACKUP_DB_PASSWORD_FILE:-}"
+check_connection
 need BACKUP_KEEP "${BACKUP_KEEP:-}"
 if [ ! -d "$BACKUP_DIR" ] || [ ! -w "$BACKUP_DIR" ]; then die "BACKUP_DIR $BACKUP_DIR is not a writable directory"; fi
-case $BACKUP_DB_HOST in -* | *[!A-Za-z0-9.:_-]*) die "BACKUP_DB_HOST '$BACKUP_DB_HOST' is not a host name or address" ;; esac
-case $BACKUP_DB_PORT in 0* | *[!0-9]*) die "BACKUP_DB_PORT '$BACKUP_DB_PORT' is not a port number" ;; esac
-[ "$BACKUP_DB_PORT" -le 65535 ] || die "BACKUP_DB_PORT '$BACKUP_DB_PORT' is not a port number"
-case $BACKUP_DB_NAME in -* | *[!A-Za-z0-9_\$-]*) die "BACKUP_DB_NAME '$BACKUP_DB_NAME' is not a database name" ;; esac
 case $BACKUP_KEEP in 0* | *[!0-9]*) die "BACKUP_KEEP must be a whole number of at least 1, not '$BACKUP_KEEP'" ;; esac
-[ -r "$BACKUP_DB_PASSWORD_FILE" ] || die "cannot read BACKUP_DB_PASSWORD_FILE $BACKUP_DB_PASSWORD_FILE"
 misc=${BACKUP_MISC_DIR:-}
 if [ -n "$misc" ] && [ ! -d "$misc" ]; then
     say "BACKUP_MISC_DIR $misc does not exist: misc/user is not archived"
     misc=
 fi
 
-# The password goes to the clients in an option file only this user can read, never on a command
-# line (visible in ps) or in the environment of a child (printf and echo are shell builtins).
-# Trailing newlines of the file are dropped, as the image's entrypoint does with MARIADB_PASSWORD_FILE.
 work=$(mktemp -d /tmp/backup-database.XXXXXX) || die "cannot create a temporary directory in /tmp"
 tmp_dump='' tmp_misc=''
 trap 'rm -rf "$work"; rm -f -- ${tmp_dump:+"$tmp_dump"} ${tmp_misc:+"$tmp_misc"}' EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-# An option-file value: double-quoted, \ and " escaped (MariaDB unescapes them); no newline.
-option_value() {
-    case $2 in *'
-'*) die "$1 must be one line" ;; esac
-    value=$(printf '%s' "$2" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')
-}
-password=$(cat -- "$BACKUP_DB_PASSWORD_FILE") || die "cannot read BACKUP_DB_PASSWORD_FILE $BACKUP_DB_PASSWORD_FILE"
-[ -n "$password" ] || die "the file in BACKUP_DB_PASSWORD_FILE is empty"
-{
-    echo "[client]"
-    echo "host=$BACKUP_DB_HOST"
-    echo "port=$BACKUP_DB_PORT"
-    option_value BACKUP_DB_USER "$BACKUP_DB_USER" && printf 'user="%s"\n' "$value"
-    option_value "the password in BACKUP_DB_PASSWORD_FILE" "$password" && printf 'password="%s"\n' "$value"
-} >"$work/client.cnf" || die "cannot write the client option file in $work"
-unset password value
+write_client_options "$work/client.cnf"
 
-backups() {
-    for f in "$BACKUP_DIR"/matomo-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z.sql.gz; do
-        [ -f "$f" ] && printf '%s\n' "${f##*/}"
-    done
-}
 
 started=$(date -u +%s)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

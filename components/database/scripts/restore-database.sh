@@ -42,35 +42,21 @@ fail() {
     exit 1
 }
 
-# A tool's messages (a file) on one line.
-oneline() { tr -s '\n' ' ' <"$1" | sed -e 's/^ //' -e 's/ $//'; }
-need() { [ -n "$2" ] || die "$1 is not set"; }
+# Sourced from beside this script (the same ConfigMap); shellcheck -x follows it, and checks it on its own.
+# shellcheck source=SCRIPTDIR/mariadb-client.sh disable=SC1091
+. "$(dirname -- "$0")/mariadb-client.sh"
 need BACKUP_DIR "${BACKUP_DIR:-}"
-need BACKUP_DB_HOST "${BACKUP_DB_HOST:-}"
-need BACKUP_DB_PORT "${BACKUP_DB_PORT:-}"
-need BACKUP_DB_NAME "${BACKUP_DB_NAME:-}"
-need BACKUP_DB_USER "${BACKUP_DB_USER:-}"
-need BACKUP_DB_PASSWORD_FILE "${BACKUP_DB_PASSWORD_FILE:-}"
+check_connection
 need RESTORE_BACKUP "${RESTORE_BACKUP:-}"
 [ -n "${RESTORE_TABLES_PREFIX+set}" ] || die "RESTORE_TABLES_PREFIX is not set (set it empty for no prefix)"
 prefix=$RESTORE_TABLES_PREFIX
 [ -d "$BACKUP_DIR" ] || die "BACKUP_DIR $BACKUP_DIR is not a directory"
-case $BACKUP_DB_HOST in -* | *[!A-Za-z0-9.:_-]*) die "BACKUP_DB_HOST '$BACKUP_DB_HOST' is not a host name or address" ;; esac
-case $BACKUP_DB_PORT in 0* | *[!0-9]*) die "BACKUP_DB_PORT '$BACKUP_DB_PORT' is not a port number" ;; esac
-[ "$BACKUP_DB_PORT" -le 65535 ] || die "BACKUP_DB_PORT '$BACKUP_DB_PORT' is not a port number"
-case $BACKUP_DB_NAME in -* | *[!A-Za-z0-9_\$-]*) die "BACKUP_DB_NAME '$BACKUP_DB_NAME' is not a database name" ;; esac
 case $prefix in *[!A-Za-z0-9_]*) die "RESTORE_TABLES_PREFIX '$prefix' may only have letters, digits and _" ;; esac
-[ -r "$BACKUP_DB_PASSWORD_FILE" ] || die "cannot read BACKUP_DB_PASSWORD_FILE $BACKUP_DB_PASSWORD_FILE"
 misc_dir=${RESTORE_MISC_DIR:-}
 if [ -n "$misc_dir" ] && { [ ! -d "$misc_dir" ] || [ ! -w "$misc_dir" ]; }; then
     die "RESTORE_MISC_DIR $misc_dir is not a writable directory"
 fi
 
-backups() {
-    for f in "$BACKUP_DIR"/matomo-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z.sql.gz; do
-        [ -f "$f" ] && printf '%s\n' "${f##*/}"
-    done
-}
 # Only a complete backup's name: no directory, no .., no .incomplete-* file of a running backup.
 case $RESTORE_BACKUP in
 latest)
@@ -104,23 +90,7 @@ if [ -n "$misc_dir" ]; then
     fi
 fi
 
-# The password reaches the client in an option file only this user can read, never on a command
-# line or in the environment; printf is a shell builtin. Values are double-quoted, \ and " escaped.
-option_value() {
-    case $2 in *'
-'*) die "$1 must be one line" ;; esac
-    value=$(printf '%s' "$2" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')
-}
-password=$(cat -- "$BACKUP_DB_PASSWORD_FILE") || die "cannot read BACKUP_DB_PASSWORD_FILE $BACKUP_DB_PASSWORD_FILE"
-[ -n "$password" ] || die "the file in BACKUP_DB_PASSWORD_FILE is empty"
-{
-    echo "[client]"
-    echo "host=$BACKUP_DB_HOST"
-    echo "port=$BACKUP_DB_PORT"
-    option_value BACKUP_DB_USER "$BACKUP_DB_USER" && printf 'user="%s"\n' "$value"
-    option_value "the password in BACKUP_DB_PASSWORD_FILE" "$password" && printf 'password="%s"\n' "$value"
-} >"$work/client.cnf" || die "cannot write the client option file in $work"
-unset password value
+write_client_options "$work/client.cnf"
 
 client() { mariadb --defaults-extra-file="$work/client.cnf" --default-character-set=utf8mb4 --database="$BACKUP_DB_NAME" "$@"; }
 

@@ -1,0 +1,50 @@
+# Sourced by backup-database.sh and restore-database.sh (which define say, die and fail first):
+# what both need to reach the database and to find backups. Not run on its own.
+
+# A tool's messages (a file) on one line.
+oneline() { tr -s '\n' ' ' <"$1" | sed -e 's/^ //' -e 's/ $//'; }
+need() { [ -n "$2" ] || die "$1 is not set"; }
+
+# The BACKUP_DB_* connection settings, refused before anything runs when unusable.
+check_connection() {
+    need BACKUP_DB_HOST "${BACKUP_DB_HOST:-}"
+    need BACKUP_DB_PORT "${BACKUP_DB_PORT:-}"
+    need BACKUP_DB_NAME "${BACKUP_DB_NAME:-}"
+    need BACKUP_DB_USER "${BACKUP_DB_USER:-}"
+    need BACKUP_DB_PASSWORD_FILE "${BACKUP_DB_PASSWORD_FILE:-}"
+    case $BACKUP_DB_HOST in -* | *[!A-Za-z0-9.:_-]*) die "BACKUP_DB_HOST '$BACKUP_DB_HOST' is not a host name or address" ;; esac
+    case $BACKUP_DB_PORT in 0* | *[!0-9]*) die "BACKUP_DB_PORT '$BACKUP_DB_PORT' is not a port number" ;; esac
+    [ "$BACKUP_DB_PORT" -le 65535 ] || die "BACKUP_DB_PORT '$BACKUP_DB_PORT' is not a port number"
+    case $BACKUP_DB_NAME in -* | *[!A-Za-z0-9_\$-]*) die "BACKUP_DB_NAME '$BACKUP_DB_NAME' is not a database name" ;; esac
+    [ -r "$BACKUP_DB_PASSWORD_FILE" ] || die "cannot read BACKUP_DB_PASSWORD_FILE $BACKUP_DB_PASSWORD_FILE"
+}
+
+# The complete backups in BACKUP_DIR, oldest first (the names sort by time).
+backups() {
+    for f in "$BACKUP_DIR"/matomo-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z.sql.gz; do
+        [ -f "$f" ] && printf '%s\n' "${f##*/}"
+    done
+}
+
+# An option-file value: double-quoted, \ and " escaped (MariaDB unescapes them); no newline.
+option_value() {
+    case $2 in *'
+'*) die "$1 must be one line" ;; esac
+    value=$(printf '%s' "$2" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')
+}
+
+# Writes the client option file $1. The password goes to the clients there, readable by this user
+# only, never on a command line (visible in ps) or in a child's environment (printf and echo are
+# shell builtins). Trailing newlines of the file are dropped, as the image's entrypoint does.
+write_client_options() {
+    password=$(cat -- "$BACKUP_DB_PASSWORD_FILE") || die "cannot read BACKUP_DB_PASSWORD_FILE $BACKUP_DB_PASSWORD_FILE"
+    [ -n "$password" ] || die "the file in BACKUP_DB_PASSWORD_FILE is empty"
+    {
+        echo "[client]"
+        echo "host=$BACKUP_DB_HOST"
+        echo "port=$BACKUP_DB_PORT"
+        option_value BACKUP_DB_USER "$BACKUP_DB_USER" && printf 'user="%s"\n' "$value"
+        option_value "the password in BACKUP_DB_PASSWORD_FILE" "$password" && printf 'password="%s"\n' "$value"
+    } >"$1" || die "cannot write the client option file $1"
+    unset password value
+}
