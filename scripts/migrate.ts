@@ -59,7 +59,7 @@ Exit codes: 0 converted; 1 the file is not YAML, or problems are left that only 
 
 type Args = { kind: "migrate"; file: string; stack?: string } | { kind: "help" } | { kind: "wrong"; message: string };
 
-export function parseMigrateArgs(argv: readonly string[]): Args {
+function parseMigrateArgs(argv: readonly string[]): Args {
     let parsed;
     try {
         parsed = parseArgs({

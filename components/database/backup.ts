@@ -58,7 +58,7 @@ export interface MariaDbBackupArgs extends InstallationArgs {
 }
 
 /** A backup script's text, as it is in the repository. */
-export function backupScriptSource(file: (typeof SCRIPT_FILES)[number]): string {
+function backupScriptSource(file: (typeof SCRIPT_FILES)[number]): string {
     return readFileSync(join(__dirname, "scripts", file), "utf8");
 }
 

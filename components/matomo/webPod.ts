@@ -21,7 +21,7 @@ import { buildMatomoPodSpec, type MatomoWorkload } from "./podBuilder";
 import { APACHE_CONFIG_PATH, FPM_ADDRESS, FPM_POOL_PATH, NGINX_CONFIG_PATH, NGINX_PORT, type WebServerSettings } from "./webServer";
 
 /** The Matomo container's port with Apache. */
-export const APACHE_PORT = 80;
+const APACHE_PORT = 80;
 
 /** The file names in the web server's ConfigMap (see `webServerFiles`). */
 const SERVER_FILES = { apache: "apache.conf", fpmPool: "fpm-pool.conf", nginx: "nginx.conf" } as const;

@@ -30,7 +30,7 @@ function context(path: Path): ParseContext {
 }
 
 /** The schema's field at a path (list indexes step into the entries), or undefined. */
-export function fieldAt(path: Path): Field<unknown> | undefined {
+function fieldAt(path: Path): Field<unknown> | undefined {
     const own = (fields: Readonly<Record<string, Field<unknown>>> | undefined, name: string) =>
         fields && Object.hasOwn(fields, name) ? fields[name] : undefined;
     let field = own(FIELDS, String(path[0]));

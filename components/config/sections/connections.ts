@@ -57,7 +57,7 @@ export function budgetTotal(lines: readonly BudgetLine[]): number {
 }
 
 /** The budget as one line of text: `27 (web: ... 6 + archiver ...: 4 + ...)`. */
-export function describeBudget(lines: readonly BudgetLine[]): string {
+function describeBudget(lines: readonly BudgetLine[]): string {
     return `${budgetTotal(lines)} (${lines.map((l) => `${l.what}: ${l.connections}`).join(" + ")})`;
 }
 
@@ -65,7 +65,7 @@ export function describeBudget(lines: readonly BudgetLine[]): string {
  * A configured `max_connections` below the budget (`key` names where it is set); none when it is
  * unset or large enough.
  */
-export function maxConnectionsIssue(key: string, configured: string | undefined, lines: readonly BudgetLine[]): Issue[] {
+function maxConnectionsIssue(key: string, configured: string | undefined, lines: readonly BudgetLine[]): Issue[] {
     if (configured === undefined) return [];
     const total = budgetTotal(lines);
     const value = /^\d+$/.test(configured.trim()) ? Number(configured.trim()) : NaN;
@@ -82,7 +82,7 @@ export function maxConnectionsIssue(key: string, configured: string | undefined,
 }
 
 /** The most connections a shared-core Cloud SQL tier accepts (Cloud SQL quotas and limits). */
-export const SHARED_CORE_CONNECTION_LIMITS: Readonly<Record<string, number>> = { "db-f1-micro": 250, "db-g1-small": 1000 };
+const SHARED_CORE_CONNECTION_LIMITS: Readonly<Record<string, number>> = { "db-f1-micro": 250, "db-g1-small": 1000 };
 
 /**
  * MariaDB's options with `max_connections` set to the budget, or the user's value checked against

@@ -36,9 +36,9 @@ export const WORKER_OVERHEAD_BYTES = 16 * MiB;
 /** Most workers the default gives a pod: tracking is CPU-bound, and 20–40 workers saturated 2 cores. */
 export const DEFAULT_MAX_WORKERS = 32;
 /** Fewest workers the default may give a pod: with one, a slow report blocks every tracking request. */
-export const MIN_DEFAULT_WORKERS = 2;
+const MIN_DEFAULT_WORKERS = 2;
 /** Longest keep-alive the Apache variant allows: each idle keep-alive connection holds a worker there. */
-export const MAX_APACHE_KEEPALIVE = 5;
+const MAX_APACHE_KEEPALIVE = 5;
 
 export const webServerKey = object(
     {
@@ -105,7 +105,7 @@ export interface WebMemory {
 }
 
 /** Bytes one worker may reach: PHP's memory_limit plus the process around it. */
-export function workerBudget(phpMemoryLimit: number): number {
+function workerBudget(phpMemoryLimit: number): number {
     return phpMemoryLimit + WORKER_OVERHEAD_BYTES;
 }
 

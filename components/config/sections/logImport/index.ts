@@ -20,7 +20,7 @@ function notPlaceholder(what: string, check?: (value: string) => string | undefi
 }
 
 /** A private key ssh can use without a person: OpenSSH or PEM format, not protected by a passphrase. */
-export function checkPrivateKey(value: string): string | undefined {
+function checkPrivateKey(value: string): string | undefined {
     const block = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----\s*\n([\s\S]*?)\n\s*-----END \1PRIVATE KEY-----/.exec(value);
     if (!block) return "expected a private key (-----BEGIN OPENSSH PRIVATE KEY----- ... -----END OPENSSH PRIVATE KEY-----)";
     if (block[2].includes("ENCRYPTED")) return "the key is protected by a passphrase, which a CronJob cannot type; use a key without one";
@@ -39,7 +39,7 @@ export function checkPrivateKey(value: string): string | undefined {
  * retries of a batch, the resume point), and the ones that would make it misread the importer's
  * output (it refuses them too). import_logs.py's argparse also takes any unambiguous prefix.
  */
-export const PROGRAM_IMPORTER_OPTIONS = [
+const PROGRAM_IMPORTER_OPTIONS = [
     "--url",
     "--idsite",
     "--token-auth",
@@ -55,7 +55,7 @@ export const PROGRAM_IMPORTER_OPTIONS = [
 ];
 
 /** Whether argparse would read `name` as one of the program's options (itself or a prefix of one; `--debug` is its own option). */
-export function isProgramImporterOption(name: string): boolean {
+function isProgramImporterOption(name: string): boolean {
     return PROGRAM_IMPORTER_OPTIONS.includes(name) || (name !== "--debug" && PROGRAM_IMPORTER_OPTIONS.some((o) => o.startsWith(name)));
 }
 
