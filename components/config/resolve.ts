@@ -11,7 +11,7 @@ import { offsiteIssues } from "./sections/backup";
 import { cloudSqlWithBudget, connectionBudget, mariadbWithBudget } from "./sections/connections";
 import { resolveCloudSql } from "./sections/cloudsql";
 import { resolveDeleteData, resolveScheduledTasks } from "./sections/consoleJobs";
-import { rawValue, report, type ResolveContext } from "./sections/context";
+import { rawValue, report, writtenFields, type ResolveContext } from "./sections/context";
 import type { Topology } from "./sections/general";
 import { resolveGeoIp } from "./sections/geoip";
 import { resolveIngress } from "./sections/ingress";
@@ -72,7 +72,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ...matomoImageIssues(matomo.image, values.matomo.webServer.variant),
         ...matomoResources,
         ...web.issues,
-        ...unusedNginxIssues(rawValue(ctx, "matomo"), values.matomo.webServer.variant),
+        ...unusedNginxIssues(writtenFields(ctx, "matomo", "webServer"), values.matomo.webServer.variant),
         ...mariadbResourceIssues(mariadb),
         ...(values.topology === "eea" ? [...bufferPoolIssues(mariadb), ...offsiteIssues(values.mariadb.backup)] : []),
         ...matomoStorageIssues(matomo),

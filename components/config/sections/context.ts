@@ -26,3 +26,19 @@ export function report(ctx: ResolveContext, path: string, message: string): void
 export function rawValue(ctx: ResolveContext, name: string): string | undefined {
     return ctx.source.get(fullKey(name));
 }
+
+/**
+ * The fields the stack writes at `path` inside the top-level key `name` (e.g. `webServer` of
+ * `matomo`): what was set, not what the defaults filled in. Empty when the key, the path or a
+ * readable object is not there.
+ */
+export function writtenFields(ctx: ResolveContext, name: string, ...path: string[]): string[] {
+    let value: unknown;
+    try {
+        value = JSON.parse(rawValue(ctx, name) ?? "{}");
+    } catch {
+        return [];
+    }
+    for (const step of path) value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[step] : undefined;
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
+}

@@ -5,7 +5,7 @@
  */
 import { boolean, integer, oneOf, type Issue, type ValueOf } from "../schema/fields";
 import { object } from "../schema/structures";
-import { rawValue, type ResolveContext } from "./context";
+import { writtenFields, type ResolveContext } from "./context";
 
 export const privacyKey = object(
     {
@@ -56,7 +56,7 @@ export interface PrivacyConfig {
 /** The settings; a setting of IP anonymisation while it is off has no effect and is reported. */
 export function resolvePrivacy(value: ValueOf<typeof privacyKey>, ctx: ResolveContext): PrivacyConfig {
     if (!value.anonymizeIp) {
-        const set = Object.keys(JSON.parse(rawValue(ctx, "privacy") ?? "{}") as object);
+        const set = writtenFields(ctx, "privacy");
         for (const key of ["ipAddressMaskLength", "useAnonymizedIpForVisitEnrichment"].filter((k) => set.includes(k))) {
             ctx.issues.push(noEffect(key));
         }

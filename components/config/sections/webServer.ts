@@ -208,20 +208,9 @@ export function formatMiB(bytes: number): string {
     return `${Math.ceil(bytes / MiB)} MiB`;
 }
 
-/**
- * nginx settings in a stack that runs Apache would be configuration without effect. `rawMatomo`
- * is `matomo:matomo` as the stack file writes it (the parsed value always has nginx's defaults).
- */
-export function unusedNginxIssues(rawMatomo: string | undefined, variant: "apache" | "fpm"): Issue[] {
-    if (variant !== "apache" || rawMatomo === undefined) return [];
-    let written: unknown;
-    try {
-        written = JSON.parse(rawMatomo);
-    } catch {
-        return [];
-    }
-    const server = (written as { webServer?: { nginx?: unknown } } | null)?.webServer;
-    if (typeof server !== "object" || server === null || server.nginx === undefined) return [];
+/** nginx settings in a stack that runs Apache would be configuration without effect. */
+export function unusedNginxIssues(written: readonly string[], variant: "apache" | "fpm"): Issue[] {
+    if (variant !== "apache" || !written.includes("nginx")) return [];
     return [
         {
             key: `${KEY}.webServer.nginx`,

@@ -9,7 +9,7 @@ import { boolean, oneOf, string, type ValueOf } from "../../schema/fields";
 import { object } from "../../schema/structures";
 import { image, resources, type Image } from "../../schema/parts";
 import { checkDatabaseName, checkDatabaseUser, checkDnsLabel } from "../../schema/validators";
-import { rawValue, report, type ResolveContext } from "../context";
+import { report, writtenFields, type ResolveContext } from "../context";
 import { checkConnectionName, checkProjectId, checkRegion, checkServiceAccountId, parseConnectionName } from "./gcpValues";
 import { INSTANCE_KEYS, instanceFields, instanceIssues, resolveInstance, type CloudSqlInstanceConfig } from "./instance";
 
@@ -107,8 +107,7 @@ export interface CloudSqlConfig {
  */
 export function resolveCloudSql(value: ValueOf<typeof cloudsqlKey>, ctx: ResolveContext): CloudSqlConfig | undefined {
     const before = ctx.issues.length;
-    const raw = rawValue(ctx, "cloudsql");
-    const explicitKeys = raw === undefined ? [] : Object.keys(JSON.parse(raw) as object);
+    const explicitKeys = writtenFields(ctx, "cloudsql");
 
     const existing = value.existingInstance === undefined ? undefined : parseConnectionName(value.existingInstance);
     if (existing) {

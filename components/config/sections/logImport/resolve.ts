@@ -8,7 +8,7 @@ import type { ValueOf } from "../../schema/fields";
 import { checkRequestsWithinLimits } from "../../schema/limits";
 import type { Image } from "../../schema/parts";
 import type { SecretValue } from "../../schema/secretValue";
-import { fullKey, rawValue, report, type ResolveContext } from "../context";
+import { fullKey, rawValue, report, writtenFields, type ResolveContext } from "../context";
 import type { importKey, logImportKeys, rsyncKey } from "./index";
 import { hasKnownHost, knownHostName, parseKnownHosts } from "./knownHosts";
 import { parseRsyncCommand, shellCommands } from "./rsyncCommand";
@@ -144,16 +144,6 @@ function knownHostsIssues(rsync: Values["rsync"], sources: readonly LogSource[],
     }
 }
 
-/** Whether the stack writes `rsyncCommands` at all (a value the schema refused is not in the parsed config). */
-function writesCommands(raw: string | undefined): boolean {
-    try {
-        const value = raw === undefined ? undefined : (JSON.parse(raw) as unknown);
-        return typeof value === "object" && value !== null && "rsyncCommands" in value;
-    } catch {
-        return false;
-    }
-}
-
 /** The log import when sources are configured; settings without sources are reported. */
 export function resolveLogImport(values: Values, ctx: ResolveContext): LogImportConfig | undefined {
     const { rsync, importer } = values;
@@ -168,7 +158,7 @@ export function resolveLogImport(values: Values, ctx: ResolveContext): LogImport
     }
     if (sources.length === 0) {
         // Commands that could not be read are reported already; settings beside them are not the problem.
-        if (rsync.rsyncCommands !== undefined || writesCommands(rawValue(ctx, "rsyncAnalytics"))) return undefined;
+        if (rsync.rsyncCommands !== undefined || writtenFields(ctx, "rsyncAnalytics").includes("rsyncCommands")) return undefined;
         for (const name of ["rsyncAnalytics", "matomoAnalytics", "logsHostLabels"]) {
             if (rawValue(ctx, name) !== undefined)
                 report(ctx, name, "has no effect without log sources; add matomo:rsyncAnalytics.sources (or remove it)");
