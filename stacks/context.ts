@@ -26,8 +26,6 @@ export interface StackOutputs {
     readonly services: {
         readonly web: pulumi.Output<string>;
         readonly database?: pulumi.Output<string>;
-        /** The mail relay, when there is one. */
-        readonly mail?: pulumi.Output<string>;
     };
     /** Names of the CronJobs, for `kubectl create job --from=cronjob/<name>`. */
     readonly cronJobs: pulumi.Output<string[]>;

@@ -1,13 +1,14 @@
 /**
  * The Matomo tier, composed the same way on every topology: the shared config, the setup Jobs, the
- * web tier, the console CronJobs, the GeoIP updater and the mail relay when configured, on top of
+ * web tier, the console CronJobs, the GeoIP updater and the log import when configured, on top of
  * whichever database the topology provides; and the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { WebServerConfig } from "../components/config";
+import type { SmtpPassword } from "../components/config/sections/mail";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
 import { MatomoConsoleJobs } from "../components/jobs/console";
-import { RELAY_PORT } from "../components/mail/relay";
+import { smtpEncryption } from "../components/matomo/configIni";
 import { managedOptions } from "../components/matomo/options";
 import { MatomoRuntime } from "../components/matomo/runtime";
 import { MatomoSetup } from "../components/matomo/setup";
@@ -15,17 +16,21 @@ import { MatomoWeb } from "../components/matomo/web";
 import type { WebServerArgs } from "../components/matomo/webPod";
 import type { Credentials } from "../components/secrets/credentials";
 import { secretOf, type StackContext, type StackOutputs } from "./context";
-import { geoipUpdateFor, logImportFor, mailRelayFor } from "./optional";
+import { geoipUpdateFor, logImportFor } from "./optional";
 
-/** Fixed Service names: interfaces that config.ini.php and the archivers name. */
+/** Fixed Service name: an interface that config.ini.php and the archivers name. */
 const WEB_SERVICE = "matomo";
-const MAIL_SERVICE = "postfix";
 
 /** The web server's component args: its sizing, and nginx for the fpm variant. */
 function webServerArgs(server: WebServerConfig): WebServerArgs {
     const { variant, workers, spareWorkers, maxRequestsPerWorker, keepAliveTimeout, nginx } = server;
     const sizing = { workers, spareWorkers, maxRequestsPerWorker, keepAliveTimeout };
     return variant === "fpm" && nginx ? { ...sizing, variant, nginx } : { ...sizing, variant: "apache" };
+}
+
+/** The SMTP password for the runtime: a stack secret, or the Secret named in `postfix.existingSecret`. */
+function smtpPasswordOf(password: SmtpPassword): { readonly value: pulumi.Output<string> } | { readonly existingSecret: string } {
+    return "existingSecret" in password ? { existingSecret: password.existingSecret } : { value: secretOf(password.value) };
 }
 
 /** What a topology adds beside the Matomo tier (e.g. its database's backups), given the tier's shared objects. */
@@ -55,8 +60,14 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         tablesPrefix: cfg.matomo.tablesPrefix,
         options: managedOptions({ geoip: cfg.geoip !== undefined, baseUrl: `${base}/`, privacy: cfg.privacy }),
         mail: cfg.mail && {
-            host: `${MAIL_SERVICE}.${cfg.namespace}.svc`,
-            port: RELAY_PORT,
+            host: cfg.mail.host,
+            port: cfg.mail.port,
+            encryption: smtpEncryption(cfg.mail.tlsSecurityLevel, cfg.mail.port),
+            login: cfg.mail.login && {
+                username: cfg.mail.login.user,
+                authType: cfg.mail.login.authType,
+                password: smtpPasswordOf(cfg.mail.login.password),
+            },
             senderAddress: cfg.mail.senderAddress,
             senderName: cfg.mail.senderName,
         },
@@ -117,7 +128,6 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         history: cfg.jobs,
         dependsOn: setup.completed,
     });
-    const mail = mailRelayFor(ctx, MAIL_SERVICE);
     // The importer talks to the web Service inside the cluster: its token never crosses the ingress.
     const logImport = logImportFor(ctx, database, `http://${webServiceHost}/`, credentials.salt);
     const added = extras?.({ miscClaimName: runtime.miscClaimName });
@@ -127,7 +137,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         trackerUrl: pulumi.output(`${base}/matomo.php`),
         trackerJsUrl: pulumi.output(`${base}/matomo.js`),
         namespace,
-        services: { web: web.serviceHost, ...(mail ? { mail: mail.serviceHost } : {}) },
+        services: { web: web.serviceHost },
         cronJobs: pulumi
             .all([pulumi.all(Object.values(consoleJobs.cronJobNames)), geoip?.cronJobName, logImport?.cronJobNames, added?.cronJobs])
             .apply(([consoleNames, geoipName, logNames, addedNames]) => [

@@ -5,15 +5,12 @@ import type { MatomoConfig } from "../components/config";
 import { standardLabels } from "../components/k8s/labels";
 
 /**
- * The namespace, created with the Pod Security `restricted` level enforced (every pod of this
- * program complies, except the mail relay, whose Postfix starts as root: with the relay, the
- * namespace enforces `baseline` and still warns and audits at `restricted`), unless the stack
- * deploys into an existing one. When claims are kept on delete, so is the namespace: deleting a
+ * The namespace, created with the Pod Security `restricted` level enforced, warned and audited
+ * (every pod of this program complies), unless the stack deploys into an existing one. When claims are kept on delete, so is the namespace: deleting a
  * namespace deletes every claim in it.
  */
 export function namespaceFor(cfg: MatomoConfig, instance: string): pulumi.Output<string> {
     if (!cfg.createNamespace) return pulumi.output(cfg.namespace);
-    const enforce = cfg.mail ? "baseline" : "restricted";
     const ns = new k8s.core.v1.Namespace(
         "namespace",
         {
@@ -21,7 +18,7 @@ export function namespaceFor(cfg: MatomoConfig, instance: string): pulumi.Output
                 name: cfg.namespace,
                 labels: {
                     ...standardLabels({ name: "matomo", component: "namespace", instance }),
-                    "pod-security.kubernetes.io/enforce": enforce,
+                    "pod-security.kubernetes.io/enforce": "restricted",
                     "pod-security.kubernetes.io/warn": "restricted",
                     "pod-security.kubernetes.io/audit": "restricted",
                 },

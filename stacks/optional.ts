@@ -1,14 +1,12 @@
 /**
  * The optional workloads beside the Matomo tier, each created only when its config turns it on:
- * the GeoIP updater (MaxMind credentials set), the mail relay (`postfix.relay` set) and the log
- * import (log sources set).
+ * the GeoIP updater (MaxMind credentials set) and the log import (log sources set).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
 import { GeoIpUpdate } from "../components/jobs/geoip";
 import { LogImport } from "../components/jobs/logImport";
 import { selectorLabels } from "../components/k8s/labels";
-import { MailRelay } from "../components/mail/relay";
 import { webIdentity } from "../components/matomo/web";
 import { secretOf, type StackContext } from "./context";
 
@@ -35,30 +33,6 @@ export function geoipUpdateFor(ctx: StackContext, miscClaimName: pulumi.Input<st
         miscClaimName,
         // A ReadWriteOnce claim mounts on one node only: the web pod's.
         colocateWith: cfg.matomo.storageAccessMode === "ReadWriteOnce" ? selectorLabels(webIdentity(instance)) : undefined,
-    });
-}
-
-/** The Postfix relay behind the Service `serviceName`; undefined without `postfix.relay`. */
-export function mailRelayFor(ctx: StackContext, serviceName: string): MailRelay | undefined {
-    const { cfg, instance, namespace } = ctx;
-    const mail = cfg.mail;
-    if (!mail) return undefined;
-    const password = mail.password;
-    return new MailRelay("postfix", {
-        namespace,
-        instance,
-        image: mail.image,
-        timezone: cfg.timezone,
-        hostname: cfg.matomo.hostname,
-        relay: mail.relay,
-        port: mail.port,
-        user: mail.user,
-        password: "existingSecret" in password ? { existingSecret: password.existingSecret } : { value: secretOf(password.value) },
-        tlsSecurityLevel: mail.tlsSecurityLevel,
-        resources: mail.resources,
-        serviceName,
-        // Only this installation's Matomo pods may send mail through the relay.
-        clients: { "app.kubernetes.io/name": "matomo", "app.kubernetes.io/instance": instance },
     });
 }
 

@@ -45,7 +45,14 @@ describe("config.ini.php read by PHP", () => {
         const parsed = parseWithPhp(ini);
         assert.equal(parsed.database.host, "mariadb.matomo-dev.svc");
         assert.deepEqual(parsed.General.trusted_hosts, ["matomo.dev.example.com", "matomo.matomo-dev.svc"]);
-        assert.deepEqual(parsed.mail, { transport: "smtp", host: "postfix.matomo-dev.svc", port: "25" });
+        assert.deepEqual(parsed.mail, {
+            transport: "smtp",
+            host: "smtp.example.com",
+            port: "587",
+            encryption: "tls",
+            type: "LOGIN",
+            username: "matomo-dev",
+        });
         assert.equal(parsed.General.noreply_email_address, "noreply@matomo.dev.example.com");
     });
 });

@@ -213,7 +213,12 @@ describe("configuration", () => {
                 "matomo:geoipupdate.environment.GEOIPUPDATE_EDITION_IDS",
                 "none of these editions holds locations",
             ],
-            ["a relay port with implicit TLS", { "matomo:postfix": { port: 465 } }, "matomo:postfix.port", "STARTTLS"],
+            [
+                "implicit TLS without requiring TLS",
+                { "matomo:postfix": { port: 465, tlsSecurityLevel: "may" } },
+                "matomo:postfix.tlsSecurityLevel",
+                "port 465, which speaks TLS from the first byte",
+            ],
             [
                 "a sender domain Matomo refuses",
                 { "matomo:postfix": { senderAddress: "noreply@-stats.example.org" } },

@@ -1,134 +1,167 @@
 /**
- * Mail: the Postfix relay with its Service, probes, resources and login from a Secret, and
- * Matomo's config.ini.php pointing at it (the seed chart deployed the relay and never told Matomo).
+ * Mail: Matomo logs in at the configured SMTP server itself (no relay pod, so the namespace stays
+ * Pod Security `restricted`). Its config.ini.php names the server, TLS and login; the password
+ * comes from its own Secret and is added to `[mail]` when a pod starts, which the real sh and PHP
+ * run here against the rendered config.
  */
 import assert from "node:assert/strict";
-import { relayPodSpec } from "../components/mail/relay";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { smtpEncryption } from "../components/matomo/configIni";
+import { prepareWebrootScript } from "../components/matomo/scripts";
 import { isSecretWrapper, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
-import { all, DEV_EXTRAS, one, podSpecOf, runStack, type Container } from "./support/harness";
-import { LDAP_VARIANT } from "./support/variants";
+import { parseIniWithPhp } from "./support/php";
+import { all, DEV_EXTRAS, matomoWorkloads, one, podSpecOf, run, runStack, withChanges } from "./support/harness";
+import { requireBinaries } from "./support/system";
+import { LDAP_VARIANT, ldapVariantConfig } from "./support/variants";
 
 type Obj = Record<string, any>;
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
-const relay = (r: ProgramRun) => one(r, DEPLOYMENT, "postfix-deployment");
-const postfix = (r: ProgramRun): Container => podSpecOf(relay(r)).containers[0];
-const env = (r: ProgramRun) => Object.fromEntries(postfix(r).env!.map((e) => [e.name, e]));
 const configIni = (r: ProgramRun) =>
     (revealSecrets(one(r, "kubernetes:core/v1:Secret", "matomo-config").inputs.stringData) as Obj)["config.ini.php"] as string;
+const configVolume = (w: Parameters<typeof podSpecOf>[0]) => podSpecOf(w).volumes!.find((v) => v.name === "config") as Obj | undefined;
 
 const STACKS = {
-    [DEV_EXTRAS]: {
-        namespace: "matomo-dev",
-        user: "matomo-dev",
-        sender: "noreply@matomo.dev.example.com",
-        hostname: "matomo.dev.example.com",
-    },
-    prod: { namespace: "matomo", user: "analytics@example.com", sender: "analytics@example.com", hostname: "analytics.example.com" },
+    [DEV_EXTRAS]: { user: "matomo-dev", sender: "noreply@matomo.dev.example.com" },
+    prod: { user: "analytics@example.com", sender: "analytics@example.com" },
 } as const;
 
 for (const [stack, expected] of Object.entries(STACKS)) {
-    describe(`mail relay (${stack} stack)`, () => {
+    describe(`mail (${stack} stack)`, () => {
         let result: ProgramRun;
         before(async () => {
             result = await runStack(stack);
         });
 
-        it("relays to the configured SMTP server with a login, TLS required", () => {
-            const e = env(result);
-            assert.equal(e.MTP_RELAY.value, "smtp.example.com");
-            assert.equal(e.MTP_PORT.value, "587");
-            assert.equal(e.MTP_USER.value, expected.user);
-            assert.equal(e.MTP_HOST.value, expected.hostname, "greets with the public hostname (the seed's had a trailing slash)");
-            assert.equal(e.SMTP_TLS_SECURITY_LEVEL.value, "encrypt");
-            assert.equal(e.TZ.value, "Europe/Copenhagen");
+        it("sends straight to the SMTP server with a login and TLS required, and no relay pod", () => {
+            const mail = parseIniWithPhp(configIni(result)).mail;
+            assert.deepEqual(mail, {
+                transport: "smtp",
+                host: "smtp.example.com",
+                port: "587",
+                encryption: "tls",
+                type: "LOGIN",
+                username: expected.user,
+            });
+            assert.ok(configIni(result).includes(`noreply_email_address = "${expected.sender}"`));
+            assert.doesNotMatch(configIni(result), /password = "[^"]*"\n*$/, "the password is not in the rendered config");
+            const names = result.resources.map((r) => r.name);
+            assert.ok(!names.some((n) => n.startsWith("postfix")), names.join(", "));
         });
 
-        it("takes the password from a Secret, never from the pod spec", () => {
-            const pass = env(result).MTP_PASS;
-            assert.equal(pass.value, undefined);
-            assert.deepEqual(pass.valueFrom, { secretKeyRef: { name: "smtp-relay", key: "password" } });
-        });
-
-        it("listens on port 25 behind the fixed `postfix` Service, with probes and resources", () => {
-            const c = postfix(result);
-            assert.deepEqual(c.ports, [{ name: "smtp", containerPort: 25, protocol: "TCP" }]);
-            for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"])
-                assert.deepEqual((c[probe] as Obj).tcpSocket, { port: "smtp" }, probe);
-            assert.deepEqual(c.resources, { requests: { memory: "256Mi", cpu: "50m" }, limits: { memory: "256Mi" } });
-            const service = one(result, "kubernetes:core/v1:Service", "postfix-service").inputs;
-            assert.equal(service.metadata.name, "postfix");
-            assert.deepEqual(service.spec.ports, [{ name: "smtp", port: 25, targetPort: "smtp", protocol: "TCP" }]);
-            assert.deepEqual(service.spec.selector, relay(result).inputs.spec.selector.matchLabels);
-        });
-
-        it("accepts mail only from this installation's Matomo pods", () => {
-            const policy = one(result, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "postfix-clients").inputs.spec;
-            assert.deepEqual(policy.podSelector.matchLabels, relay(result).inputs.spec.selector.matchLabels);
-            assert.deepEqual(policy.ingress, [
-                {
-                    from: [
-                        {
-                            podSelector: {
-                                matchLabels: {
-                                    "app.kubernetes.io/name": "matomo",
-                                    "app.kubernetes.io/instance": `matomo-${stack.split("+")[0]}`,
-                                },
-                            },
-                        },
-                    ],
-                    ports: [{ port: 25, protocol: "TCP" }],
-                },
-            ]);
-            const web = one(result, DEPLOYMENT, "matomo-web-deployment").inputs.spec.template.metadata.labels;
-            assert.equal(web["app.kubernetes.io/name"], "matomo", "the web pods match the policy");
-        });
-
-        it("points Matomo's [mail] at the relay, with the configured sender", () => {
-            const ini = configIni(result);
-            assert.match(ini, /^\[mail\]\ntransport = "smtp"\nhost = "postfix\.[a-z-]+\.svc"\nport = 25$/m);
-            assert.ok(ini.includes(`host = "postfix.${expected.namespace}.svc"`));
-            assert.ok(ini.includes(`noreply_email_address = "${expected.sender}"`));
-            assert.ok(ini.includes('noreply_email_name = "Matomo"'));
+        it("gives every Matomo pod the password Secret beside config.ini.php, never in its spec", () => {
+            for (const w of matomoWorkloads(result).filter((w) => configVolume(w))) {
+                const sources = configVolume(w)!.projected.sources as Obj[];
+                assert.deepEqual(
+                    sources[1],
+                    { secret: { name: "smtp-relay", items: [{ key: "password", path: "smtp-password" }] } },
+                    w.name,
+                );
+                const prepare = podSpecOf(w).initContainers!.find((c) => c.name === "prepare-webroot")!;
+                assert.match(prepare.command!.at(-1)!, /smtp-password/, w.name);
+            }
         });
     });
 }
 
-describe("mail relay in detail", () => {
-    it("is absent without postfix.relay, and Matomo gets no [mail] settings", async () => {
+describe("mail in detail", () => {
+    it("is off without postfix.relay: no [mail], no password volume", async () => {
         const off = await runStack("dev");
-        assert.equal(all(off, DEPLOYMENT).length, 1);
         assert.doesNotMatch(configIni(off), /^\[mail\]/m);
         assert.doesNotMatch(configIni(off), /noreply_email_address/);
+        for (const w of matomoWorkloads(off).filter((w) => configVolume(w))) {
+            assert.equal((configVolume(w)!.projected.sources as Obj[]).length, 1, w.name);
+            assert.doesNotMatch(podSpecOf(w).initContainers!.at(-1)!.command!.at(-1)!, /smtp-password/);
+        }
     });
 
-    it("keeps a password set in the stack in its own Secret", async () => {
+    it("keeps a password set in the stack in its own Secret, and rolls the pods when it changes", async () => {
         const ldap = await LDAP_VARIANT();
-        const secret = one(ldap, "kubernetes:core/v1:Secret", "postfix-credentials");
+        const secret = one(ldap, "kubernetes:core/v1:Secret", "matomo-smtp");
         assert.ok(isSecretWrapper(secret.inputs.stringData));
         assert.deepEqual(revealSecrets(secret.inputs.stringData), { password: "smtp-relay-secret-1" });
-        assert.deepEqual(env(ldap).MTP_PASS.valueFrom, { secretKeyRef: { name: secret.state.metadata.name, key: "password" } });
+        const web = one(ldap, "kubernetes:apps/v1:Deployment", "matomo-web-deployment");
+        assert.equal(configVolume(web)!.projected.sources[1].secret.name, secret.state.metadata.name);
+        const checksum = (r: ProgramRun) =>
+            one(r, "kubernetes:apps/v1:Deployment", "matomo-web-deployment").inputs.spec.template.metadata.annotations["checksum/config"];
+        const rotated = await run(withChanges(ldapVariantConfig(), { "matomo:postfix": { password: "smtp-relay-secret-2" } }));
+        assert.notEqual(checksum(rotated), checksum(ldap));
+        const extras = await runStack(DEV_EXTRAS);
+        assert.equal(all(extras, "kubernetes:core/v1:Secret").filter((s) => s.name === "matomo-smtp").length, 0, "existingSecret: none");
     });
 
-    it("drops every capability Postfix does not need and never escalates", () => {
-        const pod = relayPodSpec(
-            {
-                image: { reference: "eeacms/postfix:3.5-1.2", pullPolicy: "IfNotPresent" },
-                timezone: "UTC",
-                hostname: "a.example.com",
-                relay: "smtp.example.com",
-                port: 587,
-                user: "u",
-                tlsSecurityLevel: "may",
-                resources: { requests: { memory: "64Mi", cpu: "10m" }, limits: { memory: "128Mi" } },
-            },
-            "secret-name",
-        ) as Obj;
-        const sc = pod.containers[0].securityContext;
-        assert.deepEqual(sc.capabilities.drop, ["ALL"]);
-        assert.ok(!sc.capabilities.add.includes("SYS_ADMIN") && !sc.capabilities.add.includes("NET_RAW"));
-        assert.equal(sc.allowPrivilegeEscalation, false);
-        assert.equal(pod.automountServiceAccountToken, false);
-        assert.equal(pod.containers[0].env.find((e: Obj) => e.name === "SMTP_TLS_SECURITY_LEVEL").value, "may");
+    it("maps the TLS level to what Matomo hands PHPMailer", () => {
+        assert.equal(smtpEncryption("encrypt", 587), "tls");
+        assert.equal(smtpEncryption("encrypt", 25), "tls");
+        assert.equal(smtpEncryption("encrypt", 465), "ssl");
+        assert.equal(smtpEncryption("may", 587), "", "STARTTLS when offered (PHPMailer's SMTPAutoTLS)");
+        assert.equal(smtpEncryption("none", 25), "none");
+    });
+});
+
+describe("the SMTP password at pod start (sh and PHP)", function () {
+    this.timeout(20_000);
+    let dir: string;
+    let n = 0;
+
+    before(function () {
+        requireBinaries(this, "php", "sh");
+        dir = mkdtempSync(join(tmpdir(), "matomo-smtp-"));
+    });
+    after(() => {
+        if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** prepare-webroot on a minimal code tree, with the dev+extras config and `password` in the mount. */
+    async function prepare(password: string | undefined) {
+        const root = join(dir, String(++n));
+        const [code, webroot, mount] = ["code", "webroot", "mount"].map((d) => join(root, d));
+        for (const d of [join(code, "config"), join(code, "core", "Plugin"), webroot, mount]) mkdirSync(d, { recursive: true });
+        writeFileSync(join(code, "matomo.php"), "<?php\n");
+        writeFileSync(join(code, "core", "Version.php"), "<?php\nfinal class Version { const VERSION = '5.11.2'; }\n");
+        writeFileSync(join(code, "config", "global.ini.php"), "[Plugins]\nPlugins[] = CoreHome\n[PluginsInstalled]\n");
+        writeFileSync(
+            join(code, "core", "Plugin", "Manager.php"),
+            "<?php\nnamespace Piwik\\Plugin;\nclass Manager { protected static $pluginToAlwaysActivate = []; }\n",
+        );
+        writeFileSync(join(mount, "config.ini.php"), configIni(await runStack(DEV_EXTRAS)));
+        if (password !== undefined) writeFileSync(join(mount, "smtp-password"), password);
+        const script = prepareWebrootScript({ smtpPassword: true, paths: { code, webroot, configMount: mount } });
+        const result = spawnSync("sh", ["-c", script], { encoding: "utf8" });
+        return { run: result, config: () => readFileSync(join(webroot, "config", "config.ini.php"), "utf8") };
+    }
+
+    it("adds the password to [mail], where PHP reads it with the login", async () => {
+        const { run, config } = await prepare("s3cret pass/with;symbols'");
+        assert.equal(run.status, 0, run.stderr);
+        const ini = parseIniWithPhp(config());
+        assert.equal(ini.mail.password, "s3cret pass/with;symbols'");
+        assert.equal(ini.mail.username, "matomo-dev");
+        assert.deepEqual(ini.Plugins.Plugins, ["CoreHome"], "the plugin sections still follow");
+        assert.ok(!run.stdout.includes("s3cret") && !run.stderr.includes("s3cret"), "never printed");
+    });
+
+    for (const [what, password] of [
+        ["a trailing newline (a Secret written with echo)", "zq9\n"],
+        ["a double quote", 'zq"9'],
+        ["a backslash", "zq\\9"],
+        ["${", "zq${x}"],
+    ] as const) {
+        it(`fails the pod, saying what to do, for a password with ${what}`, async () => {
+            const { run } = await prepare(password);
+            assert.equal(run.status, 1);
+            assert.match(
+                run.stderr,
+                /the SMTP password \(postfix\.password, or key password of the Secret in postfix\.existingSecret\) contains/,
+            );
+            assert.ok(!run.stderr.includes("zq"), "the password is not echoed");
+        });
+    }
+
+    it("fails the pod for an empty or missing password", async () => {
+        assert.match((await prepare("")).run.stderr, /is empty/);
+        assert.match((await prepare(undefined)).run.stderr, /cannot be read/);
     });
 });

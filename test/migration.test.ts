@@ -21,6 +21,8 @@ const EDITS: Record<string, { readonly change: Parameters<typeof withChanges>[1]
     "matomo:matomocronLdapSync.image": { change: { "matomo:matomocronLdapSync": { image: null } } },
     "matomo:geoipupdate.storage": { change: { "matomo:geoipupdate": { storage: null } } },
     "matomo:postfix.environment.TZ": { change: { "matomo:postfix": { environment: { TZ: null } } } },
+    "matomo:postfix.image": { change: { "matomo:postfix": { image: null } } },
+    "matomo:postfix.resources": { change: { "matomo:postfix": { resources: null } } },
     // The seed's log import is placeholders only: no host, no key, no token; without it, nothing is fetched.
     "matomo:rsyncAnalytics.rsyncCommands": { change: { "matomo:rsyncAnalytics": null } },
     "matomo:rsyncAnalytics.ssh_id_rsa": { change: { "matomo:rsyncAnalytics": null } },

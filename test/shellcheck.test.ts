@@ -67,6 +67,7 @@ describe("shell scripts", () => {
             "prepare-webroot without config": prepareWebrootScript({ copyConfig: false }),
             "prepare-webroot with plugins": prepareWebrootScript({ plugins: ["LoginLdap"] }),
             "prepare-webroot of a web pod": prepareWebrootScript({ regenerateTracker: true }),
+            "prepare-webroot with the SMTP password": prepareWebrootScript({ smtpPassword: true }),
             "delete-data": deleteDataScript(),
             install: installScript(),
             upgrade: upgradeScript(),

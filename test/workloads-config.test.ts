@@ -98,7 +98,7 @@ describe("workload configuration", () => {
             const printed = inspect(cfg, { depth: 10 }) + JSON.stringify(cfg);
             for (const secret of ["123456", "abcDEF123_licence", "smtp-password-1"]) assert.ok(!printed.includes(secret), secret);
             assert.ok("accountId" in cfg.geoip!.credentials);
-            assert.ok("value" in cfg.mail!.password);
+            assert.ok("value" in cfg.mail!.login!.password);
         });
 
         it("take external passwords as their owners set them: short ones too, as long as the file formats can hold them", () => {
@@ -106,13 +106,14 @@ describe("workload configuration", () => {
                 {
                     ...LDAP_IMAGE,
                     "matomo:ldap": { servers: [{ ...LDAP_SERVER, adminPassword: "short1" }] },
-                    "matomo:postfix": { existingSecret: null, password: 'p"w\\1' },
+                    "matomo:postfix": { existingSecret: null, password: "pw1" },
                 },
                 devExtras,
                 ["matomo:ldap", "matomo:postfix"],
             );
             assert.equal(cfg.ldap!.servers[0].adminPassword.reveal(), "short1");
-            assert.ok("value" in cfg.mail!.password && cfg.mail!.password.value.reveal() === 'p"w\\1');
+            const smtp = cfg.mail!.login!.password;
+            assert.ok("value" in smtp && smtp.value.reveal() === "pw1");
         });
 
         it("accept geoipupdate's verbose flag as 1/0, true/false, quoted or not", () => {
@@ -332,7 +333,7 @@ describe("workload configuration", () => {
                 "the seed's REPLACEME as relay password",
                 { "matomo:postfix": { existingSecret: null, password: "REPLACEME" } },
                 "matomo:postfix.password",
-                "or name a Secret holding it in postfix.existingSecret, or remove matomo:postfix to go without a mail relay",
+                "or name a Secret holding it in postfix.existingSecret",
             ],
             [
                 "a MaxMind account ID that is no number",
@@ -356,17 +357,36 @@ describe("workload configuration", () => {
             ["a separate GeoIP volume", { "matomo:geoipupdate": { storage: "1Gi" } }, "matomo:geoipupdate.storage", "misc/"],
             ["postfix settings without a relay", { "matomo:postfix": { relay: null } }, "matomo:postfix.relay", "no effect"],
             [
-                "a relay without a password",
+                "an SMTP login without a password",
                 { "matomo:postfix": { existingSecret: null } },
-                "matomo:postfix.password",
-                "pulumi config set --secret --path postfix.password",
+                "matomo:postfix.user",
+                "has no effect without a password: Matomo sends without logging in; set postfix.password (or postfix.existingSecret)",
             ],
             [
-                "a relay password with a line break",
+                "an SMTP password with a line break",
                 { "matomo:postfix": { existingSecret: null, password: "line\nbreak" } },
                 "matomo:postfix.password",
-                "one non-empty line",
+                "must not contain a double quote, a backslash, a line break",
                 ["matomo:postfix"],
+            ],
+            [
+                "an SMTP password with a double quote (config.ini.php holds it)",
+                { "matomo:postfix": { existingSecret: null, password: 'p"w' } },
+                "matomo:postfix.password",
+                "config.ini.php cannot hold them",
+                ["matomo:postfix"],
+            ],
+            [
+                "a login sent in clear text",
+                { "matomo:postfix": { tlsSecurityLevel: "none" } },
+                "matomo:postfix.tlsSecurityLevel",
+                "would send the login to smtp.example.com in clear text",
+            ],
+            [
+                "the seed relay's image, which no pod runs any more",
+                { "matomo:postfix": { image: { repository: "eeacms/postfix", tag: "3.5-1.0" } } },
+                "matomo:postfix.image",
+                "Matomo sends its mail to postfix.relay itself, without a relay pod; remove it",
             ],
             [
                 "an LDAP bind password with a double quote",

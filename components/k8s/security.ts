@@ -33,35 +33,3 @@ export function restrictedPod(uid: number, gid: number, extra: Pick<PodSecurityC
         ...extra,
     };
 }
-
-/**
- * A container that must start as root (a mail server's master process, which then drops to its
- * own users): allowed by the `baseline` Pod Security level only. Every capability is dropped but
- * the ones named, which must be in baseline's allowed set; no privilege escalation.
- */
-export function baselineRootContainer(capabilities: readonly BaselineCapability[]): SecurityContext {
-    return {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ["ALL"], add: [...capabilities] },
-        readOnlyRootFilesystem: false,
-        runAsNonRoot: false,
-        runAsUser: 0,
-        seccompProfile: { type: "RuntimeDefault" },
-    };
-}
-
-/** Capabilities the Pod Security `baseline` level allows a container to add. */
-export type BaselineCapability =
-    | "AUDIT_WRITE"
-    | "CHOWN"
-    | "DAC_OVERRIDE"
-    | "FOWNER"
-    | "FSETID"
-    | "KILL"
-    | "MKNOD"
-    | "NET_BIND_SERVICE"
-    | "SETFCAP"
-    | "SETGID"
-    | "SETPCAP"
-    | "SETUID"
-    | "SYS_CHROOT";

@@ -33,10 +33,38 @@ export interface MatomoIniSettings {
     readonly maintenanceMode: boolean;
     /** `record_statistics` (false: the tracker answers 503 and drops hits). */
     readonly recordStatistics: boolean;
-    /** Where Matomo sends mail: the in-cluster relay. Unset: Matomo's default (PHP's mail(), which a container cannot use). */
-    readonly mail?: { readonly host: string; readonly port: number; readonly senderAddress: string; readonly senderName: string };
+    /** Where Matomo sends mail. Unset: Matomo's default (PHP's mail(), which a container cannot use). */
+    readonly mail?: SmtpIniSettings;
     /** LDAP login (the LoginLdap plugin's `[LoginLdap]` and `[LoginLdap_<server>]` sections). */
     readonly ldap?: LdapIniSettings;
+}
+
+/**
+ * Matomo's SMTP transport (`[mail]`, read by `Piwik\Mail\Transport`). The password is not here: it
+ * comes from its own Secret when a pod starts (prepare-webroot appends it to `[mail]`, which is
+ * therefore rendered last).
+ */
+export interface SmtpIniSettings {
+    readonly host: string;
+    readonly port: number;
+    /** See {@link smtpEncryption}. */
+    readonly encryption: SmtpEncryption;
+    /** The login (`type`, `username`); undefined to send without one. */
+    readonly login?: { readonly username: string; readonly authType: string };
+    readonly senderAddress: string;
+    readonly senderName: string;
+}
+
+/**
+ * `[mail] encryption` as Matomo hands it to PHPMailer: `tls` (STARTTLS, required), `ssl` (TLS from
+ * the first byte), `none` (never, `SMTPAutoTLS` off) or empty (STARTTLS when the server offers it).
+ */
+export type SmtpEncryption = "tls" | "ssl" | "none" | "";
+
+/** The encryption for a TLS level (`encrypt`, `may`, `none`): port 465 speaks TLS from the start. */
+export function smtpEncryption(level: "encrypt" | "may" | "none", port: number): SmtpEncryption {
+    if (level === "encrypt") return port === 465 ? "ssl" : "tls";
+    return level === "none" ? "none" : "";
 }
 
 /** The LoginLdap plugin's settings (its INI keys, see the plugin's README). */
@@ -143,16 +171,23 @@ export function renderConfigIni(s: MatomoIniSettings): string {
         ["maintenance_mode", s.maintenanceMode],
     ];
     const tracker: IniSection = [["record_statistics", s.recordStatistics]];
-    // The relay accepts mail from the pods without a login and does TLS and authentication itself.
     const mail: IniSection = s.mail
         ? [
               ["transport", "smtp"],
               ["host", s.mail.host],
               ["port", s.mail.port],
+              ...(s.mail.encryption ? ([["encryption", s.mail.encryption]] as const) : []),
+              ...(s.mail.login
+                  ? ([
+                        ["type", s.mail.login.authType],
+                        ["username", s.mail.login.username],
+                    ] as const)
+                  : []),
           ]
         : [];
+    // [mail] last: the pods append the SMTP password to it.
     return renderIni(
-        [["database", database], ["General", general], ["Tracker", tracker], ["mail", mail], ...(s.ldap ? ldapSections(s.ldap) : [])],
+        [["database", database], ["General", general], ["Tracker", tracker], ...(s.ldap ? ldapSections(s.ldap) : []), ["mail", mail]],
         CONFIG_INI_HEADER,
     );
 }

@@ -6,6 +6,8 @@ export const IMAGE_CODE_DIR = "/usr/src/matomo";
 export const WEBROOT = "/var/www/html";
 /** Where the generated config.ini.php is mounted from its Secret (read-only). */
 export const CONFIG_MOUNT = "/etc/matomo";
+/** The SMTP password's file in {@link CONFIG_MOUNT}, read by prepare-webroot. */
+export const SMTP_PASSWORD_FILE = "smtp-password";
 /** The php.ini override, read after the image's own conf.d files. */
 export const PHP_INI_PATH = "/usr/local/etc/php/conf.d/zz-matomo.ini";
 /** The `www-data` user and group of the Debian-based official image. */

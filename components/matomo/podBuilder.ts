@@ -11,17 +11,22 @@ import type { ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
-import { CONFIG_MOUNT, PHP_INI_PATH, WEBROOT, WWW_DATA_UID } from "./paths";
+import { CONFIG_MOUNT, PHP_INI_PATH, SMTP_PASSWORD_FILE, WEBROOT, WWW_DATA_UID } from "./paths";
 import { prepareWebrootScript } from "./scripts";
 
 type Container = k8s.types.input.core.v1.Container;
 type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 
+/** Key of the SMTP password in its Secret (and in a Secret named in `postfix.existingSecret`). */
+export const SMTP_PASSWORD_KEY = "password";
+
 /** Names of the shared objects every Matomo pod mounts (see `MatomoRuntime`). */
 export interface MatomoRuntimeRef {
     /** Secret holding `config.ini.php`. */
     readonly configSecretName: pulumi.Input<string>;
+    /** Secret holding the SMTP password (key `password`); undefined when Matomo sends without a login. */
+    readonly smtpPasswordSecretName?: pulumi.Input<string>;
     /** ConfigMap holding the php.ini overrides (`php.ini`). */
     readonly phpConfigMapName: pulumi.Input<string>;
     /** PersistentVolumeClaim mounted as `misc/`. */
@@ -124,12 +129,26 @@ function prepareWebroot(args: PodArgs): Container {
         command: [
             "sh",
             "-c",
-            prepareWebrootScript({ copyConfig, plugins: args.runtime.plugins, regenerateTracker: args.regenerateTracker }),
+            prepareWebrootScript({
+                copyConfig,
+                plugins: args.runtime.plugins,
+                regenerateTracker: args.regenerateTracker,
+                smtpPassword: args.runtime.smtpPasswordSecretName !== undefined,
+            }),
         ],
         resources: toResourceRequirements(HELPER_RESOURCES),
         securityContext: restrictedContainer(),
         volumeMounts: [MOUNTS.webroot, MOUNTS.misc, ...(copyConfig ? [MOUNTS.config] : []), MOUNTS.tmp],
     };
+}
+
+/** config.ini.php, and the SMTP password beside it when there is one (both read by prepare-webroot). */
+function configVolume(runtime: MatomoRuntimeRef): Volume {
+    const config = { secret: { name: runtime.configSecretName, items: [{ key: "config.ini.php", path: "config.ini.php" }] } };
+    const smtp = runtime.smtpPasswordSecretName && {
+        secret: { name: runtime.smtpPasswordSecretName, items: [{ key: SMTP_PASSWORD_KEY, path: SMTP_PASSWORD_FILE }] },
+    };
+    return { name: "config", projected: { sources: smtp ? [config, smtp] : [config], defaultMode: 0o440 } };
 }
 
 /**
@@ -178,18 +197,7 @@ export function buildMatomoPodSpec(workload: MatomoWorkload, pod: MatomoPodOptio
             args.mountMiscVolume
                 ? { name: "misc", persistentVolumeClaim: { claimName: args.runtime.miscClaimName } }
                 : { name: "misc", emptyDir: {} },
-            ...((args.copyConfig ?? true)
-                ? [
-                      {
-                          name: "config",
-                          secret: {
-                              secretName: args.runtime.configSecretName,
-                              items: [{ key: "config.ini.php", path: "config.ini.php" }],
-                              defaultMode: 0o440,
-                          },
-                      },
-                  ]
-                : []),
+            ...((args.copyConfig ?? true) ? [configVolume(args.runtime)] : []),
             { name: "php", configMap: { name: args.runtime.phpConfigMapName } },
             { name: "tmp", emptyDir: {} },
             ...args.database.volumes,

@@ -13,9 +13,10 @@ import type { DatabaseEndpoint } from "../database/endpoint";
 import { checksumOf } from "../k8s/checksum";
 import type { InstallationArgs } from "../k8s/installation";
 import { standardLabels } from "../k8s/labels";
-import { renderConfigIni, type LdapIniSettings, type MatomoIniSettings } from "./configIni";
+import { secretNameFor } from "../k8s/secrets";
+import { renderConfigIni, type LdapIniSettings, type SmtpIniSettings } from "./configIni";
 import { renderPhpIni, type PhpSettings } from "./phpIni";
-import type { MatomoRuntimeRef } from "./podBuilder";
+import { SMTP_PASSWORD_KEY, type MatomoRuntimeRef } from "./podBuilder";
 import {
     databaseScript,
     deleteDataScript,
@@ -43,8 +44,16 @@ export interface MatomoRuntimeArgs extends InstallationArgs {
     readonly php: PhpSettings;
     /** Maintenance switches: UI and API answer 503; the tracker answers 503 and drops hits. */
     readonly maintenance: { readonly disableUi: boolean; readonly disableTracking: boolean };
-    /** The mail relay Matomo sends through. Defaults to none (Matomo sends no mail). */
-    readonly mail?: MatomoIniSettings["mail"];
+    /**
+     * The SMTP server Matomo sends through, and the password of its login: set in the stack (a
+     * secret, kept in a Secret of its own) or a Secret managed elsewhere with the key `password`.
+     * Defaults to none (Matomo sends no mail).
+     */
+    readonly mail?: Omit<SmtpIniSettings, "login"> & {
+        readonly login?: SmtpIniSettings["login"] & {
+            readonly password: { readonly value: pulumi.Input<string> } | { readonly existingSecret: string };
+        };
+    };
     /** Plugins active besides the image's defaults; each must be in the image. Defaults to none. */
     readonly plugins?: readonly string[];
     /** Matomo's table prefix. Defaults to `matomo_`; an existing installation brings its own. */
@@ -82,6 +91,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
     readonly phpConfigMapName: pulumi.Output<string>;
     readonly miscClaimName: pulumi.Output<string>;
     readonly superuserSecretName: pulumi.Output<string>;
+    readonly smtpPasswordSecretName?: pulumi.Input<string>;
     /** ConfigMap holding the install, upgrade and deletion scripts. */
     readonly scriptsConfigMapName: pulumi.Output<string>;
     readonly plugins: readonly string[];
@@ -118,7 +128,10 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                     loadDataInfile: db.loadDataInfile,
                     maintenanceMode: args.maintenance.disableUi,
                     recordStatistics: !args.maintenance.disableTracking,
-                    mail: args.mail,
+                    mail: args.mail && {
+                        ...args.mail,
+                        login: args.mail.login && { username: args.mail.login.username, authType: args.mail.login.authType },
+                    },
                     ldap: args.ldap && {
                         ...args.ldap,
                         servers: args.ldap.servers.map((server, i) => ({ ...server, adminPassword: ldapPass[i] })),
@@ -181,6 +194,18 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
             { parent: this, retainOnDelete: args.misc.retain },
         );
 
+        const smtpPassword = args.mail?.login?.password;
+        if (smtpPassword) {
+            this.smtpPasswordSecretName = secretNameFor(
+                `${name}-smtp`,
+                "existingSecret" in smtpPassword
+                    ? smtpPassword
+                    : { stringData: { [SMTP_PASSWORD_KEY]: pulumi.secret(smtpPassword.value) } },
+                { namespace: args.namespace, labels },
+                { parent: this },
+            );
+        }
+
         this.configSecretName = configSecret.metadata.name;
         this.phpConfigMapName = phpConfig.metadata.name;
         this.miscClaimName = misc.metadata.name;
@@ -188,7 +213,9 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
         this.scriptsConfigMapName = scripts.metadata.name;
         this.plugins = [...new Set([...(args.plugins ?? []), ...(args.ldap ? ["LoginLdap"] : [])])];
         this.options = args.options;
-        this.checksum = checksumOf(configIni, phpIni, JSON.stringify(args.options));
+        // A password set in the stack is hashed together with config.ini.php (which holds the salt).
+        const passwordInput = smtpPassword && "value" in smtpPassword ? [smtpPassword.value] : [];
+        this.checksum = checksumOf(configIni, phpIni, JSON.stringify(args.options), ...passwordInput);
         this.registerOutputs({
             configSecretName: this.configSecretName,
             phpConfigMapName: this.phpConfigMapName,

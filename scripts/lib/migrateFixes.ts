@@ -35,16 +35,16 @@ function imageText(image: unknown): string {
 const OFF: readonly { key: RegExp; message: RegExp; target?: Path; reason: string }[] = [
     { key: /^matomo:geoipupdate$/, message: /needs MaxMind credentials/, reason: "off: the values file has no MaxMind credentials" },
     {
-        key: /^matomo:postfix\.password$/,
-        message: /is required with a relay/,
+        key: /^matomo:postfix\.user$/,
+        message: /has no effect without a password/,
         target: ["postfix"],
-        reason: "off: the relay logs in at the SMTP server, and the values file has no password for it",
+        reason: "off: Matomo logs in at the SMTP server as postfix.user, and the values file has no password for it",
     },
     {
         key: /^matomo:postfix\.relay$/,
-        message: /no mail relay/,
+        message: /Matomo sends no mail/,
         target: ["postfix"],
-        reason: "off: no SMTP server to relay to (postfix.relay)",
+        reason: "off: no SMTP server to send to (postfix.relay)",
     },
     {
         key: /^matomo:matomocronDeleteData\.environment\.siteToDelete$/,

@@ -1,38 +1,50 @@
-/** `matomo:postfix`: the mail relay Matomo sends its mail through, on when `relay` is set. */
-import type { ContainerResources } from "../../k8s/resources";
+/**
+ * `matomo:postfix`: the SMTP server Matomo sends its mail through, on when `relay` is set. The key
+ * keeps the seed chart's name and fields so that its values files keep working, but there is no
+ * Postfix pod any more: Matomo logs in at the server itself (docs/security.md says why).
+ */
 import { integer, oneOf, rejected, string, type ValueOf } from "../schema/fields";
 import { secret } from "../schema/secretField";
 import { object } from "../schema/structures";
-import { checkRequestsWithinLimits } from "../schema/limits";
-import { image, resources, type Image } from "../schema/parts";
 import type { SecretValue } from "../schema/secretValue";
 import { checkEmail, checkHostname, checkIniText, checkOptionalDnsSubdomain } from "../schema/validators";
-import { fullKey, rawValue, report, type ResolveContext } from "./context";
+import { report, writtenFields, type ResolveContext } from "./context";
+
+const NO_RELAY_POD = "Matomo sends its mail to postfix.relay itself, without a relay pod";
 
 export const mailKey = object(
     {
-        image: image("the Postfix relay", "eeacms/postfix", "3.5-1.2"),
+        image: rejected({ doc: "Image of the seed's Postfix relay.", reason: NO_RELAY_POD }),
         relay: string({
-            doc: "SMTP server the relay forwards mail to. Setting it enables the relay and Matomo's mail.",
+            doc: "SMTP server Matomo sends its mail to (host name or IP address). Setting it turns Matomo's mail on.",
             optional: true,
             check: checkHostname,
         }),
-        port: integer({ doc: "Port of that server (587 is SMTP submission).", default: 587, min: 1, max: 65535 }),
+        port: integer({
+            doc: "Port of that server: 587 (submission, STARTTLS), 465 (implicit TLS) or 25.",
+            default: 587,
+            min: 1,
+            max: 65535,
+        }),
         user: string({ doc: "Login at the SMTP server (used with a password).", default: "postfix", check: checkIniText }),
         password: secret({
-            doc: "Password of `user` at the SMTP server (set with `--secret`). Required with a relay (or `existingSecret`): the image relays only with a login.",
+            doc: "Password of `user` at the SMTP server (set with `--secret`). Unset (and no `existingSecret`): Matomo sends without logging in.",
             defaultDoc: "unset",
-            alternative: "or name a Secret holding it in postfix.existingSecret, or remove matomo:postfix to go without a mail relay",
-            // Postfix's relay_passwd holds it on one line; its length is the SMTP provider's business.
-            check: (v) => (/[\r\n\0]/.test(v) || v === "" ? "must be one non-empty line" : undefined),
+            alternative: "or name a Secret holding it in postfix.existingSecret",
+            // Written into config.ini.php as a double-quoted INI string when a pod starts.
+            check: (v) => (v === "" ? "must not be empty" : checkIniText(v)),
         }),
         existingSecret: string({
-            doc: "Instead of password: a Secret in the namespace with the key `password`.",
+            doc: "Instead of password: a Secret in the namespace with the key `password` (read when a pod starts).",
             optional: true,
             check: checkOptionalDnsSubdomain,
         }),
+        authType: oneOf(["LOGIN", "PLAIN", "CRAM-MD5"], {
+            doc: "SMTP authentication method (Matomo's `[mail] type`); the server must offer it. LOGIN is the one most servers offer (Microsoft 365 offers no PLAIN).",
+            default: "LOGIN",
+        }),
         tlsSecurityLevel: oneOf(["encrypt", "may", "none"], {
-            doc: "TLS towards the SMTP server (`SMTP_TLS_SECURITY_LEVEL`). `encrypt` by default: the image would otherwise send credentials over plain text when the server offers no TLS.",
+            doc: "TLS towards the SMTP server: `encrypt` requires it (STARTTLS, or implicit TLS on port 465), `may` uses STARTTLS when the server offers it (and logs in without TLS when not), `none` never.",
             default: "encrypt",
         }),
         senderAddress: string({
@@ -43,80 +55,81 @@ export const mailKey = object(
         }),
         senderName: string({ doc: "Sender name of Matomo's mail.", default: "Matomo", check: checkIniText }),
         environment: object(
-            { TZ: rejected({ doc: "Time zone of the relay.", reason: "every container uses matomo:timezone" }) },
-            { doc: "Environment of the relay." },
+            { TZ: rejected({ doc: "Time zone of the seed's relay.", reason: "every container uses matomo:timezone" }) },
+            { doc: "Environment of the seed's relay." },
         ),
-        resources: resources("Postfix", { requestMemory: "256Mi", requestCpu: "50m", limitMemory: "256Mi" }),
+        resources: rejected({ doc: "Resources of the seed's Postfix relay.", reason: NO_RELAY_POD }),
     },
-    { doc: "The Postfix mail relay Matomo sends its mail (reports, password resets) through." },
+    { doc: "The SMTP server Matomo sends its mail (reports, password resets) through." },
 );
 
-/** The relay's password at the SMTP server: set in the stack (secret), or a Secret managed elsewhere. */
-export type RelayPassword = { readonly value: SecretValue } | { readonly existingSecret: string };
+/** The password at the SMTP server: set in the stack (secret), or a Secret managed elsewhere. */
+export type SmtpPassword = { readonly value: SecretValue } | { readonly existingSecret: string };
 
-/** The mail relay and Matomo's sender. */
+/** Matomo's outgoing mail (`[mail]` and the sender in `[General]`). */
 export interface MailConfig {
-    readonly image: Image;
-    /** SMTP server mail is forwarded to, its port, and the login there. */
-    readonly relay: string;
+    /** SMTP server and port. */
+    readonly host: string;
     readonly port: number;
-    readonly user: string;
-    readonly password: RelayPassword;
+    /** The login there; undefined to send without one. */
+    readonly login?: {
+        readonly user: string;
+        readonly password: SmtpPassword;
+        readonly authType: "LOGIN" | "PLAIN" | "CRAM-MD5";
+    };
     readonly tlsSecurityLevel: "encrypt" | "may" | "none";
     /** Sender of Matomo's mail: `noreply@<hostname>` unless configured. */
     readonly senderAddress: string;
     readonly senderName: string;
-    readonly resources: ContainerResources;
 }
 
-/** The relay when `relay` is set (it needs a login); settings without a relay are reported. */
+/** Matomo's mail when `relay` is set; settings that would have no effect are reported. */
 export function resolveMail(value: ValueOf<typeof mailKey>, hostname: string, ctx: ResolveContext): MailConfig | undefined {
     const { relay, password, existingSecret } = value;
+    const written = writtenFields(ctx, "postfix");
     if (relay === undefined) {
-        if (rawValue(ctx, "postfix") !== undefined) {
+        if (written.length > 0) {
             report(
                 ctx,
                 "postfix.relay",
-                "is not set, so there is no mail relay and the other postfix settings have no effect; set the SMTP server to relay to",
+                "is not set, so Matomo sends no mail and the other postfix settings have no effect; set the SMTP server",
             );
         }
         return undefined;
     }
     if (password !== undefined && existingSecret !== undefined)
         report(ctx, "postfix.existingSecret", "is set together with password; use one or the other");
-    const login: RelayPassword | undefined =
+    const secretPassword: SmtpPassword | undefined =
         password !== undefined ? { value: password } : existingSecret !== undefined ? { existingSecret } : undefined;
-    if (!login) {
-        // eeacms/postfix relays only with a login; without one it delivers directly to the
-        // recipients' servers, which reject mail from cluster addresses as spam.
+    if (!secretPassword) {
+        for (const field of ["user", "authType"].filter((f) => written.includes(f))) {
+            report(
+                ctx,
+                `postfix.${field}`,
+                "has no effect without a password: Matomo sends without logging in; set postfix.password (or postfix.existingSecret), or remove it",
+            );
+        }
+    }
+    if (secretPassword && value.tlsSecurityLevel === "none") {
         report(
             ctx,
-            "postfix.password",
-            `is required with a relay: the relay logs in at ${relay} as postfix.user ("${value.user}"); ` +
-                "`pulumi config set --secret --path postfix.password <password>` (or set postfix.existingSecret)",
+            "postfix.tlsSecurityLevel",
+            `is "none" with a password: Matomo would send the login to ${relay} in clear text; use "encrypt" (or "may" if the server may lack TLS)`,
         );
     }
-    if (value.port === 465) {
-        // The image's relayhost speaks SMTP and then STARTTLS; port 465 expects TLS from the first
-        // byte (smtp_tls_wrappermode, which the image never sets), so every delivery would hang.
+    if (value.port === 465 && value.tlsSecurityLevel !== "encrypt") {
         report(
             ctx,
-            "postfix.port",
-            "got 465, SMTP over implicit TLS, which the relay image does not speak (it starts in plain SMTP and upgrades with " +
-                "STARTTLS); use the server's submission port 587 (or 25)",
+            "postfix.tlsSecurityLevel",
+            `is "${value.tlsSecurityLevel}" with port 465, which speaks TLS from the first byte; use "encrypt", or the server's port 587 or 25`,
         );
     }
-    ctx.issues.push(...checkRequestsWithinLimits(fullKey("postfix"), value.resources));
-    if (!login) return undefined;
     return {
-        image: value.image,
-        relay,
+        host: relay,
         port: value.port,
-        user: value.user,
-        password: login,
+        login: secretPassword && { user: value.user, password: secretPassword, authType: value.authType },
         tlsSecurityLevel: value.tlsSecurityLevel,
         senderAddress: value.senderAddress ?? `noreply@${hostname}`,
         senderName: value.senderName,
-        resources: value.resources,
     };
 }

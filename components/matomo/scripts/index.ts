@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
 import type { DatabaseEndpoint } from "../../database/endpoint";
-import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, WEBROOT } from "../paths";
+import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, SMTP_PASSWORD_FILE, WEBROOT } from "../paths";
 import { fillTemplate } from "./template";
 
 /** Matomo's default table prefix (`matomo.tablesPrefix`; an existing installation may use another). */
@@ -120,12 +120,16 @@ const PLUGIN_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
  * the database (install-plugins.php).
  *
  * `regenerateTracker` (web pods) regenerates matomo.js from the database's settings.
+ *
+ * `smtpPassword` appends the SMTP password, mounted as `smtp-password` beside the config, to the
+ * copied config's last section, `[mail]`.
  */
 export function prepareWebrootScript(
     options: {
         copyConfig?: boolean;
         plugins?: readonly string[];
         regenerateTracker?: boolean;
+        smtpPassword?: boolean;
         paths?: { code?: string; webroot?: string; configMount?: string };
     } = {},
 ): string {
@@ -135,6 +139,7 @@ export function prepareWebrootScript(
         if (!PLUGIN_NAME.test(plugin)) throw new Error(`not a Matomo plugin name: ${plugin}`);
     }
     const regenerateTracker = copyConfig && (options.regenerateTracker ?? false);
+    const smtpPassword = copyConfig && (options.smtpPassword ?? false);
     const summary =
         (copyConfig ? ", with the generated config.ini.php" : "") +
         (plugins.length ? ` (plugins: ${plugins.join(", ")})` : "") +
@@ -145,11 +150,12 @@ export function prepareWebrootScript(
             CODE_DIR: options.paths?.code ?? IMAGE_CODE_DIR,
             WEBROOT: options.paths?.webroot ?? WEBROOT,
             CONFIG_MOUNT: options.paths?.configMount ?? CONFIG_MOUNT,
+            SMTP_PASSWORD_FILE,
             PLUGIN_LIST: plugins.length ? plugins.join(", ") : "none",
             PLUGINS: plugins.join(" "),
             SUMMARY: summary,
         },
-        { COPY_CONFIG: copyConfig, REGENERATE_TRACKER: regenerateTracker },
+        { COPY_CONFIG: copyConfig, SMTP_PASSWORD: smtpPassword, REGENERATE_TRACKER: regenerateTracker },
     );
 }
 

@@ -9,6 +9,28 @@ cp -R "$src/." "$dst/"
 # @if COPY_CONFIG
 cp "@CONFIG_MOUNT@/config.ini.php" "$dst/config/config.ini.php"
 chmod 0640 "$dst/config/config.ini.php"
+# @end
+# @if SMTP_PASSWORD
+# The SMTP password, from its own Secret (mounted beside the config, so it can be one managed
+# elsewhere). [mail] is the generated file's last section, so the line lands in it.
+php -- "@CONFIG_MOUNT@/@SMTP_PASSWORD_FILE@" >>"$dst/config/config.ini.php" <<'PHP'
+<?php
+$password = @file_get_contents($argv[1]);
+function refuse($why) {
+    file_put_contents("php://stderr", "prepare-webroot: the SMTP password (postfix.password, or key password of the Secret in postfix.existingSecret) $why\n");
+    exit(1);
+}
+if ($password === false) refuse("cannot be read from {$argv[1]}");
+if ($password === "") refuse("is empty: set it, or remove it to send without a login");
+// A double-quoted INI string ends at a quote and interpolates ${...}; a line break (a password
+// file written with echo) would end the line.
+if (preg_match('/["\\\\\r\n\0]/', $password) || strpos($password, '${') !== false) {
+    refuse("contains a double quote, a backslash, a line break or \"\${\", which config.ini.php cannot hold: change the password (or write the Secret without a trailing newline)");
+}
+echo "password = \"$password\"\n";
+PHP
+# @end
+# @if COPY_CONFIG
 # The plugin sections, as Matomo writes them once it has installed every plugin it loads: [Plugins]
 # is this image's default list (global.ini.php) and the stack's (@PLUGIN_LIST@); [PluginsInstalled]
 # lists every plugin Matomo loads, the always-active ones included, because Matomo loads a plugin
