@@ -16,7 +16,7 @@ import { join } from "node:path";
 import type { ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
-import { standardLabels } from "../k8s/labels";
+import { standardLabels, versionLabel } from "../k8s/labels";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import type { DatabaseEndpoint } from "./endpoint";
@@ -147,7 +147,14 @@ export class MariaDbBackup extends pulumi.ComponentResource {
             new k8s.batch.v1.CronJob(
                 `${name}-${component}`,
                 // A fixed name: operators start runs with `kubectl create job --from=cronjob/<name>`.
-                { metadata: { name: `mariadb-${component}`, namespace: args.namespace, labels: labels(component) }, spec },
+                {
+                    metadata: {
+                        name: `mariadb-${component}`,
+                        namespace: args.namespace,
+                        labels: { ...labels(component), ...versionLabel(args.image) },
+                    },
+                    spec,
+                },
                 { parent: this, dependsOn: [...db.dependencies] },
             );
         /** The backup pod: the dump, then (with off-site copies) the upload of what it published. */
@@ -191,7 +198,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
             cronJobSpec(
                 // One retry: a failed run leaves nothing behind and deletes nothing.
                 { ...policy, schedule: args.schedule, backoffLimit: 1 },
-                labels("backup"),
+                { ...labels("backup"), ...versionLabel(args.image) },
                 backupPod(),
             ),
         );
@@ -199,7 +206,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
             // Never runs by itself: the template of a restore Job, started by hand.
             ...cronJobSpec(
                 { ...policy, schedule: "0 0 1 1 *", backoffLimit: 0 },
-                labels("restore"),
+                { ...labels("restore"), ...versionLabel(args.image) },
                 pod(
                     "restore-database.sh",
                     [

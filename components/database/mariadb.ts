@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checksumOf } from "../k8s/checksum";
 import type { ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
-import { selectorLabels, standardLabels } from "../k8s/labels";
+import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { generatedPassword } from "../k8s/secrets";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
@@ -74,6 +74,7 @@ export class MariaDb extends pulumi.ComponentResource {
         super("matomo:index:MariaDb", name, {}, opts);
         const id = { name: "mariadb", component: "database", instance: args.instance };
         const labels = standardLabels(id);
+        const workloadLabels = { ...labels, ...versionLabel(args.image) };
         const selector = selectorLabels(id);
 
         const rootPassword =
@@ -117,7 +118,7 @@ export class MariaDb extends pulumi.ComponentResource {
         const statefulSet = new k8s.apps.v1.StatefulSet(
             `${name}-statefulset`,
             {
-                metadata: { name, namespace: args.namespace, labels },
+                metadata: { name, namespace: args.namespace, labels: workloadLabels },
                 spec: {
                     serviceName: service.metadata.name,
                     replicas: 1,
@@ -128,7 +129,7 @@ export class MariaDb extends pulumi.ComponentResource {
                     },
                     template: {
                         metadata: {
-                            labels,
+                            labels: workloadLabels,
                             annotations: { "checksum/server-config": checksumOf(serverConfigText) },
                         },
                         spec: {

@@ -10,7 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
-import { standardLabels } from "../k8s/labels";
+import { standardLabels, versionLabel } from "../k8s/labels";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT } from "../matomo/paths";
 import { buildMatomoPodSpec, type MatomoContainer, type MatomoRuntimeRef, type MatomoWorkload } from "../matomo/podBuilder";
@@ -123,7 +123,10 @@ export class MatomoConsoleJobs extends pulumi.ComponentResource {
         super("matomo:index:MatomoConsoleJobs", name, {}, opts);
         const names: Record<string, pulumi.Output<string>> = {};
         for (const job of consoleJobs(args)) {
-            const labels = standardLabels({ name: "matomo", component: job.job, instance: args.instance });
+            const labels = {
+                ...standardLabels({ name: "matomo", component: job.job, instance: args.instance }),
+                ...versionLabel(args.image),
+            };
             const podSpec = buildMatomoPodSpec(args, {
                 container: {
                     name: job.job,

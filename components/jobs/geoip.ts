@@ -12,7 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
-import { standardLabels } from "../k8s/labels";
+import { standardLabels, versionLabel } from "../k8s/labels";
 import { secretNameFor } from "../k8s/secrets";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
@@ -125,6 +125,7 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
     constructor(name: string, args: GeoIpUpdateArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:GeoIpUpdate", name, {}, opts);
         const labels = standardLabels({ name: "geoipupdate", component: "geoip", instance: args.instance });
+        const workloadLabels = { ...labels, ...versionLabel(args.image) };
 
         const credentials = args.credentials;
         const secretName = secretNameFor(
@@ -154,16 +155,16 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
         new k8s.batch.v1.Job(
             `${name}-initial`,
             {
-                metadata: { namespace: args.namespace, labels },
-                spec: jobSpec(policy, labels, geoipPodSpec(args, secretName, false)),
+                metadata: { namespace: args.namespace, labels: workloadLabels },
+                spec: jobSpec(policy, workloadLabels, geoipPodSpec(args, secretName, false)),
             },
             { parent: this, customTimeouts: { create: "15m", update: "15m" } },
         );
         const cronJob = new k8s.batch.v1.CronJob(
             `${name}-cronjob`,
             {
-                metadata: { name: "geoipupdate", namespace: args.namespace, labels },
-                spec: cronJobSpec(policy, labels, geoipPodSpec(args, secretName, true)),
+                metadata: { name: "geoipupdate", namespace: args.namespace, labels: workloadLabels },
+                spec: cronJobSpec(policy, workloadLabels, geoipPodSpec(args, secretName, true)),
             },
             { parent: this },
         );

@@ -14,7 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { cronJobSpec } from "../k8s/jobs";
-import { standardLabels } from "../k8s/labels";
+import type { ImageRef } from "../k8s/image";
+import { standardLabels, versionLabel } from "../k8s/labels";
 import { grantImportUserScript } from "../matomo/scripts";
 import { BACKOFF_LIMITS } from "./backoffLimits";
 import type { LogImportArgs } from "./logImportArgs";
@@ -103,15 +104,21 @@ export class LogImport extends pulumi.ComponentResource {
             deadline: number,
             backoffLimit: number,
             podSpec: k8s.types.input.core.v1.PodSpec,
+            /** The Matomo image the pods belong to; none for the fetch, which runs rsync. */
+            image?: ImageRef,
         ) =>
             new k8s.batch.v1.CronJob(
                 `${name}-${suffix}`,
                 {
                     // A fixed name: operators start a run with `kubectl create job --from=cronjob/<name>`.
-                    metadata: { ...meta(component), name: `matomo-${component}` },
+                    metadata: {
+                        ...meta(component),
+                        labels: { ...labels(component), ...(image ? versionLabel(image) : {}) },
+                        name: `matomo-${component}`,
+                    },
                     spec: cronJobSpec(
                         { schedule, timeZone: args.timezone, activeDeadlineSeconds: deadline, backoffLimit, history: args.history },
-                        labels(component),
+                        { ...labels(component), ...(image ? versionLabel(image) : {}) },
                         podSpec,
                     ),
                 },
@@ -132,6 +139,7 @@ export class LogImport extends pulumi.ComponentResource {
             args.importer.activeDeadlineSeconds,
             BACKOFF_LIMITS.logImport,
             logImportPodSpec(args, names),
+            args.image,
         );
 
         this.cronJobNames = pulumi.all([sync.metadata.name, imports.metadata.name]);

@@ -30,3 +30,18 @@ export function standardLabels(id: Identity): Record<string, string> {
         "app.kubernetes.io/managed-by": "pulumi",
     };
 }
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * `app.kubernetes.io/version` for a workload and its pods: the image's tag (e.g. `5.11.2-apache`),
+ * when the image is pinned by tag and the tag is a valid label value; nothing for an image pinned
+ * by digest, whose version the program does not know. Never on selectors or claim templates:
+ * those cannot change, and the version does with every upgrade.
+ */
+export function versionLabel(image: { readonly reference: string }): Record<string, string> {
+    if (image.reference.includes("@")) return {};
+    const tag = image.reference.slice(image.reference.lastIndexOf(":") + 1);
+    if (tag.includes("/") || tag === image.reference || tag.length > 63 || !LABEL_VALUE.test(tag)) return {};
+    return { "app.kubernetes.io/version": tag };
+}

@@ -15,7 +15,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checksumOf, sha256 } from "../k8s/checksum";
-import { standardLabels } from "../k8s/labels";
+import { standardLabels, versionLabel } from "../k8s/labels";
 import { jobSpec } from "../k8s/jobs";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, SECRETS_MOUNT } from "./paths";
@@ -60,7 +60,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
             deadlineSeconds: number,
             annotations: Record<string, pulumi.Input<string>>,
         ) => {
-            const labels = standardLabels({ name: "matomo", component, instance: args.instance });
+            const labels = { ...standardLabels({ name: "matomo", component, instance: args.instance }), ...versionLabel(args.image) };
             // A failing step fails the Job after two retries; Pulumi then reports the failure.
             return { labels, spec: jobSpec({ backoffLimit: 2, activeDeadlineSeconds: deadlineSeconds }, labels, podSpec, annotations) };
         };

@@ -9,7 +9,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { selectorLabels, standardLabels } from "../k8s/labels";
+import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { sha256 } from "../k8s/checksum";
 import type { ContainerResources } from "../k8s/resources";
 import type { MatomoRuntimeRef, MatomoWorkload } from "./podBuilder";
@@ -87,6 +87,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
         const id = webIdentity(args.instance);
         const labels = standardLabels(id);
         const selector = selectorLabels(id);
+        const workloadLabels = { ...labels, ...versionLabel(args.image) };
         const files = webServerFiles(args.server);
         const serverConfig = new k8s.core.v1.ConfigMap(
             `${name}-server`,
@@ -104,7 +105,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
-                metadata: { namespace: args.namespace, labels },
+                metadata: { namespace: args.namespace, labels: workloadLabels },
                 spec: {
                     replicas: args.replicas,
                     revisionHistoryLimit: 5,
@@ -114,7 +115,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
                         : { type: "Recreate" },
                     template: {
                         metadata: {
-                            labels,
+                            labels: workloadLabels,
                             annotations: {
                                 "checksum/config": args.runtime.checksum,
                                 "checksum/server": sha256(Object.values(files).join("\u0000")),
