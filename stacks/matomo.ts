@@ -16,6 +16,7 @@ import { MatomoWeb } from "../components/matomo/web";
 import type { WebServerArgs } from "../components/matomo/webPod";
 import type { Credentials } from "../components/secrets/credentials";
 import { secretOf, type StackContext, type StackOutputs } from "./context";
+import { networkPoliciesFor } from "./networkPolicies";
 import { geoipUpdateFor, logImportFor } from "./optional";
 
 /** Fixed Service name: an interface that config.ini.php and the archivers name. */
@@ -131,6 +132,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
     // The importer talks to the web Service inside the cluster: its token never crosses the ingress.
     const logImport = logImportFor(ctx, database, `http://${webServiceHost}/`, credentials.salt);
     const added = extras?.({ miscClaimName: runtime.miscClaimName });
+    networkPoliciesFor(ctx, database);
 
     return {
         url: pulumi.output(`${base}/`),

@@ -21,6 +21,7 @@ import { logImportKeys } from "./sections/logImport";
 import { mailKey } from "./sections/mail";
 import { maintenanceKey } from "./sections/maintenance";
 import { mariadbKey } from "./sections/mariadb";
+import { networkPolicyKey, securityEnabledKey } from "./sections/networkPolicy";
 import { matomoKey } from "./sections/matomo";
 import { privacyKey } from "./sections/privacy";
 
@@ -32,6 +33,8 @@ export const schema = {
     maintenance: maintenanceKey,
     privacy: privacyKey,
     ingress: ingressKey,
+    securityEnabled: securityEnabledKey,
+    networkPolicy: networkPolicyKey,
     matomocronArchive: archiversKey,
     matomocronScheduledTasks: scheduledTasksKey,
     matomocronDeleteData: deleteDataKey,

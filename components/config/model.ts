@@ -13,6 +13,7 @@ import type { MailConfig } from "./sections/mail";
 import type { MaintenanceConfig } from "./sections/maintenance";
 import type { MariaDbConfig } from "./sections/mariadb";
 import type { MatomoTierConfig } from "./sections/matomo";
+import type { NetworkPolicyConfig } from "./sections/networkPolicy";
 import type { PrivacyConfig } from "./sections/privacy";
 import type { WebServerConfig } from "./sections/webServer";
 
@@ -30,6 +31,8 @@ export interface CommonConfig {
     /** The web pods' server: workers sized to the container's memory limit, recycling, keep-alive. */
     readonly webServer: WebServerConfig;
     readonly ingress: IngressConfig;
+    /** The NetworkPolicies' peers; undefined when `securityEnabled` is false (no policies). */
+    readonly networkPolicy?: NetworkPolicyConfig;
     readonly archivers: readonly ArchiverConfig[];
     readonly scheduledTasks: ConsoleJobConfig;
     /** The optional workloads: undefined when their config leaves them off. */

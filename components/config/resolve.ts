@@ -21,6 +21,7 @@ import { resolveMail } from "./sections/mail";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./sections/mariadb";
 import { matomoResourceIssues, matomoStorageIssues, resolveMatomo } from "./sections/matomo";
 import { matomoImageIssues } from "./sections/matomoImage";
+import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy";
 import { resolvePrivacy } from "./sections/privacy";
 import { resolveWebServer, unusedNginxIssues } from "./sections/webServer";
 
@@ -58,6 +59,18 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         { rsync: values.rsyncAnalytics, importer: values.matomoAnalytics, labels: values.logsHostLabels, token: matomo.token },
         ctx,
     );
+    const offsite = values.topology === "eea" ? mariadb.backup?.offsite : undefined;
+    const needs: PolicyNeeds = {
+        ingress: ingress.enabled ? { className: ingress.className } : undefined,
+        destinations: {
+            ...(mail ? { smtp: [mail.host] } : {}),
+            ...(geoip ? { maxmind: ["download.maxmind.com"] } : {}),
+            ...(logImport ? { logSources: logImport.sources.map((s) => s.host) } : {}),
+            ...(values.topology === "google" ? { googleApis: ["sqladmin.googleapis.com"], cloudSql: ["the Cloud SQL instance"] } : {}),
+            ...(offsite ? { offsite: [offsite.endpoint ?? offsite.url] } : {}),
+        },
+    };
+    const networkPolicy = resolveNetworkPolicy(values.securityEnabled, values.networkPolicy, needs, ctx);
     const matomoResources = matomoResourceIssues(matomo);
     // Sized only when PHP fits the container at all (otherwise that is the one problem to report).
     const web =
@@ -89,6 +102,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         matomo,
         webServer: web.config!,
         ingress,
+        networkPolicy,
         archivers,
         scheduledTasks,
         deleteData,

@@ -38,6 +38,11 @@ export interface DatabaseEndpoint {
     readonly collation: string;
     /** Whether Matomo may try `LOAD DATA INFILE` (Cloud SQL never grants the FILE privilege). */
     readonly loadDataInfile: boolean;
+    /**
+     * The pods that serve the database in the cluster and their port, for NetworkPolicies;
+     * undefined when the database is outside the cluster (reached through a sidecar).
+     */
+    readonly server?: { readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
     /** What every database-using pod needs. */
     readonly podPatch: PodPatch;
     /** Resources that must exist before a pod can reach the database (Pulumi `dependsOn`). */

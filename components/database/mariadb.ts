@@ -235,6 +235,7 @@ export class MariaDb extends pulumi.ComponentResource {
             charset: optionValue(args.serverOptions, "character_set_server") ?? "utf8mb4",
             collation: optionValue(args.serverOptions, "collation_server") ?? "utf8mb4_general_ci",
             loadDataInfile: true,
+            server: { podLabels: selector, port: PORT },
             podPatch: NO_POD_PATCH,
             dependencies: [statefulSet],
         };

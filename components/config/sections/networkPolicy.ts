@@ -1,0 +1,202 @@
+/**
+ * `matomo:securityEnabled` and `matomo:networkPolicy`: the NetworkPolicies that deny this
+ * installation's pods every connection but the ones it needs. The seed chart's `securityEnabled`
+ * switch could not turn its policies off; here it does, and the peers a cluster differs in (the
+ * ingress controller, where DNS and the outside world are) are settings.
+ *
+ * Plain NetworkPolicies cannot name a host, only CIDR blocks: outside destinations (the SMTP
+ * server, MaxMind, the log hosts, Google's APIs, the off-site bucket) default to every IPv4
+ * address on the one port each needs, and can be narrowed per destination.
+ */
+import { boolean, string, type ValueOf } from "../schema/fields";
+import { cidrContains, hostCidr, parseCidr, parseIp, type Cidr } from "../schema/cidr";
+import { list, object, record } from "../schema/structures";
+import { checkLabelKey, checkLabelValue } from "../schema/validators";
+import { report, writtenFields, type ResolveContext } from "./context";
+
+const labels = (doc: string) =>
+    record(string({ doc: "Label value.", required: true, check: checkLabelValue }), { doc, default: {}, checkKey: checkLabelKey });
+const checkCidr = (v: string) => {
+    const parsed = parseCidr(v);
+    return typeof parsed === "string" ? parsed : undefined;
+};
+const cidrs = (doc: string, defaults: readonly string[] = ["0.0.0.0/0"]) =>
+    list(string({ doc: "CIDR block.", required: true, check: checkCidr }), { doc, default: defaults });
+
+const peerField = object(
+    {
+        namespaceLabels: labels(
+            "Labels of the peer's namespace (e.g. `kubernetes.io/metadata.name: ingress-nginx`); none: this namespace.",
+        ),
+        podLabels: labels("Labels of the peer's pods; none: every pod of those namespaces."),
+        cidr: string({
+            doc: "Instead of labels: an IP block (ingress controllers on the host network, cloud load balancers).",
+            optional: true,
+            check: checkCidr,
+        }),
+        except: cidrs("Blocks inside `cidr` to leave out.", []),
+    },
+    { doc: "A peer: pods by namespace and pod labels, or an IP block." },
+);
+
+/** GKE's load balancers and health checks reach the pods from these blocks (container-native load balancing). */
+export const GOOGLE_FRONT_ENDS = ["35.191.0.0/16", "130.211.0.0/22"] as const;
+
+export const securityEnabledKey = boolean({
+    doc: "Create the NetworkPolicies (default deny, and an allow rule per connection the installation needs; see matomo:networkPolicy). The seed chart's switch, which could not turn its policies off.",
+    default: true,
+});
+
+export const networkPolicyKey = object(
+    {
+        ingressFrom: list(peerField, {
+            doc: "Who may connect to the web pods: the ingress controller. Default: ingress-nginx's pods in the namespace ingress-nginx. GKE's own Ingress (class `gce`) needs the blocks of Google's front ends (35.191.0.0/16, 130.211.0.0/22).",
+            default: [
+                {
+                    namespaceLabels: { "kubernetes.io/metadata.name": "ingress-nginx" },
+                    podLabels: { "app.kubernetes.io/name": "ingress-nginx" },
+                    cidr: undefined,
+                    except: [],
+                },
+            ],
+            defaultDoc: "ingress-nginx",
+        }),
+        dnsTo: list(peerField, {
+            doc: "Where the pods may send DNS queries (port 53). Empty: any address, which covers kube-dns, NodeLocal DNSCache (169.254.20.10) and GKE Dataplane V2 alike.",
+            default: [],
+        }),
+        egressTo: object(
+            {
+                smtp: cidrs("Blocks of the SMTP server (postfix.relay) on its port."),
+                maxmind: cidrs("Blocks of MaxMind's download servers, port 443 (GeoIP)."),
+                logSources: cidrs(
+                    "Blocks of the log hosts named by name on their SSH ports (hosts given as IP addresses are allowed as themselves).",
+                ),
+                googleApis: cidrs(
+                    "Blocks of Google's APIs, port 443, for the Cloud SQL Auth Proxy (199.36.153.8/30 with Private Google Access).",
+                ),
+                cloudSql: cidrs(
+                    "Blocks of the Cloud SQL instance, port 3307, for the Cloud SQL Auth Proxy (its IP address, or the private services range).",
+                ),
+                offsite: cidrs("Blocks of the off-site backup storage (S3 or GCS endpoint)."),
+            },
+            {
+                doc: "Outside destinations by CIDR block (NetworkPolicies cannot name hosts); each applies only on the port its feature uses.",
+            },
+        ),
+    },
+    { doc: "The NetworkPolicies' peers (with matomo:securityEnabled)." },
+);
+
+type PeerValue = ValueOf<typeof peerField>;
+
+/** A peer as a NetworkPolicy names it: by labels, or an IP block. */
+export type NetworkPeer =
+    | { readonly namespaceLabels?: Readonly<Record<string, string>>; readonly podLabels?: Readonly<Record<string, string>> }
+    | { readonly cidr: string; readonly except: readonly string[] };
+
+/** Outside destinations, by the feature that needs them. */
+export type EgressDestination = "smtp" | "maxmind" | "logSources" | "googleApis" | "cloudSql" | "offsite";
+
+export interface NetworkPolicyConfig {
+    readonly ingressFrom: readonly NetworkPeer[];
+    /** Empty: DNS to any address. */
+    readonly dnsTo: readonly NetworkPeer[];
+    readonly egressTo: Readonly<Record<EgressDestination, readonly string[]>>;
+}
+
+/** What the policies must let through: the features the stack turns on. */
+export interface PolicyNeeds {
+    readonly ingress?: { readonly className?: string };
+    /** Outside hosts each destination must reach (a hostname, or an IP checked against the blocks). */
+    readonly destinations: Partial<Record<EgressDestination, readonly string[]>>;
+}
+
+function resolvePeer(peer: PeerValue, path: string, ctx: ResolveContext): NetworkPeer | undefined {
+    const byLabels = Object.keys(peer.namespaceLabels).length + Object.keys(peer.podLabels).length > 0;
+    if (peer.cidr === undefined) {
+        if (peer.except.length > 0) report(ctx, `${path}.except`, "needs cidr: it leaves blocks out of an IP block; set cidr or remove it");
+        if (!byLabels) report(ctx, path, "names no peer; set namespaceLabels and/or podLabels, or cidr");
+        return byLabels ? { namespaceLabels: peer.namespaceLabels, podLabels: peer.podLabels } : undefined;
+    }
+    if (byLabels) report(ctx, path, "sets cidr together with labels; a peer is either pods (labels) or an IP block, so write two peers");
+    const outer = parseCidr(peer.cidr) as Cidr;
+    peer.except.forEach((text, i) => {
+        const inner = parseCidr(text) as Cidr;
+        if (!cidrContains(outer, inner) || inner.prefix === outer.prefix) {
+            report(
+                ctx,
+                `${path}.except[${i}]`,
+                `got ${text}, which is not strictly inside cidr ${peer.cidr}; the API server would refuse it`,
+            );
+        }
+    });
+    return { cidr: peer.cidr, except: peer.except };
+}
+
+/** Why the policies would cut off a configured feature; empty when they let everything through. */
+function cutOffIssues(value: ValueOf<typeof networkPolicyKey>, needs: PolicyNeeds, ctx: ResolveContext): void {
+    if (needs.ingress) {
+        if (value.ingressFrom.length === 0) {
+            report(
+                ctx,
+                "networkPolicy.ingressFrom",
+                "is empty, so nothing could reach Matomo through the Ingress; name the ingress controller's pods",
+            );
+        } else if (["gce", "gce-internal"].includes(needs.ingress.className ?? "") && !value.ingressFrom.some((p) => p.cidr)) {
+            report(
+                ctx,
+                "networkPolicy.ingressFrom",
+                `names no IP block, but GKE's Ingress (class ${needs.ingress.className}) reaches the pods from Google's front ends; add peers with cidr ${GOOGLE_FRONT_ENDS.join(" and ")}`,
+            );
+        }
+    }
+    for (const [destination, hosts] of Object.entries(needs.destinations) as [EgressDestination, readonly string[]][]) {
+        const blocks = value.egressTo[destination].map((b) => parseCidr(b) as Cidr);
+        if (blocks.length === 0) {
+            report(
+                ctx,
+                `networkPolicy.egressTo.${destination}`,
+                `is empty, which cuts off ${hosts.join(", ")}; name its blocks, or leave it out for any address`,
+            );
+            continue;
+        }
+        for (const host of hosts) {
+            const ip = parseIp(host);
+            // Log hosts given as addresses are allowed as themselves (see the policies).
+            if (!ip || destination === "logSources") continue;
+            if (!blocks.some((b) => cidrContains(b, hostCidr(ip)))) {
+                report(
+                    ctx,
+                    `networkPolicy.egressTo.${destination}`,
+                    `does not cover ${host}, which the stack connects to; add a block that holds it`,
+                );
+            }
+        }
+    }
+    for (const field of writtenFields(ctx, "networkPolicy", "egressTo")) {
+        if (!(field in needs.destinations)) {
+            report(ctx, `networkPolicy.egressTo.${field}`, "has no effect: the feature that connects there is off; remove it");
+        }
+    }
+}
+
+/** The policies' peers, when `enabled`; settings without policies are reported. */
+export function resolveNetworkPolicy(
+    enabled: boolean,
+    value: ValueOf<typeof networkPolicyKey>,
+    needs: PolicyNeeds,
+    ctx: ResolveContext,
+): NetworkPolicyConfig | undefined {
+    if (!enabled) {
+        if (writtenFields(ctx, "networkPolicy").length > 0) {
+            report(ctx, "networkPolicy", "has no effect: matomo:securityEnabled is false, so there are no NetworkPolicies; remove it");
+        }
+        return undefined;
+    }
+    const peers = (list: readonly PeerValue[], name: string) =>
+        list.flatMap((peer, i) => resolvePeer(peer, `networkPolicy.${name}[${i}]`, ctx) ?? []);
+    const config = { ingressFrom: peers(value.ingressFrom, "ingressFrom"), dnsTo: peers(value.dnsTo, "dnsTo"), egressTo: value.egressTo };
+    cutOffIssues(value, needs, ctx);
+    return config;
+}
