@@ -1,0 +1,29 @@
+/**
+ * The rules of the Matomo policy pack, in one list: what `index.ts` hands to the PolicyPack, and
+ * what the tests run over every stack variant of the program. Each rule's module says what the
+ * project promises and what the rule prevents.
+ */
+import type { Policies } from "@pulumi/policy";
+import { cloudSqlProtected } from "./rules/cloudSql";
+import { noCredentialsInConfigMaps } from "./rules/configMapCredentials";
+import { containerResources, imagePinned, serviceAccountTokenOff } from "./rules/containers";
+import { noCredentialsInEnvLiterals } from "./rules/envCredentials";
+import { namespaceEnforcesRestricted } from "./rules/namespace";
+import { networkPoliciesPresent } from "./rules/networkPolicies";
+import { podSecurityRestricted } from "./rules/podSecurity";
+import { noExposedServices } from "./rules/services";
+import { claimsRetained } from "./rules/storage";
+
+export const POLICIES: Policies = [
+    podSecurityRestricted,
+    namespaceEnforcesRestricted,
+    containerResources,
+    imagePinned,
+    serviceAccountTokenOff,
+    noCredentialsInEnvLiterals,
+    noCredentialsInConfigMaps,
+    claimsRetained,
+    noExposedServices,
+    cloudSqlProtected,
+    networkPoliciesPresent,
+];
