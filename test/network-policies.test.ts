@@ -156,6 +156,45 @@ describe("network policies, switched and tuned", () => {
     });
 });
 
+describe("network policies for off-site backups", () => {
+    const offsite = (blocks: string[]) =>
+        withChanges(stackConfig("dev"), {
+            "matomo:mariadb": {
+                backup: { offsite: { url: "s3://backups/matomo", endpoint: "https://192.0.2.10:9000", existingSecret: "s3" } },
+            },
+            "matomo:networkPolicy": { egressTo: { offsite: blocks } },
+        });
+
+    it("let the backup job reach the store's port, and nothing else out", async () => {
+        const r = await run(offsite(["192.0.2.0/24"]));
+        const backup = pod(r, "backup", "mariadb");
+        assert.ok(connectionAllowed(policiesOf(r), backup, { ip: "192.0.2.10" }, 9000));
+        assert.ok(!connectionAllowed(policiesOf(r), backup, { ip: "192.0.2.10" }, 443));
+        assert.ok(
+            !connectionAllowed(policiesOf(r), pod(r, "restore", "mariadb"), { ip: "192.0.2.10" }, 9000),
+            "the restore reads local dumps",
+        );
+    });
+
+    it("refuse blocks that leave the store out, and an endpoint whose port cannot be", () => {
+        const found = parseConfig(sourceOf(offsite(["198.51.100.0/24"]))).issues.map((i) => `${i.key}: ${i.message}`);
+        assert.ok(
+            found.some((i) => /egressTo\.offsite: does not cover 192\.0\.2\.10/.test(i)),
+            found.join("\n"),
+        );
+        const badPort = withChanges(stackConfig("dev"), {
+            "matomo:mariadb": {
+                backup: { offsite: { url: "s3://backups/matomo", endpoint: "https://minio.example.com:99999", existingSecret: "s3" } },
+            },
+        });
+        const issues = parseConfig(sourceOf(badPort)).issues;
+        assert.ok(
+            issues.some((i) => i.key === "matomo:mariadb.backup.offsite.endpoint" && /expected an http\(s\) URL/.test(i.message)),
+            JSON.stringify(issues),
+        );
+    });
+});
+
 describe("network policy settings that would cut off a feature", () => {
     const issues = (changes: Parameters<typeof withChanges>[1], base = DEV_EXTRAS) =>
         parseConfig(sourceOf(withChanges(stackConfig(base), changes))).issues.map((i) => `${i.key}: ${i.message}`);

@@ -64,10 +64,10 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ingress: ingress.enabled ? { className: ingress.className } : undefined,
         destinations: {
             ...(mail ? { smtp: [mail.host] } : {}),
-            ...(geoip ? { maxmind: ["download.maxmind.com"] } : {}),
+            ...(geoip ? { maxmind: ["updates.maxmind.com"] } : {}),
             ...(logImport ? { logSources: logImport.sources.map((s) => s.host) } : {}),
             ...(values.topology === "google" ? { googleApis: ["sqladmin.googleapis.com"], cloudSql: ["the Cloud SQL instance"] } : {}),
-            ...(offsite ? { offsite: [offsite.endpoint ?? offsite.url] } : {}),
+            ...(offsite ? { offsite: [offsite.endpoint ? new URL(offsite.endpoint).hostname.replace(/^\[|\]$/g, "") : offsite.url] } : {}),
         },
     };
     const networkPolicy = resolveNetworkPolicy(values.securityEnabled, values.networkPolicy, needs, ctx);

@@ -9,6 +9,17 @@ import { cronSchedule, deadline, image, resources, type Image } from "../schema/
 import { object } from "../schema/structures";
 import { checkOptionalDnsSubdomain } from "../schema/validators";
 
+/** An http(s) URL with a host (and a port in range, which URL parsing checks). */
+function checkEndpoint(value: string): string | undefined {
+    try {
+        const url = new URL(value);
+        if (/^https?:$/.test(url.protocol) && url.hostname && !/\s/.test(value)) return undefined;
+    } catch {
+        // reported below
+    }
+    return "expected an http(s) URL such as https://minio.example.com:9000";
+}
+
 export const backupKey = object(
     {
         enabled: boolean({ doc: "Dump the Matomo database on a schedule onto a volume of its own.", default: true }),
@@ -44,7 +55,7 @@ export const backupKey = object(
                     doc: "Endpoint of an S3-compatible store (e.g. `https://minio.example.com`); unset for AWS S3.",
                     optional: true,
                     emptyIsUnset: true,
-                    check: (v) => (/^https?:\/\/[^\s/]+(\/.*)?$/.test(v) ? undefined : "expected an http(s) URL"),
+                    check: checkEndpoint,
                 }),
                 region: string({
                     doc: "S3 region.",

@@ -134,7 +134,7 @@ function resolvePeer(peer: PeerValue, path: string, ctx: ResolveContext): Networ
     return { cidr: peer.cidr, except: peer.except };
 }
 
-/** Why the policies would cut off a configured feature; empty when they let everything through. */
+/** Reports settings that would cut off a configured feature, and destinations of features that are off. */
 function cutOffIssues(value: ValueOf<typeof networkPolicyKey>, needs: PolicyNeeds, ctx: ResolveContext): void {
     if (needs.ingress) {
         if (value.ingressFrom.length === 0) {
