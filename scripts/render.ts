@@ -18,10 +18,11 @@ import { stringify } from "yaml";
 import { ConfigError, loadConfig } from "../components/config";
 import { capacityReport } from "./lib/capacity";
 import { maskSecrets, runProgram, secretLines, type CapturedResource } from "./lib/mockEngine";
+import { PROJECT_ROOT } from "./lib/projectRoot";
 import { helpText, parseRenderArgs, USAGE } from "./lib/renderArgs";
 import { configSourceOf, readStackFile } from "./lib/stackFile";
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = PROJECT_ROOT;
 
 /** The name of a stack file: `Pulumi.<stack>.yaml`. */
 const STACK_FILE = /^Pulumi\.(.+)\.ya?ml$/;

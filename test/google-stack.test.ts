@@ -7,6 +7,7 @@ import { proxyArgs, workloadIdentityMember } from "../components/database/cloudS
 import { gcpLabelValue } from "../components/database/cloudSqlInstance";
 import { google } from "./support/configCases";
 import { isSecretWrapper, resolveOutputs, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
+import { ensureBuilt } from "../scripts/build";
 import {
     all,
     assertGoldenUrns,
@@ -414,18 +415,19 @@ describe("Cloud SQL helpers", () => {
 });
 
 describe("the EEA topology and @pulumi/gcp", () => {
-    it("never loads the Google Cloud SDK for the dev stack", function () {
+    it("never loads the Google Cloud SDK for the dev stack (the compiled program, as Pulumi runs it)", function () {
         this.timeout(60_000);
+        ensureBuilt();
         const script = `
-            const { runProgram } = require("./scripts/lib/mockEngine");
-            const { readStackFile } = require("./scripts/lib/stackFile");
+            const { runProgram } = require("./bin/scripts/lib/mockEngine");
+            const { readStackFile } = require("./bin/scripts/lib/stackFile");
             const config = readStackFile("Pulumi.dev.yaml");
             runProgram({ config: config.values, secretKeys: config.secretKeys, stack: "dev" }).then((run) => {
                 const gcp = Object.keys(require.cache).filter((f) => f.includes("node_modules/@pulumi/gcp/"));
                 const resources = run.resources.filter((r) => r.type.startsWith("gcp:"));
                 console.log(JSON.stringify({ loaded: gcp.length, resources: resources.length, total: run.resources.length }));
             });`;
-        const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
+        const result = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
         assert.equal(result.status, 0, result.stderr);
         const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as { loaded: number; resources: number; total: number };
         assert.ok(report.total > 10, "the program ran");

@@ -25,12 +25,19 @@ describe("project files", () => {
         };
         const fields = schema as unknown as Record<string, Field<unknown>>;
 
-        it("is the nodejs project matomo, run through tsx without type-checking", () => {
+        it("is the nodejs project matomo, run compiled through the launcher without a TypeScript loader", () => {
             assert.equal(project.name, "matomo");
             assert.equal(project.runtime.name, "nodejs");
-            assert.deepEqual(project.runtime.options, { typescript: false, nodeargs: "--import tsx" });
-            const pkg = JSON.parse(read("package.json")) as { dependencies: Record<string, string> };
-            assert.ok(pkg.dependencies.tsx, "tsx runs the program, so it is a runtime dependency");
+            assert.deepEqual(project.runtime.options, { typescript: false });
+            assert.equal((project as unknown as { main: string }).main, "scripts/pulumi-program.js");
+            const pkg = JSON.parse(read("package.json")) as {
+                dependencies: Record<string, string>;
+                scripts: Record<string, string>;
+                engines: Record<string, string>;
+            };
+            assert.equal(pkg.dependencies.tsx, undefined, "tsx only runs the tests and tools");
+            assert.match(pkg.scripts.prepare, /scripts\/build\.js/, "npm ci builds bin/");
+            assert.equal(pkg.engines.node, ">=22", "what @pulumi/pulumi needs");
         });
 
         it("declares every scalar key with the schema's type and default", () => {

@@ -10,13 +10,27 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { maskSecrets, secretLines, SECRET_SIG, SECRET_SIG_KEY } from "../scripts/lib/mockEngine";
 import { helpText, parseRenderArgs } from "../scripts/lib/renderArgs";
+import { ensureBuilt } from "../scripts/build";
 import { parseConfig } from "../components/config";
 import { readStackFile, secretStandIn } from "../scripts/lib/stackFile";
-import { renderJson, renderYaml } from "../scripts/render";
+import { main, renderJson, renderYaml } from "../scripts/render";
 import { ROOT, runStack, sourceOf } from "./support/harness";
 
-function render(...args: string[]) {
-    return spawnSync(process.execPath, ["--import", "tsx", "scripts/render.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+/** The command as users run it: the compiled render (bin/, rebuilt first when stale), in its own process. */
+function renderCommand(...args: string[]) {
+    return spawnSync(process.execPath, [join(ensureBuilt(), "..", "scripts", "render.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+}
+
+/** The command's main function in this process: its exit code and what it printed on each stream. */
+async function render(...args: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const status = await main(
+        args,
+        (text) => (stdout += text),
+        (text) => (stderr += text),
+    );
+    return { status, stdout, stderr };
 }
 
 describe("render", () => {
@@ -75,20 +89,30 @@ describe("render", () => {
         assert.match(web.parent, /matomo:index:MatomoWeb::matomo-web$/);
     });
 
-    it("runs as a command on the dev stack", function () {
-        this.timeout(60_000);
-        const result = render("--stack", "dev");
-        assert.equal(result.status, 0, result.stderr);
-        assert.match(result.stdout, /^---\n# Source: kubernetes:core\/v1:Namespace namespace\n/);
-        assert.match(result.stdout, /kind: StatefulSet/);
+    describe("as a command", () => {
+        let result: ReturnType<typeof renderCommand>;
+        before(function () {
+            this.timeout(60_000);
+            result = renderCommand("--stack", "dev");
+        });
+
+        it("runs on the dev stack", () => {
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stdout, /^---\n# Source: kubernetes:core\/v1:Namespace namespace\n/);
+            assert.match(result.stdout, /kind: StatefulSet/);
+        });
+
+        it("writes its whole output into a pipe, however long", async () => {
+            assert.ok(result.stdout.length > 65_536, "longer than a pipe's buffer");
+            assert.equal(result.stdout, renderYaml((await runStack("dev")).resources));
+        });
     });
 
-    it("reports invalid config on stderr, exits 1 and prints nothing on stdout", function () {
-        this.timeout(60_000);
+    it("reports invalid config on stderr, exits 1 and prints nothing on stdout", async () => {
         const dir = mkdtempSync(join(tmpdir(), "matomo-render-"));
         const file = join(dir, "Pulumi.broken.yaml");
         writeFileSync(file, "config:\n  matomo:matomo:\n    hostname: Not A Hostname\n    replicaCount: 0\n");
-        const result = render("--stack-file", file);
+        const result = await render("--stack-file", file);
         rmSync(dir, { recursive: true, force: true });
         assert.equal(result.status, 1);
         assert.equal(result.stdout, "");
@@ -97,8 +121,7 @@ describe("render", () => {
         assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, "no stack trace");
     });
 
-    it("masks secrets set with --secret inside config.ini.php, and prints none of them", function () {
-        this.timeout(60_000);
+    it("masks secrets set with --secret inside config.ini.php, and prints none of them", async () => {
         const dir = mkdtempSync(join(tmpdir(), "matomo-render-"));
         const file = join(dir, "Pulumi.secrets.yaml");
         const secure = "\n      secure: v1:AAAA";
@@ -110,7 +133,7 @@ describe("render", () => {
                 secure +
                 "\n",
         );
-        const result = render("--stack-file", file);
+        const result = await render("--stack-file", file);
         rmSync(dir, { recursive: true, force: true });
         assert.equal(result.status, 0, result.stderr);
         for (const key of ["matomo:matomo.salt", "matomo:mariadb.password"]) {
@@ -120,26 +143,16 @@ describe("render", () => {
         assert.match(result.stdout, /^ {4}password = "\[secret\]"$/m);
     });
 
-    it("writes its whole output into a pipe, however long", async function () {
-        this.timeout(60_000);
-        const result = render("--stack", "dev");
-        assert.equal(result.status, 0, result.stderr);
-        assert.ok(result.stdout.length > 65_536, "longer than a pipe's buffer");
-        assert.equal(result.stdout, renderYaml((await runStack("dev")).resources));
-    });
-
-    it("prints its help with --help and exits 0", function () {
-        this.timeout(60_000);
-        const result = render("--help");
+    it("prints its help with --help and exits 0", async () => {
+        const result = await render("--help");
         assert.equal(result.status, 0);
         assert.match(result.stdout, /--stack NAME .*\(here: dev, prod\)/);
         assert.match(result.stdout, /--format json/);
         assert.equal(result.stderr, "");
     });
 
-    it("says what was wrong with an invocation, and exits 2", function () {
-        this.timeout(60_000);
-        const result = render("--stack", "nope");
+    it("says what was wrong with an invocation, and exits 2", async () => {
+        const result = await render("--stack", "nope");
         assert.equal(result.status, 2);
         assert.match(result.stderr, /no stack "nope" here \(no Pulumi\.nope\.yaml\): the stacks are dev, prod/);
         assert.match(result.stderr, /--help explains each option/);
