@@ -25,7 +25,8 @@ while (true) {
             exit(1);
         }
         fwrite(STDERR, "database: waiting for the database ($host:$port)\n");
-        sleep(5);
+        // Every 5 seconds, but never past the deadline.
+        sleep(max(1, min(5, $deadline - time())));
     }
 }
 

@@ -98,7 +98,8 @@ while (true) {
             fail(1, "cannot connect to $name on $host:$port as $user: " . $e->getMessage());
         }
         fwrite(STDERR, "grant-import-user: waiting for the database ($host:$port)\n");
-        sleep(5);
+        // Every 5 seconds, but never past the deadline.
+        sleep(max(1, min(5, $deadline - time())));
     }
 }
 unset($password);

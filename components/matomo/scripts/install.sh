@@ -51,12 +51,12 @@ trap stop_server EXIT
 tries=0
 until curl --silent --output /dev/null "${url}matomo.js"; do
     tries=$((tries + 1))
-    if [ "$tries" -ge 30 ]; then
-        echo "install: FAILED: PHP's web server did not start:" >&2
+    if [ "$tries" -ge 150 ]; then
+        echo "install: FAILED: PHP's web server did not start within 30 s:" >&2
         tail -n 20 "$tmp/install-server.log" >&2
         exit 1
     fi
-    sleep 1
+    sleep 0.2
 done
 
 # request NAME [curl options...]: one request to the installer, its page kept as install-NAME.html;
