@@ -6,14 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "../../components/database/endpoint";
 import type { InstallationArgs } from "../../components/k8s/installation";
 import type { MatomoWorkload } from "../../components/matomo/podBuilder";
-import { runProgram, type ProgramRun } from "../../scripts/lib/mockEngine";
+import type { ProgramRun } from "../../scripts/lib/mockEngine";
+import { runQuickly } from "./harness";
 
 /**
  * Runs `build` (which creates the component under test) alone, and returns what it registered.
  * The component is not a stack output: Pulumi would warn about each of its unset optional fields.
  */
 export function buildAlone(build: () => unknown, stack = "test"): Promise<ProgramRun> {
-    return runProgram({
+    return runQuickly({
         config: {},
         stack,
         program: () => {

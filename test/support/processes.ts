@@ -8,13 +8,22 @@
  * `.mocharc.json`.
  */
 import { spawnSync, type SpawnSyncOptionsWithStringEncoding, type SpawnSyncReturns } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** The variable that marks this run's processes. */
 export const RUN_MARKER = "MATOMO_TEST_RUN";
 
 process.env[RUN_MARKER] ??= `${process.pid}-${Date.now()}`;
 const marker = `${RUN_MARKER}=${process.env[RUN_MARKER]}`;
+
+/**
+ * A directory the whole run shares (every worker process derives the same name from the marker),
+ * for what is worth making once per run, such as an initialised MariaDB data directory. Created by
+ * whoever needs it first; removed by the global teardown.
+ */
+export const RUN_DIRECTORY = join(tmpdir(), `matomo-test-${process.env[RUN_MARKER]}`);
 
 export interface LeftProcess {
     readonly pid: number;
@@ -65,7 +74,10 @@ export function spawnGroupSync(
     return result;
 }
 
-/** Mocha's global teardown: fails the run when a process of it is still running, after killing it. */
+/**
+ * Mocha's global teardown: removes the run's shared directory, and fails the run when a process of
+ * it is still running, after killing it.
+ */
 export function mochaGlobalTeardown(): void {
     const left = leftoverProcesses();
     for (const { pid } of left) {
@@ -75,6 +87,7 @@ export function mochaGlobalTeardown(): void {
             // Already gone.
         }
     }
+    rmSync(RUN_DIRECTORY, { recursive: true, force: true });
     if (left.length > 0) {
         throw new Error(
             `the tests left ${left.length} process(es) running (now killed):\n${left.map((p) => `  ${p.pid} ${p.command}`).join("\n")}`,

@@ -51,7 +51,17 @@ export function LDAP_VARIANT(): Promise<ProgramRun> {
     return ldapRun;
 }
 
-export const VARIANTS: Record<string, () => Promise<ProgramRun>> = {
+/** Each run once per test process, however many test files iterate over the variants. */
+function once(runs: Record<string, () => Promise<ProgramRun>>): Record<string, () => Promise<ProgramRun>> {
+    return Object.fromEntries(
+        Object.entries(runs).map(([name, runVariant]) => {
+            let result: Promise<ProgramRun> | undefined;
+            return [name, () => (result ??= runVariant())];
+        }),
+    );
+}
+
+export const VARIANTS: Record<string, () => Promise<ProgramRun>> = once({
     dev: () => runStack("dev"),
     "dev with GeoIP and mail": () => runStack(DEV_EXTRAS),
     "dev, three replicas on shared storage": () =>
@@ -80,4 +90,4 @@ export const VARIANTS: Record<string, () => Promise<ProgramRun>> = {
     "prod, service-account key instead of Workload Identity": () =>
         run(withChanges(stackConfig("prod"), { "matomo:cloudsql": { identity: "serviceAccountKey" } }), { stack: "prod" }),
     "seed defaults": () => run({ values: { "matomo:matomo": JSON.stringify({ hostname: "analytics.example.com" }) }, secretKeys: [] }),
-};
+});
