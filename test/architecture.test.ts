@@ -1,5 +1,5 @@
 /**
- * The layout rules of the codebase (README "Layout"): arrows point down, components never see the
+ * The layout rules of the codebase (docs/architecture.md): arrows point down, components never see the
  * config, no import cycle, small files, and no shell or PHP program hidden in a TypeScript string.
  */
 import assert from "node:assert/strict";

@@ -1,16 +1,16 @@
 /**
  * The project files stay true: Pulumi.yaml declares the scalar keys with the schema's types and
- * defaults, the README's config reference is the generated one, every seed parameter is mapped in
- * docs/seed-parameters.md, and the stack files are valid as they are.
+ * defaults, docs/configuration.md's config reference is the generated one, every seed parameter is
+ * mapped in docs/seed-parameters.md, and the stack files are valid as they are.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "yaml";
 import { schema } from "../components/config/keys";
 import type { Field } from "../components/config/schema/fields";
 import { parseConfig } from "../components/config";
-import { README, withReference } from "../scripts/docs";
+import { REFERENCE_DOC, withReference } from "../scripts/docs";
 import { eea, google } from "./support/configCases";
 import { ROOT, sourceOf, stackConfig } from "./support/harness";
 
@@ -74,25 +74,33 @@ describe("project files", () => {
         });
     });
 
-    describe("README.md", () => {
-        it("has the config reference generated from the schema (run `npm run docs` after changing it)", () => {
-            const readme = readFileSync(README, "utf8");
-            assert.equal(readme, withReference(readme));
+    describe("docs", () => {
+        it("docs/configuration.md has the config reference generated from the schema (run `npm run docs` after changing it)", () => {
+            const page = readFileSync(REFERENCE_DOC, "utf8");
+            assert.equal(page, withReference(page));
         });
 
-        it("checks maintenance mode with requests Matomo answers without a login", () => {
+        it("docs/runbooks.md checks maintenance mode with requests Matomo answers without a login", () => {
             // Matomo answers an anonymous API.getPiwikVersion with 401 in either mode, so a check
             // built on it cannot tell maintenance from normal operation.
-            const readme = readFileSync(README, "utf8");
-            const section = readme.slice(readme.indexOf("### Maintenance mode"), readme.indexOf("### Privacy settings"));
+            const runbooks = read("docs/runbooks.md");
+            const section = runbooks.slice(runbooks.indexOf("## Maintenance mode"), runbooks.indexOf("## Privacy settings"));
             const checked = [...section.matchAll(/^curl .*'?https:\/\/<hostname>\/([^' ]+)'?/gm)].map((m) => m[1]);
             assert.deepEqual(checked, ["matomo.php", "index.php?module=Login"]);
         });
 
-        it("gives the two quick-start commands", () => {
-            const readme = readFileSync(README, "utf8");
-            assert.ok(readme.includes("npm ci && npm run render -- --stack dev"));
-            assert.ok(readme.includes("npm test"));
+        it("README.md gives the two quick-start commands on its first screen, for Node.js 22", () => {
+            const firstScreen = read("README.md").split("\n").slice(0, 40).join("\n");
+            assert.ok(firstScreen.includes("npm ci && npm run render -- --stack dev"));
+            assert.ok(firstScreen.includes("npm test"));
+            assert.ok(firstScreen.includes("Node.js 22 or newer"));
+        });
+
+        it("README.md stays a short entry page, and no doc asks for Node.js 20", () => {
+            assert.ok(read("README.md").split("\n").length <= 260, "README.md is at most 260 lines; move details to docs/");
+            const docs = ["README.md", "CONTRIBUTING.md", ...readdirSync(resolve(ROOT, "docs")).map((f) => `docs/${f}`)];
+            const stale = docs.filter((f) => f.endsWith(".md") && /Node(\.js)? 20\b/.test(read(f)));
+            assert.deepEqual(stale, []);
         });
     });
 

@@ -6,7 +6,7 @@
  * (`pulumi config set --path mariadb.storage 20Gi`). Defaults are the seed's unless the seed's
  * default was insecure or broken; docs/seed-parameters.md records each such change and why.
  * Each key is defined, with its resolution and rules, in the section of `sections/` named below;
- * the README's config reference is generated from this table (`npm run docs`).
+ * the config reference in docs/configuration.md is generated from this table (`npm run docs`).
  */
 import type { ValueOf } from "./schema/fields";
 import { archiversKey } from "./sections/archivers";

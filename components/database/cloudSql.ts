@@ -8,7 +8,7 @@
  * a generated key in a Secret only when asked for), the database user created here with a
  * generated password instead of by hand in the console, proxy v2 instead of v1, MySQL 8 instead of
  * 5.7, backups with binary logging, connections only through the proxy, deletion protection.
- * Not managed here: enabling APIs and the VPC's private services access (README prerequisites).
+ * Not managed here: enabling APIs and the VPC's private services access (docs/topologies.md, prerequisites).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

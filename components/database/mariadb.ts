@@ -7,7 +7,7 @@
  * from a Secret (never plain env values); root may only log in from inside the pod
  * (`MARIADB_ROOT_HOST=localhost`, the seed's root existed as `root@'%'`), with a password this
  * component generates unless one is given; the server runs as the image's `mysql` user (999) with
- * a read-only root filesystem. Not managed here: backups (see the README runbook) and replication.
+ * a read-only root filesystem. Not managed here: backups (see docs/backup-restore.md) and replication.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -5,7 +5,7 @@
  * Cloud SQL proxy as a native sidecar, which lets the Job complete when the command ends).
  *
  * CronJob names are fixed (`matomo-archive`, `matomo-scheduled-tasks`, ...): operators start a run
- * by name (`kubectl create job --from=cronjob/matomo-archive ...`, see the README).
+ * by name (`kubectl create job --from=cronjob/matomo-archive ...`, see docs/scheduled-work.md).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

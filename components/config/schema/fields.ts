@@ -6,7 +6,7 @@
  * in an object key), what its default is, and how to document itself. Parsing never throws: every
  * problem is reported as an {@link Issue} that names the full config key, the value it got and what
  * is allowed, so one run reports every mistake at once. The same field tree generates the config
- * reference in the README, which keeps docs and behaviour from drifting apart.
+ * reference in docs/configuration.md, which keeps docs and behaviour from drifting apart.
  */
 import { closestMatch, describeValue } from "./text";
 

@@ -1,7 +1,7 @@
 /**
  * The config reference, generated from the schema: one table of the scalar keys, one per
  * structured key with a row for every field (`[i]` for the entries of a list), and the list of
- * keys that are recognised but rejected, with the reason. The README embeds it (`npm run docs`), so
+ * keys that are recognised but rejected, with the reason. docs/configuration.md embeds it (`npm run docs`), so
  * the documented keys, types and defaults are always the ones the program enforces.
  */
 import type { Field } from "./fields";
@@ -48,7 +48,7 @@ export function renderConfigReference(schema: Readonly<Record<string, Field<unkn
     for (const [name, rows] of structured) {
         parts.push(
             "",
-            `#### \`matomo:${name}\``,
+            `### \`matomo:${name}\``,
             "",
             `${cell(schema[name].doc)} Set fields with \`pulumi config set --path ${rows[0].path} <value>\`` +
                 " (secrets with `--secret`).",
@@ -58,7 +58,7 @@ export function renderConfigReference(schema: Readonly<Record<string, Field<unkn
     }
     parts.push(
         "",
-        "#### Recognised but rejected",
+        "### Recognised but rejected",
         "",
         "These seed keys fail validation with a message instead of being silently ignored:",
         "",

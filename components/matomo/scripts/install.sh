@@ -14,7 +14,7 @@ php "$database" state || state=$?
 case "$state" in
     0) echo "install: Matomo is already installed"; set_options; exit 0 ;;
     3) echo "install: the database is empty: installing Matomo" ;;
-    4) echo "install: FAILED: Matomo's tables exist without a superuser or website: an earlier installation did not finish (README: 'Recover from an unfinished installation')" >&2; exit 1 ;;
+    4) echo "install: FAILED: Matomo's tables exist without a superuser or website: an earlier installation did not finish (docs/runbooks.md: 'Recover from an unfinished installation')" >&2; exit 1 ;;
     *) echo "install: FAILED: cannot read the database state (see above)" >&2; exit 1 ;;
 esac
 
