@@ -23,10 +23,18 @@ export default tseslint.config(
             "@typescript-eslint/no-misused-promises": "error",
             "@typescript-eslint/await-thenable": "error",
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-            // The program loads the Google topology on demand (require), so the EEA stack never loads @pulumi/gcp.
+            // The program loads the Google topology and the log import on demand (require), so the EEA
+            // stack never loads @pulumi/gcp, and a stack without log sources never loads @pulumi/tls.
             "@typescript-eslint/no-require-imports": [
                 "error",
-                { allow: ["^\\./google$", "^@pulumi/pulumi/runtime/config$", "^\\.\\./\\.\\./stacks$"] },
+                {
+                    allow: [
+                        "^\\./google$",
+                        "^\\.\\./components/jobs/logImport$",
+                        "^@pulumi/pulumi/runtime/config$",
+                        "^\\.\\./\\.\\./stacks$",
+                    ],
+                },
             ],
             eqeqeq: ["error", "always"],
         },

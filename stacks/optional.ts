@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
 import { GeoIpUpdate } from "../components/jobs/geoip";
-import { LogImport } from "../components/jobs/logImport";
+import type { LogImport } from "../components/jobs/logImport";
 import { selectorLabels } from "../components/k8s/labels";
 import { webIdentity } from "../components/matomo/web";
 import { secretOf, type StackContext } from "./context";
@@ -46,6 +46,8 @@ export function logImportFor(
     const { cfg, instance, namespace } = ctx;
     const logs = cfg.logImport;
     if (!logs) return undefined;
+    // Loaded on demand, like the Google topology: only a stack with log sources loads @pulumi/tls.
+    const { LogImport } = require("../components/jobs/logImport") as typeof import("../components/jobs/logImport");
     const { fetch, importer } = logs;
     return new LogImport("log-import", {
         namespace,
