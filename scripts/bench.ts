@@ -12,14 +12,19 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "./lib/projectRoot";
+import { readStackFile } from "./lib/stackFile";
 
 const RUNNER = join(PROJECT_ROOT, "bin", "scripts", "lib", "benchRun.js");
 
-/** Wall-clock seconds of one run of the runner with `args`. */
-function timed(args: string[]): number {
+/** A case: the runner's mode and, for the program, the stack's config as JSON. */
+type Case = { readonly mode: "floor" | "program"; readonly config?: string };
+
+/** Wall-clock seconds of one run of the runner. */
+function timed(c: Case): number {
     const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [RUNNER, ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`bench run ${args.join(" ")} failed:\n${result.stderr}`);
+    const env = c.config ? { ...process.env, BENCH_CONFIG: c.config } : process.env;
+    const result = spawnSync(process.execPath, [RUNNER, c.mode], { cwd: PROJECT_ROOT, encoding: "utf8", env });
+    if (result.status !== 0) throw new Error(`bench run (${c.mode}) failed:\n${result.stderr}`);
     return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
@@ -30,10 +35,10 @@ export function median(values: readonly number[]): number {
 }
 
 /** Medians of `runs` runs of each case, interleaved so that a busy moment hits every case alike. */
-export function bench(cases: Readonly<Record<string, string[]>>, runs: number): Record<string, number> {
+export function bench(cases: Readonly<Record<string, Case>>, runs: number): Record<string, number> {
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
     timed(cases.floor); // warm the file cache: the first run reads every SDK file from disk
-    for (let i = 0; i < runs; i++) for (const [name, args] of Object.entries(cases)) times[name].push(timed(args));
+    for (let i = 0; i < runs; i++) for (const [name, c] of Object.entries(cases)) times[name].push(timed(c));
     return Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]));
 }
 
@@ -45,8 +50,11 @@ if (require.main === module) {
         process.exit(2);
     }
     const stacks = readdirSync(PROJECT_ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f));
-    const cases: Record<string, string[]> = { floor: ["floor"] };
-    for (const file of stacks) cases[file] = ["program", file];
+    const cases: Record<string, Case> = { floor: { mode: "floor" } };
+    for (const file of stacks) {
+        const { values, secretKeys } = readStackFile(join(PROJECT_ROOT, file));
+        cases[file] = { mode: "program", config: JSON.stringify({ values, secretKeys, stack: file.split(".")[1] }) };
+    }
     const medians = bench(cases, runs);
     process.stdout.write(`median of ${runs} runs, each a fresh Node process (node ${process.version})\n`);
     process.stdout.write(`  floor (SDKs by plain require, one resource)  ${medians.floor.toFixed(2)} s\n`);

@@ -4,14 +4,12 @@
  * which loads the four SDKs the project depends on with plain `require` and registers one resource.
  * The driver (scripts/bench.ts) times the whole process, start-up included.
  *
- *   node bin/scripts/lib/benchRun.js program Pulumi.dev.yaml
+ *   BENCH_CONFIG='{"values":{...},"secretKeys":[],"stack":"dev"}' node bin/scripts/lib/benchRun.js program
  *   node bin/scripts/lib/benchRun.js floor
  */
-import { basename } from "node:path";
 import { runProgram } from "./mockEngine";
-import { readStackFile } from "./stackFile";
 
-async function main(mode: string | undefined, file: string | undefined): Promise<void> {
+async function main(mode: string | undefined, config: string | undefined): Promise<void> {
     if (mode === "floor") {
         await runProgram({
             config: {},
@@ -23,13 +21,13 @@ async function main(mode: string | undefined, file: string | undefined): Promise
         });
         return;
     }
-    if (mode !== "program" || !file) throw new Error("usage: benchRun.js program <stack file> | floor");
-    const config = readStackFile(file);
-    const stack = basename(file).replace(/^Pulumi\.|\.yaml$/g, "");
-    await runProgram({ config: config.values, secretKeys: config.secretKeys, stack });
+    if (mode !== "program" || !config) throw new Error("usage: BENCH_CONFIG=<json> benchRun.js program | floor");
+    // The stack's config as the Pulumi CLI hands it over, parsed: the program never reads YAML.
+    const { values, secretKeys, stack } = JSON.parse(config) as { values: Record<string, string>; secretKeys: string[]; stack: string };
+    await runProgram({ config: values, secretKeys, stack });
 }
 
-main(process.argv[2], process.argv[3]).catch((e: unknown) => {
+main(process.argv[2], process.env.BENCH_CONFIG).catch((e: unknown) => {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
 });
