@@ -30,7 +30,8 @@ function sourceFiles(root) {
         for (const entry of readdirSync(path, { withFileTypes: true })) {
             const full = join(path, entry.name);
             if (entry.isDirectory()) walk(full);
-            else if (!entry.name.endsWith(".d.ts")) files.push(full);
+            // Declarations, and the plain JavaScript of the build and the launcher, are no sources.
+            else if (!entry.name.endsWith(".d.ts") && !entry.name.endsWith(".js")) files.push(full);
         }
     };
     for (const source of SOURCES) {
