@@ -85,13 +85,16 @@ function build(root = join(__dirname, ".."), files = sourceFiles(root)) {
     rmSync(old, { recursive: true, force: true });
 }
 
-/** The compiled entry point of the project at `root`, rebuilt first when bin/ is missing or older than the sources. */
-function ensureBuilt(root = join(__dirname, "..")) {
+/**
+ * The compiled entry point of the project at `root`, rebuilt first when bin/ is missing or older
+ * than the sources (saying so on stderr, unless `quiet`).
+ */
+function ensureBuilt(root = join(__dirname, ".."), quiet = false) {
     const files = sourceFiles(root);
     const hashFile = join(root, "bin", HASH_FILE);
     const current = existsSync(hashFile) ? readFileSync(hashFile, "utf8") : undefined;
     if (current !== sourceHash(root, files)) {
-        process.stderr.write(current ? "bin/ is older than the sources: compiling\n" : "bin/ is missing: compiling\n");
+        if (!quiet) process.stderr.write(current ? "bin/ is older than the sources: compiling\n" : "bin/ is missing: compiling\n");
         build(root, files);
     }
     return join(root, "bin", "index.js");
