@@ -57,6 +57,8 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         superuser: { login: cfg.matomo.username, password: credentials.superuserPassword },
         php: { ...cfg.matomo.php, timezone: cfg.timezone },
         maintenance: cfg.maintenance,
+        // The NetworkPolicies let Matomo's pods reach nothing outside but the SMTP server.
+        internetFeatures: cfg.networkPolicy === undefined,
         plugins: cfg.matomo.plugins,
         tablesPrefix: cfg.matomo.tablesPrefix,
         options: managedOptions({ geoip: cfg.geoip !== undefined, baseUrl: `${base}/`, privacy: cfg.privacy }),

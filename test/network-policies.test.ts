@@ -5,8 +5,21 @@
  */
 import assert from "node:assert/strict";
 import { parseConfig } from "../components/config";
-import type { ProgramRun } from "../scripts/lib/mockEngine";
-import { all, DEV_EXTRAS, podLabelsOf, podSpecOf, run, runStack, sourceOf, stackConfig, withChanges, workloads } from "./support/harness";
+import { revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
+import { parseIniWithPhp } from "./support/php";
+import {
+    all,
+    DEV_EXTRAS,
+    one,
+    podLabelsOf,
+    podSpecOf,
+    run,
+    runStack,
+    sourceOf,
+    stackConfig,
+    withChanges,
+    workloads,
+} from "./support/harness";
 import { connectionAllowed, type Endpoint, type Policy } from "./support/networkPolicy";
 import { VARIANTS } from "./support/variants";
 
@@ -124,11 +137,21 @@ describe("network policies (prod stack, Google)", () => {
 });
 
 describe("network policies, switched and tuned", () => {
-    it("are all gone with securityEnabled false", async () => {
+    /** config.ini.php's [General] enable_internet_features, as PHP reads it (undefined: Matomo's default, on). */
+    const internetFeatures = (r: ProgramRun) =>
+        parseIniWithPhp(
+            (revealSecrets(one(r, "kubernetes:core/v1:Secret", "matomo-config").inputs.stringData) as Record<string, string>)[
+                "config.ini.php"
+            ],
+        ).General.enable_internet_features;
+
+    it("are all gone with securityEnabled false, and Matomo may reach the internet again", async () => {
         const off = await run(withChanges(stackConfig(DEV_EXTRAS), { "matomo:securityEnabled": "false" }));
         assert.equal(all(off, NETWORK_POLICY).length, 0);
+        assert.equal(internetFeatures(off), undefined);
         const on = await runStack(DEV_EXTRAS);
         assert.ok(all(on, NETWORK_POLICY).length >= 6);
+        assert.equal(internetFeatures(on), "0", "no page waits for a connection the policies drop");
     });
 
     it("allow a log host given as an address as itself only", async () => {

@@ -33,6 +33,12 @@ export interface MatomoIniSettings {
     readonly maintenanceMode: boolean;
     /** `record_statistics` (false: the tracker answers 503 and drops hits). */
     readonly recordStatistics: boolean;
+    /**
+     * `enable_internet_features`: whether Matomo itself may call out (news feeds, the marketplace,
+     * fetching a tracked site's homepage). Off where NetworkPolicies allow no such connection, so
+     * that no page waits for a connection that cannot be made.
+     */
+    readonly internetFeatures: boolean;
     /** Where Matomo sends mail. Unset: Matomo's default (PHP's mail(), which a container cannot use). */
     readonly mail?: SmtpIniSettings;
     /** LDAP login (the LoginLdap plugin's `[LoginLdap]` and `[LoginLdap_<server>]` sections). */
@@ -158,6 +164,7 @@ export function renderConfigIni(s: MatomoIniSettings): string {
         ["enable_installer", false],
         ["enable_auto_update", false],
         ["enable_update_communication", false],
+        ...(s.internetFeatures ? [] : ([["enable_internet_features", false]] as const)),
         // The active plugins are declared (matomo.plugins), the same in every pod: the UI's switches
         // would change one pod's copy of this file until it restarts.
         ["enable_plugins_admin", false],

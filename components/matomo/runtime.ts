@@ -44,6 +44,8 @@ export interface MatomoRuntimeArgs extends InstallationArgs {
     readonly php: PhpSettings;
     /** Maintenance switches: UI and API answer 503; the tracker answers 503 and drops hits. */
     readonly maintenance: { readonly disableUi: boolean; readonly disableTracking: boolean };
+    /** Whether Matomo may reach the internet itself (false under NetworkPolicies). Defaults to true. */
+    readonly internetFeatures?: boolean;
     /**
      * The SMTP server Matomo sends through, and the password of its login: set in the stack (a
      * secret, kept in a Secret of its own) or a Secret managed elsewhere with the key `password`.
@@ -128,6 +130,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                     loadDataInfile: db.loadDataInfile,
                     maintenanceMode: args.maintenance.disableUi,
                     recordStatistics: !args.maintenance.disableTracking,
+                    internetFeatures: args.internetFeatures ?? true,
                     mail: args.mail && {
                         ...args.mail,
                         login: args.mail.login && { username: args.mail.login.username, authType: args.mail.login.authType },

@@ -19,4 +19,5 @@ export const SAMPLE_INI: MatomoIniSettings = {
     loadDataInfile: true,
     maintenanceMode: false,
     recordStatistics: true,
+    internetFeatures: true,
 };
