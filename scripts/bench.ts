@@ -28,14 +28,14 @@ function timed(c: Case): number {
     return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
     const sorted = [...values].sort((a, b) => a - b);
     const middle = Math.floor(sorted.length / 2);
     return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Medians of `runs` runs of each case, interleaved so that a busy moment hits every case alike. */
-export function bench(cases: Readonly<Record<string, Case>>, runs: number): Record<string, number> {
+function bench(cases: Readonly<Record<string, Case>>, runs: number): Record<string, number> {
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
     timed(cases.floor); // warm the file cache: the first run reads every SDK file from disk
     for (let i = 0; i < runs; i++) for (const [name, c] of Object.entries(cases)) times[name].push(timed(c));

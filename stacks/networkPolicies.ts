@@ -24,7 +24,7 @@ function offsitePort(endpoint: string | undefined): number {
 }
 
 /** The connections of an installation (pure). */
-export function connectionsOf(cfg: MatomoConfig, instance: string, database: DatabaseEndpoint): Connections {
+function connectionsOf(cfg: MatomoConfig, instance: string, database: DatabaseEndpoint): Connections {
     const policy = cfg.networkPolicy!;
     const own = { "app.kubernetes.io/instance": instance };
     const web: PodSelector = { matchLabels: selectorLabels(webIdentity(instance)) };

@@ -40,7 +40,7 @@ const peerField = object(
 );
 
 /** GKE's load balancers and health checks reach the pods from these blocks (container-native load balancing). */
-export const GOOGLE_FRONT_ENDS = ["35.191.0.0/16", "130.211.0.0/22"] as const;
+const GOOGLE_FRONT_ENDS = ["35.191.0.0/16", "130.211.0.0/22"] as const;
 
 export const securityEnabledKey = boolean({
     doc: "Create the NetworkPolicies (default deny, and an allow rule per connection the installation needs; see matomo:networkPolicy). The seed chart's switch, which could not turn its policies off.",
