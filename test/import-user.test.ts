@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SCRIPT_ENV, TABLES_PREFIX } from "../components/matomo/scripts";
 import { ROOT } from "./support/harness";
-import { freePort, TestMariaDb } from "./support/mariadbServer";
+import { freePort, TestMariaDb, testDatabaseEnv } from "./support/mariadbServer";
 import { requireBinaries } from "./support/system";
 
 const SCRIPT = join(ROOT, "components", "matomo", "scripts", "grant-import-user.php");
@@ -84,11 +84,7 @@ describe("grant-import-user.php on Matomo's tables in a real MariaDB", () => {
             timeout: 30_000,
             env: {
                 ...process.env,
-                [SCRIPT_ENV.dbHost]: "127.0.0.1",
-                [SCRIPT_ENV.dbPort]: String(port),
-                [SCRIPT_ENV.dbName]: DB.name,
-                [SCRIPT_ENV.dbUser]: DB.user,
-                [SCRIPT_ENV.dbPasswordFile]: join(dir, "db-password"),
+                ...testDatabaseEnv(port, DB, join(dir, "db-password")),
                 [SCRIPT_ENV.waitSeconds]: "1",
                 [SCRIPT_ENV.tablesPrefix]: TABLES_PREFIX,
                 [ENV.login]: LOGIN,

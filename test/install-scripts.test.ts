@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { managedOptions } from "../components/matomo/options";
 import { DATABASE_STATE, installScript, SCRIPT_ENV, scriptSource, TABLES_PREFIX } from "../components/matomo/scripts";
 import { ROOT } from "./support/harness";
-import { freePort, TestMariaDb } from "./support/mariadbServer";
+import { freePort, TestMariaDb, testDatabaseEnv } from "./support/mariadbServer";
 import { leftoverProcesses, spawnGroupSync } from "./support/processes";
 import { requireBinaries } from "./support/system";
 
@@ -69,11 +69,7 @@ describe("install scripts on a real MariaDB", function () {
         ...process.env,
         TMPDIR: dir,
         INSTALLER_LOG: join(dir, "installer.log"),
-        [SCRIPT_ENV.dbHost]: "127.0.0.1",
-        [SCRIPT_ENV.dbPort]: String(port),
-        [SCRIPT_ENV.dbName]: DB.name,
-        [SCRIPT_ENV.dbUser]: DB.user,
-        [SCRIPT_ENV.dbPasswordFile]: join(dir, "db-password"),
+        ...testDatabaseEnv(port, DB, join(dir, "db-password")),
         [SCRIPT_ENV.tablesPrefix]: TABLES_PREFIX,
         [SCRIPT_ENV.superuserLoginFile]: join(dir, "login"),
         [SCRIPT_ENV.superuserPasswordFile]: join(dir, "password"),

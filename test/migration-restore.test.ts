@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATABASE_STATE, SCRIPT_ENV, scriptSource } from "../components/matomo/scripts";
 import { ROOT } from "./support/harness";
-import { freePort, TestMariaDb } from "./support/mariadbServer";
+import { freePort, TestMariaDb, testDatabaseEnv } from "./support/mariadbServer";
 import { requireBinaries } from "./support/system";
 
 const DB = { name: "matomo", user: "matomo", password: "migrate-pass-1" };
@@ -75,11 +75,7 @@ describe("migration of an installation with another table prefix", function () {
             spawnSync("php", [join(dir, "database.php"), "state"], {
                 env: {
                     ...process.env,
-                    [SCRIPT_ENV.dbHost]: "127.0.0.1",
-                    [SCRIPT_ENV.dbPort]: String(port),
-                    [SCRIPT_ENV.dbName]: DB.name,
-                    [SCRIPT_ENV.dbUser]: DB.user,
-                    [SCRIPT_ENV.dbPasswordFile]: join(dir, "db-password"),
+                    ...testDatabaseEnv(port, DB, join(dir, "db-password")),
                     [SCRIPT_ENV.tablesPrefix]: prefix,
                 },
                 encoding: "utf8",

@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SCRIPT_ENV } from "../../components/matomo/scripts";
 import { RUN_DIRECTORY } from "./processes";
 
 /** A TCP port nobody listens on right now. */
@@ -152,4 +153,22 @@ export class TestMariaDb {
         }
         rmSync(this.dir, { recursive: true, force: true });
     }
+}
+
+/**
+ * The environment through which the shipped scripts reach a test database on 127.0.0.1:`port`, as
+ * `databaseScriptEnv` gives it to the pods: host, port, database, user and the password's file.
+ */
+export function testDatabaseEnv(
+    port: number,
+    db: { readonly name: string; readonly user: string },
+    passwordFile: string,
+): Record<string, string> {
+    return {
+        [SCRIPT_ENV.dbHost]: "127.0.0.1",
+        [SCRIPT_ENV.dbPort]: String(port),
+        [SCRIPT_ENV.dbName]: db.name,
+        [SCRIPT_ENV.dbUser]: db.user,
+        [SCRIPT_ENV.dbPasswordFile]: passwordFile,
+    };
 }
