@@ -2,7 +2,8 @@
  * Pure checks for single config values. Each returns undefined when the value is fine, or a short
  * reason that says what is allowed; the schema prefixes it with the key and the value received.
  */
-import { CronExpressionParser } from "cron-parser";
+
+import { cronScheduleError } from "./cronSchedule";
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -184,30 +185,15 @@ export function checkWebsiteUrl(value: string): string | undefined {
     }
 }
 
-/** Macros the Kubernetes CronJob controller understands besides five-field expressions. */
-const CRON_MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
-
 /**
- * A CronJob schedule as Kubernetes accepts it: five fields (minute hour day-of-month month
- * day-of-week) or a macro such as @hourly. Ranges are checked with cron-parser; the dialect rules
- * (no seconds field, no Quartz `L`/`W`/`#`/`H`, no `TZ=` prefix) are Kubernetes'.
+ * A CronJob schedule as the Kubernetes API server accepts it (cronSchedule.ts): five fields (minute
+ * hour day-of-month month day-of-week) or a descriptor such as @hourly, without a `TZ=` prefix.
  */
 export function checkCronSchedule(value: string): string | undefined {
-    const hint = 'expected a five-field cron schedule such as "5 * * * *" or a macro such as @hourly';
-    const text = value.trim();
-    if (text.startsWith("@")) return CRON_MACROS.has(text) ? undefined : `${hint} (${[...CRON_MACROS].join(", ")})`;
-    if (/^(CRON_)?TZ=/.test(text)) return "the time zone comes from matomo:timezone (spec.timeZone); remove the TZ= prefix";
-    const fields = text.split(/\s+/);
-    if (fields.length !== 5) return `${hint}; got ${fields.length} fields`;
-    if (/[LW#H]/.test(text.replace(/\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi, ""))) {
-        return `${hint}; L, W, # and H are not supported by Kubernetes`;
-    }
-    try {
-        CronExpressionParser.parse(text);
-        return undefined;
-    } catch (e) {
-        return `${hint}; ${(e as Error).message}`;
-    }
+    const problem = cronScheduleError(value);
+    return problem === undefined
+        ? undefined
+        : `expected a five-field cron schedule such as "5 * * * *" or a descriptor such as @hourly; ${problem}`;
 }
 
 /** A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name (as the API server checks it). */

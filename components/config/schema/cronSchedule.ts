@@ -1,0 +1,93 @@
+/**
+ * CronJob schedules, checked the way the Kubernetes API server checks them: `spec.schedule` goes
+ * through robfig/cron v3's `ParseStandard` (five fields: minute, hour, day of month, month, day
+ * of week; or a descriptor), and any `TZ` in it is refused in favour of `spec.timeZone`. The rules
+ * below follow that parser's own (parser.go, spec.go): comma lists, `a-b` ranges, `/step`, `*` and
+ * `?`, month and weekday names, weekdays 0-6 (7 is not Sunday there).
+ */
+
+/** One field's bounds and the names it accepts (lower case), as robfig/cron's spec.go has them. */
+interface Bounds {
+    readonly label: string;
+    readonly min: number;
+    readonly max: number;
+    readonly names?: ReadonlyMap<string, number>;
+}
+
+const MONTH_NAMES = new Map(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map((n, i) => [n, i + 1]));
+const DAY_NAMES = new Map(["sun", "mon", "tue", "wed", "thu", "fri", "sat"].map((n, i) => [n, i]));
+
+const FIELDS: readonly Bounds[] = [
+    { label: "minute", min: 0, max: 59 },
+    { label: "hour", min: 0, max: 23 },
+    { label: "day of month", min: 1, max: 31 },
+    { label: "month", min: 1, max: 12, names: MONTH_NAMES },
+    { label: "day of week", min: 0, max: 6, names: DAY_NAMES },
+];
+
+/** The descriptors ParseStandard accepts and this project allows (`@every` is not a calendar schedule). */
+export const CRON_DESCRIPTORS: readonly string[] = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
+
+/** Go's strconv.Atoi: an optional sign and decimal digits, within 64 bits. */
+function atoi(text: string): number | undefined {
+    if (!/^[+-]?[0-9]+$/.test(text)) return undefined;
+    const value = Number(text);
+    return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** A number or, where the field has names, a name (any case). */
+function intOrName(text: string, bounds: Bounds): number | string {
+    const named = bounds.names?.get(text.toLowerCase());
+    if (named !== undefined) return named;
+    const value = atoi(text);
+    if (value === undefined) return `"${text}" is not a number${bounds.names ? " or a name" : ""}`;
+    return value < 0 ? `negative number ${value}` : value;
+}
+
+/** One range of a field (`*`, `?`, `n`, `a-b`, each with an optional `/step`): undefined when valid. */
+function checkRange(expr: string, bounds: Bounds): string | undefined {
+    const rangeAndStep = expr.split("/");
+    const lowAndHigh = rangeAndStep[0].split("-");
+    let start: number | string = bounds.min;
+    let end: number | string = bounds.max;
+    if (lowAndHigh[0] !== "*" && lowAndHigh[0] !== "?") {
+        if (lowAndHigh.length > 2) return `too many hyphens in "${expr}"`;
+        start = intOrName(lowAndHigh[0], bounds);
+        end = lowAndHigh.length === 2 ? intOrName(lowAndHigh[1], bounds) : start;
+    }
+    if (typeof start === "string") return start;
+    if (typeof end === "string") return end;
+    if (rangeAndStep.length > 2) return `too many slashes in "${expr}"`;
+    if (rangeAndStep.length === 2) {
+        const step = atoi(rangeAndStep[1]);
+        if (step === undefined || step < 0) return `the step of "${expr}" is not a number`;
+        if (step === 0) return `the step of "${expr}" must be positive`;
+        if (lowAndHigh.length === 1) end = bounds.max; // "n/step" means "n-max/step"
+    }
+    if (start < bounds.min) return `${start} is below the ${bounds.label}'s minimum, ${bounds.min}`;
+    if (end > bounds.max) return `${end} is above the ${bounds.label}'s maximum, ${bounds.max}`;
+    if (start > end) return `the range "${expr}" starts after it ends`;
+    return undefined;
+}
+
+/**
+ * Why Kubernetes would refuse `schedule` as a CronJob's `spec.schedule`, or undefined when it
+ * accepts it (and it is not the `@every` descriptor, which this project does not allow).
+ */
+export function cronScheduleError(schedule: string): string | undefined {
+    if (schedule.includes("TZ")) return "the time zone comes from matomo:timezone (spec.timeZone); remove the TZ= prefix";
+    if (schedule === "") return "the schedule is empty";
+    if (schedule.startsWith("@")) {
+        return CRON_DESCRIPTORS.includes(schedule) ? undefined : `"${schedule}" is not one of ${CRON_DESCRIPTORS.join(", ")}`;
+    }
+    const fields = schedule.split(/\s+/).filter((f) => f !== "");
+    if (fields.length !== FIELDS.length) return `got ${fields.length} fields`;
+    for (const [i, field] of fields.entries()) {
+        // Go's strings.FieldsFunc: empty items of the list are skipped, not refused.
+        for (const expr of field.split(",").filter((e) => e !== "")) {
+            const problem = checkRange(expr, FIELDS[i]);
+            if (problem !== undefined) return `${FIELDS[i].label}: ${problem}`;
+        }
+    }
+    return undefined;
+}
