@@ -27,6 +27,27 @@ describe("the compiled program", () => {
         assert.deepEqual(byUrn(compiled), byUrn(sources));
     });
 
+    it("runs without the SDK's per-promise stack traces, unless MATOMO_STACK_TRACES asks for them", () => {
+        const launcher = join(ROOT, "scripts", "pulumi-program.js");
+        const limitAfterLoading = (env: string | undefined): number => {
+            // The launcher is loaded again; bin/index.js stays cached, so nothing is registered twice.
+            delete require.cache[launcher];
+            if (env === undefined) delete process.env.MATOMO_STACK_TRACES;
+            else process.env.MATOMO_STACK_TRACES = env;
+            Error.stackTraceLimit = 10;
+            require(launcher);
+            return Error.stackTraceLimit;
+        };
+        const before = Error.stackTraceLimit;
+        try {
+            assert.equal(limitAfterLoading(undefined), 0);
+            assert.equal(limitAfterLoading("1"), 10);
+        } finally {
+            delete process.env.MATOMO_STACK_TRACES;
+            Error.stackTraceLimit = before;
+        }
+    });
+
     describe("on a scratch project", () => {
         let root: string;
         before(() => {
