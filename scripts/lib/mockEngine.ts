@@ -101,6 +101,52 @@ interface MonitorInternals {
     registerResource(req: RegisterRequest, callback: (err: unknown, resp?: { getUrn(): string; getObject(): unknown }) => void): unknown;
 }
 
+/**
+ * What the engine received for one resource. Inputs and state are deserialized when first read: a
+ * bench run reads neither, so the capture adds nothing to what it measures.
+ */
+function captured(req: RegisterRequest, resp: { getUrn(): string; getObject(): unknown }): CapturedResource {
+    const deserialize = (struct: unknown) =>
+        pulumi.runtime.deserializeProperties(struct as Parameters<typeof pulumi.runtime.deserializeProperties>[0]) as Record<
+            string,
+            unknown
+        >;
+    let inputs: Record<string, unknown> | undefined;
+    let state: Record<string, unknown> | undefined;
+    const timeouts = req.getCustomtimeouts();
+    return {
+        urn: resp.getUrn(),
+        type: req.getType(),
+        name: req.getName(),
+        parent: req.getParent() || undefined,
+        custom: req.getCustom(),
+        get inputs() {
+            return (inputs ??= deserialize(req.getObject()));
+        },
+        get state() {
+            return (state ??= deserialize(resp.getObject()));
+        },
+        options: {
+            retainOnDelete: req.getRetainondelete(),
+            protect: req.getProtect(),
+            dependsOn: req.getDependenciesList(),
+            ignoreChanges: req.getIgnorechangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            customTimeouts: timeouts
+                ? {
+                      create: timeouts.getCreate() || undefined,
+                      update: timeouts.getUpdate() || undefined,
+                      delete: timeouts.getDelete() || undefined,
+                  }
+                : undefined,
+            aliases: req
+                .getAliasesList()
+                .map((alias) => alias.getUrn())
+                .filter((urn) => urn !== ""),
+        },
+    };
+}
+
 /** Runs the program once under mocks. Runs must not overlap (Pulumi's runtime state is global). */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const project = options.project ?? "matomo";
@@ -110,11 +156,6 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     // reaches the program only as a bare "Error"; a real deployment fails on both, so the run does
     // too, with the messages collected here.
     const failures: unknown[] = [];
-    const deserialize = (struct: unknown) =>
-        pulumi.runtime.deserializeProperties(struct as Parameters<typeof pulumi.runtime.deserializeProperties>[0]) as Record<
-            string,
-            unknown
-        >;
 
     await pulumi.runtime.setMocks(
         {
@@ -146,34 +187,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     monitor.registerResource = (req, callback) =>
         register(req, (err, resp) => {
             if (!err && resp) {
-                const timeouts = req.getCustomtimeouts();
-                seen.set(resp.getUrn(), {
-                    urn: resp.getUrn(),
-                    type: req.getType(),
-                    name: req.getName(),
-                    parent: req.getParent() || undefined,
-                    custom: req.getCustom(),
-                    inputs: deserialize(req.getObject()),
-                    state: deserialize(resp.getObject()),
-                    options: {
-                        retainOnDelete: req.getRetainondelete(),
-                        protect: req.getProtect(),
-                        dependsOn: req.getDependenciesList(),
-                        ignoreChanges: req.getIgnorechangesList(),
-                        deleteBeforeReplace: req.getDeletebeforereplace(),
-                        customTimeouts: timeouts
-                            ? {
-                                  create: timeouts.getCreate() || undefined,
-                                  update: timeouts.getUpdate() || undefined,
-                                  delete: timeouts.getDelete() || undefined,
-                              }
-                            : undefined,
-                        aliases: req
-                            .getAliasesList()
-                            .map((alias) => alias.getUrn())
-                            .filter((urn) => urn !== ""),
-                    },
-                });
+                seen.set(resp.getUrn(), captured(req, resp));
             }
             callback(err, resp);
         });
