@@ -45,8 +45,9 @@ export default tseslint.config(
         rules: { "@typescript-eslint/no-explicit-any": "off" },
     },
     {
-        // Plain CommonJS: the build and the launcher run before anything is compiled.
-        files: ["scripts/*.js"],
+        // Plain CommonJS: the build and the launcher run before anything is compiled, and a test's
+        // preload runs in a process without a TypeScript loader.
+        files: ["scripts/*.js", "test/support/*.cjs"],
         languageOptions: {
             sourceType: "commonjs",
             globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly" },

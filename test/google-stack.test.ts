@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "../components/config";
 import { parseTier } from "../components/config/sections/cloudsql/gcpValues";
@@ -7,13 +6,11 @@ import { proxyArgs, workloadIdentityMember } from "../components/database/cloudS
 import { gcpLabelValue } from "../components/database/cloudSqlInstance";
 import { google } from "./support/configCases";
 import { isSecretWrapper, resolveOutputs, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
-import { ensureBuilt } from "../scripts/build";
 import {
     all,
     assertGoldenUrns,
     one,
     podSpecOf,
-    ROOT,
     run,
     runStack,
     sourceOf,
@@ -414,33 +411,7 @@ describe("Cloud SQL helpers", () => {
     });
 });
 
-describe("the EEA topology and @pulumi/gcp", () => {
-    it("never loads the Google Cloud SDK (or the TLS one) for the dev stack (the compiled program, as Pulumi runs it)", function () {
-        this.timeout(60_000);
-        ensureBuilt();
-        const script = `
-            const { runProgram } = require("./bin/scripts/lib/mockEngine");
-            const { readStackFile } = require("./bin/scripts/lib/stackFile");
-            const config = readStackFile("Pulumi.dev.yaml");
-            runProgram({ config: config.values, secretKeys: config.secretKeys, stack: "dev" }).then((run) => {
-                const gcp = Object.keys(require.cache).filter((f) => f.includes("node_modules/@pulumi/gcp/"));
-                const tls = Object.keys(require.cache).filter((f) => f.includes("node_modules/@pulumi/tls/"));
-                const resources = run.resources.filter((r) => r.type.startsWith("gcp:"));
-                console.log(JSON.stringify({ loaded: gcp.length, tls: tls.length, resources: resources.length, total: run.resources.length }));
-            });`;
-        const result = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
-        assert.equal(result.status, 0, result.stderr);
-        const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as {
-            loaded: number;
-            tls: number;
-            resources: number;
-            total: number;
-        };
-        assert.ok(report.total > 10, "the program ran");
-        assert.deepEqual({ loaded: report.loaded, resources: report.resources }, { loaded: 0, resources: 0 });
-        assert.equal(report.tls, 0, "nor @pulumi/tls, which only the log import needs");
-    });
-
+describe("the EEA topology and Cloud SQL", () => {
     it("dev stack pods carry no proxy sidecar", async () => {
         for (const w of workloads(await runStack("dev"))) {
             assert.ok(!(podSpecOf(w).initContainers ?? []).some(isProxy), w.name);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -16,9 +16,16 @@ import { readStackFile, secretStandIn } from "../scripts/lib/stackFile";
 import { main, renderJson, renderYaml } from "../scripts/render";
 import { ROOT, runStack, sourceOf } from "./support/harness";
 
-/** The command as users run it: the compiled render (bin/, rebuilt first when stale), in its own process. */
-function renderCommand(...args: string[]) {
-    return spawnSync(process.execPath, [join(ensureBuilt(), "..", "scripts", "render.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+/**
+ * The command as users run it: the compiled render (bin/, rebuilt first when stale), in its own
+ * process, which writes the modules it loaded into `modulesFile` as it exits.
+ */
+function renderCommand(modulesFile: string, ...args: string[]) {
+    return spawnSync(
+        process.execPath,
+        ["--require", join(__dirname, "support", "reportLoadedModules.cjs"), join(ensureBuilt(), "..", "scripts", "render.js"), ...args],
+        { cwd: ROOT, encoding: "utf8", env: { ...process.env, LOADED_MODULES_FILE: modulesFile } },
+    );
 }
 
 /** The command's main function in this process: its exit code and what it printed on each stream. */
@@ -91,15 +98,34 @@ describe("render", () => {
 
     describe("as a command", () => {
         let result: ReturnType<typeof renderCommand>;
+        let loaded: string[];
         before(function () {
             this.timeout(60_000);
-            result = renderCommand("--stack", "dev");
+            const dir = mkdtempSync(join(tmpdir(), "matomo-render-"));
+            try {
+                result = renderCommand(join(dir, "modules"), "--stack", "dev");
+                loaded = readFileSync(join(dir, "modules"), "utf8").split("\n");
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
         });
 
         it("runs on the dev stack", () => {
             assert.equal(result.status, 0, result.stderr);
             assert.match(result.stdout, /^---\n# Source: kubernetes:core\/v1:Namespace namespace\n/);
             assert.match(result.stdout, /kind: StatefulSet/);
+        });
+
+        it("loads neither the Google Cloud SDK nor the TLS one for the dev stack (the EEA topology)", () => {
+            assert.ok(
+                loaded.some((f) => f.includes("node_modules/@pulumi/kubernetes/")),
+                "the report lists the SDK modules the run loaded",
+            );
+            assert.deepEqual(
+                loaded.filter((f) => /node_modules\/@pulumi\/(gcp|tls)\//.test(f)),
+                [],
+                "only the Google topology loads @pulumi/gcp, and only the log import @pulumi/tls",
+            );
         });
 
         it("writes its whole output into a pipe, however long", async () => {
