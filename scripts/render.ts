@@ -12,6 +12,7 @@
  * masked. Invalid configuration prints the problems on stderr, nothing on stdout, and exits with 1;
  * a wrong invocation says what was wrong and exits with 2.
  */
+import "./lib/compileCache"; // first: before any SDK is loaded
 import { readdirSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { stringify } from "yaml";
