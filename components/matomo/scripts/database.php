@@ -11,7 +11,9 @@ if (!preg_match('/^[A-Za-z0-9_]{0,30}$/', $prefix)) {
     fwrite(STDERR, "database: MATOMO_TABLES_PREFIX is not a table prefix (letters, digits, _)\n");
     exit(2);
 }
-$deadline = time() + (int) (getenv('MATOMO_DB_WAIT_SECONDS') ?: 600);
+// MATOMO_DB_WAIT_SECONDS: how long to keep trying (0: one attempt); 600 when unset.
+$wait = getenv('MATOMO_DB_WAIT_SECONDS');
+$deadline = time() + ($wait === false || $wait === '' ? 600 : (int) $wait);
 while (true) {
     try {
         $db = new PDO("mysql:host=$host;port=$port;dbname=$name;charset=utf8mb4", $user, $password, [

@@ -84,7 +84,9 @@ $port = getenv('MATOMO_DB_PORT');
 $name = getenv('MATOMO_DB_NAME');
 $user = getenv('MATOMO_DB_USER');
 $password = file_get_contents(getenv('MATOMO_DB_PASSWORD_FILE'));
-$deadline = time() + (int) (getenv('MATOMO_DB_WAIT_SECONDS') ?: 600);
+// MATOMO_DB_WAIT_SECONDS: how long to keep trying (0: one attempt); 600 when unset.
+$wait = getenv('MATOMO_DB_WAIT_SECONDS');
+$deadline = time() + ($wait === false || $wait === '' ? 600 : (int) $wait);
 while (true) {
     try {
         $db = new PDO("mysql:host=$host;port=$port;dbname=$name;charset=utf8mb4", $user, $password, [

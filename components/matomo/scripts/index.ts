@@ -37,6 +37,7 @@ export const SCRIPT_ENV = {
     siteName: "MATOMO_SITE_NAME",
     siteUrl: "MATOMO_SITE_URL",
     timezone: "MATOMO_TIMEZONE",
+    /** How long the scripts keep trying to reach the database: 600 s when unset, 0 for one attempt. */
     waitSeconds: "MATOMO_DB_WAIT_SECONDS",
     /** Matomo's table prefix, e.g. `matomo_`. */
     tablesPrefix: "MATOMO_TABLES_PREFIX",
