@@ -10,9 +10,9 @@
 require("node:module").enableCompileCache?.();
 // The SDK formats a stack trace for every promise it makes (runtime/debuggable.js), several per
 // resource, only to print them in its report of promises left unsettled: about a tenth of the prod
-// stack's run (docs/architecture.md, "Start-up time"). Errors the program raises on purpose (ConfigError) print without one anyway. For a bug's
-// stack trace, run with MATOMO_STACK_TRACES=1. The SDK's own source positions (Resource.callsites)
-// set their own limit and are not affected.
+// stack's run (docs/architecture.md, "Start-up time"). Errors the program raises on purpose
+// (ConfigError) print without one anyway. For a bug's stack trace, run with MATOMO_STACK_TRACES=1.
+// The SDK's own source positions (Resource.callsites) set their own limit and are not affected.
 if (!process.env.MATOMO_STACK_TRACES) Error.stackTraceLimit = 0;
 const { ensureBuilt } = require("./build");
 
