@@ -69,7 +69,7 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
                   }
                 : undefined,
         });
-        return { cronJobs: backups.cronJobNames };
+        return { cronJobs: backups.cronJobNames, egress: backups.egress };
     });
     return { ...outputs, services: { ...outputs.services, database: mariadb.serviceHost } };
 }

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { WebServerConfig } from "../components/config";
 import type { SmtpPassword } from "../components/config/sections/mail";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
+import type { EgressFlow } from "../components/k8s/egress";
 import { MatomoConsoleJobs } from "../components/jobs/console";
 import { smtpEncryption } from "../components/matomo/configIni";
 import { managedOptions } from "../components/matomo/options";
@@ -34,8 +35,14 @@ function smtpPasswordOf(password: SmtpPassword): { readonly value: pulumi.Output
     return "existingSecret" in password ? { existingSecret: password.existingSecret } : { value: secretOf(password.value) };
 }
 
-/** What a topology adds beside the Matomo tier (e.g. its database's backups), given the tier's shared objects. */
-export type TierExtras = (tier: { readonly miscClaimName: pulumi.Output<string> }) => { readonly cronJobs?: pulumi.Output<string[]> };
+/**
+ * What a topology adds beside the Matomo tier (e.g. its database's backups), given the tier's
+ * shared objects: its CronJobs, and the connections out of the installation its pods open.
+ */
+export type TierExtras = (tier: { readonly miscClaimName: pulumi.Output<string> }) => {
+    readonly cronJobs?: pulumi.Output<string[]>;
+    readonly egress?: readonly EgressFlow[];
+};
 
 /**
  * The Matomo tier on top of `database`, with the installation's `credentials`, and what the
@@ -134,7 +141,14 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
     // The importer talks to the web Service inside the cluster: its token never crosses the ingress.
     const logImport = logImportFor(ctx, database, `http://${webServiceHost}/`, credentials.salt);
     const added = extras?.({ miscClaimName: runtime.miscClaimName });
-    networkPoliciesFor(ctx, database);
+    networkPoliciesFor(ctx, database, [
+        ...web.egress,
+        ...setup.egress,
+        ...consoleJobs.egress,
+        ...(logImport?.egress ?? []),
+        ...(geoip?.egress ?? []),
+        ...(added?.egress ?? []),
+    ]);
 
     return {
         url: pulumi.output(`${base}/`),

@@ -91,6 +91,8 @@ describe("network policies (dev stack with GeoIP and mail, EEA)", () => {
         }
         assert.ok(allowed(pod(r, "web"), INTERNET, 587), "mail to the SMTP server's port");
         assert.ok(allowed(pod(r, "scheduled-tasks"), INTERNET, 587), "scheduled reports");
+        for (const quiet of ["archive", "install", "upgrade", "delete-data"])
+            assert.ok(!allowed(pod(r, quiet), INTERNET, 587), `${quiet} sends no mail`);
         assert.ok(!allowed(pod(r, "web"), INTERNET, 443), "Matomo itself never calls out on 443");
         assert.ok(allowed(pod(r, "geoip"), INTERNET, 443), "MaxMind");
         assert.ok(!allowed(pod(r, "geoip"), INTERNET, 587));

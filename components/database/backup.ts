@@ -13,14 +13,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { egressOf, type EgressFlow } from "../k8s/egress";
 import type { ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
-import { standardLabels, versionLabel } from "../k8s/labels";
+import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import type { DatabaseEndpoint } from "./endpoint";
-import { OFFSITE_SECRET_DIR, offsiteCopyCommand, offsiteEnv, type OffsiteArgs } from "./offsite";
+import { OFFSITE_SECRET_DIR, offsiteCopyCommand, offsiteEgress, offsiteEnv, type OffsiteArgs } from "./offsite";
 
 /** Matomo's `www-data`, owner of `misc/`: the group every pod mounting that claim must use. */
 const MATOMO_UID = 33;
@@ -64,6 +65,8 @@ function backupScriptSource(file: (typeof SCRIPT_FILES)[number]): string {
 
 export class MariaDbBackup extends pulumi.ComponentResource {
     readonly cronJobNames: pulumi.Output<string[]>;
+    /** The upload of each run's backups off the cluster, when configured (the database is in the cluster). */
+    readonly egress: readonly EgressFlow[];
 
     constructor(name: string, args: MariaDbBackupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:MariaDbBackup", name, {}, opts);
@@ -221,6 +224,9 @@ export class MariaDbBackup extends pulumi.ComponentResource {
         });
 
         this.cronJobNames = pulumi.all([backup.metadata.name, restore.metadata.name]);
+        this.egress = egressOf(selectorLabels({ name: "mariadb", component: "backup", instance: args.instance }), [
+            args.offsite && offsiteEgress(args.offsite),
+        ]);
         this.registerOutputs({ cronJobNames: this.cronJobNames });
     }
 }

@@ -20,7 +20,7 @@ import type { InstallationArgs } from "../k8s/installation";
 import { standardLabels } from "../k8s/labels";
 import type { ContainerResources } from "../k8s/resources";
 import { instanceArgs, type CloudSqlInstanceSettings } from "./cloudSqlInstance";
-import { cloudSqlProxySidecar, PROXY_HOST, PROXY_PORT, workloadIdentityMember } from "./cloudSqlProxy";
+import { cloudSqlProxySidecar, PROXY_HOST, PROXY_PORT, proxyEgress, workloadIdentityMember } from "./cloudSqlProxy";
 import type { DatabaseEndpoint } from "./endpoint";
 
 export interface CloudSqlDatabaseArgs extends InstallationArgs {
@@ -227,6 +227,7 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                 ],
                 volumes: keyVolume ? [keyVolume] : [],
                 serviceAccountName: serviceAccount.metadata.name,
+                egress: proxyEgress(args.identity),
             },
             dependencies: [database, user, client, serviceAccount, ...identityResources, ...(created ? [created] : [])],
         };

@@ -7,6 +7,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { Egress } from "../k8s/egress";
 import type { ImageRef } from "../k8s/image";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer } from "../k8s/security";
@@ -74,6 +75,28 @@ export function cloudSqlProxySidecar(args: ProxySidecarArgs): k8s.types.input.co
         securityContext: restrictedContainer(),
         volumeMounts: args.keyVolume ? [{ name: args.keyVolume, mountPath: PROXY_KEY_DIR, readOnly: true }] : undefined,
     };
+}
+
+/** GKE's metadata server, where Workload Identity gets the proxy its token: port 80, and 988 on Dataplane V2 (and node-local). */
+const METADATA_SERVER = { cidrs: ["169.254.169.254/32"], port: 80 } as const;
+const GKE_METADATA_SERVER = { cidrs: ["169.254.169.252/32", "127.0.0.1/32"], port: 988 } as const;
+
+/**
+ * The connections the proxy opens: the instance's server port (3307), Google's APIs (443: the
+ * Cloud SQL Admin API for the instance's certificate, and OAuth), and with Workload Identity the
+ * GKE metadata server for its token.
+ */
+export function proxyEgress(identity: "workloadIdentity" | "serviceAccountKey"): Egress[] {
+    return [
+        { name: "cloud-sql", to: { destination: "cloudSql" }, ports: [3307] },
+        { name: "google-apis", to: { destination: "googleApis" }, ports: [443] },
+        ...(identity === "workloadIdentity"
+            ? [
+                  { name: "metadata-server", to: { cidrs: METADATA_SERVER.cidrs }, ports: [METADATA_SERVER.port] },
+                  { name: "gke-metadata-server", to: { cidrs: GKE_METADATA_SERVER.cidrs }, ports: [GKE_METADATA_SERVER.port] },
+              ]
+            : []),
+    ];
 }
 
 /** The Workload Identity principal of a Kubernetes service account. */

@@ -9,6 +9,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { Egress } from "../k8s/egress";
 
 /** What a pod that talks to the database must carry. */
 export interface PodPatch {
@@ -18,6 +19,11 @@ export interface PodPatch {
     readonly volumes: readonly k8s.types.input.core.v1.Volume[];
     /** Service account the pod runs as (for Workload Identity); undefined for the namespace default. */
     readonly serviceAccountName?: pulumi.Input<string>;
+    /**
+     * Connections those containers open out of the installation (the proxy's, to Cloud SQL and
+     * Google's APIs); none for a database in the cluster, which {@link DatabaseEndpoint.server} names.
+     */
+    readonly egress: readonly Egress[];
 }
 
 /** How Matomo reaches and uses its database. */
@@ -50,4 +56,4 @@ export interface DatabaseEndpoint {
 }
 
 /** A patch that adds nothing: the database is reachable over the pod network as it is. */
-export const NO_POD_PATCH: PodPatch = { initContainers: [], volumes: [] };
+export const NO_POD_PATCH: PodPatch = { initContainers: [], volumes: [], egress: [] };

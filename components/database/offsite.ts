@@ -9,6 +9,7 @@
  * a good remote one. The bucket's own lifecycle rules decide how long copies are kept.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import type { Egress } from "../k8s/egress";
 
 /** Where the copies go. */
 export interface OffsiteArgs {
@@ -64,4 +65,11 @@ export function offsiteEnv(o: OffsiteArgs): k8s.types.input.core.v1.EnvVar[] {
         v("BUCKET_POLICY_ONLY", "true"),
         ...(o.existingSecret ? [v("SERVICE_ACCOUNT_FILE", `${OFFSITE_SECRET_DIR}/service-account.json`)] : [v("ENV_AUTH", "true")]),
     ];
+}
+
+/** The upload's connection: the endpoint's port (443 for AWS S3 and GCS), through the configured blocks. */
+export function offsiteEgress(o: OffsiteArgs): Egress {
+    const url = o.endpoint ? new URL(o.endpoint) : undefined;
+    const port = !url ? 443 : url.port ? Number(url.port) : url.protocol === "http:" ? 80 : 443;
+    return { name: "offsite-backup", to: { destination: "offsite" }, ports: [port] };
 }

@@ -9,11 +9,19 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { EgressFlow } from "../k8s/egress";
 import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
-import { standardLabels, versionLabel } from "../k8s/labels";
+import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT } from "../matomo/paths";
-import { buildMatomoPodSpec, type MatomoContainer, type MatomoRuntimeRef, type MatomoWorkload } from "../matomo/podBuilder";
+import {
+    buildMatomoPodSpec,
+    matomoEgress,
+    type MatomoContainer,
+    type MatomoEgress,
+    type MatomoRuntimeRef,
+    type MatomoWorkload,
+} from "../matomo/podBuilder";
 import { SCRIPT_ENV } from "../matomo/scripts";
 import { BACKOFF_LIMITS } from "./backoffLimits";
 import {
@@ -59,6 +67,8 @@ interface ConsoleJob {
     readonly env?: MatomoContainer["env"];
     /** Mount the scripts ConfigMap (for commands that are scripts). */
     readonly scripts?: boolean;
+    /** The outside servers the command talks to (the scheduled tasks send the e-mail reports). */
+    readonly uses: readonly (keyof MatomoEgress)[];
 }
 
 const SCRIPTS_VOLUME_MOUNT = { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true };
@@ -74,6 +84,7 @@ export function consoleJobs(
         backoffLimit: BACKOFF_LIMITS.archive,
         command: archiveCommand(archiver, args.webUrl),
         resources: archiver.resources,
+        uses: [],
     }));
     const tasks = args.scheduledTasks;
     jobs.push({
@@ -83,6 +94,7 @@ export function consoleJobs(
         backoffLimit: BACKOFF_LIMITS.scheduledTasks,
         command: scheduledTasksCommand(tasks.phpMemoryLimit),
         resources: tasks.resources,
+        uses: ["mail"],
     });
     const del = args.deleteData;
     if (del) {
@@ -94,6 +106,7 @@ export function consoleJobs(
             command: deleteDataCommand(),
             resources: del.resources,
             scripts: true,
+            uses: [],
             env: [
                 { name: SCRIPT_ENV.sites, value: del.sites === "all" ? "all" : del.sites.join(" ") },
                 { name: SCRIPT_ENV.daysToKeep, value: String(del.daysToKeep) },
@@ -110,6 +123,7 @@ export function consoleJobs(
             backoffLimit: BACKOFF_LIMITS.ldapSync,
             command: ldapSyncCommand(sync),
             resources: sync.resources,
+            uses: [],
         });
     }
     return jobs;
@@ -118,11 +132,15 @@ export function consoleJobs(
 export class MatomoConsoleJobs extends pulumi.ComponentResource {
     /** CronJob names by job (`archive`, `scheduled-tasks`, `delete-data`, `ldap-sync`, ...). */
     readonly cronJobNames: Readonly<Record<string, pulumi.Output<string>>>;
+    /** The connections the jobs' pods open out of the installation. */
+    readonly egress: readonly EgressFlow[];
 
     constructor(name: string, args: MatomoConsoleJobsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:MatomoConsoleJobs", name, {}, opts);
         const names: Record<string, pulumi.Output<string>> = {};
+        const egress: EgressFlow[] = [];
         for (const job of consoleJobs(args)) {
+            egress.push(...matomoEgress(args, selectorLabels({ name: "matomo", component: job.job, instance: args.instance }), job.uses));
             const labels = {
                 ...standardLabels({ name: "matomo", component: job.job, instance: args.instance }),
                 ...versionLabel(args.image),
@@ -158,6 +176,7 @@ export class MatomoConsoleJobs extends pulumi.ComponentResource {
             names[job.job] = cronJob.metadata.name;
         }
         this.cronJobNames = names;
+        this.egress = egress;
         this.registerOutputs({ cronJobNames: this.cronJobNames });
     }
 }

@@ -10,9 +10,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { egressOf, type EgressFlow } from "../k8s/egress";
 import type { ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
-import { standardLabels, versionLabel } from "../k8s/labels";
+import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { secretNameFor } from "../k8s/secrets";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
@@ -121,10 +122,13 @@ export function geoipPodSpec(
 
 export class GeoIpUpdate extends pulumi.ComponentResource {
     readonly cronJobName: pulumi.Output<string>;
+    /** The downloads from MaxMind (HTTPS). */
+    readonly egress: readonly EgressFlow[];
 
     constructor(name: string, args: GeoIpUpdateArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:GeoIpUpdate", name, {}, opts);
-        const labels = standardLabels({ name: "geoipupdate", component: "geoip", instance: args.instance });
+        const id = { name: "geoipupdate", component: "geoip", instance: args.instance };
+        const labels = standardLabels(id);
         const workloadLabels = { ...labels, ...versionLabel(args.image) };
 
         const credentials = args.credentials;
@@ -169,6 +173,7 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
             { parent: this },
         );
         this.cronJobName = cronJob.metadata.name;
+        this.egress = egressOf(selectorLabels(id), [{ name: "maxmind", to: { destination: "maxmind" }, ports: [443] }]);
         this.registerOutputs({ cronJobName: this.cronJobName });
     }
 }

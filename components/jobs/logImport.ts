@@ -13,14 +13,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import { isIP } from "node:net";
+import { egressOf, type Egress, type EgressFlow } from "../k8s/egress";
 import { cronJobSpec } from "../k8s/jobs";
 import type { ImageRef } from "../k8s/image";
-import { standardLabels, versionLabel } from "../k8s/labels";
+import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { grantImportUserScript } from "../matomo/scripts";
 import { BACKOFF_LIMITS } from "./backoffLimits";
 import type { LogImportArgs } from "./logImportArgs";
 import { logImportPodSpec, logSyncPodSpec, SCRIPT_KEYS } from "./logImportPods";
-import { logScriptSource, renderSourcesFile } from "./scripts";
+import { logScriptSource, renderSourcesFile, type SyncSource } from "./scripts";
 
 export type { LogImportArgs } from "./logImportArgs";
 
@@ -28,6 +30,8 @@ export class LogImport extends pulumi.ComponentResource {
     /** The public key to put into the log hosts' authorized_keys. */
     readonly publicKey: pulumi.Output<string>;
     readonly cronJobNames: pulumi.Output<string[]>;
+    /** The connections the fetch (to the log hosts) and the import (to the database) open out of the installation. */
+    readonly egress: readonly EgressFlow[];
 
     constructor(name: string, args: LogImportArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:LogImport", name, {}, opts);
@@ -143,6 +147,21 @@ export class LogImport extends pulumi.ComponentResource {
         );
 
         this.cronJobNames = pulumi.all([sync.metadata.name, imports.metadata.name]);
+        const pods = (component: string) => selectorLabels({ name: "matomo", component, instance: args.instance });
+        this.egress = [
+            ...egressOf(pods("log-sync"), args.sources.map(logHostEgress)),
+            ...egressOf(pods("log-import"), args.database.podPatch.egress),
+        ];
         this.registerOutputs({ publicKey: this.publicKey, cronJobNames: this.cronJobNames });
     }
+}
+
+/** SSH to a log host: a host given as an address as itself, a name through the configured blocks. */
+function logHostEgress(source: SyncSource, index: number): Egress {
+    const family = isIP(source.host);
+    return {
+        name: `log-source-${index}`,
+        to: family ? { cidrs: [`${source.host}/${family === 4 ? 32 : 128}`] } : { destination: "logSources" },
+        ports: [source.port],
+    };
 }

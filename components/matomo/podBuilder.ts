@@ -7,6 +7,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint, PodPatch } from "../database/endpoint";
+import { egressOf, type Egress, type EgressFlow } from "../k8s/egress";
 import type { ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
@@ -35,6 +36,14 @@ export interface MatomoRuntimeRef {
     readonly plugins: readonly string[];
     /** Matomo's table prefix (`[database] tables_prefix`), for scripts that read the tables. */
     readonly tablesPrefix: string;
+    /** The outside servers config.ini.php points Matomo at, as the connections a pod that uses them opens. */
+    readonly egress: MatomoEgress;
+}
+
+/** The outside servers Matomo talks to, each when configured. */
+export interface MatomoEgress {
+    /** The SMTP server. */
+    readonly mail?: Egress;
 }
 
 /**
@@ -149,6 +158,18 @@ function configVolume(runtime: MatomoRuntimeRef): Volume {
         secret: { name: runtime.smtpPasswordSecretName, items: [{ key: SMTP_PASSWORD_KEY, path: SMTP_PASSWORD_FILE }] },
     };
     return { name: "config", projected: { sources: smtp ? [config, smtp] : [config], defaultMode: 0o440 } };
+}
+
+/**
+ * The connections out of the installation that a Matomo workload's pods (selected by `clients`)
+ * open: their database's (the Cloud SQL proxy's), and those of the outside servers in `uses`.
+ */
+export function matomoEgress(
+    workload: MatomoWorkload,
+    clients: Readonly<Record<string, string>>,
+    uses: readonly (keyof MatomoEgress)[],
+): EgressFlow[] {
+    return egressOf(clients, [...workload.database.podPatch.egress, ...uses.map((server) => workload.runtime.egress[server])]);
 }
 
 /**

@@ -16,7 +16,7 @@ import { standardLabels } from "../k8s/labels";
 import { secretNameFor } from "../k8s/secrets";
 import { renderConfigIni, type LdapIniSettings, type SmtpIniSettings } from "./configIni";
 import { renderPhpIni, type PhpSettings } from "./phpIni";
-import { SMTP_PASSWORD_KEY, type MatomoRuntimeRef } from "./podBuilder";
+import { SMTP_PASSWORD_KEY, type MatomoEgress, type MatomoRuntimeRef } from "./podBuilder";
 import {
     databaseScript,
     deleteDataScript,
@@ -100,6 +100,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
     readonly tablesPrefix: string;
     /** The database-stored options the install Job sets. */
     readonly options: Readonly<Record<string, string>>;
+    readonly egress: MatomoEgress;
     /** Hash of every generated file and the managed options, for pod-template annotations. */
     readonly checksum: pulumi.Output<string>;
 
@@ -216,6 +217,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
         this.scriptsConfigMapName = scripts.metadata.name;
         this.plugins = [...new Set([...(args.plugins ?? []), ...(args.ldap ? ["LoginLdap"] : [])])];
         this.options = args.options;
+        this.egress = { mail: args.mail && { name: "smtp", to: { destination: "smtp" }, ports: [args.mail.port] } };
         // A password set in the stack is hashed together with config.ini.php (which holds the salt).
         const passwordInput = smtpPassword && "value" in smtpPassword ? [smtpPassword.value] : [];
         this.checksum = checksumOf(configIni, phpIni, JSON.stringify(args.options), ...passwordInput);

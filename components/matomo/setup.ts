@@ -15,11 +15,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checksumOf, sha256 } from "../k8s/checksum";
-import { standardLabels, versionLabel } from "../k8s/labels";
+import type { EgressFlow } from "../k8s/egress";
+import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { jobSpec } from "../k8s/jobs";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, SECRETS_MOUNT } from "./paths";
-import { buildMatomoPodSpec, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
+import { buildMatomoPodSpec, matomoEgress, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
 import { databaseScript, databaseScriptEnv, installerMessagesScript, installScript, SCRIPT_ENV } from "./scripts";
 
 export interface MatomoSetupArgs extends MatomoWorkload {
@@ -50,6 +51,8 @@ export class MatomoSetup extends pulumi.ComponentResource {
     readonly upgradeJobName: pulumi.Output<string>;
     /** What must have finished before Matomo's pods start: the install and upgrade Jobs. */
     readonly completed: pulumi.Resource[];
+    /** The connections the Jobs' pods open out of the installation. */
+    readonly egress: readonly EgressFlow[];
 
     constructor(name: string, args: MatomoSetupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:MatomoSetup", name, {}, opts);
@@ -154,6 +157,9 @@ export class MatomoSetup extends pulumi.ComponentResource {
         this.installJobName = installJob.metadata.name;
         this.upgradeJobName = upgradeJob.metadata.name;
         this.completed = [installJob, upgradeJob];
+        this.egress = ["install", "upgrade"].flatMap((component) =>
+            matomoEgress(args, selectorLabels({ name: "matomo", component, instance: args.instance }), []),
+        );
         this.registerOutputs({ installJobName: this.installJobName, upgradeJobName: this.upgradeJobName });
     }
 }

@@ -11,8 +11,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { sha256 } from "../k8s/checksum";
+import type { EgressFlow } from "../k8s/egress";
 import type { ContainerResources } from "../k8s/resources";
-import type { MatomoRuntimeRef, MatomoWorkload } from "./podBuilder";
+import { matomoEgress, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
 import { webServerFiles } from "./webServer";
 import { webPodSpec, type WebServerArgs } from "./webPod";
 
@@ -81,6 +82,8 @@ export class MatomoWeb extends pulumi.ComponentResource {
     /** In-cluster DNS name of the Service. */
     readonly serviceHost: pulumi.Output<string>;
     readonly deploymentName: pulumi.Output<string>;
+    /** The connections the web pods open out of the installation. */
+    readonly egress: readonly EgressFlow[];
 
     constructor(name: string, args: MatomoWebArgs, opts?: pulumi.ComponentResourceOptions) {
         super("matomo:index:MatomoWeb", name, {}, opts);
@@ -196,6 +199,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
 
         this.serviceHost = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc`;
         this.deploymentName = deployment.metadata.name;
+        this.egress = matomoEgress(args, selector, ["mail"]);
         this.registerOutputs({ serviceHost: this.serviceHost, deploymentName: this.deploymentName });
     }
 }

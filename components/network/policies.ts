@@ -11,9 +11,10 @@ import type * as pulumi from "@pulumi/pulumi";
 type Spec = k8s.types.input.networking.v1.NetworkPolicySpec;
 type PolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
-/** Pods by labels (`matchLabels` and, to leave some out, `NotIn` expressions). */
+/** Pods by labels: `matchLabels`, and `In` / `NotIn` expressions for labels with one of several values or none of them. */
 export interface PodSelector {
     readonly matchLabels: Readonly<Record<string, string>>;
+    readonly in?: Readonly<Record<string, readonly string[]>>;
     readonly notIn?: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -62,7 +63,10 @@ export interface NamedPolicy {
 
 /** A selector as the API takes it. */
 export function labelSelector(selector: PodSelector): k8s.types.input.meta.v1.LabelSelector {
-    const expressions = Object.entries(selector.notIn ?? {}).map(([key, values]) => ({ key, operator: "NotIn", values: [...values] }));
+    const expressions = [
+        ...Object.entries(selector.in ?? {}).map(([key, values]) => ({ key, operator: "In", values: [...values] })),
+        ...Object.entries(selector.notIn ?? {}).map(([key, values]) => ({ key, operator: "NotIn", values: [...values] })),
+    ];
     return { matchLabels: { ...selector.matchLabels }, ...(expressions.length ? { matchExpressions: expressions } : {}) };
 }
 

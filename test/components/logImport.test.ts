@@ -159,7 +159,9 @@ describe("LogImport", () => {
     it("uses a given token without creating a user, and the database's pod patch (the Cloud SQL proxy)", async () => {
         const proxy = { name: "cloud-sql-proxy", image: "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3", restartPolicy: "Always" };
         const given = await build({
-            database: sampleDatabase({ podPatch: { initContainers: [proxy], volumes: [], serviceAccountName: "matomo-cloudsql" } }),
+            database: sampleDatabase({
+                podPatch: { initContainers: [proxy], volumes: [], serviceAccountName: "matomo-cloudsql", egress: [] },
+            }),
             importer: { ...IMPORTER, credentials: { token: pulumi.secret("0123456789abcdef0123456789abcdef") } },
         });
         const pod = podSpecOf(job(given, "log-import")) as Record<string, any>;

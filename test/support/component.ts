@@ -39,7 +39,7 @@ export function sampleDatabase(overrides: Partial<DatabaseEndpoint> = {}): Datab
         charset: "utf8mb4",
         collation: "utf8mb4_general_ci",
         loadDataInfile: true,
-        podPatch: { initContainers: [], volumes: [] },
+        podPatch: { initContainers: [], volumes: [], egress: [] },
         dependencies: [],
         ...overrides,
     };
@@ -67,6 +67,7 @@ export function sampleWorkload(): MatomoWorkload & {
             plugins: [],
             tablesPrefix: "matomo_",
             options: { enableBrowserTriggerArchiving: "0" },
+            egress: {},
         },
         database: sampleDatabase(),
         timezone: "UTC",
