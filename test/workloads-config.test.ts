@@ -139,10 +139,26 @@ describe("workload configuration", () => {
     describe("LDAP", () => {
         it("turns on LDAP login and the sync with a server, given an image with the plugin", () => {
             const cfg = valid({ ...LDAP_IMAGE, "matomo:ldap": { servers: [LDAP_SERVER] } }, devExtras, ["matomo:ldap"]);
-            assert.equal(cfg.ldap!.servers[0].port, 389);
+            assert.equal(cfg.ldap!.servers[0].port, 636, "LDAPS's port for an ldaps:// server");
             assert.equal(cfg.ldapSync!.schedule, "10 1 * * *");
             assert.equal(cfg.ldapSync!.purgeNonExistentUsers, false);
             assert.ok(!JSON.stringify(cfg).includes("bind-secret-123"));
+        });
+
+        it("dials the port the plugin dials: the URI's, the port setting's, or the scheme's", () => {
+            const server = (hostname: string, port?: number) => {
+                const cfg = valid(
+                    { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, hostname, port: port ?? null }] } },
+                    devExtras,
+                    ["matomo:ldap"],
+                );
+                const [s] = cfg.ldap!.servers;
+                return [s.hostname, s.host, s.port];
+            };
+            assert.deepEqual(server("ldaps://ldap.example.com:1636"), ["ldaps://ldap.example.com", "ldap.example.com", 1636]);
+            assert.deepEqual(server("ldap://ldap.example.com"), ["ldap://ldap.example.com", "ldap.example.com", 389]);
+            assert.deepEqual(server("ldap.example.com", 3389), ["ldap.example.com", "ldap.example.com", 3389]);
+            assert.deepEqual(server("ldaps://192.0.2.7/", 636), ["ldaps://192.0.2.7", "192.0.2.7", 636]);
         });
     });
 
@@ -303,6 +319,20 @@ describe("workload configuration", () => {
                 ["matomo:ldap"],
             ],
             ["LDAP settings without servers", { "matomo:ldap": { userIdField: "sAMAccountName" } }, "matomo:ldap.servers", "is empty"],
+            [
+                "an LDAP server whose URI and port setting name two ports",
+                { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, hostname: "ldaps://ldap.example.com:636", port: 3269 }] } },
+                "matomo:ldap.servers[0].port",
+                "set the port in one place",
+                ["matomo:ldap"],
+            ],
+            [
+                "an LDAP server as a host with a port, or another URI scheme",
+                { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, hostname: "ldap.example.com:389" }] } },
+                "matomo:ldap.servers[0].hostname",
+                "ldaps://ldap.example.com:636",
+                ["matomo:ldap"],
+            ],
             [
                 "GeoIP settings without credentials",
                 { "matomo:geoipupdate": { existingSecret: null } },

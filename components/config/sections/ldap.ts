@@ -9,6 +9,7 @@ import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
 import { cronSchedule, deadline, jobImage, phpSize, resources } from "../schema/parts";
 import type { SecretValue } from "../schema/secretValue";
+import { parseIp } from "../schema/cidr";
 import { checkHostname, checkIniText, checkMailDomain } from "../schema/validators";
 import { fullKey, rawValue, report, type ResolveContext } from "./context";
 import type { ConsoleJobConfig } from "./consoleJobs";
@@ -18,6 +19,24 @@ function checkDn(value: string): string | undefined {
     return /^[A-Za-z][A-Za-z0-9-]*=[^,]+(,\s*[A-Za-z][A-Za-z0-9-]*=[^,]+)*$/.test(value) && checkIniText(value) === undefined
         ? undefined
         : "expected a distinguished name such as dc=example,dc=com";
+}
+
+/** An LDAP server as the stack names it: a host, or an `ldap://` / `ldaps://` URI with an optional port. */
+interface LdapAddress {
+    readonly scheme?: "ldap" | "ldaps";
+    /** A host name or an IPv4 address. */
+    readonly host: string;
+    readonly port?: number;
+}
+
+/** The parts of an LDAP server's `hostname` setting; undefined when it is not a host or an LDAP URI. */
+export function parseLdapAddress(value: string): LdapAddress | undefined {
+    const match = /^(?:(ldaps?):\/\/)?([^/:]+)(?::(\d{1,5}))?\/?$/.exec(value);
+    if (!match || (!match[1] && (match[3] !== undefined || value.endsWith("/")))) return undefined;
+    const [, scheme, host, port] = match;
+    if (checkHostname(host) !== undefined && parseIp(host)?.family !== 4) return undefined;
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535 || port.startsWith("0"))) return undefined;
+    return { scheme: scheme as LdapAddress["scheme"], host, port: port === undefined ? undefined : Number(port) };
 }
 
 function checkAttribute(value: string): string | undefined {
@@ -50,16 +69,20 @@ export const ldapKey = object(
                         check: (v) => (/^[A-Za-z0-9_]{1,30}$/.test(v) ? undefined : "expected 1-30 letters, digits or underscores"),
                     }),
                     hostname: string({
-                        doc: "Host, or an `ldaps://` / `ldap://` URI (with `ldaps://` the port is ignored).",
+                        doc: "Host name or IPv4 address, or an `ldap://` / `ldaps://` URI (`ldaps://ldap.example.com`, optionally with `:<port>`).",
                         required: true,
-                        check: (v) => {
-                            const host = v.replace(/^ldaps?:\/\//, "");
-                            return checkHostname(host) === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(host)
+                        check: (v) =>
+                            parseLdapAddress(v)
                                 ? undefined
-                                : "expected a hostname or an ldap:// or ldaps:// URI";
-                        },
+                                : "expected a hostname, an IPv4 address, or an ldap:// or ldaps:// URI such as ldaps://ldap.example.com:636",
                     }),
-                    port: integer({ doc: "Port.", default: 389, min: 1, max: 65535 }),
+                    port: integer({
+                        doc: "Port the plugin dials (Matomo 5.2 and later images, PHP 8.3+, always dial `<hostname>:<port>`; earlier ones ignore it for a URI).",
+                        optional: true,
+                        defaultDoc: "the URI's port; else 636 for `ldaps://`, 389 otherwise",
+                        min: 1,
+                        max: 65535,
+                    }),
                     baseDn: string({ doc: "Base DN of user searches.", required: true, check: checkDn }),
                     adminUser: string({ doc: "DN of the account the plugin binds as.", required: true, check: checkDn }),
                     // Set by the directory's owner: only what config.ini.php cannot hold is refused.
@@ -109,7 +132,11 @@ function checkEmailSuffix(value: string): string | undefined {
 /** An LDAP server the plugin binds to. */
 export interface LdapServerConfig {
     readonly name: string;
+    /** The host, or an `ldap://` / `ldaps://` URI without a port. */
     readonly hostname: string;
+    /** The host alone (the NetworkPolicies' destination). */
+    readonly host: string;
+    /** The port the plugin dials. */
     readonly port: number;
     readonly baseDn: string;
     readonly adminUser: string;
@@ -164,13 +191,30 @@ export function resolveLdap(
     }
     const servers: LdapServerConfig[] = [];
     ldap.servers.forEach((server, i) => {
+        // An invalid hostname is reported by its field; the rules below still run on what is there.
+        const address = parseLdapAddress(server.hostname) ?? { host: server.hostname };
+        if (address.port !== undefined && server.port !== undefined && address.port !== server.port) {
+            report(
+                ctx,
+                `ldap.servers[${i}].port`,
+                `is ${server.port}, but hostname ${server.hostname} names port ${address.port}; set the port in one place`,
+            );
+        }
         if (server.adminPassword === undefined) {
             report(
                 ctx,
                 `ldap.servers[${i}].adminPassword`,
                 `is required; set it with \`pulumi config set --secret --path 'ldap.servers[${i}].adminPassword' <password>\``,
             );
-        } else servers.push({ ...server, adminPassword: server.adminPassword });
+        } else {
+            servers.push({
+                ...server,
+                hostname: address.scheme ? `${address.scheme}://${address.host}` : address.host,
+                host: address.host,
+                port: address.port ?? server.port ?? (address.scheme === "ldaps" ? 636 : 389),
+                adminPassword: server.adminPassword,
+            });
+        }
         if (ldap.servers.findIndex((s) => s.name === server.name) !== i) {
             report(ctx, `ldap.servers[${i}].name`, `"${server.name}" is used twice; server names must be unique`);
         }
