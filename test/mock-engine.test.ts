@@ -97,6 +97,7 @@ describe("mock engine", () => {
                             },
                         ],
                     },
+                    "matomo:networkPolicy": { egressTo: { ldap: ["192.0.2.0/24"] } },
                     "matomo:mariadb": { password: secure, rootPassword: secure },
                     "matomo:geoipupdate": { accountId: secure, licenseKey: secure },
                     "matomo:postfix": { relay: "smtp.example.com", user: "matomo", password: secure },

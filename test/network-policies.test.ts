@@ -21,7 +21,7 @@ import {
     workloads,
 } from "./support/harness";
 import { connectionAllowed, type Endpoint, type Policy } from "./support/networkPolicy";
-import { VARIANTS } from "./support/variants";
+import { LDAP_VARIANT, VARIANTS } from "./support/variants";
 
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const INGRESS_NGINX: Endpoint = { namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } };
@@ -154,6 +154,16 @@ describe("network policies, switched and tuned", () => {
         const on = await runStack(DEV_EXTRAS);
         assert.ok(all(on, NETWORK_POLICY).length >= 6);
         assert.equal(internetFeatures(on), "0", "no page waits for a connection the policies drop");
+    });
+
+    it("let the web pods and the LDAP sync, and no other pod, reach the LDAP servers on LDAPS's port", async () => {
+        const ldap = await LDAP_VARIANT();
+        const server = { ip: "192.0.2.7" };
+        for (const client of ["web", "ldap-sync"]) assert.ok(connectionAllowed(policiesOf(ldap), pod(ldap, client), server, 636), client);
+        assert.ok(!connectionAllowed(policiesOf(ldap), pod(ldap, "web"), server, 389), "only the port the plugin dials");
+        assert.ok(!connectionAllowed(policiesOf(ldap), pod(ldap, "web"), INTERNET, 636), "only the servers' blocks");
+        for (const other of ["archive", "scheduled-tasks", "install", "geoip"])
+            assert.ok(!connectionAllowed(policiesOf(ldap), pod(ldap, other), server, 636), other);
     });
 
     it("allow a log host given as an address as itself only", async () => {

@@ -7,8 +7,11 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { assertRejected, devExtras, minimal, parse, valid, type Changes } from "./support/configCases";
 
-/** A Matomo image built with the LoginLdap plugin. */
-const LDAP_IMAGE = { "matomo:matomo": { image: { repository: "registry.example.com/matomo-ldap", tag: "5.11.2-1" } } };
+/** What LDAP needs besides its servers: an image built with the LoginLdap plugin, and the servers' blocks for the NetworkPolicies. */
+const LDAP_IMAGE = {
+    "matomo:matomo": { image: { repository: "registry.example.com/matomo-ldap", tag: "5.11.2-1" } },
+    "matomo:networkPolicy": { egressTo: { ldap: ["192.0.2.0/24"] } },
+};
 const LDAP_SERVER = {
     name: "corp",
     hostname: "ldaps://ldap.example.com",
@@ -332,6 +335,26 @@ describe("workload configuration", () => {
                 "matomo:ldap.servers[0].hostname",
                 "ldaps://ldap.example.com:636",
                 ["matomo:ldap"],
+            ],
+            [
+                "LDAP under the NetworkPolicies without its servers' blocks",
+                { ...LDAP_IMAGE, "matomo:ldap": { servers: [LDAP_SERVER] }, "matomo:networkPolicy": { egressTo: { ldap: null } } },
+                "matomo:networkPolicy.egressTo.ldap",
+                "is required: the pods connect to ldap.example.com",
+                ["matomo:ldap"],
+            ],
+            [
+                "LDAP blocks that leave a server given as an address out",
+                { ...LDAP_IMAGE, "matomo:ldap": { servers: [{ ...LDAP_SERVER, hostname: "ldaps://198.51.100.9" }] } },
+                "matomo:networkPolicy.egressTo.ldap",
+                "does not cover 198.51.100.9",
+                ["matomo:ldap"],
+            ],
+            [
+                "LDAP blocks without LDAP",
+                { "matomo:networkPolicy": { egressTo: { ldap: ["192.0.2.0/24"] } } },
+                "matomo:networkPolicy.egressTo.ldap",
+                "has no effect",
             ],
             [
                 "GeoIP settings without credentials",

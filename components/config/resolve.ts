@@ -64,6 +64,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ingress: ingress.enabled ? { className: ingress.className } : undefined,
         destinations: {
             ...(mail ? { smtp: [mail.host] } : {}),
+            ...(ldap.ldap ? { ldap: ldap.ldap.servers.map((s) => s.host) } : {}),
             ...(geoip ? { maxmind: ["updates.maxmind.com"] } : {}),
             ...(logImport ? { logSources: logImport.sources.map((s) => s.host) } : {}),
             ...(values.topology === "google" ? { googleApis: ["sqladmin.googleapis.com"], cloudSql: ["the Cloud SQL instance"] } : {}),

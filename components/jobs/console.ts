@@ -123,7 +123,7 @@ export function consoleJobs(
             backoffLimit: BACKOFF_LIMITS.ldapSync,
             command: ldapSyncCommand(sync),
             resources: sync.resources,
-            uses: [],
+            uses: ["ldap"],
         });
     }
     return jobs;

@@ -44,6 +44,8 @@ export interface MatomoRuntimeRef {
 export interface MatomoEgress {
     /** The SMTP server. */
     readonly mail?: Egress;
+    /** The LDAP servers (LoginLdap). */
+    readonly ldap?: Egress;
 }
 
 /**

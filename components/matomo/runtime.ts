@@ -217,7 +217,10 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
         this.scriptsConfigMapName = scripts.metadata.name;
         this.plugins = [...new Set([...(args.plugins ?? []), ...(args.ldap ? ["LoginLdap"] : [])])];
         this.options = args.options;
-        this.egress = { mail: args.mail && { name: "smtp", to: { destination: "smtp" }, ports: [args.mail.port] } };
+        this.egress = {
+            mail: args.mail && { name: "smtp", to: { destination: "smtp" }, ports: [args.mail.port] },
+            ldap: args.ldap && { name: "ldap", to: { destination: "ldap" }, ports: [...new Set(args.ldap.servers.map((s) => s.port))] },
+        };
         // A password set in the stack is hashed together with config.ini.php (which holds the salt).
         const passwordInput = smtpPassword && "value" in smtpPassword ? [smtpPassword.value] : [];
         this.checksum = checksumOf(configIni, phpIni, JSON.stringify(args.options), ...passwordInput);

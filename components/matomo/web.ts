@@ -199,7 +199,8 @@ export class MatomoWeb extends pulumi.ComponentResource {
 
         this.serviceHost = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc`;
         this.deploymentName = deployment.metadata.name;
-        this.egress = matomoEgress(args, selector, ["mail"]);
+        // Password resets and invitations go out by mail; LDAP checks passwords at login.
+        this.egress = matomoEgress(args, selector, ["mail", "ldap"]);
         this.registerOutputs({ serviceHost: this.serviceHost, deploymentName: this.deploymentName });
     }
 }

@@ -37,6 +37,7 @@ export function ldapVariantConfig(): StackConfig {
                 ],
             },
             "matomo:matomocronLdapSync": { purgeNonExistentUsers: true },
+            "matomo:networkPolicy": { egressTo: { ldap: ["192.0.2.0/24"] } },
             ...IN_STACK_SECRETS.values,
         },
         ["matomo:ldap", ...IN_STACK_SECRETS.secretKeys],

@@ -6,12 +6,14 @@
  *
  * Plain NetworkPolicies cannot name a host, only CIDR blocks: outside destinations (the SMTP
  * server, MaxMind, the log hosts, Google's APIs, the off-site bucket) default to every IPv4
- * address on the one port each needs, and can be narrowed per destination.
+ * address on the one port each needs, and can be narrowed per destination. The LDAP servers have
+ * no default: they are in the organisation's own network, whose blocks only the stack knows.
  */
 import { boolean, string, type ValueOf } from "../schema/fields";
 import { cidrContains, hostCidr, parseCidr, parseIp, type Cidr } from "../schema/cidr";
 import { list, object, record } from "../schema/structures";
 import { checkLabelKey, checkLabelValue } from "../schema/validators";
+import type { EgressDestination } from "../../k8s/egress";
 import { report, writtenFields, type ResolveContext } from "./context";
 
 const labels = (doc: string) =>
@@ -68,6 +70,10 @@ export const networkPolicyKey = object(
         egressTo: object(
             {
                 smtp: cidrs("Blocks of the SMTP server (postfix.relay) on its port."),
+                ldap: cidrs(
+                    "Blocks of the LDAP servers (ldap.servers), on their ports, from the web pods and the LDAP sync; required with LDAP.",
+                    [],
+                ),
                 maxmind: cidrs("Blocks of MaxMind's download servers, port 443 (GeoIP)."),
                 logSources: cidrs(
                     "Blocks of the log hosts named by name on their SSH ports (hosts given as IP addresses are allowed as themselves).",
@@ -95,8 +101,7 @@ export type NetworkPeer =
     | { readonly namespaceLabels?: Readonly<Record<string, string>>; readonly podLabels?: Readonly<Record<string, string>> }
     | { readonly cidr: string; readonly except: readonly string[] };
 
-/** Outside destinations, by the feature that needs them. */
-export type EgressDestination = "smtp" | "maxmind" | "logSources" | "googleApis" | "cloudSql" | "offsite";
+export type { EgressDestination };
 
 export interface NetworkPolicyConfig {
     readonly ingressFrom: readonly NetworkPeer[];
@@ -153,6 +158,15 @@ function cutOffIssues(value: ValueOf<typeof networkPolicyKey>, needs: PolicyNeed
     }
     for (const [destination, hosts] of Object.entries(needs.destinations) as [EgressDestination, readonly string[]][]) {
         const blocks = value.egressTo[destination].map((b) => parseCidr(b) as Cidr);
+        if (blocks.length === 0 && !writtenFields(ctx, "networkPolicy", "egressTo").includes(destination)) {
+            report(
+                ctx,
+                `networkPolicy.egressTo.${destination}`,
+                `is required: the pods connect to ${hosts.join(", ")}, and a NetworkPolicy can only allow blocks of addresses; ` +
+                    `name the blocks that hold them, e.g. \`pulumi config set --path 'networkPolicy.egressTo.${destination}[0]' 10.0.0.0/24\``,
+            );
+            continue;
+        }
         if (blocks.length === 0) {
             report(
                 ctx,
