@@ -88,6 +88,8 @@ describe("network policies (dev stack with GeoIP and mail, EEA)", () => {
             const labels = podLabelsOf(w);
             const p = { namespace: w.inputs.metadata.namespace as string, labels };
             assert.ok(allowed(p, DNS, 53, "UDP") && allowed(p, DNS, 53, "TCP"), w.name);
+            assert.ok(allowed(p, { ip: "169.254.20.10" }, 53, "UDP"), `${w.name}: NodeLocal DNSCache`);
+            assert.ok(!allowed(p, { ip: "8.8.8.8" }, 53, "UDP") && !allowed(p, STRANGER, 53, "UDP"), `${w.name}: only the cluster's DNS`);
         }
         assert.ok(allowed(pod(r, "web"), INTERNET, 587), "mail to the SMTP server's port");
         assert.ok(allowed(pod(r, "scheduled-tasks"), INTERNET, 587), "scheduled reports");

@@ -41,6 +41,22 @@ const peerField = object(
     { doc: "A peer: pods by namespace and pod labels, or an IP block." },
 );
 
+/**
+ * The cluster's DNS: the kube-dns or CoreDNS pods (both labelled `k8s-app: kube-dns` on GKE, EKS,
+ * AKS, kubeadm and k3s), and the link-local resolvers no pod selector matches because they run on
+ * the node: NodeLocal DNSCache's 169.254.20.10 and the 169.254.169.254 of GKE's Cloud DNS.
+ */
+const CLUSTER_DNS: PeerValue[] = [
+    {
+        namespaceLabels: { "kubernetes.io/metadata.name": "kube-system" },
+        podLabels: { "k8s-app": "kube-dns" },
+        cidr: undefined,
+        except: [],
+    },
+    { namespaceLabels: {}, podLabels: {}, cidr: "169.254.20.10/32", except: [] },
+    { namespaceLabels: {}, podLabels: {}, cidr: "169.254.169.254/32", except: [] },
+];
+
 /** GKE's load balancers and health checks reach the pods from these blocks (container-native load balancing). */
 const GOOGLE_FRONT_ENDS = ["35.191.0.0/16", "130.211.0.0/22"] as const;
 
@@ -64,8 +80,9 @@ export const networkPolicyKey = object(
             defaultDoc: "ingress-nginx",
         }),
         dnsTo: list(peerField, {
-            doc: "Where the pods may send DNS queries (port 53). Empty: any address, which covers kube-dns, NodeLocal DNSCache (169.254.20.10) and GKE Dataplane V2 alike.",
-            default: [],
+            doc: "Where the pods may send DNS queries (port 53): the cluster's DNS. The default covers kube-dns and CoreDNS (pods labelled `k8s-app: kube-dns` in `kube-system`: GKE, EKS, AKS, kubeadm, k3s), NodeLocal DNSCache (169.254.20.10, GKE Autopilot's default) and GKE's Cloud DNS (169.254.169.254). Name your DNS pods on other clusters (OpenShift: `openshift-dns`); an empty list allows any address.",
+            default: CLUSTER_DNS,
+            defaultDoc: "kube-dns/CoreDNS pods, 169.254.20.10/32, 169.254.169.254/32",
         }),
         egressTo: object(
             {
@@ -105,7 +122,7 @@ export type { EgressDestination };
 
 export interface NetworkPolicyConfig {
     readonly ingressFrom: readonly NetworkPeer[];
-    /** Empty: DNS to any address. */
+    /** Where DNS queries may go; empty: any address. */
     readonly dnsTo: readonly NetworkPeer[];
     readonly egressTo: Readonly<Record<EgressDestination, readonly string[]>>;
 }
