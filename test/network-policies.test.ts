@@ -97,6 +97,8 @@ describe("network policies (dev stack with GeoIP and mail, EEA)", () => {
             assert.ok(!allowed(pod(r, quiet), INTERNET, 587), `${quiet} sends no mail`);
         assert.ok(!allowed(pod(r, "web"), INTERNET, 443), "Matomo itself never calls out on 443");
         assert.ok(allowed(pod(r, "geoip"), INTERNET, 443), "MaxMind");
+        assert.ok(allowed(pod(r, "geoip"), { ip: "2001:db8::443" }, 443), "MaxMind over IPv6");
+        assert.ok(allowed(pod(r, "web"), { ip: "2001:db8::25" }, 587), "an SMTP server over IPv6");
         assert.ok(!allowed(pod(r, "geoip"), INTERNET, 587));
         assert.ok(!allowed(pod(r, "backup", "mariadb"), INTERNET, 443), "no off-site copy configured");
     });

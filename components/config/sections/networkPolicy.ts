@@ -5,8 +5,8 @@
  * ingress controller, where DNS and the outside world are) are settings.
  *
  * Plain NetworkPolicies cannot name a host, only CIDR blocks: outside destinations (the SMTP
- * server, MaxMind, the log hosts, Google's APIs, the off-site bucket) default to every IPv4
- * address on the one port each needs, and can be narrowed per destination. The LDAP servers have
+ * server, MaxMind, the log hosts, Google's APIs, the off-site bucket) default to every IPv4 and
+ * IPv6 address on the one port each needs, and can be narrowed per destination. The LDAP servers have
  * no default: they are in the organisation's own network, whose blocks only the stack knows.
  */
 import { boolean, string, type ValueOf } from "../schema/fields";
@@ -22,7 +22,9 @@ const checkCidr = (v: string) => {
     const parsed = parseCidr(v);
     return typeof parsed === "string" ? parsed : undefined;
 };
-const cidrs = (doc: string, defaults: readonly string[] = ["0.0.0.0/0"]) =>
+/** Every address of both families: a dual-stack destination may answer on either. */
+const ANY_ADDRESS = ["0.0.0.0/0", "::/0"];
+const cidrs = (doc: string, defaults: readonly string[] = ANY_ADDRESS) =>
     list(string({ doc: "CIDR block.", required: true, check: checkCidr }), { doc, default: defaults });
 
 const peerField = object(
