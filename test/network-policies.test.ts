@@ -118,10 +118,13 @@ describe("network policies (prod stack, Google)", () => {
     });
     const allowed = (from: Endpoint, to: Endpoint, port: number) => connectionAllowed(policies, from, to, port);
 
-    it("let the proxy sidecars reach Cloud SQL, Google's APIs and the GKE metadata server", () => {
+    it("let the proxy sidecars reach the Cloud SQL instance the stack creates, Google's APIs and the GKE metadata server", () => {
+        const instance = one(r, "gcp:sql/databaseInstance:DatabaseInstance").state.privateIpAddress as string;
+        assert.match(instance, /^10\./, "the private IP the proxy dials with --private-ip");
         for (const client of ["web", "archive-main-site", "log-import"]) {
             const p = pod(r, client);
-            assert.ok(allowed(p, INTERNET, 3307), client);
+            assert.ok(allowed(p, { ip: instance }, 3307), client);
+            assert.ok(!allowed(p, INTERNET, 3307) && !allowed(p, { ip: "10.91.0.1" }, 3307), `${client}: the instance's address alone`);
             assert.ok(allowed(p, INTERNET, 443), client);
             assert.ok(allowed(p, { ip: "169.254.169.254" }, 80), client);
             assert.ok(allowed(p, { ip: "169.254.169.252" }, 988), client);
@@ -192,6 +195,32 @@ describe("network policies, switched and tuned", () => {
         assert.ok(!connectionAllowed(policies, web, INTERNET, 587));
         assert.ok(connectionAllowed(policies, web, DNS, 53, "UDP"));
         assert.ok(!connectionAllowed(policies, web, { ip: "8.8.8.8" }, 53, "UDP"));
+    });
+});
+
+describe("network policies for a Cloud SQL instance managed elsewhere", () => {
+    // The prod stack's cloudsql section without its instance settings, which a managed instance has none of.
+    const existing = (changes: Parameters<typeof withChanges>[1] = {}) =>
+        withChanges(withChanges(stackConfig("prod"), { "matomo:cloudsql": null }), {
+            "matomo:cloudsql": { existingInstance: "acme-analytics-prod:europe-west1:shared-mysql" },
+            ...changes,
+        });
+
+    it("let the proxies reach it through the blocks the stack names", async () => {
+        const r = await run(existing({ "matomo:networkPolicy": { egressTo: { cloudSql: ["10.91.4.0/24"] } } }), { stack: "prod" });
+        const web = pod(r, "web");
+        assert.ok(connectionAllowed(policiesOf(r), web, { ip: "10.91.4.3" }, 3307));
+        assert.ok(!connectionAllowed(policiesOf(r), web, { ip: "10.91.5.3" }, 3307));
+    });
+
+    it("refuse blocks for an instance the stack creates, whose own address is allowed", () => {
+        const found = parseConfig(
+            sourceOf(withChanges(stackConfig("prod"), { "matomo:networkPolicy": { egressTo: { cloudSql: ["10.0.0.0/8"] } } }), "prod"),
+        ).issues.map((i) => `${i.key}: ${i.message}`);
+        assert.ok(
+            found.some((i) => /egressTo\.cloudSql: has no effect: the stack creates the Cloud SQL instance/.test(i)),
+            found.join("\n"),
+        );
     });
 });
 

@@ -62,12 +62,17 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
     const offsite = values.topology === "eea" ? mariadb.backup?.offsite : undefined;
     const needs: PolicyNeeds = {
         ingress: ingress.enabled ? { className: ingress.className } : undefined,
+        ownAddresses:
+            cloudsql && "create" in cloudsql.instance
+                ? { cloudSql: "the stack creates the Cloud SQL instance and allows the proxy its address alone" }
+                : {},
         destinations: {
             ...(mail ? { smtp: [mail.host] } : {}),
             ...(ldap.ldap ? { ldap: ldap.ldap.servers.map((s) => s.host) } : {}),
             ...(geoip ? { maxmind: ["updates.maxmind.com"] } : {}),
             ...(logImport ? { logSources: logImport.sources.map((s) => s.host) } : {}),
-            ...(values.topology === "google" ? { googleApis: ["sqladmin.googleapis.com"], cloudSql: ["the Cloud SQL instance"] } : {}),
+            ...(cloudsql ? { googleApis: ["sqladmin.googleapis.com"] } : {}),
+            ...(cloudsql && "existing" in cloudsql.instance ? { cloudSql: [`the Cloud SQL instance ${cloudsql.instance.existing}`] } : {}),
             ...(offsite ? { offsite: [offsite.endpoint ? new URL(offsite.endpoint).hostname.replace(/^\[|\]$/g, "") : offsite.url] } : {}),
         },
     };

@@ -227,7 +227,8 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                 ],
                 volumes: keyVolume ? [keyVolume] : [],
                 serviceAccountName: serviceAccount.metadata.name,
-                egress: proxyEgress(args.identity),
+                // Cloud SQL's addresses are IPv4; the proxy dials the private one with --private-ip.
+                egress: proxyEgress(args.identity, created && (args.privateIp ? created.privateIpAddress : created.publicIpAddress)),
             },
             dependencies: [database, user, client, serviceAccount, ...identityResources, ...(created ? [created] : [])],
         };

@@ -6,7 +6,7 @@
  * plain second container, with a JSON key checked into the repository.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { Egress } from "../k8s/egress";
 import type { ImageRef } from "../k8s/image";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
@@ -82,13 +82,18 @@ const METADATA_SERVER = { cidrs: ["169.254.169.254/32"], port: 80 } as const;
 const GKE_METADATA_SERVER = { cidrs: ["169.254.169.252/32", "127.0.0.1/32"], port: 988 } as const;
 
 /**
- * The connections the proxy opens: the instance's server port (3307), Google's APIs (443: the
- * Cloud SQL Admin API for the instance's certificate, and OAuth), and with Workload Identity the
- * GKE metadata server for its token.
+ * The connections the proxy opens: the instance's server port (3307) at `instanceAddress` when the
+ * program knows it (an instance it creates), else through the configured blocks; Google's APIs
+ * (443: the Cloud SQL Admin API for the instance's certificate, and OAuth); and with Workload
+ * Identity the GKE metadata server for its token.
  */
-export function proxyEgress(identity: "workloadIdentity" | "serviceAccountKey"): Egress[] {
+export function proxyEgress(identity: "workloadIdentity" | "serviceAccountKey", instanceAddress?: pulumi.Input<string>): Egress[] {
     return [
-        { name: "cloud-sql", to: { destination: "cloudSql" }, ports: [3307] },
+        {
+            name: "cloud-sql",
+            to: instanceAddress ? { cidrs: [pulumi.interpolate`${instanceAddress}/32`] } : { destination: "cloudSql" },
+            ports: [3307],
+        },
         { name: "google-apis", to: { destination: "googleApis" }, ports: [443] },
         ...(identity === "workloadIdentity"
             ? [

@@ -18,7 +18,16 @@ export function mockState(args: pulumi.runtime.MockResourceArgs): Record<string,
     const inputs = args.inputs as Record<string, any>;
     if (args.type === "gcp:sql/databaseInstance:DatabaseInstance") {
         const name = inputs.name ?? `${args.name}-${shortHash(args.name, 7)}`;
-        return { ...inputs, name, connectionName: `${inputs.project}:${inputs.region}:${name}` };
+        // Addresses as Cloud SQL assigns them: private from the VPC's private services range, public when enabled.
+        const ip = inputs.settings?.ipConfiguration ?? {};
+        const host = (parseInt(shortHash(args.name, 2), 16) % 250) + 2;
+        return {
+            ...inputs,
+            name,
+            connectionName: `${inputs.project}:${inputs.region}:${name}`,
+            privateIpAddress: ip.privateNetwork ? `10.91.0.${host}` : "",
+            publicIpAddress: ip.ipv4Enabled === false ? "" : `35.195.0.${host}`,
+        };
     }
     if (args.type === "gcp:serviceaccount/account:Account") {
         const email = `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`;

@@ -101,7 +101,7 @@ export const networkPolicyKey = object(
                     "Blocks of Google's APIs, port 443, for the Cloud SQL Auth Proxy (199.36.153.8/30 with Private Google Access).",
                 ),
                 cloudSql: cidrs(
-                    "Blocks of the Cloud SQL instance, port 3307, for the Cloud SQL Auth Proxy (its IP address, or the private services range).",
+                    "Blocks of an instance managed elsewhere (`cloudsql.existingInstance`), port 3307, for the Cloud SQL Auth Proxy (its IP address, or the private services range); an instance the stack creates is allowed by its own address.",
                 ),
                 offsite: cidrs("Blocks of the off-site backup storage (S3 or GCS endpoint)."),
             },
@@ -134,6 +134,8 @@ export interface PolicyNeeds {
     readonly ingress?: { readonly className?: string };
     /** Outside hosts each destination must reach (a hostname, or an IP checked against the blocks). */
     readonly destinations: Partial<Record<EgressDestination, readonly string[]>>;
+    /** Destinations the program allows by their own address, not through blocks: why, by destination. */
+    readonly ownAddresses: Partial<Record<EgressDestination, string>>;
 }
 
 function resolvePeer(peer: PeerValue, path: string, ctx: ResolveContext): NetworkPeer | undefined {
@@ -208,7 +210,9 @@ function cutOffIssues(value: ValueOf<typeof networkPolicyKey>, needs: PolicyNeed
         }
     }
     for (const field of writtenFields(ctx, "networkPolicy", "egressTo")) {
-        if (!(field in needs.destinations)) {
+        const own = needs.ownAddresses[field as EgressDestination];
+        if (own) report(ctx, `networkPolicy.egressTo.${field}`, `has no effect: ${own}; remove it`);
+        else if (!(field in needs.destinations)) {
             report(ctx, `networkPolicy.egressTo.${field}`, "has no effect: the feature that connects there is off; remove it");
         }
     }
