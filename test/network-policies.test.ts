@@ -125,7 +125,11 @@ describe("network policies (prod stack, Google)", () => {
             const p = pod(r, client);
             assert.ok(allowed(p, { ip: instance }, 3307), client);
             assert.ok(!allowed(p, INTERNET, 3307) && !allowed(p, { ip: "10.91.0.1" }, 3307), `${client}: the instance's address alone`);
-            assert.ok(allowed(p, INTERNET, 443), client);
+            assert.ok(
+                allowed(p, { ip: "199.36.153.9" }, 443) && allowed(p, { ip: "2600:2d00:2:2000::9" }, 443),
+                `${client}: private.googleapis.com`,
+            );
+            assert.ok(!allowed(p, INTERNET, 443), `${client}: Google's APIs through Private Google Access only`);
             assert.ok(allowed(p, { ip: "169.254.169.254" }, 80), client);
             assert.ok(allowed(p, { ip: "169.254.169.252" }, 988), client);
         }
