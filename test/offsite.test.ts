@@ -62,8 +62,9 @@ describe("off-site copies of the backups", () => {
             s3.every((e) => !("value" in e) || !/secret/i.test(String(e.value))),
             "no credential as a value",
         );
-        const gcs = Object.fromEntries(offsiteEnv({ url: "gs://b/p" }).map((e) => [e.name, e.value]));
-        assert.equal(gcs.RCLONE_CONFIG_OFFSITE_ENV_AUTH, "true");
+        const gcs = Object.fromEntries(offsiteEnv({ url: "gs://b/p", existingSecret: "gcs-key" }).map((e) => [e.name, e.value]));
+        assert.equal(gcs.RCLONE_CONFIG_OFFSITE_SERVICE_ACCOUNT_FILE, "/run/secrets/offsite/service-account.json");
+        assert.equal(gcs.RCLONE_CONFIG_OFFSITE_ENV_AUTH, undefined, "never the pod's identity, which topology eea does not set up");
     });
 
     it("copies after the dump, in the same pod, when a destination is configured", async () => {
@@ -88,6 +89,11 @@ describe("off-site copies of the backups", () => {
             "access-key-id",
         );
         assertRejected(
+            { "matomo:mariadb": { backup: { offsite: { url: "gs://acme/matomo" } } } },
+            "matomo:mariadb.backup.offsite.existingSecret",
+            "service-account.json",
+        );
+        assertRejected(
             { "matomo:mariadb": { backup: { offsite: { url: "ftp://acme/matomo" } } } },
             "matomo:mariadb.backup.offsite.url",
             "s3://",
@@ -98,7 +104,7 @@ describe("off-site copies of the backups", () => {
             "no effect",
         );
         assertRejected(
-            { "matomo:mariadb": { backup: { offsite: { url: "gs://acme/m", region: "eu-west-1" } } } },
+            { "matomo:mariadb": { backup: { offsite: { url: "gs://acme/m", region: "eu-west-1", existingSecret: "gcs-key" } } } },
             "matomo:mariadb.backup.offsite.region",
             "S3 setting",
         );

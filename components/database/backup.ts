@@ -169,7 +169,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
             const spec = pod("backup-database.sh", env, true);
             const offsite = args.offsite;
             if (!offsite) return spec;
-            const gcsKey = offsite.url.startsWith("gs://") && offsite.existingSecret;
+            const gcsKey = offsite.url.startsWith("gs://");
             return {
                 ...spec,
                 initContainers: spec.containers,
@@ -191,7 +191,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                 ],
                 volumes: [
                     ...(spec.volumes as k8s.types.input.core.v1.Volume[]),
-                    ...(gcsKey ? [{ name: "offsite", secret: { secretName: offsite.existingSecret!, defaultMode: 0o440 } }] : []),
+                    ...(gcsKey ? [{ name: "offsite", secret: { secretName: offsite.existingSecret, defaultMode: 0o440 } }] : []),
                 ],
             };
         };

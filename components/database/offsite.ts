@@ -19,12 +19,8 @@ export interface OffsiteArgs {
     readonly endpoint?: string;
     /** S3 region. Defaults to rclone's (us-east-1). */
     readonly region?: string;
-    /**
-     * Secret with the credentials: `access-key-id` and `secret-access-key` for S3,
-     * `service-account.json` for GCS. Defaults to none: GCS through the pod's identity (GKE
-     * Workload Identity or the node's service account).
-     */
-    readonly existingSecret?: string;
+    /** Secret with the credentials: `access-key-id` and `secret-access-key` for S3, `service-account.json` for GCS. */
+    readonly existingSecret: string;
 }
 
 /** The name rclone knows the destination by. */
@@ -43,7 +39,7 @@ export function offsiteEnv(o: OffsiteArgs): k8s.types.input.core.v1.EnvVar[] {
     const v = (name: string, value: string) => ({ name: `RCLONE_CONFIG_${REMOTE}_${name}`, value });
     const fromSecret = (name: string, key: string) => ({
         name: `RCLONE_CONFIG_${REMOTE}_${name}`,
-        valueFrom: { secretKeyRef: { name: o.existingSecret!, key } },
+        valueFrom: { secretKeyRef: { name: o.existingSecret, key } },
     });
     // rclone keeps its config and cache under HOME; the root filesystem is read-only.
     const base = [{ name: "HOME", value: "/tmp" }];
@@ -63,7 +59,7 @@ export function offsiteEnv(o: OffsiteArgs): k8s.types.input.core.v1.EnvVar[] {
         ...base,
         v("TYPE", "google cloud storage"),
         v("BUCKET_POLICY_ONLY", "true"),
-        ...(o.existingSecret ? [v("SERVICE_ACCOUNT_FILE", `${OFFSITE_SECRET_DIR}/service-account.json`)] : [v("ENV_AUTH", "true")]),
+        v("SERVICE_ACCOUNT_FILE", `${OFFSITE_SECRET_DIR}/service-account.json`),
     ];
 }
 

@@ -64,7 +64,7 @@ export const backupKey = object(
                     check: (v) => (/^[a-z0-9-]{2,32}$/.test(v) ? undefined : "expected a region such as eu-west-1"),
                 }),
                 existingSecret: string({
-                    doc: "Secret with the credentials: `access-key-id` and `secret-access-key` for S3 (required), `service-account.json` for GCS (unset: the pod's identity, e.g. GKE Workload Identity).",
+                    doc: "Secret with the credentials (required): `access-key-id` and `secret-access-key` for S3, `service-account.json` (a key of a Google service account that may create objects in the bucket) for GCS.",
                     optional: true,
                     emptyIsUnset: true,
                     check: checkOptionalDnsSubdomain,
@@ -93,7 +93,7 @@ export interface BackupConfig {
         readonly url: string;
         readonly endpoint?: string;
         readonly region?: string;
-        readonly existingSecret?: string;
+        readonly existingSecret: string;
         readonly image: Image;
     };
 }
@@ -108,7 +108,11 @@ export function resolveBackup(value: ValueOf<typeof backupKey>): BackupConfig | 
         storageClassName: value.storageClassName || undefined,
         activeDeadlineSeconds: value.activeDeadlineSeconds,
         resources: value.resources,
-        offsite: value.offsite.url === undefined ? undefined : { ...value.offsite, url: value.offsite.url },
+        // Without a Secret the copy is refused (offsiteIssues), and the configuration never resolves.
+        offsite:
+            value.offsite.url === undefined
+                ? undefined
+                : { ...value.offsite, url: value.offsite.url, existingSecret: value.offsite.existingSecret ?? "" },
     };
 }
 
@@ -125,6 +129,15 @@ export function offsiteIssues(value: ValueOf<typeof backupKey>): Issue[] {
         issues.push({
             key: key("existingSecret"),
             message: "is required for s3://: a Secret with the keys access-key-id and secret-access-key",
+        });
+    }
+    if (o.url.startsWith("gs://") && o.existingSecret === undefined) {
+        issues.push({
+            key: key("existingSecret"),
+            message:
+                "is required for gs://: the backup pod has no Google identity of its own on topology eea (no Workload Identity binding, " +
+                "and the NetworkPolicies give it no route to a metadata server); create a Secret with the key service-account.json " +
+                "(a key of a service account with roles/storage.objectCreator on the bucket) and name it here",
         });
     }
     if (o.url.startsWith("gs://")) {
