@@ -7,46 +7,20 @@ import assert from "node:assert/strict";
 import { parseConfig } from "../components/config";
 import { revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
 import { parseIniWithPhp } from "./support/php";
-import {
-    all,
-    DEV_EXTRAS,
-    one,
-    podLabelsOf,
-    podSpecOf,
-    run,
-    runStack,
-    sourceOf,
-    stackConfig,
-    withChanges,
-    workloads,
-} from "./support/harness";
+import { all, DEV_EXTRAS, one, podLabelsOf, run, runStack, sourceOf, stackConfig, withChanges, workloads } from "./support/harness";
 import { connectionAllowed, type Endpoint, type Policy } from "./support/networkPolicy";
+import { DNS, INGRESS_NGINX, INTERNET, podOf, policiesOf, STRANGER, type PodEndpoint } from "./support/renderedNetwork";
 import { LDAP_VARIANT, VARIANTS } from "./support/variants";
 
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
-const INGRESS_NGINX: Endpoint = { namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } };
-const STRANGER: Endpoint = { namespace: "other-team", labels: { app: "curious" } };
-const DNS: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
-const INTERNET: Endpoint = { ip: "203.0.113.7" };
-
-const policiesOf = (r: ProgramRun): Policy[] =>
-    all(r, NETWORK_POLICY).map((p) => ({ namespace: p.inputs.metadata.namespace as string, spec: p.inputs.spec }));
 
 /** The pods of the workload whose pods carry `component` (and `name`), with their named ports. */
-function pod(r: ProgramRun, component: string, name?: string): Extract<Endpoint, { namespace: string }> {
+function pod(r: ProgramRun, component: string, name?: string): PodEndpoint {
     const w = workloads(r).find(
         (w) => podLabelsOf(w)["app.kubernetes.io/component"] === component && (!name || podLabelsOf(w)["app.kubernetes.io/name"] === name),
     );
     assert.ok(w, `no workload with component ${component}`);
-    const spec = podSpecOf(w);
-    const ports = [...(spec.initContainers ?? []), ...spec.containers].flatMap(
-        (c) => (c.ports ?? []) as { name?: string; containerPort: number }[],
-    );
-    return {
-        namespace: w.inputs.metadata.namespace as string,
-        labels: podLabelsOf(w),
-        ports: Object.fromEntries(ports.filter((p) => p.name).map((p) => [p.name!, p.containerPort])),
-    };
+    return podOf(w);
 }
 
 describe("network policies (dev stack with GeoIP and mail, EEA)", () => {
