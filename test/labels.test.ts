@@ -22,7 +22,8 @@ describe("version labels", () => {
             const matomoImage = podSpecOf(web).containers.find((c) => c.name === "matomo" || c.name === "php-fpm")?.image ?? "";
             for (const w of workloads(result)) {
                 const pod = podSpecOf(w);
-                const main = pod.containers.find((c) => c.name !== "copy-offsite") ?? pod.containers[0];
+                // With an off-site copy, the dump runs first as an init container and rclone after it.
+                const main = pod.containers.find((c) => c.name !== "copy-offsite") ?? pod.initContainers!.find((c) => c.name === "backup")!;
                 const labels = podLabelsOf(w);
                 if (labels["app.kubernetes.io/component"] === "log-sync") {
                     assert.equal(labels[VERSION], undefined, "the fetch runs rsync, not Matomo");

@@ -52,6 +52,15 @@ export function LDAP_VARIANT(): Promise<ProgramRun> {
     return ldapRun;
 }
 
+/**
+ * The stacks with every optional feature on (DESIGN.md §8), by variant name: whole-stack checks
+ * run on them like on every variant, and test/feature-flows.test.ts checks their connections.
+ */
+export const EVERYTHING_ON = {
+    "everything on, EEA": "test/fixtures/Pulumi.everything-on.yaml",
+    "everything on, Google": "test/fixtures/Pulumi.everything-on-google.yaml",
+} as const;
+
 /** Each run once per test process, however many test files iterate over the variants. */
 function once(runs: Record<string, () => Promise<ProgramRun>>): Record<string, () => Promise<ProgramRun>> {
     return Object.fromEntries(
@@ -90,5 +99,6 @@ export const VARIANTS: Record<string, () => Promise<ProgramRun>> = once({
     prod: () => runStack("prod"),
     "prod, service-account key instead of Workload Identity": () =>
         run(withChanges(stackConfig("prod"), { "matomo:cloudsql": { identity: "serviceAccountKey" } }), { stack: "prod" }),
+    ...Object.fromEntries(Object.entries(EVERYTHING_ON).map(([name, file]) => [name, () => run(stackConfig(file))])),
     "seed defaults": () => run({ values: { "matomo:matomo": JSON.stringify({ hostname: "analytics.example.com" }) }, secretKeys: [] }),
 });
