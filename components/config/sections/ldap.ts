@@ -224,7 +224,7 @@ export function resolveLdap(
             ctx,
             "ldap",
             `needs the LoginLdap plugin, which the official image ("${matomoImageRepository}") does not contain: build an image FROM matomo ` +
-                "with plugins/LoginLdap in it and set matomo.image.repository (and tag) to it (see docs/scheduled-work.md, LDAP)",
+                'with plugins/LoginLdap in it and set matomo.image.repository (and tag) to it (see docs/scheduled-work.md, "LDAP login and user sync")',
         );
     }
     ctx.issues.push(...phpWorkloadIssues(fullKey("matomocronLdapSync"), sync.environment.PHP_MEMORY_LIMIT, sync.resources));
