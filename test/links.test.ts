@@ -3,6 +3,11 @@
  * are read, and each Markdown link and image target is checked. A relative path must exist inside
  * the repository (never above it); an anchor (`#part`, `page.md#part`) must be a heading of its
  * page, slugged as GitHub does; links leave the repository only as web addresses.
+ *
+ * References in words are checked too, in every text file of the repository (the docs, the stack
+ * files' comments, code comments, error messages): a section a reference names ("Deploy" in
+ * README.md, the README's "Quick start", docs/scheduled-work.md, "GeoIP") must be a heading of
+ * that page. Name a section in quotes, or after the word "section", so that it is checked.
  */
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -139,6 +144,95 @@ function targetProblem(page: string, target: string, repo: Repo): string | undef
     return anchors.has(anchor) ? undefined : `no heading of ${file} has the anchor #${anchor}`;
 }
 
+/** A page as prose names it: README, README.md, CONTRIBUTING.md, docs/x.md, ../docs/x.md, or x.md beside it. */
+const PAGE = String.raw`(?<![\w/.-])((?:\.\.\/)?docs\/[a-z0-9-]+\.md|README(?:\.md)?|CONTRIBUTING(?:\.md)?|CHANGELOG(?:\.md)?|[a-z0-9-]+\.md)`;
+/** A section's name in quotes: "Quick start", 'Quick start', “Quick start”. */
+const QUOTED = String.raw`("[^"\n]+"|“[^”\n]+”|'[^'\n]+')`;
+
+/**
+ * The ways prose points at a section of a page: the README's "Deploy" section, "Deploy" in
+ * README.md, (docs/scheduled-work.md, "GeoIP" and "Mail"), README, section Deploy, the README's
+ * Deploy section. A section is named in quotes or after the word "section"; each named section
+ * must be a heading of the page (its start, like "Google topology" for "Google topology
+ * (`topology: google`)").
+ */
+const REFERENCES: readonly RegExp[] = [
+    new RegExp(String.raw`${PAGE}'s (?:section )?${QUOTED}`, "g"),
+    new RegExp(String.raw`${QUOTED}(?: section)? (?:in|of) (?:the )?${PAGE}`, "g"),
+    new RegExp(String.raw`${PAGE},? (?:sections? )?(${QUOTED}(?:(?:,|,? and|,? or) ${QUOTED})*)`, "g"),
+    new RegExp(String.raw`${PAGE},? section ([A-Za-z][^.,;:)"\n]*)`, "g"),
+    new RegExp(String.raw`${PAGE}'s ([A-Za-z][\w-]*(?: [\w-]+){0,3}) section\b`, "g"),
+];
+
+/** A page and the sections a reference names on it. */
+interface SectionReference {
+    readonly page: string;
+    readonly sections: readonly string[];
+    readonly text: string;
+}
+
+/** Every reference to a section of a page in a text (prose, a comment, an error message). */
+function sectionReferences(text: string): SectionReference[] {
+    // One line of prose, whatever wraps it: comment markers and line breaks become spaces.
+    const flat = text
+        .replace(/\\"/g, '"')
+        .replace(/\s*\n\s*(?:(?:#|\/\/|\/\*\*|\*)(?!\/)\s*)?/g, " ")
+        .replace(/" \+ "/g, "");
+    const found: SectionReference[] = [];
+    for (const pattern of REFERENCES) {
+        for (const m of flat.matchAll(pattern)) {
+            const [page, named] = /^\W/.test(m[1]) ? [m[m.length - 1], m[1]] : [m[1], m[2]];
+            const sections = [...named.matchAll(new RegExp(QUOTED, "g"))].map((q) => q[1].slice(1, -1));
+            found.push({ page, sections: sections.length > 0 ? sections : [named.trim()], text: m[0] });
+        }
+    }
+    return found;
+}
+
+/** The repository path of a page as prose names it from `file`. */
+function pagePath(name: string, file: string, repo: Repo): string {
+    const page = /^(README|CONTRIBUTING|CHANGELOG)$/.test(name) ? `${name}.md` : name.replace(/^\.\.\//, "");
+    if (page.includes("/") || repo.exists(page)) return page;
+    return file.startsWith("docs/") || repo.exists(`docs/${page}`) ? `docs/${page}` : page;
+}
+
+/** A heading's text as a reference names it: without code marks, in lower case. */
+function plain(text: string): string {
+    return text.replace(/`/g, "").replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+/** Whether a heading (plain) is the named section, or starts with it as a whole (`Google topology (...)`). */
+function heads(heading: string, section: string): boolean {
+    return heading === section || (heading.startsWith(section) && /^[ :(]/.test(heading.slice(section.length)));
+}
+
+/** What is wrong with the section references of a file (any text file of the repository), one line each. */
+function sectionProblems(file: string, repo: Repo): string[] {
+    const raw = repo.read(file) ?? "";
+    const text = file.endsWith(".md") ? outsideFences(raw).join("\n") : raw;
+    return sectionReferences(text).flatMap(({ page, sections, text: reference }) => {
+        const path = pagePath(page, file, repo);
+        const markdown = repo.read(path);
+        if (markdown === undefined) return [`${file}: ${reference}: ${path} does not exist`];
+        const headings = headingsOf(markdown).map((h) => plain(h.text));
+        return sections
+            .filter((section) => !headings.some((h) => heads(h, plain(section))))
+            .map((section) => `${file}: ${reference}: ${path} has no heading "${section}"`);
+    });
+}
+
+/** Every text file of the repository a reference to the docs may be in: docs, stack files, code, scripts, workflows. */
+function textFiles(dir = ""): string[] {
+    const skip = new Set(["node_modules", ".git", "bin", ".tmp", "golden"]);
+    return readdirSync(resolve(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+        const path = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) return skip.has(entry.name) ? [] : textFiles(path);
+        const text = /\.(md|ts|js|cjs|mjs|sh|php|ya?ml)$/.test(entry.name) || path === ".ci/run";
+        // This file's own examples of broken references are not references.
+        return text && entry.name !== "package-lock.json" && path !== "test/links.test.ts" ? [path] : [];
+    });
+}
+
 /** The repository on disk. */
 const disk: Repo = {
     exists: (path) => existsSync(resolve(ROOT, path)),
@@ -166,6 +260,17 @@ describe("links in the docs", () => {
     it("no heading of those pages skips a level, and each page starts with its title", () => {
         const jumps = PAGES.flatMap((page) => levelJumps(page, disk.read(page)!));
         assert.deepEqual(jumps, []);
+    });
+
+    it('every section a doc, a stack file, a comment or a message names (the README\'s "Deploy") is a heading of its page', () => {
+        const files = textFiles();
+        assert.ok(files.includes("Pulumi.prod.yaml") && files.includes(".ci/run") && files.includes("components/config/sections/ldap.ts"));
+        const references = files.flatMap((file) => sectionReferences(disk.read(file)!));
+        assert.ok(references.length >= 5, `references found: ${references.map((r) => r.text).join("; ")}`);
+        assert.deepEqual(
+            files.flatMap((file) => sectionProblems(file, disk)),
+            [],
+        );
     });
 
     it("README.md links every page of docs/", () => {
@@ -221,6 +326,35 @@ describe("links in the docs", () => {
         it("accepts links that resolve", () => {
             assert.deepEqual(linkProblems("README.md", repo), []);
             assert.deepEqual(linkProblems("docs/guide.md", repo), []);
+        });
+
+        it("finds the sections prose, comments and messages name, and checks each against the headings of its page", () => {
+            const text = [
+                '# Before the first `pulumi up`, see "Quick start" in README.md (APIs).',
+                "  # from Secret Manager (docs/guide.md, \"Set it up!\" and 'Gone').",
+                "The roles the README's \"Google topology\" section asks; as the README's",
+                "# Quick start section does; see README, section Nowhere. The seed's README table.",
+                '"with the plugin in it (see docs/guide.md, " + "\\"Set it up!\\")",',
+            ].join("\n");
+            assert.deepEqual(
+                sectionReferences(text).map((r) => `${r.page}: ${r.sections.join(" | ")}`),
+                [
+                    "README: Google topology",
+                    "README.md: Quick start",
+                    "docs/guide.md: Set it up! | Gone",
+                    "docs/guide.md: Set it up!",
+                    "README: Nowhere",
+                    "README: Quick start",
+                ],
+            );
+            const checked = memory({
+                ...Object.fromEntries(["README.md", "docs/guide.md"].map((f) => [f, repo.read(f)!])),
+                "code.ts": text,
+            });
+            assert.deepEqual(sectionProblems("code.ts", checked), [
+                'code.ts: docs/guide.md, "Set it up!" and \'Gone\': docs/guide.md has no heading "Gone"',
+                'code.ts: README, section Nowhere: README.md has no heading "Nowhere"',
+            ]);
         });
 
         it("reports a missing file, a missing anchor, a link out of the repository, a bad escape and a mention of ../shared", () => {
