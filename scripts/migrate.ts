@@ -2,8 +2,8 @@
  * Converts a values.yaml of the seed Helm chart into a stack file of this program, and explains
  * every change. No cluster, cloud account or Pulumi CLI is involved.
  *
- *   npm run --silent migrate -- values.yaml > Pulumi.prod.yaml
- *   npm run --silent migrate -- --stack prod values.yaml > Pulumi.prod.yaml   # commands name the stack
+ *   npm run --silent migrate -- values.yaml > Pulumi.analytics.yaml
+ *   npm run --silent migrate -- --stack analytics values.yaml > Pulumi.analytics.yaml   # commands name the stack
  *   npm run --silent migrate -- --help
  *
  * The stack file goes to stdout; the report goes to stderr: the `pulumi config set --secret`
