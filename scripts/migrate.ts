@@ -48,7 +48,10 @@ What it does, by the program's own schema and validation (docs/seed-parameters.m
     rsync commands that skip host-key checks become structured sources;
   - a part that cannot work as configured (GeoIP without MaxMind credentials, a mail relay without
     its password, log import without sources, the LDAP sync without LDAP) is commented out at the
-    end of the stack file, with what the program needs to turn it on.
+    end of the stack file, with what the program needs to turn it on;
+  - a value that is the chart's default for EEA's own installation (its host name, mail relay,
+    certificate issuer, the nightly raw-data deletion of its site 22, ...) is kept, and flagged at
+    its key and in the report: it is yours to decide (scripts/lib/migrateChartDefaults.ts lists them).
 Each change is commented at its key in the stack file. "4096Mi"-style PHP sizes stay: the program
 reads them as 4096M.
 

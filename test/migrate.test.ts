@@ -13,6 +13,7 @@ import { parse, stringify } from "yaml";
 import { parseConfig } from "../components/config";
 import { runProgram } from "../scripts/lib/mockEngine";
 import { migrate, stackConfigOf, validate } from "../scripts/lib/migrate";
+import { EEA_DEFAULTS, eeaDefaultAt, isGenericKey } from "../scripts/lib/migrateChartDefaults";
 import { secretCommand, shellQuote } from "../scripts/lib/migrateOutput";
 import { configSourceOf, parseStackFile } from "../scripts/lib/stackFile";
 import { main } from "../scripts/migrate";
@@ -116,6 +117,91 @@ describe("migrate", () => {
             add("matomo:postfix", { password: "smtp-relay-password" });
             const secretKeys = ["matomo:geoipupdate", "matomo:postfix"];
             assert.deepEqual(parseConfig(configSourceOf({ values, secretKeys }, "seed")).issues, []);
+        });
+    });
+
+    describe("the seed chart's EEA-specific defaults", () => {
+        const EEA_KEPT = [
+            "timezone",
+            "matomo.hostname",
+            "postfix.relay",
+            "postfix.port",
+            "matomocronDeleteData.environment.siteToDelete",
+            "ingress.letsencrypt",
+            "ingress.certificate",
+            "matomoAnalytics.cronSchedule",
+        ];
+
+        /** Every leaf of the chart's defaults: its key (`a.b.c`) and value. */
+        function leaves(value: unknown, key = ""): [string, unknown][] {
+            if (typeof value !== "object" || value === null || Array.isArray(value) || Object.keys(value).length === 0)
+                return [[key, value]];
+            return Object.entries(value).flatMap(([k, v]) => leaves(v, key ? `${key}.${k}` : k));
+        }
+
+        it("sorts every default of the chart: EEA-specific (by key and value) or generic (by key)", () => {
+            const unsorted = leaves(seedValues()).filter(([key, value]) => !eeaDefaultAt(key.split("."), value) && !isGenericKey(key));
+            assert.deepEqual(unsorted, []);
+            const eea = leaves(seedValues()).filter(([key, value]) => eeaDefaultAt(key.split("."), value));
+            assert.deepEqual(eea.map(([key]) => key).sort(), [...EEA_KEPT].sort());
+            for (const d of EEA_DEFAULTS) assert.ok(d.why.length > 40 && !d.why.endsWith("."), d.path.join("."));
+        });
+
+        it("keeps each of them, and flags it beside its value and on stderr for the user to decide", () => {
+            const { config, eeaDefaults } = migrate(seedValues());
+            assert.deepEqual(eeaDefaults.map((n) => n.path.join(".")).sort(), [...EEA_KEPT].sort());
+            assert.equal((config.matomo as Record<string, unknown>).hostname, "matomo.eea.europa.eu", "kept: the user decides");
+            const result = run(seedValues(), "--stack", "seed");
+            assert.equal(result.code, 0, result.stderr);
+            assert.match(
+                result.stdout,
+                /^ {4}# migrate: matomo\.hostname: kept "matomo\.eea\.europa\.eu": the seed chart's default, specific to EEA's\n {4}# {3}installation: EEA's own host name/m,
+            );
+            assert.match(
+                result.stdout,
+                /^ {6}# migrate: matomocronDeleteData\.environment\.siteToDelete: kept "22": the seed chart's default/m,
+            );
+            // Postfix is turned off (no password): its EEA relay is flagged in its commented-out block.
+            assert.match(
+                result.stdout,
+                /^ {2}# The seed chart's EEA-specific defaults in it, to decide:\n {2}# {3}postfix\.relay: kept "ironports\.eea\.europa\.eu"/m,
+            );
+            assert.match(result.stderr, /8 EEA-specific defaults of the seed chart to decide\./);
+            for (const key of EEA_KEPT) assert.match(result.stderr, new RegExp(`^ {2}- ${key.replace(/\./g, "\\.")}: kept `, "m"), key);
+            assert.match(result.stderr, /site id of EEA's Matomo: every night .* deletes the raw visit data of site 22/);
+            assert.deepEqual(parseConfig(configSourceOf(parseStackFile(result.stdout), "seed")).issues, []);
+        });
+
+        it("flags the defaults of the chart's later versions too", () => {
+            const { eeaDefaults } = migrate({
+                matomo: { hostname: "dev-matomo.01dev.eea.europa.eu", storageClassName: "nfs-rancher" },
+                mariadb: { storageClassName: "nfs-rancher" },
+                matomocronArchive: { cronSchedule: "5 2-22 * * *" },
+            });
+            assert.deepEqual(
+                eeaDefaults.map((n) => `${n.path.join(".")} ${n.change}`),
+                [
+                    'matomo.hostname kept "dev-matomo.01dev.eea.europa.eu"',
+                    'matomo.storageClassName kept "nfs-rancher"',
+                    'mariadb.storageClassName kept "nfs-rancher"',
+                    'matomocronArchive.cronSchedule kept "5 2-22 * * *"',
+                ],
+            );
+        });
+
+        it("says nothing of values the user chose, or of the chart's generic defaults", () => {
+            const values = {
+                timezone: "UTC",
+                matomo: { hostname: "analytics.example.org", storageClassName: "standard-rwx" },
+                mariadb: { user: "eea_matomo", database: "eea_matomo_db" },
+                matomocronDeleteData: { cronSchedule: "0 23 * * *", environment: { siteToDelete: "3", daysToKeep: 90 } },
+                ingress: { letsencrypt: "letsencrypt-prod" },
+            };
+            assert.deepEqual(migrate(values).eeaDefaults, []);
+            const result = run(values);
+            assert.equal(result.code, 0, result.stderr);
+            assert.doesNotMatch(result.stdout + result.stderr, /specific to EEA/);
+            assert.match(result.stderr, /0 EEA-specific defaults of the seed chart to decide\./);
         });
     });
 

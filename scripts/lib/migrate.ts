@@ -10,6 +10,7 @@
  */
 import { CONFIG_NAMESPACE, parseConfig, type Issue } from "../../components/config";
 import { configSourceOf, type StackConfig } from "./stackFile";
+import { eeaDefaultNotes } from "./migrateChartDefaults";
 import { fixIssue } from "./migrateFixes";
 import { copy, isObject, setAt, type Disabled, type MigrationState, type Note, type SecretSetting } from "./migrateModel";
 import { convertValues } from "./migrateSchema";
@@ -27,6 +28,8 @@ export interface Migration {
     readonly disabled: readonly Disabled[];
     /** What the program still refuses; the stack file is only written when there is none. */
     readonly issues: readonly Issue[];
+    /** Values kept as the seed chart's EEA-specific defaults (migrateChartDefaults.ts), for the user to decide. */
+    readonly eeaDefaults: readonly Note[];
 }
 
 /** Rounds of fixing: each round fixes what the last validation found; the rules that span keys may need a few. */
@@ -80,6 +83,7 @@ export function migrate(values: Readonly<Record<string, unknown>>, stack = "migr
         disabled: state.disabled,
         // "none is set" is about a stack file without matomo: keys; what is missing then is reported by key too.
         issues: issues.filter((i) => i.key !== `${CONFIG_NAMESPACE}:*`).map((i) => ({ key: i.key, message: maskSecrets(i.message, all) })),
+        eeaDefaults: eeaDefaultNotes(state),
     };
 }
 

@@ -77,8 +77,9 @@ function commentedOut(disabled: Disabled): string[] {
     return text.trimEnd().split("\n");
 }
 
-function disabledBlock(disabled: Disabled, notes: readonly Note[]): string[] {
+function disabledBlock(disabled: Disabled, notes: readonly Note[], eeaDefaults: readonly Note[]): string[] {
     const inner = notes.filter((n) => isUnder(n.path, disabled.path));
+    const eea = eeaDefaults.filter((n) => isUnder(n.path, disabled.path));
     const secrets = disabled.secrets.map((s) => pathText(s.path));
     return [
         "",
@@ -86,6 +87,7 @@ function disabledBlock(disabled: Disabled, notes: readonly Note[]): string[] {
         ...(disabled.detail ? wrap(`The program: ${disabled.detail}`).map((l) => `  ${l}`) : []),
         ...(secrets.length ? wrap(`Its secrets from the values file are on stderr, to set when it is on: ${secrets.join(", ")}`) : []),
         ...(inner.length ? ["Changed in it:", ...inner.flatMap((n) => item(n, "  "))] : []),
+        ...(eea.length ? ["The seed chart's EEA-specific defaults in it, to decide:", ...eea.flatMap((n) => item(n, "  "))] : []),
         ...(disabled.path.length > 1 && disabled.value !== undefined ? [`Its value was ${show(disabled.value)}.`] : []),
         ...commentedOut(disabled),
     ];
@@ -106,7 +108,7 @@ export function stackFileText(migration: Migration, source: string, stack?: stri
     const comments = new Map<Pair, string[]>();
     const elsewhere: Note[] = [];
     const secret = (note: Note) => migration.secrets.some((s) => pathText(s.path) === pathText(note.path));
-    for (const note of migration.notes.filter((n) => !off(n))) {
+    for (const note of [...migration.notes, ...migration.eeaDefaults].filter((n) => !off(n))) {
         const pair = deepestPair(root, note.path);
         const lines = wrap(`migrate: ${noteLine(note)}`).map((l, i) => (i ? `  ${l}` : l));
         if (pair) comments.set(pair, [...(comments.get(pair) ?? []), ...lines]);
@@ -128,6 +130,12 @@ export function stackFileText(migration: Migration, source: string, stack?: stri
                       `with the \`pulumi config set --secret\` commands printed on stderr: ${secrets.join(", ")}.`,
               )
             : wrap(`No secret to set now: ${noSecretsWhy(migration)}.`)),
+        ...(migration.eeaDefaults.length
+            ? wrap(
+                  "Kept as the values file has them, but they are the seed chart's defaults for EEA's own installation (each is " +
+                      `flagged "the seed chart's default" at its key): decide each: ${migration.eeaDefaults.map((n) => pathText(n.path)).join(", ")}.`,
+              )
+            : []),
         `Check it offline: npm run --silent render -- --stack-file Pulumi.${stack ?? "<stack>"}.yaml`,
         ...(elsewhere.length
             ? ["", "Changed where nothing of the section is left in this file:", ...elsewhere.flatMap((n) => item(n, "  "))]
@@ -142,7 +150,7 @@ export function stackFileText(migration: Migration, source: string, stack?: stri
             ...wrap(
                 "Turned off by the migration: each part below cannot work as the values file has it. To turn one on, do what the program asks and uncomment its lines.",
             ),
-            ...migration.disabled.flatMap((d) => disabledBlock(d, migration.notes)),
+            ...migration.disabled.flatMap((d) => disabledBlock(d, migration.notes, migration.eeaDefaults)),
         ];
         // Indented like the entries of config:, so that an uncommented section lands there.
         text += block.map((l) => (l ? `  # ${l}` : "")).join("\n") + "\n";
@@ -152,10 +160,11 @@ export function stackFileText(migration: Migration, source: string, stack?: stri
 
 /** The report on stderr: the secret commands first (they are the next step), then every change. */
 export function reportText(migration: Migration, source: string, stack?: string): string {
-    const { secrets, notes, disabled } = migration;
+    const { secrets, notes, disabled, eeaDefaults } = migration;
     const lines = [
         `migrate: converted ${source}: ${notes.length} change${notes.length === 1 ? "" : "s"}, ${disabled.length} turned off, ` +
-            `${secrets.length} secret${secrets.length === 1 ? "" : "s"} to set.`,
+            `${secrets.length} secret${secrets.length === 1 ? "" : "s"} to set, ` +
+            `${eeaDefaults.length} EEA-specific default${eeaDefaults.length === 1 ? "" : "s"} of the seed chart to decide.`,
         "",
     ];
     if (secrets.length > 0) {
@@ -166,6 +175,14 @@ export function reportText(migration: Migration, source: string, stack?: string)
             "",
         );
     } else lines.push(`No secret to set now: ${noSecretsWhy(migration)}.`, "");
+    if (eeaDefaults.length > 0) {
+        lines.push(
+            "Kept as the values file has them, but they are the seed chart's defaults for EEA's own installation, not values you",
+            "chose (unless this is EEA's installation): decide each (each is also flagged at its key in the stack file):",
+            ...eeaDefaults.map((n) => `  - ${noteLine(n)}`),
+            "",
+        );
+    }
     lines.push(notes.length ? "Changes (each is also commented at its key in the stack file):" : "Changes: none.");
     for (const note of notes) {
         lines.push(`  - ${noteLine(note)}`);
