@@ -36,7 +36,7 @@ PluginsInstalled[] = Diagnostics
 PluginsInstalled[] = Login
 `;
 
-/** `Plugin\Manager`'s always-active list, declared as Matomo 5 declares it. */
+/** `Plugin\Manager`'s always-active list, declared as Matomo 5.2 and later declare it (static). */
 const MANAGER = `<?php
 namespace Piwik\\Plugin;
 
@@ -53,6 +53,37 @@ class Manager
         // default Piwik theme, always enabled
         self::DEFAULT_THEME,
     );
+}
+`;
+
+/**
+ * The same list as Matomo 4.16 to 5.1 declare it: an instance property of a class that cannot be
+ * built without Matomo's container (its constructor needs a PluginList).
+ */
+const INSTANCE_MANAGER = `<?php
+namespace Piwik\\Plugin;
+
+use Piwik\\Application\\Kernel\\PluginList;
+
+class Manager
+{
+    const DEFAULT_THEME = "Morpheus";
+
+    protected static $pluginsToPathCache = array();
+
+    protected $pluginToAlwaysActivate = array(
+        'CoreHome',
+        'SitesManager',
+        // default Piwik theme, always enabled
+        self::DEFAULT_THEME,
+    );
+
+    private $pluginList;
+
+    public function __construct(PluginList $pluginList)
+    {
+        $this->pluginList = $pluginList;
+    }
 }
 `;
 
@@ -173,6 +204,16 @@ describe("plugins and the tracker in the pods' scripts", function () {
             assert.equal(ini.General.salt, "abc", "the generated config is kept");
         });
 
+        it("reads the always-active plugins of Matomo 4.16 to 5.1 too, where the list is an instance property", () => {
+            const t = tree({ manager: INSTANCE_MANAGER });
+            const result = prepare(t, {});
+            assert.equal(result.status, 0, result.stderr);
+            assert.deepEqual(
+                [...(configOf(t.webroot).PluginsInstalled.PluginsInstalled as string[])].sort(),
+                ["Actions", "CoreHome", "CoreVue", "Diagnostics", "Login", "Morpheus", "PrivacyManager", "SitesManager"],
+            );
+        });
+
         it("activates the stack's plugins besides the image's defaults", () => {
             const t = tree({ plugins: ["LoginLdap", "QueuedTracking"] });
             const result = prepare(t, { plugins: ["LoginLdap", "QueuedTracking"] });
@@ -201,6 +242,16 @@ describe("plugins and the tracker in the pods' scripts", function () {
             const result = prepare(t, {});
             assert.equal(result.status, 1);
             assert.match(result.stderr, /keeps its always-active plugins elsewhere .*: the webroot script needs updating/);
+        });
+
+        it("fails, saying why, when the image's Matomo declares the always-active plugins without a list", () => {
+            const t = tree({ manager: "<?php\nnamespace Piwik\\Plugin;\nclass Manager { protected $pluginToAlwaysActivate; }\n" });
+            const result = prepare(t, {});
+            assert.equal(result.status, 1);
+            assert.match(
+                result.stderr,
+                /declares Piwik\\Plugin\\Manager::\$pluginToAlwaysActivate without a list of plugins: the webroot script needs updating/,
+            );
         });
 
         it("regenerates matomo.js in a web pod, so the served tracker follows the settings from the start", () => {

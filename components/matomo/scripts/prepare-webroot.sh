@@ -48,12 +48,16 @@ foreach ($extra as $plugin) {
 $global = parse_ini_file("$root/config/global.ini.php", true, INI_SCANNER_RAW);
 if (!is_array($global) || !isset($global['Plugins']['Plugins'])) fail("cannot read the default plugins from config/global.ini.php");
 // Matomo loads these whatever the config says (Plugin\Manager), so it counts them as installed too.
+// The list is the property's declared default, read without booting Matomo: the property is
+// static from Matomo 5.2, an instance property before (4.16 to 5.1).
 require_once "$root/core/Plugin/Manager.php";
 try {
-    $always = (new ReflectionProperty('Piwik\Plugin\Manager', 'pluginToAlwaysActivate'))->getValue();
+    $declared = new ReflectionProperty('Piwik\Plugin\Manager', 'pluginToAlwaysActivate');
 } catch (ReflectionException $e) {
     fail("this Matomo version keeps its always-active plugins elsewhere (" . $e->getMessage() . "): the webroot script needs updating for it");
 }
+$always = $declared->getDefaultValue();
+if (!is_array($always)) fail("this Matomo version declares Piwik\\Plugin\\Manager::\$pluginToAlwaysActivate without a list of plugins: the webroot script needs updating for it");
 $active = array_values(array_unique(array_merge($global['Plugins']['Plugins'], $extra)));
 $installed = array_values(array_unique(array_merge($global['PluginsInstalled']['PluginsInstalled'] ?? [], $active, $always)));
 echo "\n[Plugins]\n";
