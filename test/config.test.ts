@@ -119,6 +119,19 @@ describe("configuration", () => {
             assert.equal(cfg.mariadb.serverOptions.filter((o) => o.name === "max_connections").length, 1);
         });
 
+        it("accepts the Matomo versions it runs, and custom images whose tags are their own", () => {
+            for (const image of [
+                { repository: "matomo", tag: "4.16.1-apache" },
+                { repository: "matomo", tag: "4-apache" },
+                { repository: "matomo", tag: "5" },
+                { repository: "matomo", tag: "5.0.3-apache" },
+                { repository: "docker.io/library/matomo", tag: "5.1.2-apache" },
+                { repository: "registry.example.com/matomo-ldap", tag: "1.2.0" },
+            ]) {
+                assert.deepEqual(valid({ "matomo:matomo": { image } }).matomo.image.tag, image.tag);
+            }
+        });
+
         it("accepts credentials set with --secret and never prints them", () => {
             const cfg = eea(valid({ "matomo:mariadb": { password: "a-long-database-password" } }, devExtras, ["matomo:mariadb"]));
             assert.ok(cfg.mariadb.password instanceof SecretValue);
@@ -290,6 +303,24 @@ describe("configuration", () => {
                 { "matomo:matomo": { image: { tag: "5.11.2-fpm-alpine" } } },
                 "matomo:matomo.image.tag",
                 "Apache variant",
+            ],
+            [
+                "a Matomo older than 4.16",
+                { "matomo:matomo": { image: { tag: "4.15.1-apache" } } },
+                "matomo:matomo.image.tag",
+                "got matomo:4.15.1-apache, Matomo 4.15; this program runs Matomo 4.16 or 5.x: use a 5.x tag (e.g. 5.11.2-apache) or 4.16.1",
+            ],
+            [
+                "Matomo 3 from a registry mirror",
+                { "matomo:matomo": { image: { repository: "mirror.gcr.io/library/matomo", tag: "3" } } },
+                "matomo:matomo.image.tag",
+                "Matomo 3; this program runs Matomo 4.16 or 5.x",
+            ],
+            [
+                "a Matomo major version newer than the program",
+                { "matomo:matomo": { image: { tag: "6.0.0-apache" } } },
+                "matomo:matomo.image.tag",
+                "Matomo 6.0, newer than this program knows",
             ],
             ["a malformed tag", { "matomo:mariadb": { image: { tag: "10.11 18" } } }, "matomo:mariadb.image.tag", '"10.11 18"'],
             ["a storage size in GB", { "matomo:mariadb": { storage: "10GB" } }, "matomo:mariadb.storage", "Kubernetes quantity"],

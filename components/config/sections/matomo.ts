@@ -9,6 +9,7 @@ import { secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
 import { image, phpSize, resources, seconds, type Image } from "../schema/parts";
+import { SUPPORTED_MATOMO } from "./matomoImage";
 import { webServerKey } from "./webServer";
 import type { SecretValue } from "../schema/secretValue";
 import {
@@ -30,7 +31,7 @@ export const matomoKey = object(
             required: true,
             check: checkHostname,
         }),
-        image: image("Matomo (the official `matomo` image, Apache variant)", "matomo", "5.11.2-apache"),
+        image: image(`${SUPPORTED_MATOMO.text} (the official \`matomo\` image, Apache variant)`, "matomo", "5.11.2-apache"),
         plugins: list(
             string({
                 doc: "A plugin's name: its folder under `plugins/`.",

@@ -5,6 +5,39 @@ import type { Image } from "../schema/parts";
 const OFFICIAL = 'use the official image (matomo.image.repository "matomo", tag "5.11.2-apache") or one built FROM it';
 
 /**
+ * The Matomo versions this program runs: 5.x, and 4.16 (the last 4.x release). The pods' scripts
+ * need PHP 8.1 (the official images before 4.13 have an older one) and read Matomo's code in the
+ * forms 4.16 to 5.x have; a later major version may change that code, so it waits until this
+ * program is checked against it.
+ */
+export const SUPPORTED_MATOMO = { oldest: { major: 4, minor: 16 }, newestMajor: 5, text: "Matomo 4.16 or 5.x" } as const;
+
+/** The official image, or a mirror of it: its tags begin with the Matomo version (`5.11.2-apache`, `5-fpm`). */
+const OFFICIAL_REPOSITORY = /^(?:[^/]+[.:][^/]*\/)?(?:library\/)?matomo$/;
+
+/** The Matomo version an official image's tag names (major, and minor when the tag has one). */
+function taggedVersion(tag: string): { major: number; minor?: number } | undefined {
+    const found = /^(\d+)(?:\.(\d+))?(?:\.\d+)?(?:-|$)/.exec(tag);
+    return found ? { major: Number(found[1]), minor: found[2] === undefined ? undefined : Number(found[2]) } : undefined;
+}
+
+function versionIssue(image: Image): string | undefined {
+    const version = OFFICIAL_REPOSITORY.test(image.repository) ? taggedVersion(image.tag) : undefined;
+    if (!version) return undefined;
+    const { oldest, newestMajor, text } = SUPPORTED_MATOMO;
+    const named = `Matomo ${version.major}${version.minor === undefined ? "" : `.${version.minor}`}`;
+    const tooOld = version.major < oldest.major || (version.major === oldest.major && (version.minor ?? Infinity) < oldest.minor);
+    const advice = "use a 5.x tag (e.g. 5.11.2-apache)";
+    if (tooOld) {
+        return `got ${image.repository}:${image.tag}, ${named}; this program runs ${text}: ${advice} or 4.16.1 (the upgrade Job brings an older installation's database up to it)`;
+    }
+    if (version.major > newestMajor) {
+        return `got ${image.repository}:${image.tag}, ${named}, newer than this program knows; it runs ${text}: ${advice}`;
+    }
+    return undefined;
+}
+
+/**
  * Images this program cannot run, recognised by name before they fail in the cluster. The pods
  * copy the code from /usr/src/matomo and run the image's Apache (or, with the fpm variant, its
  * php-fpm) as www-data.
@@ -27,6 +60,8 @@ export function matomoImageIssues(image: Image, variant: "apache" | "fpm"): Issu
                 `entrypoint and settings are not the official image's; ${OFFICIAL}`,
         );
     }
+    const unsupported = versionIssue(image);
+    if (unsupported) return issue("tag", unsupported);
     const fpmTag = /(^|-)fpm(-|$)/.test(image.tag);
     if (variant === "apache" && fpmTag) {
         return issue(
