@@ -208,10 +208,16 @@ describe("plugins and the tracker in the pods' scripts", function () {
             const t = tree({ manager: INSTANCE_MANAGER });
             const result = prepare(t, {});
             assert.equal(result.status, 0, result.stderr);
-            assert.deepEqual(
-                [...(configOf(t.webroot).PluginsInstalled.PluginsInstalled as string[])].sort(),
-                ["Actions", "CoreHome", "CoreVue", "Diagnostics", "Login", "Morpheus", "PrivacyManager", "SitesManager"],
-            );
+            assert.deepEqual([...(configOf(t.webroot).PluginsInstalled.PluginsInstalled as string[])].sort(), [
+                "Actions",
+                "CoreHome",
+                "CoreVue",
+                "Diagnostics",
+                "Login",
+                "Morpheus",
+                "PrivacyManager",
+                "SitesManager",
+            ]);
         });
 
         it("activates the stack's plugins besides the image's defaults", () => {
