@@ -1,13 +1,15 @@
 /**
  * The web tier's servers, run for real on 127.0.0.1: Debian's Apache with mod_php, or php-fpm
  * behind nginx, each started from the program's rendered configuration inside a stand-in of the
- * official image's own (test/fixtures/web-server/). Each server runs in a process group of its own,
+ * official image's own (test/fixtures/web-server/), serving a stand-in webroot laid out like
+ * Matomo's (test/fixtures/web-server/webroot/). Each server runs in a process group of its own,
  * so `stop()` ends it and every worker it forked.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
+import { WEBROOT } from "../../components/matomo/paths";
 import { freePort } from "./mariadbServer";
 
 const FIXTURES = resolve(__dirname, "../fixtures/web-server");
@@ -88,13 +90,22 @@ async function waitForHttp(url: string, logs: () => string): Promise<void> {
     throw new Error(`the server at ${url} did not come up:\n${logs()}`);
 }
 
-/** A scratch directory with the stand-in webroot and the PHP ini the pods get. */
+/** Where a server started in `dir` serves from: the stand-in webroot, unless the test put a Matomo tree there first. */
+export const webrootOf = (dir: string) => join(dir, "www");
+
+/** The stand-in webroot, with what a repository cannot hold: a `.git` directory, as in a clone of Matomo. */
+function standInWebroot(dir: string): void {
+    cpSync(join(FIXTURES, "webroot"), webrootOf(dir), { recursive: true });
+    mkdirSync(join(webrootOf(dir), ".git"));
+    writeFileSync(join(webrootOf(dir), ".git", "config"), '[remote "origin"]\n\turl = PRIVATE\n');
+}
+
+/** A scratch directory with the webroot and the PHP ini the pods get. */
 function prepare(dir: string, phpIni: string): void {
     // The servers' workers run as www-data or nobody when started as root: they must read it.
     chmodSync(dir, 0o755);
-    mkdirSync(join(dir, "www"), { recursive: true });
+    if (!existsSync(join(webrootOf(dir), "matomo.php"))) standInWebroot(dir);
     mkdirSync(join(dir, "php"), { recursive: true });
-    copyFileSync(join(FIXTURES, "matomo.php"), join(dir, "www/matomo.php"));
     writeFileSync(join(dir, "php/zz-matomo.ini"), phpIni);
 }
 
@@ -109,12 +120,12 @@ const readLog = (path: string) => {
 };
 
 /**
- * The image's Apache configuration with the rendered `serverConf` included where conf-enabled/ is;
- * `edit` changes the image's part (a test of what the server refuses).
+ * The image's Apache configuration with the rendered `serverConf` included where conf-enabled/ is
+ * (its webroot moved to the test's); `edit` changes the image's part (a test of what the server refuses).
  */
 export function apacheConfig(dir: string, port: number, serverConf: string, edit: (text: string) => string = (t) => t): string {
-    mkdirSync(join(dir, "www"), { recursive: true });
-    writeFileSync(join(dir, "zz-matomo-web.conf"), serverConf);
+    mkdirSync(webrootOf(dir), { recursive: true });
+    writeFileSync(join(dir, "zz-matomo-web.conf"), serverConf.replaceAll(WEBROOT, webrootOf(dir)));
     const path = join(dir, "apache.conf");
     writeFileSync(path, edit(fill("apache-image.conf", { DIR: dir, PORT: String(port), SERVER_CONF: join(dir, "zz-matomo-web.conf") })));
     return path;
@@ -182,7 +193,7 @@ export async function startFpm(dir: string, files: { pool: string; nginx: string
     const nginxConf = files.nginx
         .replaceAll("127.0.0.1:9000", `127.0.0.1:${fpmPort}`)
         .replace(/listen \d+;/, `listen 127.0.0.1:${httpPort};`)
-        .replace(/root \/var\/www\/html;/, `root ${join(dir, "www")};`);
+        .replace(`root ${WEBROOT};`, `root ${webrootOf(dir)};`);
     writeFileSync(join(dir, "nginx.conf"), nginxConf);
     const env = { PHP_INI_SCAN_DIR: `:${join(dir, "php")}` };
     const fpm = startGroup(fpmBinary(), ["-F", "-y", fpmConfig(dir, pool)], env);
