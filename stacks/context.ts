@@ -3,6 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { MatomoConfig, SecretValue } from "../components/config";
+import type { MaintenanceSwitches } from "../components/k8s/maintenance";
 
 /** What a topology's composition starts from (the config narrowed to the topology where known). */
 export interface StackContext<C extends MatomoConfig = MatomoConfig> {
@@ -43,4 +44,9 @@ export function secretOf(value: SecretValue): pulumi.Output<string>;
 export function secretOf(value: SecretValue | undefined): pulumi.Output<string> | undefined;
 export function secretOf(value: SecretValue | undefined): pulumi.Output<string> | undefined {
     return value === undefined ? undefined : pulumi.secret(value.reveal());
+}
+
+/** `matomo:maintenance` as the components with CronJobs take it: each job's declaration decides what it stops. */
+export function maintenanceOf(cfg: MatomoConfig): MaintenanceSwitches {
+    return { ui: cfg.maintenance.disableUi, tracking: cfg.maintenance.disableTracking };
 }

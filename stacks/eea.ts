@@ -8,7 +8,7 @@ import { MariaDb } from "../components/database/mariadb";
 import { selectorLabels } from "../components/k8s/labels";
 import { webIdentity } from "../components/matomo/web";
 import { Credentials } from "../components/secrets/credentials";
-import { secretOf, type StackContext, type StackOutputs } from "./context";
+import { maintenanceOf, secretOf, type StackContext, type StackOutputs } from "./context";
 import { deployMatomo } from "./matomo";
 
 export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
@@ -59,6 +59,7 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
             resources: backup.resources,
             activeDeadlineSeconds: backup.activeDeadlineSeconds,
             history: cfg.jobs,
+            maintenance: maintenanceOf(cfg),
             offsite: backup.offsite,
             uploads: backup.uploads
                 ? {

@@ -16,7 +16,7 @@ import { MatomoSetup } from "../components/matomo/setup";
 import { MatomoWeb } from "../components/matomo/web";
 import type { WebServerArgs } from "../components/matomo/webPod";
 import type { Credentials } from "../components/secrets/credentials";
-import { secretOf, type StackContext, type StackOutputs } from "./context";
+import { maintenanceOf, secretOf, type StackContext, type StackOutputs } from "./context";
 import { networkPoliciesFor } from "./networkPolicies";
 import { geoipUpdateFor, logImportFor } from "./optional";
 
@@ -136,6 +136,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         deleteData: cfg.deleteData,
         ldapSync: cfg.ldapSync,
         history: cfg.jobs,
+        maintenance: maintenanceOf(cfg),
         dependsOn: setup.completed,
     });
     // The importer talks to the web Service inside the cluster: its token never crosses the ingress.

@@ -8,7 +8,7 @@ import { GeoIpUpdate } from "../components/jobs/geoip";
 import type { LogImport } from "../components/jobs/logImport";
 import { selectorLabels } from "../components/k8s/labels";
 import { webIdentity } from "../components/matomo/web";
-import { secretOf, type StackContext } from "./context";
+import { maintenanceOf, secretOf, type StackContext } from "./context";
 
 /** MaxMind's geoipupdate writing into Matomo's misc/ claim; undefined without credentials. */
 export function geoipUpdateFor(ctx: StackContext, miscClaimName: pulumi.Input<string>): GeoIpUpdate | undefined {
@@ -30,6 +30,7 @@ export function geoipUpdateFor(ctx: StackContext, miscClaimName: pulumi.Input<st
         schedule: geoip.schedule,
         resources: geoip.resources,
         history: cfg.jobs,
+        maintenance: maintenanceOf(cfg),
         miscClaimName,
         // A ReadWriteOnce claim mounts on one node only: the web pod's.
         colocateWith: cfg.matomo.storageAccessMode === "ReadWriteOnce" ? selectorLabels(webIdentity(instance)) : undefined,
@@ -88,5 +89,6 @@ export function logImportFor(
         },
         nodeLabels: logs.nodeLabels,
         history: cfg.jobs,
+        maintenance: maintenanceOf(cfg),
     });
 }

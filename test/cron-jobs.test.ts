@@ -271,9 +271,11 @@ describe("console job builders", () => {
                     failedJobsHistoryLimit: 4,
                     startingDeadlineSeconds: 30,
                 },
+                whileMaintenance: { stopsFor: ["ui"] },
             },
             { a: "b" },
             { containers: [] },
+            { cronJobName: "job", switches: { ui: false, tracking: true } },
         ) as Obj;
         assert.deepEqual(
             [
@@ -286,6 +288,7 @@ describe("console job builders", () => {
             ],
             ["@daily", "UTC", "Forbid", 30, 2, 4],
         );
+        assert.equal(spec.suspend, false, "set, not left to the server: the stack owns it");
         const job = spec.jobTemplate.spec;
         assert.deepEqual(
             [job.backoffLimit, job.activeDeadlineSeconds, job.ttlSecondsAfterFinished, job.template.spec.restartPolicy],

@@ -17,6 +17,7 @@ import { egressOf, type EgressFlow } from "../k8s/egress";
 import type { ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
+import { RUNS_THROUGH_MAINTENANCE, type MaintenanceSwitches } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
@@ -48,6 +49,8 @@ export interface MariaDbBackupArgs extends InstallationArgs {
     readonly resources: ContainerResources;
     readonly activeDeadlineSeconds: number;
     readonly history: CronJobHistory;
+    /** The maintenance switches that are on: the scheduled backups stop while the UI is in maintenance. */
+    readonly maintenance: MaintenanceSwitches;
     /**
      * Matomo's `misc/` claim, whose `user/` (uploaded logos) is archived with each dump and
      * restored with it; `colocateWith` are the labels of the pods holding it when it is
@@ -146,13 +149,14 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                 ...(args.uploads ? [{ name: "misc", persistentVolumeClaim: { claimName: args.uploads.claimName } }] : []),
             ],
         });
+        // Fixed names: operators start runs with `kubectl create job --from=cronjob/<name>`.
+        const cronJobName = (component: string) => `mariadb-${component}`;
         const cronJob = (component: string, spec: k8s.types.input.batch.v1.CronJobSpec) =>
             new k8s.batch.v1.CronJob(
                 `${name}-${component}`,
-                // A fixed name: operators start runs with `kubectl create job --from=cronjob/<name>`.
                 {
                     metadata: {
-                        name: `mariadb-${component}`,
+                        name: cronJobName(component),
                         namespace: args.namespace,
                         labels: { ...labels(component), ...versionLabel(args.image) },
                     },
@@ -199,16 +203,25 @@ export class MariaDbBackup extends pulumi.ComponentResource {
         const backup = cronJob(
             "backup",
             cronJobSpec(
-                // One retry: a failed run leaves nothing behind and deletes nothing.
-                { ...policy, schedule: args.schedule, backoffLimit: 1 },
+                {
+                    ...policy,
+                    schedule: args.schedule,
+                    // One retry: a failed run leaves nothing behind and deletes nothing.
+                    backoffLimit: 1,
+                    // A scheduled dump would race a restore, which runs in maintenance, and fail or
+                    // catch it halfway. A dump started by hand then is the quietest backup there is,
+                    // e.g. before an upgrade.
+                    whileMaintenance: { stopsFor: ["ui"], startedByHand: "works" },
+                },
                 { ...labels("backup"), ...versionLabel(args.image) },
                 backupPod(),
+                { cronJobName: cronJobName("backup"), switches: args.maintenance },
             ),
         );
         const restore = cronJob("restore", {
-            // Never runs by itself: the template of a restore Job, started by hand.
             ...cronJobSpec(
-                { ...policy, schedule: "0 0 1 1 *", backoffLimit: 0 },
+                // Started by hand, in maintenance above all: nothing stops it.
+                { ...policy, schedule: "0 0 1 1 *", backoffLimit: 0, whileMaintenance: RUNS_THROUGH_MAINTENANCE },
                 { ...labels("restore"), ...versionLabel(args.image) },
                 pod(
                     "restore-database.sh",
@@ -219,7 +232,9 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                     ],
                     false,
                 ),
+                { cronJobName: cronJobName("restore"), switches: args.maintenance },
             ),
+            // Never runs by itself, maintenance or not: the template of a restore Job, started by hand.
             suspend: true,
         });
 

@@ -6,11 +6,16 @@
  *
  * CronJob names are fixed (`matomo-archive`, `matomo-scheduled-tasks`, ...): operators start a run
  * by name (`kubectl create job --from=cronjob/matomo-archive ...`, see docs/scheduled-work.md).
+ *
+ * Every one of them writes Matomo's database, so each stops while the UI is in maintenance, the
+ * switch that asks for the database to be left alone (a restore, a migration, a large upgrade);
+ * with only tracking switched off, the UI keeps working and so do they.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EgressFlow } from "../k8s/egress";
 import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
+import type { MaintenanceSwitches, WhileMaintenance } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT } from "../matomo/paths";
@@ -51,6 +56,8 @@ export interface MatomoConsoleJobsArgs extends MatomoWorkload {
     readonly ldapSync?: LdapSyncJob;
     /** History and starting deadline of every CronJob. */
     readonly history: CronJobHistory;
+    /** The maintenance switches that are on: each job's `whileMaintenance` says what they stop. */
+    readonly maintenance: MaintenanceSwitches;
     /** What must exist before the first run may start (the install and upgrade Jobs). Defaults to none. */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -69,6 +76,7 @@ interface ConsoleJob {
     readonly scripts?: boolean;
     /** The outside servers the command talks to (the scheduled tasks send the e-mail reports). */
     readonly uses: readonly (keyof MatomoEgress)[];
+    readonly whileMaintenance: WhileMaintenance;
 }
 
 const SCRIPTS_VOLUME_MOUNT = { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true };
@@ -85,6 +93,10 @@ export function consoleJobs(
         command: archiveCommand(archiver, args.webUrl),
         resources: archiver.resources,
         uses: [],
+        // As Matomo's own archiver, which refuses to start in maintenance mode ("Archiving won't
+        // run because maintenance mode is enabled", exit 0). Tracking off alone: it archives what
+        // was recorded.
+        whileMaintenance: { stopsFor: ["ui"] },
     }));
     const tasks = args.scheduledTasks;
     jobs.push({
@@ -95,6 +107,9 @@ export function consoleJobs(
         command: scheduledTasksCommand(tasks.phpMemoryLimit),
         resources: tasks.resources,
         uses: ["mail"],
+        // Matomo runs them in maintenance mode (its console ignores the switch): options, e-mail
+        // reports, data purges and table optimisation would all write meanwhile.
+        whileMaintenance: { stopsFor: ["ui"] },
     });
     const del = args.deleteData;
     if (del) {
@@ -112,6 +127,8 @@ export function consoleJobs(
                 { name: SCRIPT_ENV.daysToKeep, value: String(del.daysToKeep) },
                 { name: SCRIPT_ENV.phpMemoryLimit, value: del.phpMemoryLimit },
             ],
+            // Matomo's deletion ignores maintenance mode: it would delete from tables being restored.
+            whileMaintenance: { stopsFor: ["ui"] },
         });
     }
     const sync = args.ldapSync;
@@ -124,6 +141,8 @@ export function consoleJobs(
             command: ldapSyncCommand(sync),
             resources: sync.resources,
             uses: ["ldap"],
+            // Creates, updates and (with purging) deletes users, whatever maintenance mode says.
+            whileMaintenance: { stopsFor: ["ui"] },
         });
     }
     return jobs;
@@ -155,10 +174,11 @@ export class MatomoConsoleJobs extends pulumi.ComponentResource {
                 },
                 volumes: job.scripts ? [{ name: "scripts", configMap: { name: args.runtime.scriptsConfigMapName } }] : undefined,
             });
+            const cronJobName = `matomo-${job.job}`;
             const cronJob = new k8s.batch.v1.CronJob(
                 `${name}-${job.job}`,
                 {
-                    metadata: { name: `matomo-${job.job}`, namespace: args.namespace, labels },
+                    metadata: { name: cronJobName, namespace: args.namespace, labels },
                     spec: cronJobSpec(
                         {
                             schedule: job.schedule,
@@ -166,9 +186,11 @@ export class MatomoConsoleJobs extends pulumi.ComponentResource {
                             activeDeadlineSeconds: job.activeDeadlineSeconds,
                             backoffLimit: job.backoffLimit,
                             history: args.history,
+                            whileMaintenance: job.whileMaintenance,
                         },
                         labels,
                         podSpec,
+                        { cronJobName, switches: args.maintenance },
                     ),
                 },
                 { parent: this, dependsOn: [...args.database.dependencies, ...(args.dependsOn ?? [])] },

@@ -19,6 +19,7 @@ import { toResourceRequirements, type ContainerResources } from "../k8s/resource
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
 import { cronJobSpec, jobSpec, type CronJobHistory } from "../k8s/jobs";
+import { RUNS_THROUGH_MAINTENANCE, type MaintenanceSwitches } from "../k8s/maintenance";
 import { BACKOFF_LIMITS } from "./backoffLimits";
 
 /** Keys of the credentials Secret (also of a Secret given as `geoipupdate.existingSecret`). */
@@ -46,6 +47,8 @@ export interface GeoIpUpdateArgs extends InstallationArgs {
     readonly resources: ContainerResources;
     /** History and starting deadline of the CronJob. */
     readonly history: CronJobHistory;
+    /** The maintenance switches that are on (the updater runs through maintenance, see below). */
+    readonly maintenance: MaintenanceSwitches;
     /** Matomo's misc/ claim. */
     readonly miscClaimName: pulumi.Input<string>;
     /**
@@ -153,6 +156,9 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
             activeDeadlineSeconds: 600,
             backoffLimit: BACKOFF_LIMITS.geoip,
             history: args.history,
+            // It writes only the GeoIP databases in misc/ (which backups leave out and restores
+            // leave alone) and talks to MaxMind only: nothing that maintenance protects.
+            whileMaintenance: RUNS_THROUGH_MAINTENANCE,
         };
         // The first run, awaited by `pulumi up` (which fails with it, on wrong credentials within a
         // minute); nothing else waits for it, the web pods least of all.
@@ -164,11 +170,15 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
             },
             { parent: this, customTimeouts: { create: "15m", update: "15m" } },
         );
+        const cronJobName = "geoipupdate";
         const cronJob = new k8s.batch.v1.CronJob(
             `${name}-cronjob`,
             {
-                metadata: { name: "geoipupdate", namespace: args.namespace, labels: workloadLabels },
-                spec: cronJobSpec(policy, workloadLabels, geoipPodSpec(args, secretName, true)),
+                metadata: { name: cronJobName, namespace: args.namespace, labels: workloadLabels },
+                spec: cronJobSpec(policy, workloadLabels, geoipPodSpec(args, secretName, true), {
+                    cronJobName,
+                    switches: args.maintenance,
+                }),
             },
             { parent: this },
         );

@@ -17,6 +17,7 @@ import { isIP } from "node:net";
 import { egressOf, type Egress, type EgressFlow } from "../k8s/egress";
 import { cronJobSpec } from "../k8s/jobs";
 import type { ImageRef } from "../k8s/image";
+import { RUNS_THROUGH_MAINTENANCE, type WhileMaintenance } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { grantImportUserScript } from "../matomo/scripts";
 import { BACKOFF_LIMITS } from "./backoffLimits";
@@ -107,33 +108,47 @@ export class LogImport extends pulumi.ComponentResource {
             schedule: string,
             deadline: number,
             backoffLimit: number,
+            whileMaintenance: WhileMaintenance,
             podSpec: k8s.types.input.core.v1.PodSpec,
             /** The Matomo image the pods belong to; none for the fetch, which runs rsync. */
             image?: ImageRef,
-        ) =>
-            new k8s.batch.v1.CronJob(
+        ) => {
+            // A fixed name: operators start a run with `kubectl create job --from=cronjob/<name>`.
+            const cronJobName = `matomo-${component}`;
+            return new k8s.batch.v1.CronJob(
                 `${name}-${suffix}`,
                 {
-                    // A fixed name: operators start a run with `kubectl create job --from=cronjob/<name>`.
                     metadata: {
                         ...meta(component),
                         labels: { ...labels(component), ...(image ? versionLabel(image) : {}) },
-                        name: `matomo-${component}`,
+                        name: cronJobName,
                     },
                     spec: cronJobSpec(
-                        { schedule, timeZone: args.timezone, activeDeadlineSeconds: deadline, backoffLimit, history: args.history },
+                        {
+                            schedule,
+                            timeZone: args.timezone,
+                            activeDeadlineSeconds: deadline,
+                            backoffLimit,
+                            history: args.history,
+                            whileMaintenance,
+                        },
                         { ...labels(component), ...(image ? versionLabel(image) : {}) },
                         podSpec,
+                        { cronJobName, switches: args.maintenance },
                     ),
                 },
                 { parent: this, dependsOn: [...args.database.dependencies] },
             );
+        };
         const sync = cronJob(
             "sync",
             "log-sync",
             args.fetch.schedule,
             args.fetch.activeDeadlineSeconds,
             BACKOFF_LIMITS.logSync,
+            // It only copies files from the log hosts onto the log volume, which keeps up with their
+            // rotation during a long maintenance; the import picks the files up afterwards.
+            RUNS_THROUGH_MAINTENANCE,
             logSyncPodSpec(args, names),
         );
         const imports = cronJob(
@@ -142,6 +157,9 @@ export class LogImport extends pulumi.ComponentResource {
             args.importer.schedule,
             args.importer.activeDeadlineSeconds,
             BACKOFF_LIMITS.logImport,
+            // Its first step writes the import user's grants into the database, and Matomo answers
+            // the importer's API calls (UI in maintenance) or its hits (tracking off) with 503.
+            { stopsFor: ["ui", "tracking"] },
             logImportPodSpec(args, names),
             args.image,
         );

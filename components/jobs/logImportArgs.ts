@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ImageRef } from "../k8s/image";
 import type { CronJobHistory } from "../k8s/jobs";
+import type { MaintenanceSwitches } from "../k8s/maintenance";
 import type { ContainerResources } from "../k8s/resources";
 import type { MatomoWorkload } from "../matomo/podBuilder";
 import type { SyncSource } from "./scripts";
@@ -59,4 +60,6 @@ export interface LogImportArgs extends Omit<MatomoWorkload, "runtime"> {
     readonly nodeLabels: Readonly<Record<string, string>>;
     /** History and starting deadline of the CronJobs. */
     readonly history: CronJobHistory;
+    /** The maintenance switches that are on: the import stops for either, the fetch for neither. */
+    readonly maintenance: MaintenanceSwitches;
 }

@@ -5,6 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { duringMaintenance, type MaintenanceSwitches, type WhileMaintenance } from "./maintenance";
 
 /** What every CronJob keeps and how late it may start (`matomo:jobs`). */
 export interface CronJobHistory {
@@ -30,19 +31,29 @@ export interface CronJobPolicy {
     readonly backoffLimit: number;
     /** History, TTL and starting deadline. */
     readonly history: CronJobHistory;
+    /** What the job does while maintenance is on. */
+    readonly whileMaintenance: WhileMaintenance;
 }
 
 type Labels = Readonly<Record<string, string>>;
 
-/** The spec of a CronJob that never overlaps itself and cleans up after itself. */
+/**
+ * The spec of a CronJob that never overlaps itself and cleans up after itself, as the maintenance
+ * switches that are on leave it (`cronJobName` names it in the line a skipped run prints).
+ * `suspend` is always set, `false` included: the stack owns it (the maintenance switches are the way
+ * to stop jobs), and a `pulumi up` with maintenance off leaves every schedule running.
+ */
 export function cronJobSpec(
     policy: CronJobPolicy,
     labels: Labels,
     podSpec: k8s.types.input.core.v1.PodSpec,
+    maintenance: { readonly cronJobName: string; readonly switches: MaintenanceSwitches },
 ): k8s.types.input.batch.v1.CronJobSpec {
+    const run = duringMaintenance(maintenance.cronJobName, policy.whileMaintenance, maintenance.switches, podSpec);
     return {
         schedule: policy.schedule,
         timeZone: policy.timeZone,
+        suspend: run.suspend,
         // A run still going when the next is due keeps going; the next one is skipped.
         concurrencyPolicy: "Forbid",
         startingDeadlineSeconds: policy.history.startingDeadlineSeconds,
@@ -50,7 +61,7 @@ export function cronJobSpec(
         failedJobsHistoryLimit: policy.history.failedJobsHistoryLimit,
         jobTemplate: {
             metadata: { labels },
-            spec: jobSpec({ ...policy, ttlSecondsAfterFinished: policy.history.ttlSecondsAfterFinished }, labels, podSpec),
+            spec: jobSpec({ ...policy, ttlSecondsAfterFinished: policy.history.ttlSecondsAfterFinished }, labels, run.pod),
         },
     };
 }

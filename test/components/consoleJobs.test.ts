@@ -1,6 +1,7 @@
 /** The MatomoConsoleJobs component on its own: one CronJob per configured job, under fixed names. */
 import assert from "node:assert/strict";
 import { MatomoConsoleJobs, type MatomoConsoleJobsArgs } from "../../components/jobs/console";
+import { NO_MAINTENANCE } from "../../components/k8s/maintenance";
 import { buildAlone, sampleWorkload } from "../support/component";
 import { all, podSpecOf } from "../support/harness";
 
@@ -29,6 +30,7 @@ function build(args: Partial<MatomoConsoleJobsArgs> = {}) {
                 archivers: [ARCHIVER],
                 scheduledTasks: SCHEDULE,
                 history: HISTORY,
+                maintenance: NO_MAINTENANCE,
                 ...args,
             }),
     );

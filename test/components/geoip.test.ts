@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { GeoIpUpdate, type GeoIpUpdateArgs } from "../../components/jobs/geoip";
+import { NO_MAINTENANCE } from "../../components/k8s/maintenance";
 import { buildAlone, INSTALLATION } from "../support/component";
 import { all, one, podSpecOf } from "../support/harness";
 
@@ -23,6 +24,7 @@ function build(changes: Partial<GeoIpUpdateArgs> = {}) {
                     failedJobsHistoryLimit: 1,
                     startingDeadlineSeconds: 60,
                 },
+                maintenance: NO_MAINTENANCE,
                 miscClaimName: "misc",
                 ...changes,
             }),

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LogImport, type LogImportArgs } from "../../components/jobs/logImport";
+import { NO_MAINTENANCE } from "../../components/k8s/maintenance";
 import { isSecretWrapper, resolveOutputs, type ProgramRun } from "../../scripts/lib/mockEngine";
 import { buildAlone, sampleDatabase, sampleWorkload } from "../support/component";
 import { all, one, podSpecOf } from "../support/harness";
@@ -66,6 +67,7 @@ function build(overrides: Partial<LogImportArgs> = {}): Promise<ProgramRun> {
                 failedJobsHistoryLimit: 3,
                 startingDeadlineSeconds: 600,
             },
+            maintenance: NO_MAINTENANCE,
             ...overrides,
         });
         publicKey = logs.publicKey;

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { MariaDbBackup, type MariaDbBackupArgs } from "../../components/database/backup";
 import type { ProgramRun } from "../../scripts/lib/mockEngine";
+import { NO_MAINTENANCE } from "../../components/k8s/maintenance";
 import { buildAlone, INSTALLATION, sampleDatabase } from "../support/component";
 import { one, podSpecOf } from "../support/harness";
 
@@ -27,6 +28,7 @@ function build(overrides: Partial<MariaDbBackupArgs> = {}): Promise<ProgramRun> 
                     failedJobsHistoryLimit: 3,
                     startingDeadlineSeconds: 600,
                 },
+                maintenance: NO_MAINTENANCE,
                 uploads: { claimName: "matomo-misc", colocateWith: { "app.kubernetes.io/component": "web" } },
                 ...overrides,
             }),

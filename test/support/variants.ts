@@ -44,6 +44,21 @@ export function ldapVariantConfig(): StackConfig {
     );
 }
 
+/**
+ * {@link ldapVariantConfig} with the log import on as well: every CronJob the program can create
+ * (MariaDB's backups included), with the maintenance switches given.
+ */
+export function everyCronJobConfig(maintenance: { readonly disableUi?: boolean; readonly disableTracking?: boolean }): StackConfig {
+    return withChanges(ldapVariantConfig(), {
+        "matomo:rsyncAnalytics": {
+            sources: [{ siteId: 1, user: "logs", host: "10.0.0.5", path: "/var/log/apache2" }],
+            ssh_known_hosts: "10.0.0.5 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJI9rtmAyXccU65ZvPZLFLa8C/Xk2mq2REKACNjUhWZA",
+        },
+        "matomo:logsHostLabels": { "kubernetes.io/hostname": "node-1" },
+        "matomo:maintenance": { ...maintenance },
+    });
+}
+
 let ldapRun: Promise<ProgramRun> | undefined;
 
 /** {@link ldapVariantConfig}, run once per test process. */
@@ -96,6 +111,7 @@ export const VARIANTS: Record<string, () => Promise<ProgramRun>> = once({
                 "matomo:logsHostLabels": { "kubernetes.io/hostname": "node-1" },
             }),
         ),
+    "dev with every CronJob, in maintenance (UI and tracking)": () => run(everyCronJobConfig({ disableUi: true, disableTracking: true })),
     prod: () => runStack("prod"),
     "prod, service-account key instead of Workload Identity": () =>
         run(withChanges(stackConfig("prod"), { "matomo:cloudsql": { identity: "serviceAccountKey" } }), { stack: "prod" }),
