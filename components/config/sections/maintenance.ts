@@ -5,11 +5,11 @@ import { object } from "../schema/structures";
 export const maintenanceKey = object(
     {
         disableUi: boolean({
-            doc: "Maintenance mode for the UI and the API (`[General] maintenance_mode = 1`): they answer 503 with a maintenance page, without touching the database. Console jobs keep working.",
+            doc: "Maintenance mode for the UI and the API (`[General] maintenance_mode = 1`): they answer 503 with a maintenance page, without touching the database. The same `pulumi up` suspends every CronJob that writes the database (archivers, scheduled tasks, raw-data deletion, LDAP sync, log import, MariaDB backups); a run started by hand from one of them says why and does nothing, except a backup, which runs. The log fetch and GeoIP keep running. See docs/scheduled-work.md.",
             default: false,
         }),
         disableTracking: boolean({
-            doc: "Stop recording visits (`[Tracker] record_statistics = 0`): the tracker answers 503 and hits are lost. Use it only when the database must be completely quiet (restores).",
+            doc: "Stop recording visits (`[Tracker] record_statistics = 0`): the tracker answers 503 and hits are lost. Use it only when the database must be completely quiet (restores, with `disableUi`). The log import is suspended too; the other CronJobs keep running unless `disableUi` is on.",
             default: false,
         }),
     },
