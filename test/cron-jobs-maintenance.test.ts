@@ -6,8 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { CapturedResource, ProgramRun } from "../scripts/lib/mockEngine";
-import { all, podSpecOf, run, stackConfig, withChanges } from "./support/harness";
+import { all, podSpecOf, ROOT, run, stackConfig, withChanges } from "./support/harness";
+import { requireBinaries } from "./support/system";
 import { everyCronJobConfig } from "./support/variants";
 
 type Obj = Record<string, any>;
@@ -129,5 +132,54 @@ describe("CronJobs in maintenance on Cloud SQL (prod stack)", () => {
             assert.equal(c.inputs.spec.suspend, true, name);
             assert.equal(podSpecOf(c).initContainers, undefined, `${name}: no proxy sidecar`);
         }
+    });
+});
+
+describe("the documented restore, against a stack in maintenance", () => {
+    const doc = readFileSync(join(ROOT, "docs", "backup-restore.md"), "utf8");
+    const section = doc.slice(doc.indexOf("## Topology `eea`: restore"), doc.indexOf("## Topology `google`"));
+    const commands = /```sh\n([\s\S]*?)```/.exec(section)![1];
+    const jq = (args: string[], input: unknown) => {
+        const result = spawnSync("jq", args, { input: JSON.stringify(input), encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        return result.stdout;
+    };
+    before(function () {
+        requireBinaries(this, "jq");
+    });
+
+    it("switches maintenance on, stops the runs already going, then restores the backup it names", () => {
+        const lines = commands.split("\n");
+        const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+        assert.ok(at(/maintenance\.disableUi true/) < at(/delete job/), "runs stopped after maintenance is on");
+        assert.ok(at(/delete job/) < at(/create job --from=cronjob\/mariadb-restore/), "and before the restore starts");
+    });
+
+    it("stops exactly the runs that are still active, whatever their CronJob", () => {
+        const filter = /jq -r '([^']+)'/.exec(commands)![1];
+        const jobs = {
+            items: [
+                { metadata: { name: "matomo-archive-29001" }, status: { active: 1 } },
+                { metadata: { name: "matomo-log-import-29002" }, status: { active: 1, ready: 0 } },
+                { metadata: { name: "mariadb-backup-29003" }, status: { succeeded: 1 } },
+                { metadata: { name: "matomo-scheduled-tasks-29004" }, status: { failed: 1 } },
+                { metadata: { name: "matomo-setup-install" }, status: {} },
+            ],
+        };
+        assert.deepEqual(jq(["-r", filter], jobs).trim().split("\n"), ["matomo-archive-29001", "matomo-log-import-29002"]);
+    });
+
+    it("starts the restore of the named backup from the suspended CronJob's template", async () => {
+        const maintenance = byName(await run(everyCronJobConfig({ disableUi: true, disableTracking: true })));
+        const cronJob = maintenance.get("mariadb-restore")!;
+        assert.equal(cronJob.inputs.spec.suspend, true);
+        // What `kubectl create job --from=cronjob/mariadb-restore --dry-run=client -o json` prints.
+        const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "restore-now" }, spec: template(cronJob).spec };
+        const filter = /jq --arg b "\$BACKUP" '([^']+)'/.exec(commands)![1];
+        const started = JSON.parse(jq(["--arg", "b", "matomo-20261201T013000Z.sql.gz", filter], job)) as Obj;
+        const [container] = started.spec.template.spec.containers;
+        assert.deepEqual(container.command, ["sh", "/etc/mariadb-backup/restore-database.sh"]);
+        const env = Object.fromEntries((container.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+        assert.equal(env.RESTORE_BACKUP, "matomo-20261201T013000Z.sql.gz");
     });
 });
