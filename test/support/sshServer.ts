@@ -1,10 +1,11 @@
 /**
  * A throw-away OpenSSH server (Debian's sshd) on 127.0.0.1, for tests that must prove something
- * over real SSH: its own host key, one client key allowed to log in as the current user, and a
- * known_hosts line that names it the way ssh looks it up (`[127.0.0.1]:port`).
+ * over real SSH: its own host key, one client key allowed to log in as the current user (more, with
+ * authorized_keys options of their own, through `authorize`), and a known_hosts line that names it
+ * the way ssh looks it up (`[127.0.0.1]:port`).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
@@ -56,11 +57,12 @@ export class TestSshServer {
     static async start(sshd: string): Promise<TestSshServer> {
         const dir = mkdtempSync(join(tmpdir(), "matomo-sshd-"));
         const hostKey = generateKey(join(dir, "host_key"));
-        // The session's HOME is an empty directory: the shell sshd runs the command in then reads no
-        // start-up file of the user running the tests (a ~/.bashrc that starts pyenv costs a
-        // quarter of a second per connection, and is no part of what the tests prove).
+        // The session's HOME is an empty directory (SetEnv, so that every authorized_keys line stays
+        // as a test writes it): the shell sshd runs the command in then reads no start-up file of
+        // the user running the tests (a ~/.bashrc that starts pyenv costs a quarter of a second per
+        // connection, and is no part of what the tests prove).
         mkdirSync(join(dir, "home"));
-        writeFileSync(join(dir, "authorized_keys"), `environment="HOME=${dir}/home" ${generateKey(join(dir, "client_key"))}\n`);
+        writeFileSync(join(dir, "authorized_keys"), `${generateKey(join(dir, "client_key"))}\n`);
         const port = await freePort();
         writeFileSync(
             join(dir, "sshd_config"),
@@ -74,7 +76,7 @@ export class TestSshServer {
                 "PermitRootLogin prohibit-password",
                 "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no",
-                "PermitUserEnvironment HOME",
+                `SetEnv HOME=${dir}/home`,
                 // The quickest key exchange both ends have: each run of the script opens a few connections.
                 "KexAlgorithms curve25519-sha256",
                 "",
@@ -94,6 +96,17 @@ export class TestSshServer {
         const text = readFileSync(join(dir, "sshd.log"), "utf8");
         await server.stop();
         throw new Error(`sshd did not start:\n${text}`);
+    }
+
+    /**
+     * A new client key that may log in with these authorized_keys options before it (e.g.
+     * `command="rrsync -ro /logs",restrict`); returns its private key's path. sshd reads
+     * authorized_keys at every login, so the key works at once.
+     */
+    authorize(options: string): string {
+        const file = join(this.dir, `client_key_${readFileSync(join(this.dir, "authorized_keys"), "utf8").split("\n").length}`);
+        appendFileSync(join(this.dir, "authorized_keys"), `${options} ${generateKey(file)}\n`);
+        return file;
     }
 
     /** Ends the server and its connections' processes, waiting until none is left. */
