@@ -30,7 +30,9 @@ describe("log import configuration", () => {
     it("is off without sources, and turns on with one: its defaults keep verification on", () => {
         assert.equal(valid({}).logImport, undefined);
         const logs = valid(BASE).logImport!;
-        assert.deepEqual(logs.sources, [{ ...SOURCE, pattern: "access_log.*", skipNewest: true, settleMinutes: 5, delete: true }]);
+        assert.deepEqual(logs.sources, [
+            { ...SOURCE, pattern: "access_log.*", skipNewest: true, settleMinutes: 5, delete: true, rrsyncDir: undefined },
+        ]);
         assert.equal(logs.fetch.verifyHostKeys, true);
         assert.equal(logs.fetch.key, undefined, "generated");
         assert.equal(logs.importer.login, "log-import");
@@ -53,6 +55,7 @@ describe("log import configuration", () => {
                     pattern: "access_log.*",
                     skipNewest: true,
                     settleMinutes: 5,
+                    rrsyncDir: undefined,
                 },
             ]);
             assert.equal(cfg.logImport!.fetch.verifyHostKeys, false);
@@ -123,6 +126,28 @@ describe("log import configuration", () => {
                 withRsync({ sources: [{ ...SOURCE, path: "/var/log\tx" }] }),
                 "matomo:rsyncAnalytics.sources[0].path",
                 "control character",
+            );
+        });
+
+        it("takes the directory the log host's rrsync serves, and refuses a path rrsync cannot serve", () => {
+            const served = { ...SOURCE, path: "/var/log/apache2/www.example.com", rrsyncDir: "/var/log/apache2/" };
+            assert.equal(valid(withRsync({ sources: [served] })).logImport!.sources[0].rrsyncDir, "/var/log/apache2/");
+            assert.ok(valid(withRsync({ sources: [{ ...served, path: "/var/log/apache2" }] })).logImport);
+            assert.ok(valid(withRsync({ sources: [{ ...served, rrsyncDir: "/" }] })).logImport);
+            assertRejected(
+                withRsync({ sources: [{ ...served, path: "/var/log/apache" }] }),
+                "matomo:rsyncAnalytics.sources[0].path",
+                '"/var/log/apache" is outside rrsyncDir "/var/log/apache2/"',
+            );
+            assertRejected(
+                withRsync({ sources: [{ ...served, rrsyncDir: "logs" }] }),
+                "matomo:rsyncAnalytics.sources[0].rrsyncDir",
+                "absolute directory the log host's `rrsync -ro` command names",
+            );
+            assertRejected(
+                withRsync({ sources: [{ ...served, path: "/var/log/apache2/a\\*" }] }),
+                "matomo:rsyncAnalytics.sources[0].path",
+                "holds a backslash",
             );
         });
 

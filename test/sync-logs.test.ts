@@ -3,7 +3,8 @@
  * and ssh against a real sshd on 127.0.0.1 that plays the log hosts: which files it copies (never
  * one the web server may still be writing), where they land, what `delete` removes, and that a log
  * host whose key is not the one in known_hosts gets nothing copied and fails the run, while the
- * other sources are still synced.
+ * other sources are still synced. The same through Debian's real rrsync, with the authorized_keys
+ * line docs/log-import.md gives.
  */
 import assert from "node:assert/strict";
 import {
@@ -15,6 +16,7 @@ import {
     readdirSync,
     readFileSync,
     rmSync,
+    statSync,
     utimesSync,
     writeFileSync,
 } from "node:fs";
@@ -36,6 +38,7 @@ interface Source {
     settleMinutes?: number;
     delete?: boolean;
     host?: string;
+    rrsyncDir?: string;
 }
 
 describe("sync-logs.sh over real SSH", function () {
@@ -90,6 +93,7 @@ describe("sync-logs.sh over real SSH", function () {
                 s.skipNewest ?? true,
                 s.settleMinutes ?? 10,
                 s.delete ?? false,
+                s.rrsyncDir ?? "",
             ].join("\t"),
         );
         writeFileSync(join(dir, "sources"), `${lines.join("\n")}\n`);
@@ -221,5 +225,112 @@ describe("sync-logs.sh over real SSH", function () {
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stderr, /WARNING: host keys are NOT verified/);
         assert.deepEqual(copied(9), { "access.log.1": "one\n" });
+    });
+
+    describe("through rrsync -ro", () => {
+        /** rrsync's directory on the log host, as the authorized_keys line names it. */
+        let root: string;
+        let rrsyncKey: string;
+
+        before(function () {
+            requireBinaries(this, "rrsync", "python3");
+            // The line the docs tell operators to write, with its directory and key replaced.
+            const docs = readFileSync(join(ROOT, "docs", "log-import.md"), "utf8");
+            const example = /^ *(command="rrsync -ro (\/var\/log\/apache2)",restrict) ssh-ed25519 /m.exec(docs);
+            assert.ok(example, "docs/log-import.md shows an authorized_keys line with rrsync -ro /var/log/apache2");
+            root = join(dir, "remote", "apache2");
+            rrsyncKey = join(dir, "rrsync_key");
+            copyFileSync(server.authorize(example[1].replace(example[2], root)), rrsyncKey);
+            chmodSync(rrsyncKey, 0o440);
+        });
+
+        /** Every file under the log host's directory, with its contents. */
+        const logHost = (): Record<string, string> =>
+            Object.fromEntries(
+                readdirSync(remote, { recursive: true, encoding: "utf8" })
+                    .filter((path) => !statSync(join(remote, path)).isDirectory())
+                    .map((path) => [path, readFileSync(join(remote, path), "utf8")]),
+            );
+
+        it("lists, leaves out files still being written, copies and deletes local copies, and changes nothing on the log host", () => {
+            // Names rrsync would split, unescape or expand as a pattern, and a sibling `b*c` would match.
+            const web = join(root, `web one $HOME 'q' é`);
+            remoteFile(join(web, "access log $x é.1"), "one\n", 180);
+            remoteFile(join(web, "access.log.2"), "two\n", 120);
+            remoteFile(join(web, "access.log.3"), "being written\n", 60);
+            remoteFile(join(web, "error.log"), "not an access log\n", 240);
+            const star = join(root, "b*c [x]?");
+            remoteFile(join(star, "a.log"), "a\n", 60);
+            remoteFile(join(star, "b.log"), "just written\n", 0);
+            remoteFile(join(root, "bxc xy", "x.log"), "another directory\n", 60);
+            remoteFile(join(root, "access.log.1"), "in rrsync's directory itself\n", 60);
+            mkdirSync(join(logs, "12"));
+            writeFileSync(join(logs, "12", "old.log"), "rotated away on the log host\n");
+            const before = logHost();
+
+            const result = run(
+                [
+                    { site: 11, dir: web, pattern: "access*", rrsyncDir: root },
+                    { site: 12, dir: star, pattern: "*.log", skipNewest: false, settleMinutes: 5, delete: true, rrsyncDir: `${root}/` },
+                    { site: 13, dir: root, pattern: "access.log.*", skipNewest: false, rrsyncDir: root },
+                ],
+                { LOG_SSH_KEY_FILE: rrsyncKey },
+            );
+            assert.equal(result.status, 0, result.stderr);
+            assert.deepEqual(copied(11), { "access log $x é.1": "one\n", "access.log.2": "two\n" });
+            assert.deepEqual(copied(12), { "a.log": "a\n" });
+            assert.deepEqual(copied(13), { "access.log.1": "in rrsync's directory itself\n" });
+            assert.match(result.stdout, /site 11 from .*, .*web one .* \(rrsync -ro .*apache2\)/);
+            assert.match(result.stdout, /skipped, still being written: access\.log\.3 \(the newest\)/);
+            assert.match(result.stdout, /skipped, still being written: b\.log \(modified .* less than 5 minutes ago\)/);
+            assert.match(result.stdout, /deleted old\.log \(no longer on the log host\)/);
+            assert.match(result.stdout, /site 11: 4 files listed, 3 match, 1 skipped as still being written, 2 copied/);
+            assert.match(result.stdout, /site 12: 2 files listed, 2 match, 1 skipped as still being written, 1 copied .* 1 deleted/);
+            assert.match(result.stdout, /site 13: 1 files listed, 1 match, 0 skipped as still being written, 1 copied/);
+            assert.deepEqual(logHost(), before, "-ro: the log host keeps every file");
+        });
+
+        it("fails a source without rrsyncDir, saying what to set (rrsync refuses the -s it sends), and still fetches the others", () => {
+            const web = join(root, "web");
+            remoteFile(join(web, "access.log.1"), "one\n", 120);
+            remoteFile(join(web, "access.log.2"), "two\n", 60);
+
+            const result = run(
+                [
+                    { site: 14, dir: web, pattern: "access.log.*" },
+                    { site: 15, dir: web, pattern: "access.log.*", rrsyncDir: root },
+                ],
+                { LOG_SSH_KEY_FILE: rrsyncKey },
+            );
+            assert.equal(result.status, 1);
+            assert.match(result.stderr, /option -s has been disabled/);
+            assert.match(
+                result.stderr,
+                /FAILED: site 14 .*: listing .* failed \(rsync exit 12\): the log host restricts this key with rrsync; set the source's rrsyncDir/,
+            );
+            assert.deepEqual(copied(14), {});
+            assert.deepEqual(copied(15), { "access.log.1": "one\n" });
+        });
+
+        it("fails a source whose rrsyncDir is not the one rrsync serves, or whose path is outside it, with the reason", () => {
+            const web = join(root, "web");
+            remoteFile(join(web, "access.log.1"), "one\n", 120);
+            remoteFile(join(web, "access.log.2"), "two\n", 60);
+
+            const result = run(
+                [
+                    { site: 16, dir: web, pattern: "access.log.*", rrsyncDir: remote },
+                    { site: 17, dir: join(remote, "apache"), pattern: "access.log.*", rrsyncDir: root },
+                ],
+                { LOG_SSH_KEY_FILE: rrsyncKey },
+            );
+            assert.equal(result.status, 1);
+            assert.match(
+                result.stderr,
+                /FAILED: site 16 .*: listing .* failed .*: is .*remote \(rrsyncDir\) the directory of the rrsync command/,
+            );
+            assert.match(result.stderr, /FAILED: site 17 .*: .*apache is not inside rrsyncDir .*apache2\n/);
+            assert.deepEqual(copied(16), {});
+        });
     });
 });

@@ -126,7 +126,7 @@ describe("LogImport", () => {
         assert.equal(e.LOG_SSH_CONFIG_FILE, "", "no ssh_config given");
         assert.deepEqual(pod.volumes.find((v: Record<string, any>) => v.name === "ssh").secret.defaultMode, 0o440);
         const sources = one(run, "kubernetes:core/v1:ConfigMap").inputs.data["sources.tsv"];
-        assert.equal(sources, "2\tlogs\tlogs.example.com\t2222\t/var/log/my site\taccess_log.*\ttrue\t5\ttrue\n");
+        assert.equal(sources, "2\tlogs\tlogs.example.com\t2222\t/var/log/my site\taccess_log.*\ttrue\t5\ttrue\t\n");
     });
 
     it("grants the import user first, copies the importer from the Matomo image, and keeps the token out of env and URLs", () => {

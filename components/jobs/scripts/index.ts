@@ -51,6 +51,8 @@ export interface SyncSource {
     readonly skipNewest: boolean;
     readonly settleMinutes: number;
     readonly delete: boolean;
+    /** The directory of the log host's `rrsync -ro` command for this key, which holds `path`; undefined without rrsync. */
+    readonly rrsyncDir?: string;
 }
 
 /**
@@ -60,7 +62,8 @@ export interface SyncSource {
 export function renderSourcesFile(sources: readonly SyncSource[]): string {
     return sources
         .map((s) => {
-            const fields = [s.siteId, s.user, s.host, s.port, s.path, s.pattern, s.skipNewest, s.settleMinutes, s.delete].map(String);
+            const { siteId, user, host, port, path, pattern, skipNewest, settleMinutes } = s;
+            const fields = [siteId, user, host, port, path, pattern, skipNewest, settleMinutes, s.delete, s.rrsyncDir ?? ""].map(String);
             // The config refuses these; a caller that did not validate must not get a misread file.
             if (fields.some((f) => /[\t\n\r]/.test(f)))
                 throw new Error(`a log source field holds a TAB or line break: ${JSON.stringify(fields)}`);

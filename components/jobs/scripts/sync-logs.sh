@@ -4,10 +4,12 @@
 # file matching the pattern (unless skip_newest is false) and any file modified less than
 # settle_minutes ago wait for a later run. rsync writes each copy to a temporary dot-file beside it
 # and renames it when complete, so a half-copied file never appears under its own name (the
-# importer must skip dot-files, which an interrupted run may leave behind).
+# importer must skip dot-files, which an interrupted run may leave behind). Nothing is ever removed
+# or written on the log host, so a key restricted with `rrsync -ro` is enough.
 #
 # Environment (set by the program): LOG_SOURCES_FILE, one source a line, fields separated by a TAB:
-#   site_id user host port remote_dir pattern skip_newest settle_minutes delete
+#   site_id user host port remote_dir pattern skip_newest settle_minutes delete rrsync_dir
+# (rrsync_dir: the directory of the log host's `rrsync -ro` command for this key, or empty).
 # LOG_ROOT, LOG_SSH_KEY_FILE, LOG_SSH_KNOWN_HOSTS_FILE, LOG_SSH_CONFIG_FILE (optional),
 # LOG_SSH_STRICT (yes, or no when the operator switched host-key checking off), LOG_TIMEOUT_SECONDS.
 set -u
@@ -69,8 +71,9 @@ esac
 rsh="ssh -F $config -i $work/id -o IdentitiesOnly=yes -o BatchMode=yes $host_keys"
 rsh="$rsh -o GlobalKnownHostsFile=/dev/null -o ConnectTimeout=$LOG_TIMEOUT_SECONDS"
 
-# The remote rsync expands wildcards in its arguments (-s sends them past the shell, not past
-# rsync's own globbing): in a path component holding one, backslash-escape them to mean themselves.
+# With -s the remote rsync expands wildcards in its arguments itself (-s sends them past the
+# shell, not past rsync's own globbing): in a path component holding one, backslash-escape them to
+# mean themselves.
 glob_escape() {
     left=$1 escaped=
     while :; do
@@ -100,6 +103,10 @@ count() { awk 'END { print NR }' "$1"; }
 failed_step() {
     why="$1 failed (rsync exit $2)"
     grep -q 'Host key verification failed' "$work/err" && why="$why: the host key does not match known_hosts"
+    grep -q 'option -s has been disabled' "$work/err" &&
+        why="$why: the log host restricts this key with rrsync; set the source's rrsyncDir to the directory it names"
+    [ -n "$rrsync" ] && grep -q 'No such file or directory' "$work/err" &&
+        why="$why: is $rrsync (rrsyncDir) the directory of the rrsync command for this key on the log host?"
     sed 's/^/    /' "$work/err" >&2
 }
 
@@ -121,11 +128,21 @@ sync_source() {
     [ -n "$pattern" ] || { why="the file name pattern is empty" && return 1; }
     case $dir in '') dir=. ;; /*) ;; *) dir=./$dir ;; esac
 
-    glob_escape "$dir"
+    if [ -n "$rrsync" ]; then
+        # rrsync, the log host's forced command, refuses -s and reads the path as relative to its
+        # directory; it unescapes what rsync (3.2.4+) escaped for a shell and expands wildcards
+        # with Python's glob: the path below that directory, wildcards in brackets.
+        root=$(printf '%s' "$rrsync" | tr -s /) && root=${root%/}
+        below=$(printf '%s' "$dir" | tr -s /)
+        case $below in "$root" | "$root"/*) below=${below#"$root"} ;; *) why="$dir is not inside rrsyncDir $rrsync" && return 1 ;; esac
+        escaped=.$(printf '%s' "$below" | sed 's/[*?[]/[&]/g') flags=-8
+    else
+        glob_escape "$dir" && flags=-s8
+    fi
     remote="$user@$host_spec:$escaped/"
     dest=$LOG_ROOT/$site
     now=$(date +%s)
-    rsync -s -8 --list-only --timeout="$LOG_TIMEOUT_SECONDS" -e "$rsh -p $port" -- "$remote" \
+    rsync "$flags" --list-only --timeout="$LOG_TIMEOUT_SECONDS" -e "$rsh -p $port" -- "$remote" \
         </dev/null >"$work/listing" 2>"$work/err" || { failed_step "listing $dir" $?; return 1; }
 
     # Regular files only: "-rw-r--r--   1,234 2024/01/31 23:59:59 name".
@@ -160,7 +177,7 @@ sync_source() {
     : >"$work/copied"
     if [ -s "$work/copy" ]; then
         # Owner and group of the log host mean nothing here; the importer must be able to read.
-        rsync -s -8 -a --no-owner --no-group --chmod=D755,F644 --timeout="$LOG_TIMEOUT_SECONDS" \
+        rsync "$flags" -a --no-owner --no-group --chmod=D755,F644 --timeout="$LOG_TIMEOUT_SECONDS" \
             -e "$rsh -p $port" --files-from="$work/copy" --out-format='%n' -- "$remote" "$dest/" \
             </dev/null >"$work/copied" 2>"$work/err"
         status=$?
@@ -205,13 +222,13 @@ while IFS= read -r line <&3 || [ -n "$line" ]; do
     rest=$line
     field && site=$value
     label="site $site"
-    if [ "${#tabs}" -ne 8 ]; then
-        why="line $sources has $((${#tabs} + 1)) fields, not 9"
+    if [ "${#tabs}" -ne 9 ]; then
+        why="line $sources has $((${#tabs} + 1)) fields, not 10"
     else
         field && user=$value && field && host=$value && field && port=$value
         field && dir=$value && field && pattern=$value && field && skip_newest=$value
-        field && settle=$value && field && delete=$value
-        label="site $site from $user@$host port $port, $dir"
+        field && settle=$value && field && delete=$value && rrsync=$rest
+        label="site $site from $user@$host port $port, $dir${rrsync:+ (rrsync -ro $rrsync)}"
         echo "sync-logs: $label (pattern '$pattern')"
         sync_source && continue
     fi

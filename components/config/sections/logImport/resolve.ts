@@ -12,7 +12,7 @@ import { fullKey, rawValue, report, writtenFields, type ResolveContext } from ".
 import type { importKey, logImportKeys, rsyncKey } from "./index";
 import { hasKnownHost, knownHostName, parseKnownHosts } from "./knownHosts";
 import { parseRsyncCommand, shellCommands } from "./rsyncCommand";
-import type { SourceValue } from "./sources";
+import { rrsyncIssue, type SourceValue } from "./sources";
 
 export type LogSource = SourceValue;
 
@@ -96,6 +96,7 @@ function commandSources(rsync: Values["rsync"], ctx: ResolveContext): LogSource[
             pattern: "access_log.*",
             skipNewest: true,
             settleMinutes: 5,
+            rrsyncDir: undefined,
         });
     }
     return sources;
@@ -183,6 +184,10 @@ export function resolveLogImport(values: Values, ctx: ResolveContext): LogImport
         }
         seen.set(source.siteId, source);
     }
+    rsync.sources.forEach((source, i) => {
+        const issue = rrsyncIssue(source);
+        if (issue) report(ctx, `rsyncAnalytics.sources[${i}].path`, `${JSON.stringify(source.path)} ${issue}`);
+    });
     knownHostsIssues(rsync, sources, ctx);
     const key = givenKey(rsync, ctx);
     if (rsync.storageAccessMode === "ReadWriteOnce" && Object.keys(values.labels).length === 0) {

@@ -33,6 +33,33 @@ function checkRemotePath(value: string): string | undefined {
     return undefined;
 }
 
+/** The directory of `rrsync -ro <dir>`: rrsync resolves it itself, so only an absolute one can be compared with `path`. */
+function checkRrsyncDir(value: string): string | undefined {
+    if (!value.startsWith("/")) return "expected the absolute directory the log host's `rrsync -ro` command names (starting with /)";
+    return checkRemotePath(value);
+}
+
+/** A path's components, so that `/a//b/` and `/a/b` compare equal (as the fetch script compares them). */
+const components = (path: string) => path.split("/").filter((c) => c !== "");
+
+/**
+ * Why `path` cannot be fetched through the rrsync the source declares, or undefined. rrsync serves
+ * only its directory; and without `-s` the path reaches it as text that rsync escaped with
+ * backslashes and that rrsync unescapes and expands as a wildcard pattern, where a backslash of the
+ * name itself does not survive in every position.
+ */
+export function rrsyncIssue(source: { readonly path: string; readonly rrsyncDir?: string }): string | undefined {
+    if (source.rrsyncDir === undefined) return undefined;
+    const root = components(source.rrsyncDir);
+    const path = components(source.path);
+    if (root.some((c, i) => path[i] !== c)) {
+        return `is outside rrsyncDir ${JSON.stringify(source.rrsyncDir)}: rrsync on the log host serves only that directory; set path to a directory inside it, or rrsyncDir to the directory of the log host's \`rrsync -ro\` command`;
+    }
+    if (source.path.includes("\\"))
+        return "holds a backslash, which does not reach rrsync intact (rsync and rrsync read it as an escape); rename the directory on the log host";
+    return undefined;
+}
+
 function checkPattern(value: string): string | undefined {
     if (value === "" || value.includes("/")) return "expected a file-name pattern such as access_log.* (no directory)";
     if (CONTROL.test(value)) return "must not contain control characters";
@@ -66,8 +93,13 @@ export const sourceField = object(
             max: 1440,
         }),
         delete: boolean({
-            doc: "Remove local copies of matching files that are gone from the log host (the seed's `--delete`), so the volume does not fill up.",
+            doc: "Remove local copies of matching files that are gone from the log host (the seed's `--delete`), so the volume does not fill up. Nothing is ever removed on the log host.",
             default: true,
+        }),
+        rrsyncDir: string({
+            doc: 'Set when the log host restricts the key with `command="rrsync -ro <dir>",restrict` in `authorized_keys`: that directory, which must hold `path`. The fetch then names `path` relative to it and without rsync\'s `-s`, which rrsync refuses.',
+            optional: true,
+            check: checkRrsyncDir,
         }),
     },
     { doc: "A log source." },
