@@ -19,7 +19,7 @@ import { cronJobSpec } from "../k8s/jobs";
 import type { ImageRef } from "../k8s/image";
 import { RUNS_THROUGH_MAINTENANCE, type WhileMaintenance } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
-import { grantImportUserScript } from "../matomo/scripts";
+import { grantImportUserScript } from "../matomo/scripts/database";
 import { BACKOFF_LIMITS } from "./backoffLimits";
 import type { LogImportArgs } from "./logImportArgs";
 import { logImportPodSpec, logSyncPodSpec, SCRIPT_KEYS } from "./logImportPods";

@@ -13,7 +13,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { toResourceRequirements, HELPER_RESOURCES } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { IMAGE_CODE_DIR, SECRETS_DIR_DATABASE, SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
-import { databaseScriptEnv, SCRIPT_ENV } from "../matomo/scripts";
+import { SCRIPT_ENV } from "../matomo/scripts";
+import { databaseScriptEnv } from "../matomo/scripts/database";
 import type { LogImportArgs } from "./logImportArgs";
 import { LOG_SCRIPT_ENV as E } from "./scripts";
 

@@ -17,15 +17,8 @@ import { secretNameFor } from "../k8s/secrets";
 import { renderConfigIni, type LdapIniSettings, type SmtpIniSettings } from "./configIni";
 import { renderPhpIni, type PhpSettings } from "./phpIni";
 import { SMTP_PASSWORD_KEY, type MatomoEgress, type MatomoRuntimeRef } from "./podBuilder";
-import {
-    databaseScript,
-    deleteDataScript,
-    installerMessagesScript,
-    installPluginsScript,
-    installScript,
-    TABLES_PREFIX,
-    upgradeScript,
-} from "./scripts";
+import { deleteDataScript, installerMessagesScript, installPluginsScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
+import { databaseScript } from "./scripts/database";
 
 export interface MatomoRuntimeArgs extends InstallationArgs {
     /** Public hostname: Matomo's first trusted host. */

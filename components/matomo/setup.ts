@@ -21,7 +21,8 @@ import { jobSpec } from "../k8s/jobs";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, SECRETS_MOUNT } from "./paths";
 import { buildMatomoPodSpec, matomoEgress, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
-import { databaseScript, databaseScriptEnv, installerMessagesScript, installScript, SCRIPT_ENV } from "./scripts";
+import { installerMessagesScript, installScript, SCRIPT_ENV } from "./scripts";
+import { databaseScript, databaseScriptEnv } from "./scripts/database";
 
 export interface MatomoSetupArgs extends MatomoWorkload {
     /** The shared runtime, with the superuser's Secret and the scripts the Jobs run. */

@@ -9,10 +9,8 @@
  * They run under the image's POSIX shell and PHP; nothing is downloaded at run time.
  */
 import { readFileSync } from "node:fs";
-import type * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
-import type { DatabaseEndpoint } from "../../database/endpoint";
-import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, SMTP_PASSWORD_FILE, WEBROOT } from "../paths";
+import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, SMTP_PASSWORD_FILE, WEBROOT } from "../paths";
 import { fillTemplate } from "./template";
 
 /** Matomo's default table prefix (`matomo.tablesPrefix`; an existing installation may use another). */
@@ -57,23 +55,6 @@ export const SCRIPT_ENV = {
     /** Seconds to wait after a new token or grant, for the web pods' tracker cache to expire. */
     trackerCacheSeconds: "MATOMO_TRACKER_CACHE_SECONDS",
 } as const;
-
-/**
- * The database variables of a script that reads the database itself (database.php,
- * grant-import-user.php): where it is, as whom, the password as a file mounted at
- * {@link SECRETS_DIR_DATABASE}, and the table prefix.
- */
-export function databaseScriptEnv(db: DatabaseEndpoint, tablesPrefix: string): { name: string; value: pulumi.Input<string> }[] {
-    const e = SCRIPT_ENV;
-    return [
-        { name: e.dbHost, value: db.host },
-        { name: e.dbPort, value: String(db.port) },
-        { name: e.dbName, value: db.database },
-        { name: e.dbUser, value: db.user },
-        { name: e.dbPasswordFile, value: `${SECRETS_DIR_DATABASE}/password` },
-        { name: e.tablesPrefix, value: tablesPrefix },
-    ];
-}
 
 /** The script files shipped to the pods. */
 export const SCRIPT_FILES = [
@@ -158,31 +139,6 @@ export function prepareWebrootScript(
         },
         { COPY_CONFIG: copyConfig, SMTP_PASSWORD: smtpPassword, REGENERATE_TRACKER: regenerateTracker },
     );
-}
-
-/**
- * `php database.php state|set-options`: Matomo's database as the install Job sees it.
- *
- * - `state` prints `installed` (tables, a superuser and a website exist), `empty` (no Matomo tables)
- *   or `partial` (tables without a superuser or website: an installation that did not finish) and
- *   exits with the matching {@link DATABASE_STATE} code.
- * - `set-options` writes the options of the JSON object in `MATOMO_OPTIONS` (e.g. the GeoIP
- *   location provider), the way Matomo's own settings pages store them.
- *
- * Both wait for the database to accept connections first, so a database still starting (or a
- * proxy still connecting) is not taken for a failure. The password is never printed.
- */
-export function databaseScript(): string {
-    return scriptSource("database.php");
-}
-
-/**
- * `php grant-import-user.php`: the log import's Matomo user, its API token and its write access
- * to exactly the configured sites, made so in one transaction on every run of the import job
- * (rows as Matomo's UsersManager writes them; see the file).
- */
-export function grantImportUserScript(): string {
-    return scriptSource("grant-import-user.php");
 }
 
 /** `php installer-messages.php PAGE`: what a page of Matomo's installer says went wrong, as text. */
