@@ -231,6 +231,22 @@ describe("grant-import-user.php on Matomo's tables in a real MariaDB", () => {
         }
     });
 
+    it("refuses a wrong database password at once, as the install Job does, changing nothing", () => {
+        writeFileSync(join(dir, "wrong-db-password"), "not-the-password");
+        const before = snapshot();
+        const started = Date.now();
+        // MATOMO_DB_WAIT_SECONDS empty: the pods' default of 600 s.
+        const result = run({ [SCRIPT_ENV.dbPasswordFile]: join(dir, "wrong-db-password"), [SCRIPT_ENV.waitSeconds]: "" });
+        assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+        assert.equal(result.status, 1);
+        assert.match(
+            result.stderr,
+            /^grant-import-user: FAILED: the database at 127\.0\.0\.1:\d+ refused the password of user matomo \(\[1045\]/,
+        );
+        assert.ok(!result.stderr.includes("not-the-password"));
+        assert.deepEqual(snapshot(), before);
+    });
+
     it("leaves the other users' rows alone, and never prints the database password, the salt or a token", () => {
         assert.deepEqual(others(), othersBefore);
         const secrets = [DB.password, SALT, ...Object.values(tokens)];

@@ -7,9 +7,10 @@
  * back with Matomo's error list, pages link on only when their step succeeded.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { managedOptions } from "../components/matomo/options";
 import { DATABASE_STATE, installScript, SCRIPT_ENV, scriptSource, TABLES_PREFIX } from "../components/matomo/scripts";
@@ -53,7 +54,7 @@ describe("install scripts on a real MariaDB", function () {
             writeFileSync(join(dir, file), text);
         }
         mkdirSync(join(dir, "scripts"));
-        for (const file of ["database.php", "installer-messages.php"] as const)
+        for (const file of ["database.php", "database-connection.php", "installer-messages.php"] as const)
             writeFileSync(join(dir, "scripts", file), scriptSource(file));
         mkdirSync(join(dir, "webroot"));
         copyFileSync(join(ROOT, "test", "fixtures", "matomo-installer.php"), join(dir, "webroot", "index.php"));
@@ -137,18 +138,96 @@ describe("install scripts on a real MariaDB", function () {
             });
         }
 
-        it("fails clearly on a wrong password, without printing it (one attempt when told to wait 0 s)", () => {
+        it("refuses a wrong password at once, though told to wait 600 s, saying what is wrong and never the password", () => {
             writeFileSync(join(dir, "wrong"), "not-the-password");
-            const result = state({ [SCRIPT_ENV.dbPasswordFile]: join(dir, "wrong"), [SCRIPT_ENV.waitSeconds]: "0" });
+            const started = Date.now();
+            const result = state({ [SCRIPT_ENV.dbPasswordFile]: join(dir, "wrong") });
+            assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
             assert.equal(result.status, DATABASE_STATE.unreachable);
-            assert.match(result.stderr, /cannot connect to matomo on 127\.0\.0\.1:\d+ as matomo: .*Access denied/);
+            assert.match(
+                result.stderr,
+                /^database: FAILED: the database at 127\.0\.0\.1:\d+ refused the password of user matomo \(\[1045\] Access denied for user 'matomo'.*\): the password in MATOMO_DB_PASSWORD_FILE \(.*\/wrong\) is not the one .*'The database refuses the password'.*not retried/,
+            );
+            assert.doesNotMatch(result.stderr, /waiting for/);
             assert.ok(!result.stderr.includes("not-the-password"));
         });
 
-        it("waits for a database that is not up yet, then gives up with a message", () => {
+        it("refuses at once a database that does not exist, or that the user may not use", () => {
+            // Rights on a database of that name, which does not exist: the server says so (1049) only to such a user.
+            server.query(
+                "CREATE USER IF NOT EXISTS 'outsider'@'%' IDENTIFIED BY 'outsider-password'; GRANT ALL ON nosuch.* TO 'outsider'@'%'",
+            );
+            writeFileSync(join(dir, "outsider"), "outsider-password");
+            const outsider = { [SCRIPT_ENV.dbUser]: "outsider", [SCRIPT_ENV.dbPasswordFile]: join(dir, "outsider") };
+            const started = Date.now();
+            const missing = state({ ...outsider, [SCRIPT_ENV.dbName]: "nosuch" });
+            assert.equal(missing.status, DATABASE_STATE.unreachable);
+            assert.match(missing.stderr, /FAILED: database nosuch does not exist at 127\.0\.0\.1:\d+ \(\[1049\] .*not retried/);
+            const denied = state(outsider);
+            assert.equal(denied.status, DATABASE_STATE.unreachable);
+            assert.match(
+                denied.stderr,
+                /FAILED: user outsider may not use database matomo at 127\.0\.0\.1:\d+ \(\[1044\] .*no access to it/,
+            );
+            const hidden = state({ [SCRIPT_ENV.dbName]: "nosuch" });
+            assert.match(hidden.stderr, /FAILED: user matomo may not use database nosuch .*\[1044\].*does not exist there/);
+            assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+        });
+
+        it("waits for a database that is not up yet, saying why, then gives up with a message", () => {
             const result = state({ [SCRIPT_ENV.dbPort]: "1", [SCRIPT_ENV.waitSeconds]: "1" });
             assert.equal(result.status, DATABASE_STATE.unreachable);
-            assert.match(result.stderr, /waiting for the database[\s\S]*cannot connect/);
+            assert.match(
+                result.stderr,
+                /waiting for the database at 127\.0\.0\.1:1: \[2002\] Connection refused[^\n]*\n[\s\S]*FAILED: cannot connect to matomo at 127\.0\.0\.1:1 as matomo \(\[2002\] Connection refused\); gave up after \d+ s/,
+            );
+        });
+
+        it("waits while the connection is closed before the server answers (a Cloud SQL Auth Proxy that cannot reach the instance)", async () => {
+            // What the proxy does then (internal/proxy/proxy.go, serveSocketMount): accept, fail to dial, close.
+            const proxy = createServer((connection) => connection.destroy());
+            await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+            try {
+                const { port: proxyPort } = proxy.address() as { port: number };
+                const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+                    const script = spawn("php", [join(dir, "scripts", "database.php"), "state"], {
+                        env: env({ [SCRIPT_ENV.dbPort]: String(proxyPort), [SCRIPT_ENV.waitSeconds]: "1" }),
+                    });
+                    let stderr = "";
+                    script.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+                    script.on("exit", (status) => resolve({ status, stderr }));
+                });
+                assert.equal(result.status, DATABASE_STATE.unreachable);
+                assert.match(
+                    result.stderr,
+                    /waiting for the database at 127\.0\.0\.1:\d+: \[2006\] MySQL server has gone away \(the connection was closed before the server answered: .*Cloud SQL Auth Proxy, whose log says why\)/,
+                );
+                assert.match(result.stderr, /FAILED: cannot connect .*gave up after/);
+            } finally {
+                await new Promise((resolve) => proxy.close(resolve));
+            }
+        });
+
+        it("waits for a database that comes up late, then reads it", async () => {
+            const latePort = await freePort();
+            const script = spawn("php", [join(dir, "scripts", "database.php"), "state"], {
+                env: env({ [SCRIPT_ENV.dbPort]: String(latePort) }),
+            });
+            let stderr = "";
+            script.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            const exited = new Promise<number | null>((resolve) => script.on("exit", resolve));
+            let late: TestMariaDb | undefined;
+            try {
+                await new Promise((resolve) => setTimeout(resolve, 1_500));
+                assert.equal(script.exitCode, null, `gave up before the database came up: ${stderr}`);
+                late = await TestMariaDb.start("[mysqld]\n", { port: latePort });
+                late.createDatabase(DB.name, DB.user, DB.password);
+                assert.equal(await exited, DATABASE_STATE.empty, stderr);
+                assert.match(stderr, /waiting for the database at 127\.0\.0\.1:\d+: \[2002\] Connection refused/);
+            } finally {
+                script.kill("SIGKILL");
+                await late?.stop();
+            }
         });
     });
 

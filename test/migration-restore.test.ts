@@ -31,6 +31,7 @@ describe("migration of an installation with another table prefix", function () {
         dir = mkdtempSync(join(tmpdir(), "matomo-migration-"));
         writeFileSync(join(dir, "db-password"), DB.password);
         writeFileSync(join(dir, "database.php"), scriptSource("database.php"));
+        writeFileSync(join(dir, "database-connection.php"), scriptSource("database-connection.php"));
     });
 
     after(async () => {

@@ -19,7 +19,7 @@ import { cronJobSpec } from "../k8s/jobs";
 import type { ImageRef } from "../k8s/image";
 import { RUNS_THROUGH_MAINTENANCE, type WhileMaintenance } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
-import { grantImportUserScript } from "../matomo/scripts/database";
+import { databaseConnectionScript, grantImportUserScript } from "../matomo/scripts/database";
 import { BACKOFF_LIMITS } from "./backoffLimits";
 import type { LogImportArgs } from "./logImportArgs";
 import { logImportPodSpec, logSyncPodSpec, SCRIPT_KEYS } from "./logImportPods";
@@ -91,6 +91,7 @@ export class LogImport extends pulumi.ComponentResource {
             [SCRIPT_KEYS.sync]: logScriptSource("sync-logs.sh"),
             [SCRIPT_KEYS.import]: logScriptSource("import-logs.sh"),
             [SCRIPT_KEYS.grant]: grantImportUserScript(),
+            [SCRIPT_KEYS.connection]: databaseConnectionScript(),
             [SCRIPT_KEYS.sources]: renderSourcesFile(args.sources),
         };
         const scriptsMap = new k8s.core.v1.ConfigMap(`${name}-scripts`, { metadata: meta("log-import"), data: scripts }, { parent: this });

@@ -23,6 +23,8 @@ export const SCRIPT_KEYS = {
     sync: "sync-logs.sh",
     import: "import-logs.sh",
     grant: "grant-import-user.php",
+    /** Required by the grant script, from its own directory. */
+    connection: "database-connection.php",
     sources: "sources.tsv",
 } as const;
 

@@ -18,7 +18,7 @@ import { renderConfigIni, type LdapIniSettings, type SmtpIniSettings } from "./c
 import { renderPhpIni, type PhpSettings } from "./phpIni";
 import { SMTP_PASSWORD_KEY, type MatomoEgress, type MatomoRuntimeRef } from "./podBuilder";
 import { deleteDataScript, installerMessagesScript, installPluginsScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
-import { databaseScript } from "./scripts/database";
+import { databaseConnectionScript, databaseScript } from "./scripts/database";
 
 export interface MatomoRuntimeArgs extends InstallationArgs {
     /** Public hostname: Matomo's first trusted host. */
@@ -162,6 +162,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                     "install-plugins.php": installPluginsScript(),
                     "delete-data.sh": deleteDataScript(),
                     "database.php": databaseScript(),
+                    "database-connection.php": databaseConnectionScript(),
                     "installer-messages.php": installerMessagesScript(),
                 },
             },

@@ -22,7 +22,7 @@ import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, SECRETS_MOUNT } from "./paths";
 import { buildMatomoPodSpec, matomoEgress, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
 import { installerMessagesScript, installScript, SCRIPT_ENV } from "./scripts";
-import { databaseScript, databaseScriptEnv } from "./scripts/database";
+import { databaseConnectionScript, databaseScript, databaseScriptEnv } from "./scripts/database";
 
 export interface MatomoSetupArgs extends MatomoWorkload {
     /** The shared runtime, with the superuser's Secret and the scripts the Jobs run. */
@@ -110,7 +110,7 @@ export class MatomoSetup extends pulumi.ComponentResource {
                 ],
             }),
             1800,
-            { "checksum/scripts": checksumOf(installScript(), databaseScript(), installerMessagesScript()) },
+            { "checksum/scripts": checksumOf(installScript(), databaseScript(), databaseConnectionScript(), installerMessagesScript()) },
         );
         const installJob = new k8s.batch.v1.Job(
             `${name}-install`,

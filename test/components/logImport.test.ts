@@ -158,6 +158,13 @@ describe("LogImport", () => {
         }
     });
 
+    it("ships the grant script with the file it requires from its own directory", () => {
+        const data = one(run, "kubernetes:core/v1:ConfigMap").inputs.data as Record<string, string>;
+        const required = [...data["grant-import-user.php"].matchAll(/require __DIR__ \. '\/([^']+)'/g)].map((m) => m[1]);
+        assert.deepEqual(required, ["database-connection.php"]);
+        for (const file of required) assert.ok(file in data, file);
+    });
+
     it("uses a given token without creating a user, and the database's pod patch (the Cloud SQL proxy)", async () => {
         const proxy = { name: "cloud-sql-proxy", image: "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3", restartPolicy: "Always" };
         const given = await build({

@@ -101,6 +101,14 @@ describe("MatomoRuntime", () => {
         assert.equal(await checksum({ "PrivacyManager.forceCookielessTracking": "0" }), off);
     });
 
+    it("ships each PHP script with the files it requires from its own directory", async () => {
+        const data = one(await buildAlone(() => new MatomoRuntime("rt", args())), "kubernetes:core/v1:ConfigMap", "rt-scripts").inputs
+            .data as Record<string, string>;
+        const required = [...data["database.php"].matchAll(/require __DIR__ \. '\/([^']+)'/g)].map((m) => m[1]);
+        assert.deepEqual(required, ["database-connection.php"]);
+        for (const file of required) assert.ok(file in data, file);
+    });
+
     it("keeps php.ini in a ConfigMap, with the settings it was given", async () => {
         const php = one(await buildAlone(() => new MatomoRuntime("rt", args())), "kubernetes:core/v1:ConfigMap", "rt-php").inputs.data[
             "php.ini"

@@ -1,36 +1,14 @@
 <?php
-// Exit codes of "state": 0 installed, 1 unreachable, 3 empty, 4 partial.
+// Exit codes of "state": 0 installed, 1 no connection (database-connection.php), 3 empty, 4 partial.
 $command = $argv[1] ?? 'state';
-$host = getenv('MATOMO_DB_HOST');
-$port = getenv('MATOMO_DB_PORT');
-$name = getenv('MATOMO_DB_NAME');
-$user = getenv('MATOMO_DB_USER');
-$password = file_get_contents(getenv('MATOMO_DB_PASSWORD_FILE'));
 $prefix = (string) getenv('MATOMO_TABLES_PREFIX');
 if (!preg_match('/^[A-Za-z0-9_]{0,30}$/', $prefix)) {
     fwrite(STDERR, "database: MATOMO_TABLES_PREFIX is not a table prefix (letters, digits, _)\n");
     exit(2);
 }
-// MATOMO_DB_WAIT_SECONDS: how long to keep trying (0: one attempt); 600 when unset.
-$wait = getenv('MATOMO_DB_WAIT_SECONDS');
-$deadline = time() + ($wait === false || $wait === '' ? 600 : (int) $wait);
-while (true) {
-    try {
-        $db = new PDO("mysql:host=$host;port=$port;dbname=$name;charset=utf8mb4", $user, $password, [
-            PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION,
-            PDO::ATTR_TIMEOUT => 5,
-        ]);
-        break;
-    } catch (PDOException $e) {
-        if (time() >= $deadline) {
-            fwrite(STDERR, "database: cannot connect to $name on $host:$port as $user: " . $e->getMessage() . "\n");
-            exit(1);
-        }
-        fwrite(STDERR, "database: waiting for the database ($host:$port)\n");
-        // Every 5 seconds, but never past the deadline.
-        sleep(max(1, min(5, $deadline - time())));
-    }
-}
+require __DIR__ . '/database-connection.php';
+$db = connectDatabase('database');
+$name = getenv('MATOMO_DB_NAME');
 
 if ($command === 'set-options') {
     $options = json_decode(getenv('MATOMO_OPTIONS') ?: '{}', true);

@@ -1,7 +1,8 @@
 /**
  * The PHP scripts that read and write Matomo's database with plain PDO, without Matomo's bootstrap
- * (database.php for the install Job, grant-import-user.php for the log import), and the
- * environment that tells them where the database is.
+ * (database.php for the install Job, grant-import-user.php for the log import), the connection
+ * both require from their own directory (database-connection.php), and the environment that tells
+ * them where the database is.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "../../database/endpoint";
@@ -35,7 +36,8 @@ export function databaseScriptEnv(db: DatabaseEndpoint, tablesPrefix: string): {
  *   location provider), the way Matomo's own settings pages store them.
  *
  * Both wait for the database to accept connections first, so a database still starting (or a
- * proxy still connecting) is not taken for a failure. The password is never printed.
+ * proxy still connecting) is not taken for a failure; a refused password or database fails at once
+ * ({@link databaseConnectionScript}). The password is never printed.
  */
 export function databaseScript(): string {
     return scriptSource("database.php");
@@ -48,4 +50,14 @@ export function databaseScript(): string {
  */
 export function grantImportUserScript(): string {
     return scriptSource("grant-import-user.php");
+}
+
+/**
+ * `database-connection.php`, which database.php and grant-import-user.php require from their own
+ * directory (ship it beside them): the connection to Matomo's database, waited for while the
+ * database cannot be reached yet (`MATOMO_DB_WAIT_SECONDS`, 600 s by default) and refused at once,
+ * saying what to check, when waiting cannot help (a wrong password, a missing database).
+ */
+export function databaseConnectionScript(): string {
+    return scriptSource("database-connection.php");
 }

@@ -79,32 +79,8 @@ if (!preg_match('/^[A-Za-z0-9]{32,128}$/D', $token)) {
 $tokenHash = hash('sha512', $token . secretFile('MATOMO_SALT_FILE'));
 unset($token);
 
-$host = getenv('MATOMO_DB_HOST');
-$port = getenv('MATOMO_DB_PORT');
-$name = getenv('MATOMO_DB_NAME');
-$user = getenv('MATOMO_DB_USER');
-$password = file_get_contents(getenv('MATOMO_DB_PASSWORD_FILE'));
-// MATOMO_DB_WAIT_SECONDS: how long to keep trying (0: one attempt); 600 when unset.
-$wait = getenv('MATOMO_DB_WAIT_SECONDS');
-$deadline = time() + ($wait === false || $wait === '' ? 600 : (int) $wait);
-while (true) {
-    try {
-        $db = new PDO("mysql:host=$host;port=$port;dbname=$name;charset=utf8mb4", $user, $password, [
-            PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION,
-            PDO::ATTR_TIMEOUT => 5,
-            PDO::ATTR_DEFAULT_FETCH_MODE => PDO::FETCH_ASSOC,
-        ]);
-        break;
-    } catch (PDOException $e) {
-        if (time() >= $deadline) {
-            fail(1, "cannot connect to $name on $host:$port as $user: " . $e->getMessage());
-        }
-        fwrite(STDERR, "grant-import-user: waiting for the database ($host:$port)\n");
-        // Every 5 seconds, but never past the deadline.
-        sleep(max(1, min(5, $deadline - time())));
-    }
-}
-unset($password);
+require __DIR__ . '/database-connection.php';
+$db = connectDatabase('grant-import-user', [PDO::ATTR_DEFAULT_FETCH_MODE => PDO::FETCH_ASSOC]);
 
 /** Rows of a prepared query. */
 function rows(PDO $db, string $sql, array $params = []): array

@@ -64,6 +64,7 @@ export const SCRIPT_FILES = [
     "install-plugins.php",
     "delete-data.sh",
     "database.php",
+    "database-connection.php",
     "installer-messages.php",
     "grant-import-user.php",
 ] as const;
