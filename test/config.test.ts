@@ -121,14 +121,19 @@ describe("configuration", () => {
 
         it("accepts the Matomo versions it runs, and custom images whose tags are their own", () => {
             for (const image of [
-                { repository: "matomo", tag: "4.16.1-apache" },
-                { repository: "matomo", tag: "4-apache" },
                 { repository: "matomo", tag: "5" },
-                { repository: "matomo", tag: "5.0.3-apache" },
                 { repository: "docker.io/library/matomo", tag: "5.1.2-apache" },
                 { repository: "registry.example.com/matomo-ldap", tag: "1.2.0" },
             ]) {
                 assert.deepEqual(valid({ "matomo:matomo": { image } }).matomo.image.tag, image.tag);
+            }
+            // Topology google (Matomo's MySQL schema) runs them from 4.16 on.
+            for (const image of [
+                { repository: "matomo", tag: "4.16.1-apache" },
+                { repository: "matomo", tag: "4-apache" },
+                { repository: "matomo", tag: "5.0.3-apache" },
+            ]) {
+                assert.deepEqual(valid({ "matomo:matomo": { image } }, stackConfig("prod")).matomo.image.tag, image.tag);
             }
         });
 
@@ -308,13 +313,19 @@ describe("configuration", () => {
                 "a Matomo older than 4.16",
                 { "matomo:matomo": { image: { tag: "4.15.1-apache" } } },
                 "matomo:matomo.image.tag",
-                "got matomo:4.15.1-apache, Matomo 4.15; this program runs Matomo 4.16 or 5.x: use a 5.x tag (e.g. 5.11.2-apache) or 4.16.1",
+                "got matomo:4.15.1-apache, Matomo 4.15; this program runs Matomo 4.16 or 5.x (5.1 or later on topology eea): use a 5.x tag (e.g. 5.11.2-apache) or 4.16.1",
+            ],
+            [
+                "a Matomo before 5.1 on topology eea, whose config names the MariaDB schema",
+                { "matomo:matomo": { image: { tag: "5.0.3-apache" } } },
+                "matomo:matomo.image.tag",
+                "topology eea runs Matomo 5.1 or later 5.x: its config.ini.php names Matomo's MariaDB schema",
             ],
             [
                 "Matomo 3 from a registry mirror",
                 { "matomo:matomo": { image: { repository: "mirror.gcr.io/library/matomo", tag: "3" } } },
                 "matomo:matomo.image.tag",
-                "Matomo 3; this program runs Matomo 4.16 or 5.x",
+                "Matomo 3; this program runs Matomo 4.16 or 5.x (5.1 or later on topology eea)",
             ],
             [
                 "a Matomo major version newer than the program",

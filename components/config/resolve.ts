@@ -88,7 +88,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
               })
             : { issues: [] };
     issues.push(
-        ...matomoImageIssues(matomo.image, values.matomo.webServer.variant),
+        ...matomoImageIssues(matomo.image, values.matomo.webServer.variant, values.topology),
         ...matomoResources,
         ...web.issues,
         ...unusedNginxIssues(writtenFields(ctx, "matomo", "webServer"), values.matomo.webServer.variant),

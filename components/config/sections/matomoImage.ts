@@ -1,16 +1,23 @@
 /** The Matomo images this program can run, recognised by name before they fail in the cluster. */
 import type { Issue } from "../schema/fields";
 import type { Image } from "../schema/parts";
+import type { Topology } from "./general";
 
 const OFFICIAL = 'use the official image (matomo.image.repository "matomo", tag "5.11.2-apache") or one built FROM it';
 
 /**
- * The Matomo versions this program runs: 5.x, and 4.16 (the last 4.x release). The pods' scripts
+ * The Matomo versions this program runs: 4.16 (the last 4.x release) and 5.x. The pods' scripts
  * need PHP 8.1 (the official images before 4.13 have an older one) and read Matomo's code in the
  * forms 4.16 to 5.x have; a later major version may change that code, so it waits until this
- * program is checked against it.
+ * program is checked against it. Topology eea needs 5.1: its config.ini.php names Matomo's MariaDB
+ * schema (`[database] schema = Mariadb`), which Matomo has from 5.1.0 (before, every console
+ * command fails with `Class "\Piwik\Db\Schema\Mariadb" not found`).
  */
-export const SUPPORTED_MATOMO = { oldest: { major: 4, minor: 16 }, newestMajor: 5, text: "Matomo 4.16 or 5.x" } as const;
+export const SUPPORTED_MATOMO = {
+    oldest: { eea: { major: 5, minor: 1 }, google: { major: 4, minor: 16 } },
+    newestMajor: 5,
+    text: "Matomo 4.16 or 5.x (5.1 or later on topology eea)",
+} as const;
 
 /** The official image, or a mirror of it: its tags begin with the Matomo version (`5.11.2-apache`, `5-fpm`). */
 const OFFICIAL_REPOSITORY = /^(?:[^/]+[.:][^/]*\/)?(?:library\/)?matomo$/;
@@ -21,15 +28,22 @@ function taggedVersion(tag: string): { major: number; minor?: number } | undefin
     return found ? { major: Number(found[1]), minor: found[2] === undefined ? undefined : Number(found[2]) } : undefined;
 }
 
-function versionIssue(image: Image): string | undefined {
+function versionIssue(image: Image, topology: Topology): string | undefined {
     const version = OFFICIAL_REPOSITORY.test(image.repository) ? taggedVersion(image.tag) : undefined;
     if (!version) return undefined;
     const { oldest, newestMajor, text } = SUPPORTED_MATOMO;
     const named = `Matomo ${version.major}${version.minor === undefined ? "" : `.${version.minor}`}`;
-    const tooOld = version.major < oldest.major || (version.major === oldest.major && (version.minor ?? Infinity) < oldest.minor);
+    const below = (floor: { major: number; minor: number }) =>
+        version.major < floor.major || (version.major === floor.major && (version.minor ?? Infinity) < floor.minor);
     const advice = "use a 5.x tag (e.g. 5.11.2-apache)";
-    if (tooOld) {
-        return `got ${image.repository}:${image.tag}, ${named}; this program runs ${text}: ${advice} or 4.16.1 (the upgrade Job brings an older installation's database up to it)`;
+    const upgrade = "the upgrade Job brings an older installation's database up to it";
+    if (below(oldest.google))
+        return `got ${image.repository}:${image.tag}, ${named}; this program runs ${text}: ${advice} or 4.16.1 (${upgrade})`;
+    if (topology === "eea" && below(oldest.eea)) {
+        return (
+            `got ${image.repository}:${image.tag}, ${named}; topology eea runs Matomo 5.1 or later 5.x: its config.ini.php names ` +
+            `Matomo's MariaDB schema ([database] schema = Mariadb), which Matomo has from 5.1.0: ${advice} (${upgrade})`
+        );
     }
     if (version.major > newestMajor) {
         return `got ${image.repository}:${image.tag}, ${named}, newer than this program knows; it runs ${text}: ${advice}`;
@@ -42,7 +56,7 @@ function versionIssue(image: Image): string | undefined {
  * copy the code from /usr/src/matomo and run the image's Apache (or, with the fpm variant, its
  * php-fpm) as www-data.
  */
-export function matomoImageIssues(image: Image, variant: "apache" | "fpm"): Issue[] {
+export function matomoImageIssues(image: Image, variant: "apache" | "fpm", topology: Topology): Issue[] {
     const name = image.repository.split("/").slice(-2).join("/");
     const issue = (field: "repository" | "tag", message: string): Issue[] => [{ key: `matomo:matomo.image.${field}`, message }];
     const got = `got ${image.repository}:${image.tag}`;
@@ -60,7 +74,7 @@ export function matomoImageIssues(image: Image, variant: "apache" | "fpm"): Issu
                 `entrypoint and settings are not the official image's; ${OFFICIAL}`,
         );
     }
-    const unsupported = versionIssue(image);
+    const unsupported = versionIssue(image, topology);
     if (unsupported) return issue("tag", unsupported);
     const fpmTag = /(^|-)fpm(-|$)/.test(image.tag);
     if (variant === "apache" && fpmTag) {
