@@ -79,11 +79,20 @@ export function scheduledTasksCommand(memoryLimit: string): string[] {
     return consoleCommand(memoryLimit, ["scheduled-tasks:run"]);
 }
 
-/** LoginLdap's synchronisation of every LDAP user into Matomo. */
+/**
+ * LoginLdap's synchronisation of every LDAP user into Matomo. Its own exit status says whether
+ * every user was synchronised (a failed bind is an uncaught exception, a user that cannot be
+ * synchronised makes it return FAILURE); `--ignore-warn` keeps Matomo's console from turning a
+ * logged warning into exit 1, because creating or purging a user from the console always logs one:
+ * the "user created" or "user deleted" notice goes to the current user, who has no e-mail address
+ * in a console run ("Could not send UserCreatedEmail email ... Invalid address"), so every run
+ * that added or purged a user failed.
+ */
 export function ldapSyncCommand(sync: LdapSyncJob): string[] {
     return consoleCommand(sync.phpMemoryLimit, [
         "loginldap:synchronize-users",
         ...(sync.purgeNonExistentUsers ? ["--purge-non-existent-users"] : []),
+        "--ignore-warn",
     ]);
 }
 
