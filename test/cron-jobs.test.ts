@@ -177,6 +177,7 @@ describe("console CronJobs in detail", () => {
         assert.match(ini, /^\[LoginLdap_corp\]$/m);
         assert.match(ini, /^hostname = "ldaps:\/\/ldap\.example\.com"$/m);
         assert.match(ini, /^port = 636$/m, "the plugin dials <hostname>:<port>: LDAPS's port, not 389");
+        assert.match(ini, /^append_user_email_suffix_to_username = 0$/m, "the e-mail suffix never changes the login LDAP looks up");
         assert.match(ini, /^admin_pass = "ldap-bind-secret-1"$/m);
         const secret = one(ldap, "kubernetes:core/v1:Secret", "matomo-config").inputs.stringData["config.ini.php"];
         assert.notEqual(typeof secret, "string", "config.ini.php is a secret output");

@@ -105,6 +105,9 @@ function ldapSections(ldap: LdapIniSettings): (readonly [string, IniSection])[] 
         ["ldap_user_id_field", ldap.userIdField],
         ["ldap_mail_field", ldap.mailField],
         ["user_email_suffix", ldap.userEmailSuffix],
+        // The suffix forms e-mail addresses only: left at the plugin's default (1), it would also be
+        // appended to every login before the LDAP lookup (uid=alice@example.com), for old setups.
+        ["append_user_email_suffix_to_username", false],
         ["required_member_of", ldap.requiredMemberOf],
         ["ldap_user_filter", ldap.ldapUserFilter],
     ];

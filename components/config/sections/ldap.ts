@@ -104,7 +104,7 @@ export const ldapKey = object(
         userIdField: string({ doc: "LDAP attribute of the login.", default: "uid", check: checkAttribute }),
         mailField: string({ doc: "LDAP attribute of the e-mail address.", default: "mail", check: checkAttribute }),
         userEmailSuffix: string({
-            doc: "Suffix added to logins to form e-mail addresses when LDAP has none, e.g. `@example.com`.",
+            doc: "Suffix added to logins to form e-mail addresses when LDAP has none, e.g. `@example.com` (logins themselves stay as they are in LDAP). Empty: LoginLdap's own `@mydomain.com`.",
             default: "",
             check: (v) => (v === "" ? undefined : checkEmailSuffix(v)),
         }),
