@@ -7,6 +7,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LogImport, type LogImportArgs } from "../../components/jobs/logImport";
 import { NO_MAINTENANCE } from "../../components/k8s/maintenance";
+import { LOG_SCRIPT_FILES, logScriptSource } from "../../components/jobs/scripts";
 import { isSecretWrapper, resolveOutputs, type ProgramRun } from "../../scripts/lib/mockEngine";
 import { buildAlone, sampleDatabase, sampleWorkload } from "../support/component";
 import { all, one, podSpecOf } from "../support/harness";
@@ -127,6 +128,11 @@ describe("LogImport", () => {
         assert.deepEqual(pod.volumes.find((v: Record<string, any>) => v.name === "ssh").secret.defaultMode, 0o440);
         const sources = one(run, "kubernetes:core/v1:ConfigMap").inputs.data["sources.tsv"];
         assert.equal(sources, "2\tlogs\tlogs.example.com\t2222\t/var/log/my site\taccess_log.*\ttrue\t5\ttrue\t\n");
+    });
+
+    it("ships each script with the files it finds beside it, as they are in the repository", () => {
+        const data = one(run, "kubernetes:core/v1:ConfigMap").inputs.data as Record<string, string>;
+        for (const file of LOG_SCRIPT_FILES) assert.equal(data[file], logScriptSource(file), file);
     });
 
     it("grants the import user first, copies the importer from the Matomo image, and keeps the token out of env and URLs", () => {

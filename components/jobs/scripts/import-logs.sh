@@ -85,17 +85,9 @@ case $LOG_STATE_DIR in /*) state=$LOG_STATE_DIR ;; *) state=$PWD/$LOG_STATE_DIR 
 work=$state/tmp
 mkdir -p "$state/sites" "$state/seen" "$state/failed" "$work" || die "cannot create the state directory $state"
 
-# "<lines> <hash of the first complete line that is not a # header, or -> <1 if the last line is complete>"
-count_py='import bz2, gzip, hashlib, sys
-p = sys.argv[1]
-o = bz2.open if p.endswith(".bz2") else gzip.open if p.endswith(".gz") else open
-n, key, last = 0, "-", "\n"
-with o(p, "rt", encoding="latin-1") as f:
-    for last in iter(f.readline, ""):
-        n += 1
-        if key == "-" and last.endswith("\n") and not last.startswith("#"):
-            key = hashlib.sha256(last.encode("latin-1")).hexdigest()
-print(n, key, int(last.endswith("\n")))'
+# Python helpers (counting a file's lines, ...), in a file beside this one.
+helper=$(dirname -- "$0")/import-helper.py
+[ -f "$helper" ] || die "no $helper beside this script"
 
 # The importer's output with the token replaced (it prints it with --debug).
 redact() {
@@ -133,7 +125,7 @@ import_file() { # <site> <path>, with the file open as fd 3
     ln -s /proc/self/fd/3 "$input" || die "cannot create $input"
     now=$(stat -L -c '%d %i %s %y' /proc/self/fd/3) seen=$state/seen/$site/$(printf '%s' "$name" | sha256sum | cut -c 1-64)
     if ! { [ -f "$seen" ] && read -r lines key complete was <"$seen" && [ "$was" = "$now" ]; }; then
-        if ! info=$("$LOG_PYTHON" -I -S -c "$count_py" "$input" 2>"$work/error"); then
+        if ! info=$("$LOG_PYTHON" -I -S "$helper" count "$input" 2>"$work/error"); then
             say "site $site: cannot read \"$name\": $(tail -n 1 "$work/error")"
             fail "$site" "$name (unreadable)" && return 0
         fi
