@@ -74,7 +74,10 @@ describe("import-logs.sh with a stand-in of import_logs.py", function () {
 
         const first = t.run(options);
         assert.equal(first.status, 1, first.output);
-        assert.match(first.stdout, /failed "a\.log" \(attempt 1 of 3, exit status 1\): Fatal error: HTTP Error 500/);
+        assert.match(
+            first.stdout,
+            /failed "a\.log" \(attempt 1 of 3, exit status 1\): HTTP 500 Internal Server Error: \{"status":"error","tracked":1,"invalid":0\}\n/,
+        );
         assert.match(first.stdout, /the next run resumes "a\.log" from line 7/);
         assert.deepEqual(t.actions(), expected(["1", a.slice(0, 6)]));
 
@@ -84,6 +87,38 @@ describe("import-logs.sh with a stand-in of import_logs.py", function () {
         assert.match(second.stdout, /imported "a\.log" lines 7-10: 4 requests imported successfully/);
         assert.deepEqual(t.runs()[1].slice(-4, -1), ["--skip=6", "--recorder-max-payload-size=3", "--exclude-path=/no such/*"]);
         assert.deepEqual(t.actions(), expected(["1", a]));
+    });
+
+    it("names the cause of a failure as Matomo gave it: the HTTP status and Matomo's message, not the last line of its page", async () => {
+        const t = await setUp("causes");
+        t.write("1", "a.log", logLines("a", 1, 2));
+        const cause = (more: Record<string, string> = {}) => {
+            const run = t.run({ LOG_MAX_ATTEMPTS: "9", ...more });
+            assert.equal(run.status, 1, run.output);
+            assert.doesNotMatch(run.output, /<\/html>|Traceback/);
+            return /failed "a\.log" \(attempt \d of 9, exit status 1\): (.*)\n/.exec(run.stdout)?.[1];
+        };
+        writeFileSync(join(t.dir, "wrong-token"), "ffffffffffffffffffffffffffffffff\n");
+        assert.equal(
+            cause({ LOG_TOKEN_FILE: join(t.dir, "wrong-token") }),
+            "HTTP 401 Unauthorized: An error occurred: Unable to authenticate with the provided token. It is either invalid or expired.",
+        );
+        t.write("7", "a.log", logLines("a", 1, 2));
+        const noSite = t.run({ LOG_IMPORT_SITES: "7" });
+        assert.match(
+            noSite.stdout,
+            /: HTTP 401 Unauthorized: You can't access this resource as it requires 'view' access for the website id = 7\.\n/,
+        );
+        t.control({ fail: { "/a/2": 1 } });
+        assert.equal(cause(), 'HTTP 500 Internal Server Error: {"status":"error","tracked":1,"invalid":0}');
+        t.control({ maintenanceMode: true });
+        assert.match(
+            cause() ?? "",
+            /^HTTP 503 Service Unavailable: Matomo is undergoing maintenance: We will be back up and running again soon/,
+        );
+        t.control({});
+        assert.equal(t.run().status, 0);
+        assert.deepEqual(t.actions(), expected(["1", logLines("a", 1, 2)]));
     });
 
     it("gives up a file failing in LOG_MAX_ATTEMPTS runs and reports it until its report is removed, while other files import", async () => {

@@ -6,10 +6,14 @@ the standard library only; run as `python3 -I -S import-helper.py <command> ...`
                  line, and so does the end of the file), and the log's key, the SHA-256 of its first
                  complete line that is not a '#' header ("-" when there is none yet). A .gz or .bz2
                  name is read decompressed, as the importer does.
+  reason <file>  prints, on one line, why the import_logs.py run whose output is <file> failed.
 """
 import bz2
 import gzip
 import hashlib
+import html
+import json
+import re
 import sys
 
 
@@ -24,7 +28,64 @@ def count(path):
     print(lines, key, int(last.endswith("\n")))
 
 
-COMMANDS = {"count": count}
+def error_of(output):
+    """The error import_logs.py ended with: the text of "Fatal error: <error>" (fatal_error(), e.g. a
+    failed bulk request), else the last exception of a traceback (an API call that fails is not
+    caught: StaticResolver's MatomoHttpBase.Error ends the run), else the last line."""
+    fatal = re.search(r"^Fatal error: (.*?)(?=^You can restart the import of |\Z)", output, re.M | re.S)
+    if fatal:
+        return fatal.group(1)
+    traceback = output.rfind("Traceback (most recent call last):")
+    if traceback >= 0:
+        # After the frames (indented), "<type>: <message>", the message running on to the end.
+        last = re.search(r"^([A-Za-z_][\w.]*)(?:: (.*))?", output[traceback:].split("\n", 1)[-1], re.M | re.S)
+        if last:
+            kind, message = last.group(1), last.group(2) or ""
+            if "Matomo returned an invalid response" in output[traceback:]:
+                # _call_api's handler of an answer that is not JSON fails itself (str has no decode()).
+                first = message.strip().split("\n")[0]
+                return "Matomo's API answered something that is not JSON (import_logs.py: %s: %s)" % (kind, first)
+            return message if kind.endswith("MatomoHttpBase.Error") else "%s: %s" % (kind, message)
+    lines = [line for line in output.splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
+
+
+def text_of(markup):
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", markup)).split())
+
+
+def answer_of(body):
+    """Matomo's message in an answer: the "message" of a JSON error, the heading and first paragraph
+    of its HTML pages (the maintenance page, the error page), or the text itself."""
+    body = body.strip()
+    try:
+        value = json.loads(body)
+        if isinstance(value, dict) and isinstance(value.get("message"), str):
+            return value["message"]
+        return json.dumps(value, separators=(",", ":"))
+    except ValueError:
+        pass
+    if re.search(r"<html|<body", body, re.I):
+        body = re.sub(r"<(head|script|style)\b.*?</\1>", " ", body, flags=re.I | re.S)
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.I | re.S)
+        detail = re.search(r"<(h2|p)\b[^>]*>(.*?)</\1>", body, re.I | re.S)
+        parts = [text_of(m.group(m.lastindex)) for m in (heading, detail) if m]
+        return ": ".join(p for p in parts if p) or text_of(body)
+    return text_of(body.splitlines()[0]) if body else "an empty answer"
+
+
+def reason(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        error = error_of(f.read())
+    http = re.match(r"HTTP Error (\d{3}) ([^,]*), response: (.*)", error, re.S)
+    if http:
+        error = "HTTP %s %s: %s" % (http.group(1), http.group(2), answer_of(http.group(3)))
+    else:
+        error = error.strip().splitlines()[0] if error.strip() else "no output"
+    print(" ".join(error.split())[:400])
+
+
+COMMANDS = {"count": count, "reason": reason}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -34,6 +34,9 @@
 #   the command line.', then os._exit(1). N is the 0-based number of the failed batch's first
 #   line, and --skip=N skips lines 1..N (Parser.parse counts every line read): the lines before
 #   it are recorded, none after. The next run resumes there.
+# - Its first request, SitesManager.getSiteFromId through the API, is not guarded: a failure there
+#   ends the run with Python's traceback of MatomoHttpBase.Error (status 1), whose message is
+#   "HTTP Error <code> <reason>, response: <Matomo's whole answer>", often an HTML page.
 # - Success is sys.exit(0) after Statistics.print_summary(): "Logs import summary", "<N> requests
 #   imported successfully". A file is done on status 0 with that summary and neither "Fatal error"
 #   nor "Warning: File ... does not exist". Ctrl-C ends in status 0 too (main() swallows
@@ -85,7 +88,7 @@ case $LOG_STATE_DIR in /*) state=$LOG_STATE_DIR ;; *) state=$PWD/$LOG_STATE_DIR 
 work=$state/tmp
 mkdir -p "$state/sites" "$state/seen" "$state/failed" "$work" || die "cannot create the state directory $state"
 
-# Python helpers (counting a file's lines, ...), in a file beside this one.
+# Python helpers (counting a file's lines, the cause of a failure), in a file beside this one.
 helper=$(dirname -- "$0")/import-helper.py
 [ -f "$helper" ] || die "no $helper beside this script"
 
@@ -172,9 +175,10 @@ EOF
 
     hint=$(sed -n 's/.*from the point it failed by specifying --skip=\([0-9][0-9]*\) on the command line.*/\1/p' "$out" | tail -n 1)
     if [ -n "$hint" ] && [ "$hint" -ge "$skip" ] && [ "$hint" -le "$lines" ]; then skip=$hint; fi
-    why=$(sed -n '/Fatal error/{p;q;}' "$out")
-    [ -n "$why" ] || why=$(awk 'NF { last = $0 } END { print last }' "$out")
-    why=$(printf '%s\n' "${why:-no output}" | cut -c 1-400)
+    # The cause, e.g. "HTTP 503 Service Unavailable: Matomo is undergoing maintenance: ...", not the
+    # last line of Matomo's page that the importer printed.
+    why=$("$LOG_PYTHON" -I -S "$helper" reason "$out" 2>"$work/error") ||
+        why="(the cause could not be read from its output: $(tail -n 1 "$work/error"))"
     record "$rec" "$skip" "$attempt" "$name"
     say "site $site: failed \"$name\" (attempt $attempt of $LOG_MAX_ATTEMPTS, exit status ${status:-none}): $why"
     if [ "$attempt" -lt "$LOG_MAX_ATTEMPTS" ]; then
