@@ -90,6 +90,7 @@ export class LogImport extends pulumi.ComponentResource {
         const scripts = {
             [SCRIPT_KEYS.sync]: logScriptSource("sync-logs.sh"),
             [SCRIPT_KEYS.import]: logScriptSource("import-logs.sh"),
+            [SCRIPT_KEYS.importFile]: logScriptSource("import-file.sh"),
             [SCRIPT_KEYS.importHelper]: logScriptSource("import-helper.py"),
             [SCRIPT_KEYS.grant]: grantImportUserScript(),
             [SCRIPT_KEYS.connection]: databaseConnectionScript(),

@@ -22,7 +22,8 @@ import { LOG_SCRIPT_ENV as E } from "./scripts";
 export const SCRIPT_KEYS = {
     sync: "sync-logs.sh",
     import: "import-logs.sh",
-    /** Beside import-logs.sh, which finds it there. */
+    /** Beside import-logs.sh, which finds them there. */
+    importFile: "import-file.sh",
     importHelper: "import-helper.py",
     grant: "grant-import-user.php",
     /** Required by the grant script, from its own directory. */

@@ -1,8 +1,8 @@
 /**
  * The log import's shell programs, as real files beside this module (shellcheck and the real
  * tools run them in the tests): `sync-logs.sh` fetches logs with rsync over verified SSH,
- * `import-logs.sh` imports each complete file once with Matomo's importer, with the Python helpers of
- * `import-helper.py` beside it. They read their inputs from environment variables
+ * `import-logs.sh` imports each complete file once with Matomo's importer, with the steps of one file
+ * (`import-file.sh`) and its Python helpers (`import-helper.py`) beside it. They read their inputs from environment variables
  * ({@link LOG_SCRIPT_ENV}) and mounted files only.
  */
 import { readFileSync } from "node:fs";
@@ -33,7 +33,7 @@ export const LOG_SCRIPT_ENV = {
     maxAttempts: "LOG_MAX_ATTEMPTS",
 } as const;
 
-export const LOG_SCRIPT_FILES = ["sync-logs.sh", "import-logs.sh", "import-helper.py"] as const;
+export const LOG_SCRIPT_FILES = ["sync-logs.sh", "import-logs.sh", "import-file.sh", "import-helper.py"] as const;
 export type LogScriptFile = (typeof LOG_SCRIPT_FILES)[number];
 
 /** The text of a log script as it is in the repository. */
