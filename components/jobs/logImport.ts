@@ -92,6 +92,7 @@ export class LogImport extends pulumi.ComponentResource {
             [SCRIPT_KEYS.import]: logScriptSource("import-logs.sh"),
             [SCRIPT_KEYS.importFile]: logScriptSource("import-file.sh"),
             [SCRIPT_KEYS.importHelper]: logScriptSource("import-helper.py"),
+            [SCRIPT_KEYS.records]: logScriptSource("import-records.php"),
             [SCRIPT_KEYS.grant]: grantImportUserScript(),
             [SCRIPT_KEYS.connection]: databaseConnectionScript(),
             [SCRIPT_KEYS.sources]: renderSourcesFile(args.sources),

@@ -5,8 +5,11 @@
  * so neither re-owns the other's files. The fetch runs as `nobody` (an existing user is what the
  * OpenSSH client needs) in that group; the import pod's first steps use the Matomo image (the
  * import user's grants, with the database's pod patch, e.g. the Cloud SQL proxy; a copy of the
- * importer), then the importer runs under Python. The SSH key and the token are mounted files,
- * readable by the group only; neither is ever in an environment variable.
+ * importer), then the importer runs under Python, with the import records beside it: a sidecar in
+ * the Matomo image (PHP and PDO; the Python image has no database client) that keeps them in
+ * Matomo's database and answers the import over a Unix socket in a volume both mount. The SSH key
+ * and the token are mounted files, readable by the group only; neither is ever in an environment
+ * variable.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
@@ -28,6 +31,7 @@ export const SCRIPT_KEYS = {
     grant: "grant-import-user.php",
     /** Required by the grant script, from its own directory. */
     connection: "database-connection.php",
+    records: "import-records.php",
     sources: "sources.tsv",
 } as const;
 
@@ -38,6 +42,11 @@ const SCRIPTS = "/etc/log-import";
 const SSH_DIR = `${SECRETS_MOUNT}/ssh`;
 const TOKEN_DIR = `${SECRETS_MOUNT}/log-import`;
 const IMPORTER_DIR = "/opt/log-analytics";
+const RECORDS_DIR = "/run/log-import";
+/** How long the records sidecar waits for the database (as the grant step), and the import for the sidecar. */
+const DATABASE_WAIT_SECONDS = 600;
+/** How long an import waits for a backup or restore holding the import lock before it stops until its next run. */
+const LOCK_WAIT_SECONDS = 600;
 
 /** Names of the objects the pods mount. */
 export interface LogImportNames {
@@ -51,11 +60,13 @@ const volume = {
     logs: (names: LogImportNames) => ({ name: "logs", persistentVolumeClaim: { claimName: names.claim } }),
     scripts: (names: LogImportNames) => ({ name: "scripts", configMap: { name: names.scripts } }),
     tmp: { name: "tmp", emptyDir: {} },
+    records: { name: "records", emptyDir: {} },
 };
 const mount = {
     logs: { name: "logs", mountPath: LOGS },
     scripts: { name: "scripts", mountPath: SCRIPTS, readOnly: true },
     tmp: { name: "tmp", mountPath: "/tmp" },
+    records: { name: "records", mountPath: RECORDS_DIR },
 };
 
 function placement(args: LogImportArgs) {
@@ -137,6 +148,28 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
                   },
               ]
             : [];
+    // A native sidecar: started before the import, stopped after it, restarted if it fails.
+    const records: k8s.types.input.core.v1.Container = {
+        name: "import-records",
+        image: args.image.reference,
+        imagePullPolicy: args.image.pullPolicy,
+        restartPolicy: "Always",
+        command: ["php", `${SCRIPTS}/${SCRIPT_KEYS.records}`],
+        env: [
+            ...databaseScriptEnv(db, args.tablesPrefix),
+            { name: SCRIPT_ENV.waitSeconds, value: String(DATABASE_WAIT_SECONDS) },
+            { name: E.stateDir, value: `${LOGS}/state` },
+            { name: E.recordsSocket, value: `${RECORDS_DIR}/records.sock` },
+        ],
+        resources: toResourceRequirements(HELPER_RESOURCES),
+        securityContext: restrictedContainer(),
+        volumeMounts: [
+            { ...mount.logs, readOnly: true },
+            mount.scripts,
+            mount.records,
+            { name: "database-password", mountPath: SECRETS_DIR_DATABASE, readOnly: true },
+        ],
+    };
     return {
         serviceAccountName: db.podPatch.serviceAccountName,
         automountServiceAccountToken: false,
@@ -159,6 +192,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
                 securityContext: restrictedContainer(),
                 volumeMounts: [{ name: "importer", mountPath: IMPORTER_DIR }],
             },
+            records,
         ],
         containers: [
             {
@@ -177,6 +211,9 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
                     { name: E.tokenFile, value: `${TOKEN_DIR}/token` },
                     { name: E.options, value: imp.options.join("\n") },
                     { name: E.maxAttempts, value: String(imp.maxAttempts) },
+                    { name: E.recordsSocket, value: `${RECORDS_DIR}/records.sock` },
+                    { name: E.recordsWaitSeconds, value: String(DATABASE_WAIT_SECONDS + 60) },
+                    { name: E.lockWaitSeconds, value: String(LOCK_WAIT_SECONDS) },
                 ],
                 resources: toResourceRequirements(imp.resources),
                 securityContext: restrictedContainer(),
@@ -185,6 +222,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
                     mount.scripts,
                     mount.tmp,
                     tokenOnlyMount,
+                    mount.records,
                     { name: "importer", mountPath: IMPORTER_DIR, readOnly: true },
                 ],
             },
@@ -193,6 +231,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
             volume.logs(names),
             volume.scripts(names),
             volume.tmp,
+            volume.records,
             { name: "importer", emptyDir: {} },
             { name: "token", secret: { secretName: names.token, defaultMode: 0o440 } },
             { name: "token-only", secret: { secretName: names.token, items: [{ key: "token", path: "token" }], defaultMode: 0o440 } },

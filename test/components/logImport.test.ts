@@ -139,7 +139,7 @@ describe("LogImport", () => {
         const pod = podSpecOf(job(run, "log-import")) as Record<string, any>;
         assert.deepEqual(
             pod.initContainers.map((c: { name: string }) => c.name),
-            ["grant-import-user", "copy-importer"],
+            ["grant-import-user", "copy-importer", "import-records"],
         );
         const grant = env(pod.initContainers[0]);
         assert.equal(grant.MATOMO_IMPORT_SITES, "2");
@@ -171,6 +171,24 @@ describe("LogImport", () => {
         for (const file of required) assert.ok(file in data, file);
     });
 
+    it("keeps the import records in the database: a sidecar in the Matomo image the import reaches through a shared socket", () => {
+        const pod = podSpecOf(job(run, "log-import")) as Record<string, any>;
+        const records = pod.initContainers.find((c: { name: string }) => c.name === "import-records");
+        assert.equal(records.restartPolicy, "Always", "a native sidecar: it runs beside the import and stops after it");
+        assert.equal(records.image, "matomo:5.11.2-apache");
+        assert.deepEqual(records.command, ["php", "/etc/log-import/import-records.php"]);
+        const [sidecar, main] = [env(records), env(pod.containers[0])];
+        assert.equal(sidecar.MATOMO_TABLES_PREFIX, "matomo_");
+        assert.equal(sidecar.MATOMO_DB_PASSWORD_FILE, "/run/secrets/matomo-database/password");
+        assert.equal(sidecar.LOG_RECORDS_SOCKET, main.LOG_RECORDS_SOCKET);
+        assert.equal(sidecar.LOG_STATE_DIR, main.LOG_STATE_DIR, "it reads the records kept on the volume before");
+        assert.ok(Number(main.LOG_RECORDS_WAIT_SECONDS) > Number(sidecar.MATOMO_DB_WAIT_SECONDS), "the import outwaits its database wait");
+        const mountOf = (c: Record<string, any>, path: string) =>
+            c.volumeMounts.find((m: { mountPath: string }) => path.startsWith(m.mountPath));
+        assert.equal(mountOf(records, sidecar.LOG_RECORDS_SOCKET).name, mountOf(pod.containers[0], main.LOG_RECORDS_SOCKET).name);
+        assert.equal(mountOf(records, sidecar.LOG_STATE_DIR).readOnly, true);
+    });
+
     it("uses a given token without creating a user, and the database's pod patch (the Cloud SQL proxy)", async () => {
         const proxy = { name: "cloud-sql-proxy", image: "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3", restartPolicy: "Always" };
         const given = await build({
@@ -182,7 +200,7 @@ describe("LogImport", () => {
         const pod = podSpecOf(job(given, "log-import")) as Record<string, any>;
         assert.deepEqual(
             pod.initContainers.map((c: { name: string }) => c.name),
-            ["cloud-sql-proxy", "copy-importer"],
+            ["cloud-sql-proxy", "copy-importer", "import-records"],
         );
         assert.equal(pod.serviceAccountName, "matomo-cloudsql");
         assert.deepEqual(stringData(given, "log-import-token"), { token: "0123456789abcdef0123456789abcdef" }, "no salt without a user");

@@ -3,8 +3,9 @@
  * a small Matomo database per test (its site table and the actions table the hits land in), a
  * stand-in of Matomo's HTTP side on PHP's built-in server (fixtures/log-import/fake-matomo.php) and
  * a stand-in of import_logs.py that talks to it over HTTP as the real one does
- * (fixtures/log-import/fake-import-logs.py). What an operator counts on is read where Matomo keeps
- * it: one row of <prefix>log_link_visit_action per line imported.
+ * (fixtures/log-import/fake-import-logs.py). Each run of the script has the real import records
+ * beside it (import-records.php, as the pod's sidecar), on the same database. What an operator
+ * counts on is read where Matomo keeps it: one row of <prefix>log_link_visit_action per line.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import { spawnGroupSync } from "./processes";
 export const IMPORT_SCRIPT = join(ROOT, "components/jobs/scripts/import-logs.sh");
 const IMPORTER = join(ROOT, "test/fixtures/log-import/fake-import-logs.py");
 const FAKE_MATOMO = join(ROOT, "test/fixtures/log-import/fake-matomo.php");
+const RECORDS = join(ROOT, "components/jobs/scripts/import-records.php");
 export const TOKEN = "0123456789abcdef0123456789abcdef";
 export const PREFIX = "matomo_";
 const DB_USER = { user: "matomo", password: "db-Pa$$;w'rd=#x" };
@@ -42,6 +44,8 @@ export interface MatomoControl {
 export class LogImportBench {
     private readonly servers: ChildProcess[] = [];
     private count = 0;
+    /** The password of the tests' database user. */
+    readonly password = DB_USER.password;
 
     private constructor(
         readonly db: TestMariaDb,
@@ -76,6 +80,8 @@ export class LogImportBench {
         this.db.query(
             `CREATE DATABASE ${database} CHARACTER SET utf8mb4; GRANT ALL ON ${database}.* TO '${DB_USER.user}'@'%'; USE ${database};
             CREATE TABLE ${PREFIX}site (idsite INTEGER UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, main_url VARCHAR(255) NOT NULL);
+            CREATE TABLE ${PREFIX}option (option_name VARCHAR(191) NOT NULL PRIMARY KEY, option_value LONGTEXT NOT NULL);
+            CREATE TABLE ${PREFIX}user (login VARCHAR(100) NOT NULL PRIMARY KEY);
             CREATE TABLE ${PREFIX}log_link_visit_action (idlink_va BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
                 idsite INTEGER UNSIGNED NOT NULL, server_time DATETIME NOT NULL, url VARCHAR(2048) NOT NULL) ENGINE=InnoDB;
             INSERT INTO ${PREFIX}site VALUES (1, 'https://one.example.org'), (2, 'https://two.example.org');`,
@@ -87,6 +93,7 @@ export class LogImportBench {
         const env: Record<string, string> = {
             ...testDatabaseEnv(this.port, { name: database, user: DB_USER.user }, join(this.dir, "db-password")),
             MATOMO_TABLES_PREFIX: PREFIX,
+            MATOMO_DB_WAIT_SECONDS: "5",
             FAKE_MATOMO_TOKEN: TOKEN,
             FAKE_MATOMO_CONTROL: file("control.json"),
             FAKE_IMPORTER_RUNS: file("runs"),
@@ -110,6 +117,9 @@ export class LogImportBench {
             [E.tokenFile]: file("token"),
             [E.options]: "",
             [E.maxAttempts]: "3",
+            [E.recordsSocket]: file("records.sock"),
+            [E.recordsWaitSeconds]: "10",
+            [E.lockWaitSeconds]: "2",
         });
     }
 }
@@ -138,13 +148,51 @@ export class ImportTest {
         writeFileSync(this.env.FAKE_MATOMO_CONTROL, JSON.stringify(control));
     }
 
-    run(more: Record<string, string> = {}) {
-        const r = spawnGroupSync("sh", [IMPORT_SCRIPT], {
+    /** A run of the script, with the import records answering beside it as in the pod (`records: false`: without). */
+    run(more: Record<string, string> = {}, options: { records?: boolean } = {}) {
+        const r = spawnGroupSync("sh", this.command(options.records ?? true), {
             env: { ...process.env, ...this.env, ...more },
             encoding: "utf8",
             timeout: 30_000,
         });
         return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr };
+    }
+
+    /** A run in the background (its process group is killed when it ends or `timeoutMs` passes). */
+    start(more: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ status: number | null; output: string }> {
+        const child = spawn("sh", this.command(true), { detached: true, env: { ...process.env, ...this.env, ...more } });
+        let output = "";
+        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+        const timer = setTimeout(() => killGroup(child), timeoutMs);
+        return new Promise((done) =>
+            child.once("close", (status) => {
+                clearTimeout(timer);
+                killGroup(child);
+                done({ status, output });
+            }),
+        );
+    }
+
+    private command(records: boolean): string[] {
+        return ["-c", `${records ? 'php "$1" >>"$2" 2>&1 & ' : ""}exec sh "$0"`, IMPORT_SCRIPT, RECORDS, join(this.dir, "records.log")];
+    }
+
+    /** What import-records.php printed in every run. */
+    recordsLog(): string {
+        try {
+            return readFileSync(join(this.dir, "records.log"), "utf8");
+        } catch {
+            return "";
+        }
+    }
+
+    /** The import records as the database holds them: `<site> <key> <lines> <failed runs> <name>`. */
+    records(): string[] {
+        return this.bench.db
+            .query(`SELECT idsite, log_key, lines_imported, failed_runs, file_name FROM ${this.database}.${PREFIX}logimport_record`)
+            .map((row) => row.join(" "))
+            .sort();
     }
 
     /** What Matomo holds: one `<site> <path>` per action, sorted. */

@@ -1,7 +1,7 @@
 # Sourced by import-logs.sh, which sets what this file reads and does not assign ($state, $work,
-# $helper, $token, $stop, $already) and defines say, die and fail first: the import of one file.
-# Not run on its own.
-# shellcheck disable=SC2154
+# $helper, $token, $stop, $halt, $already) and defines say, die and fail first: the import of one
+# file, and the requests to the import records (import-records.php). Not run on its own.
+# shellcheck disable=SC2154,SC2034 # (and $halt is read there)
 #
 # What import_logs.py does (Python 3 version of matomo-org/matomo-log-analytics):
 # - With --recorders=1 its batches (--recorder-max-payload-size, 200 lines) are sent one after the
@@ -35,8 +35,37 @@ redact() {
           print out $0 }' "$LOG_TOKEN_FILE" -
 }
 
-# A record is replaced whole: a killed run never leaves half of one.
+# A file's count is replaced whole: a killed run never leaves half of one.
 record() { printf '%s %s %s\n' "$2" "$3" "$4" >"$1.tmp" && mv -f "$1.tmp" "$1"; }
+
+# One request to import-records.php: its answer in $reply; status 1, $reply saying why, when it
+# did not answer or answered an error. A lock request waits as long as the lock may take, a ping
+# as long as import-records.php may take to start.
+ask() {
+    case $1 in lock) timeout=$(($2 + 30)) ;; ping) timeout=$LOG_RECORDS_WAIT_SECONDS ;; *) timeout=30 ;; esac
+    if reply=$("$LOG_PYTHON" -I -S "$helper" ask "$LOG_RECORDS_SOCKET" "$timeout" "$@" 2>"$work/error"); then
+        case $reply in error\ *) reply=${reply#error } && return 1 ;; esac
+        return 0
+    fi
+    reply=$(tail -n 1 "$work/error") && return 1
+}
+
+# Nothing is imported without its record: a run whose records do not answer stops.
+records_down() { say "the import records failed ($*): stopping; the next run continues" && exit 1; }
+
+read_record() { # <record or none>: into $skip and $attempts (0 0: none yet)
+    skip=0 attempts=0
+    [ "$1" = none ] || read -r skip attempts _ <<EOF
+$1
+EOF
+    case $skip.$attempts in *[!0-9.]* | .* | *.) records_down "a record reads \"$1\"" ;; esac
+}
+
+keep_record() { # <site> <key> <lines imported> <failed runs> <name>: written, and the lock released
+    ask put "$@" && return 0
+    say "site $1: lines 1-$3 of \"$5\" are in Matomo, but their record could not be written: $reply"
+    records_down "the next run sends again what Matomo got after the record it has"
+}
 
 run_importer() { # <site> <lines to skip> <input>: leaves $work/output and $work/status
     # import_logs.py expands each file argument with glob.glob(): escaped as glob.escape() does.
@@ -50,6 +79,11 @@ $LOG_IMPORT_OPTIONS
 EOF
     rm -f "$work/status"
     { "$LOG_PYTHON" "$LOG_IMPORTER" "$@" "$input_arg" </dev/null 2>&1; echo "$?" >"$work/status"; } | redact >"$work/output"
+}
+
+imported_before() {
+    [ "$lines" -eq "$skip" ] || say "site $site: \"$name\" has $lines lines, fewer than the $skip imported from it: left alone"
+    already=$((already + 1))
 }
 
 import_file() { # <site> <path>, with the file open as fd 3
@@ -69,17 +103,18 @@ EOF
         record "$seen" "$lines" "$key $complete" "$now"
     fi
     [ "$key" != - ] || { say "site $site: \"$name\" holds no complete log line yet: left for a later run" && return 0; }
-    rec=$state/sites/$site/$key report=$state/failed/$site.$key.txt skip=0 attempts=0
-    [ ! -f "$rec" ] || read -r skip attempts _ <"$rec"
-    case $skip.$attempts in *[!0-9.]* | .* | *.)
-        say "site $site: the record $rec of \"$name\" is unreadable: left alone"
-        fail "$site" "$name (unreadable record)" && return 0 ;;
-    esac
+    report=$state/failed/$site.$key.txt
     [ ! -f "$report" ] || { say "site $site: \"$name\" is given up: see $report" && return 0; }
-    if [ "$lines" -le "$skip" ]; then
-        [ "$lines" -eq "$skip" ] || say "site $site: \"$name\" has $lines lines, fewer than the $skip imported from it: left alone"
-        already=$((already + 1)) && return 0
-    fi
+    ask get "$site" "$key" || records_down "reading the record of site $site, log $key: $reply"
+    read_record "$reply"
+    [ "$lines" -gt "$skip" ] || { imported_before && return 0; }
+    # To be imported: under the lock, from the record as it is then (a restore may just have changed it).
+    ask lock "$LOG_LOCK_WAIT_SECONDS" "$site" "$key" || records_down "taking the import lock: $reply"
+    case $reply in
+    locked\ *) read_record "${reply#locked }" ;;
+    *) halt="a backup or restore of the database has held the import lock for $LOG_LOCK_WAIT_SECONDS s" && return 0 ;;
+    esac
+    [ "$lines" -gt "$skip" ] || { ask unlock && imported_before && return 0; }
     if [ "$attempts" -gt 0 ]; then
         [ "$attempts" -lt "$LOG_MAX_ATTEMPTS" ] || attempts=0 # its report was removed: tried afresh
         say "site $site: resuming \"$name\" from line $((skip + 1)) (--skip=$skip), attempt $((attempts + 1)) of $LOG_MAX_ATTEMPTS"
@@ -98,7 +133,7 @@ EOF
     imported=$(sed -n 's/^ *\([0-9][0-9]*\) requests imported successfully.*/\1/p' "$out" | head -n 1)
     if [ "$status" = 0 ] && [ -n "$imported" ] && grep -q '^Logs import summary' "$out" &&
         ! grep -q -e '^Fatal error: ' -e '=====> Warning: File .* does not exist <=====' "$out"; then
-        record "$rec" "$lines" 0 "$name"
+        keep_record "$site" "$key" "$lines" 0 "$name"
         ignored=$(sed -n 's/^ *\([0-9][0-9]*\) requests ignored.*/\1/p' "$out" | head -n 1)
         say "site $site: imported \"$name\" lines $((skip + 1))-$lines: $imported requests imported successfully, ${ignored:-0} requests ignored"
         return 0
@@ -110,14 +145,14 @@ EOF
     # last line of Matomo's page that the importer printed.
     why=$("$LOG_PYTHON" -I -S "$helper" reason "$out" 2>"$work/error") ||
         why="(the cause could not be read from its output: $(tail -n 1 "$work/error"))"
-    record "$rec" "$skip" "$attempt" "$name"
+    keep_record "$site" "$key" "$skip" "$attempt" "$name"
     say "site $site: failed \"$name\" (attempt $attempt of $LOG_MAX_ATTEMPTS, exit status ${status:-none}): $why"
     if [ "$attempt" -lt "$LOG_MAX_ATTEMPTS" ]; then
         say "site $site: the next run resumes \"$name\" from line $((skip + 1))"
         fail "$site" "$name (failed, attempt $attempt of $LOG_MAX_ATTEMPTS)" && return 0
     fi
     {
-        printf 'site: %s\nfile: %s\nrecord: %s\n' "$site" "$name" "$rec"
+        printf 'site: %s\nfile: %s\nlog key: %s\n' "$site" "$name" "$key"
         printf 'Given up after %s failed runs; the next attempt resumes at line %s (--skip=%s).\n' "$attempt" "$((skip + 1))" "$skip"
         printf 'To try again, remove this file.\n\nLast output of import_logs.py (exit status %s):\n' "${status:-none}"
         cat "$out"

@@ -7,17 +7,17 @@ the standard library only; run as `python3 -I -S import-helper.py <command> ...`
                  complete line that is not a '#' header ("-" when there is none yet). A .gz or .bz2
                  name is read decompressed, as the importer does.
   reason <file>  prints, on one line, why the import_logs.py run whose output is <file> failed.
+  ask <socket> <timeout> <request...>
+                 prints the answer of import-records.php, listening on the Unix socket, to the request
+                 (its words joined by spaces, on one line), waiting at most <timeout> seconds, also
+                 for the socket to accept (while import-records.php starts, or restarts).
 """
-import bz2
-import gzip
-import hashlib
-import html
-import json
-import re
 import sys
 
 
 def count(path):
+    import bz2, gzip, hashlib  # Each command imports what it needs: the script runs this often.
+
     opener = bz2.open if path.endswith(".bz2") else gzip.open if path.endswith(".gz") else open
     lines, key, last = 0, "-", "\n"
     with opener(path, "rt", encoding="latin-1") as f:
@@ -32,6 +32,8 @@ def error_of(output):
     """The error import_logs.py ended with: the text of "Fatal error: <error>" (fatal_error(), e.g. a
     failed bulk request), else the last exception of a traceback (an API call that fails is not
     caught: StaticResolver's MatomoHttpBase.Error ends the run), else the last line."""
+    import re
+
     fatal = re.search(r"^Fatal error: (.*?)(?=^You can restart the import of |\Z)", output, re.M | re.S)
     if fatal:
         return fatal.group(1)
@@ -51,12 +53,16 @@ def error_of(output):
 
 
 def text_of(markup):
+    import html, re
+
     return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", markup)).split())
 
 
 def answer_of(body):
     """Matomo's message in an answer: the "message" of a JSON error, the heading and first paragraph
     of its HTML pages (the maintenance page, the error page), or the text itself."""
+    import json, re
+
     body = body.strip()
     try:
         value = json.loads(body)
@@ -75,6 +81,8 @@ def answer_of(body):
 
 
 def reason(path):
+    import re
+
     with open(path, encoding="utf-8", errors="replace") as f:
         error = error_of(f.read())
     http = re.match(r"HTTP Error (\d{3}) ([^,]*), response: (.*)", error, re.S)
@@ -85,7 +93,30 @@ def reason(path):
     print(" ".join(error.split())[:400])
 
 
-COMMANDS = {"count": count, "reason": reason}
+def ask(path, timeout, *words):
+    import os, socket, time
+
+    request = os.fsencode(" ".join(words)).replace(b"\n", b"?") + b"\n"
+    deadline = time.monotonic() + float(timeout)
+    try:
+        with socket.socket(socket.AF_UNIX) as connection:
+            while True:
+                try:
+                    connection.connect(path)
+                    break
+                except (FileNotFoundError, ConnectionRefusedError):
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            connection.settimeout(max(1.0, deadline - time.monotonic()))
+            connection.sendall(request)
+            answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    except OSError as e:
+        sys.exit("no answer at %s: %s" % (path, e))
+    sys.stdout.buffer.write(answer.rstrip(b"\n"))
+
+
+COMMANDS = {"count": count, "reason": reason, "ask": ask}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -2,7 +2,8 @@
  * The log import's shell programs, as real files beside this module (shellcheck and the real
  * tools run them in the tests): `sync-logs.sh` fetches logs with rsync over verified SSH,
  * `import-logs.sh` imports each complete file once with Matomo's importer, with the steps of one file
- * (`import-file.sh`) and its Python helpers (`import-helper.py`) beside it. They read their inputs from environment variables
+ * (`import-file.sh`) and its Python helpers (`import-helper.py`) beside it, and its records kept in
+ * Matomo's database by `import-records.php`, the import pod's sidecar. They read their inputs from environment variables
  * ({@link LOG_SCRIPT_ENV}) and mounted files only.
  */
 import { readFileSync } from "node:fs";
@@ -31,9 +32,14 @@ export const LOG_SCRIPT_ENV = {
     /** Importer options, one per line. */
     options: "LOG_IMPORT_OPTIONS",
     maxAttempts: "LOG_MAX_ATTEMPTS",
+    /** The Unix socket where import-records.php answers, and how long import-logs.sh waits for it. */
+    recordsSocket: "LOG_RECORDS_SOCKET",
+    recordsWaitSeconds: "LOG_RECORDS_WAIT_SECONDS",
+    /** How long import-logs.sh waits for a backup or restore holding the import lock. */
+    lockWaitSeconds: "LOG_LOCK_WAIT_SECONDS",
 } as const;
 
-export const LOG_SCRIPT_FILES = ["sync-logs.sh", "import-logs.sh", "import-file.sh", "import-helper.py"] as const;
+export const LOG_SCRIPT_FILES = ["sync-logs.sh", "import-logs.sh", "import-file.sh", "import-helper.py", "import-records.php"] as const;
 export type LogScriptFile = (typeof LOG_SCRIPT_FILES)[number];
 
 /** The text of a log script as it is in the repository. */

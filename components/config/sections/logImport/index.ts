@@ -64,7 +64,7 @@ export const rsyncKey = object(
         image: image("log fetching (rsync and an OpenSSH client)", "eeacms/rsync", "2.8"),
         cronSchedule: cronSchedule("When logs are fetched from the log hosts (in matomo:timezone).", "5 * * * *"),
         storage: string({
-            doc: "Size of the volume the fetched logs and the import records are kept on.",
+            doc: "Size of the volume the fetched logs are kept on (the import records are in Matomo's database).",
             default: "1Gi",
             check: checkByteQuantity,
         }),
