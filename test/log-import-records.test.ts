@@ -133,6 +133,7 @@ describe("the log import's records in Matomo's database, with backups and restor
         assert.equal(t.actions().length, 330, "330 lines imported");
         const backup = database(t, "backup", backups);
         assert.equal(backup.status, 0, backup.output);
+        assert.match(backup.output, /holding the log import's lock: no file is being imported/);
 
         // After the backup: a new file, and one of another site; both reach Matomo.
         t.write("1", "c.log", c);
@@ -142,6 +143,7 @@ describe("the log import's records in Matomo's database, with backups and restor
 
         const restore = database(t, "restore", backups, { RESTORE_BACKUP: readdirSync(backups).filter((f) => f.endsWith(".sql.gz"))[0] });
         assert.equal(restore.status, 0, restore.output);
+        assert.match(restore.output, /holding the log import's lock/);
         assert.equal(t.actions().length, 330, "the restore took the database back to the backup");
 
         const again = t.run();
@@ -150,6 +152,31 @@ describe("the log import's records in Matomo's database, with backups and restor
         assert.match(again.stdout, /imported "d\.log" lines 1-30/);
         assert.match(again.stdout, /Every file is imported\./);
         assert.deepEqual(t.actions(), expected(["1", a], ["2", b], ["1", c], ["2", d]));
+        assert.deepEqual(duplicates(t), []);
+    });
+
+    it("a backup waits for the file being imported, so that a restore of it holds every line once", async () => {
+        const t = await bench.setUp("backup-in-flight");
+        const backups = mkdtempSync(join(base, "backups-"));
+        const [a, b] = [logLines("a", 1, 60), logLines("b", 1, 20)];
+        t.write("1", "a.log", a);
+        t.control({ delayMs: 150 }); // 6 bulk requests of 10 lines: about a second in flight
+        const importing = t.start({ LOG_IMPORT_OPTIONS: "--recorder-max-payload-size=10" });
+        await until(() => lockHolder(t) !== "NULL");
+        const backup = database(t, "backup", backups);
+        assert.equal(backup.status, 0, backup.output);
+        assert.match(backup.output, /holding the log import's lock: no file is being imported/);
+        const first = await importing;
+        assert.equal(first.status, 0, first.output);
+        t.control({});
+
+        t.write("1", "b.log", b);
+        assert.equal(t.run().status, 0);
+        const restore = database(t, "restore", backups);
+        assert.equal(restore.status, 0, restore.output);
+        assert.deepEqual(t.actions(), expected(["1", a]), "the backup has all of a.log, and its record");
+        assert.equal(t.run().status, 0);
+        assert.deepEqual(t.actions(), expected(["1", a], ["1", b]));
         assert.deepEqual(duplicates(t), []);
     });
 
@@ -169,6 +196,24 @@ describe("the log import's records in Matomo's database, with backups and restor
         await until(() => lockHolder(t) === "NULL");
         assert.equal(t.run().status, 0);
         assert.deepEqual(t.actions(), expected(["1", a]));
+    });
+
+    it("a restore never runs beneath a file being imported: after waiting, it leaves the database untouched", async () => {
+        const t = await bench.setUp("restore-busy");
+        const backups = mkdtempSync(join(base, "backups-"));
+        t.write("1", "a.log", logLines("a", 1, 3));
+        assert.equal(t.run().status, 0);
+        assert.equal(database(t, "backup", backups).status, 0);
+        t.write("1", "b.log", logLines("b", 1, 3));
+        assert.equal(t.run().status, 0);
+        await holdLock(t); // as the import holds it while a file is in flight
+        const restore = database(t, "restore", backups, { BACKUP_LOCK_WAIT_SECONDS: "1" });
+        assert.equal(restore.status, 3, restore.output);
+        assert.match(
+            restore.output,
+            /the log import is still importing a file after 1 s .*; let it finish, or stop its Job, and restore again; the database was not touched/,
+        );
+        assert.equal(t.actions().length, 6);
     });
 
     it("imports nothing when its records do not answer", async () => {

@@ -14,12 +14,20 @@
 #   BACKUP_DB_PASSWORD_FILE  a file holding that user's password (trailing newlines ignored)
 #   BACKUP_KEEP              how many complete backups to keep, at least 1
 #   BACKUP_MISC_DIR          optional: Matomo's misc/user directory, archived when set and present
+#   BACKUP_LOCK_WAIT_SECONDS optional: how long to wait for the log import to finish the file it is
+#                            importing (default 900), see "The log import" below
 #
 # Files in BACKUP_DIR: matomo-<UTC start time YYYYMMDDTHHMMSSZ>.sql.gz, with
 # matomo-<same time>-misc-user.tar.gz beside it when misc/user was archived. Names sort by time.
 # While a run writes, its files are named .incomplete-matomo-*; nothing else should read those.
 # Runs must not overlap (concurrencyPolicy: Forbid): a run deletes the .incomplete files it finds.
 # The volume must hold BACKUP_KEEP + 1 backups: the oldest goes only once the new one is complete.
+#
+# The log import keeps its records in this database and holds the named lock log-import:<database>
+# while a file is in flight; the dump is taken under that lock (mariadb-client.sh,
+# hold_import_lock), so it holds each imported line together with its record. When the import
+# still holds it after BACKUP_LOCK_WAIT_SECONDS, the backup is taken anyway and says so: restoring
+# it may count twice the lines of that one file that Matomo got before the dump.
 #
 # Exit status: 0 done, 2 configuration, 1 the backup failed (nothing published, nothing deleted).
 set -u
@@ -78,6 +86,14 @@ fi
 # --hex-blob: binary columns (visit IDs, IP addresses) as hex, safe from any character set.
 # sh has no pipefail: mariadb-dump's own exit status is written to a file and checked. It can be 0
 # even when gzip died partway (a full disk), so gzip's status and the completion line count too.
+if hold_import_lock "$work"; then
+    say "holding the log import's lock: no file is being imported"
+elif [ -s "$work/lock.err" ]; then
+    say "cannot take the log import's lock ($(oneline "$work/lock.err")): backing up without it"
+else
+    say "the log import is still importing a file after ${BACKUP_LOCK_WAIT_SECONDS:-900} s: backing up anyway;" \
+        "a restore of this backup may count twice the lines of that file that Matomo has already"
+fi
 tmp_dump=$(mktemp "$BACKUP_DIR/.incomplete-$name.XXXXXX") || fail "cannot create a file in $BACKUP_DIR"
 {
     mariadb-dump --defaults-extra-file="$work/client.cnf" --single-transaction --quick --routines --events \

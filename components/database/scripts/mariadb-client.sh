@@ -48,3 +48,24 @@ write_client_options() {
     } >"$1" || die "cannot write the client option file $1"
     unset password value
 }
+
+# Takes the log import's lock, the named lock log-import:<database> (the import holds it from
+# reading a file's record, kept in the database, until it has written the new one; see
+# components/jobs/scripts/import-records.php), in a client session of its own that stays open
+# until this script exits. A dump taken under it holds every imported line with its record; a
+# restore run under it never rolls the database back beneath a file being imported. Waits up to
+# BACKUP_LOCK_WAIT_SECONDS (default 900) for a file being imported; status 1 when the import still
+# holds it then, or the session failed ($1/lock.err says why). $1: the work directory, with the
+# client option file client.cnf.
+hold_import_lock() {
+    wait=${BACKUP_LOCK_WAIT_SECONDS:-900}
+    case $wait in '' | *[!0-9]*) die "BACKUP_LOCK_WAIT_SECONDS must be a number of seconds, not '$wait'" ;; esac
+    mkfifo "$1/lock.in" "$1/lock.out" || die "cannot create a pipe in $1"
+    mariadb --defaults-extra-file="$1/client.cnf" --database="$BACKUP_DB_NAME" -N -B --unbuffered \
+        <"$1/lock.in" >"$1/lock.out" 2>"$1/lock.err" &
+    # In the order the client opens them; both stay open (a closed pipe would end the session).
+    exec 9>"$1/lock.in" 8<"$1/lock.out"
+    echo "SELECT GET_LOCK(LEFT(CONCAT('log-import:', DATABASE()), 64), $wait);" >&9
+    read -r held <&8 || held=
+    [ "$held" = 1 ]
+}

@@ -17,11 +17,17 @@
 #                             backup's misc/user archive (if it has one) is extracted into it over
 #                             what is there: files in the archive are replaced, other files stay.
 #                             Run the Job with Matomo's uid or fsGroup so Matomo can use them.
+#   BACKUP_LOCK_WAIT_SECONDS  optional: how long to wait for the log import to finish the file it
+#                             is importing (default 900)
 # Stored procedures and events the backup has are recreated; others already in the database stay.
+# The log import keeps its records in the database: restored with it, so the next import sends
+# again exactly the lines the backup lacks. The restore runs under the import's named lock
+# (mariadb-client.sh, hold_import_lock), never beneath a file being imported; when the import
+# still holds it after BACKUP_LOCK_WAIT_SECONDS, the database is left untouched.
 #
-# Exit status: 0 restored and checked; 2 configuration or no such backup; 3 the backup is broken
-# or the server is unreachable (the database is untouched); 1 the restore or its check failed
-# after the database was changed (restore again from a good backup).
+# Exit status: 0 restored and checked; 2 configuration or no such backup; 3 the backup is broken,
+# the server is unreachable or the log import is busy (the database is untouched); 1 the restore
+# or its check failed after the database was changed (restore again from a good backup).
 set -u
 LC_ALL=C
 export LC_ALL
@@ -93,6 +99,13 @@ fi
 write_client_options "$work/client.cnf"
 
 client() { mariadb --defaults-extra-file="$work/client.cnf" --default-character-set=utf8mb4 --database="$BACKUP_DB_NAME" "$@"; }
+
+if ! hold_import_lock "$work"; then
+    [ ! -s "$work/lock.err" ] || untouched "cannot take the log import's lock: $(oneline "$work/lock.err")"
+    untouched "the log import is still importing a file after ${BACKUP_LOCK_WAIT_SECONDS:-900} s (it holds the lock" \
+        "log-import:$BACKUP_DB_NAME); let it finish, or stop its Job, and restore again"
+fi
+say "holding the log import's lock: no file is being imported"
 
 # Views first, then tables; the names come back quoted by the server itself.
 cat >"$work/list.sql" <<'EOF'
