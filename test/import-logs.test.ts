@@ -112,13 +112,86 @@ describe("import-logs.sh with a stand-in of import_logs.py", function () {
         t.control({ fail: { "/a/2": 1 } });
         assert.equal(cause(), 'HTTP 500 Internal Server Error: {"status":"error","tracked":1,"invalid":0}');
         t.control({ maintenanceMode: true });
+        const maintenance = t.run();
         assert.match(
-            cause() ?? "",
-            /^HTTP 503 Service Unavailable: Matomo is undergoing maintenance: We will be back up and running again soon/,
+            maintenance.stdout,
+            /Stopped: Matomo answered HTTP 503 Service Unavailable: Matomo is undergoing maintenance: We will be back up and running again soon/,
         );
+        assert.doesNotMatch(maintenance.output, /<\/html>|Traceback/);
         t.control({});
         assert.equal(t.run().status, 0);
         assert.deepEqual(t.actions(), expected(["1", logLines("a", 1, 2)]));
+    });
+
+    it("stops for maintenance without counting it against any file, and imports everything once it ends", async () => {
+        const t = await setUp("maintenance");
+        const [a, b] = [logLines("a", 1, 3), logLines("b", 1, 2)];
+        t.write("1", "a.log", a);
+        t.write("2", "b.log", b);
+        // UI and API in maintenance (the importer's first request fails), then tracking off too.
+        for (const control of [
+            { maintenanceMode: true },
+            { maintenanceMode: true, recordStatistics: false },
+            { recordStatistics: false },
+        ]) {
+            t.control(control);
+            for (let run = 0; run < 2; run++) {
+                const result = t.run({ LOG_MAX_ATTEMPTS: "1" });
+                assert.equal(result.status, 0, result.output);
+                assert.match(
+                    result.stdout,
+                    /Stopped: Matomo( answered HTTP 503 Service Unavailable: Matomo is undergoing maintenance|'s tracker answers 503: tracking is off)/,
+                );
+                assert.doesNotMatch(result.output, /failed|gave up|Not imported|Every file is imported/);
+            }
+        }
+        assert.equal(t.runs().length, 2, "only while tracking was on: with it off, Matomo would drop every line and answer success");
+        assert.deepEqual(readdirSync(join(t.state, "failed")), [], "no file given up");
+        assert.deepEqual(t.actions(), []);
+
+        t.control({});
+        const after = t.run({ LOG_MAX_ATTEMPTS: "1" });
+        assert.equal(after.status, 0, after.output);
+        assert.match(after.stdout, /imported "a\.log" lines 1-3[\s\S]*imported "b\.log" lines 1-2[\s\S]*Every file is imported\./);
+        assert.deepEqual(t.actions(), expected(["1", a], ["2", b]));
+    });
+
+    it("does not count a Matomo that does not answer against the files it would have imported", async () => {
+        const t = await setUp("matomo-down");
+        t.write("1", "a.log", logLines("a", 1, 2));
+        for (let run = 0; run < 2; run++) {
+            const result = t.run({ LOG_MAX_ATTEMPTS: "1", LOG_MATOMO_URL: "http://127.0.0.1:1/" });
+            assert.equal(result.status, 1, result.output);
+            assert.match(
+                result.stdout,
+                /Stopped: Matomo's tracker did not answer at http:\/\/127\.0\.0\.1:1\/: .*Connection refused\. The next run continues\./,
+            );
+            assert.match(result.stdout, /Not imported:\n {2}site 1: a\.log \(Matomo's tracker did not answer/);
+        }
+        assert.deepEqual(t.runs(), []);
+        assert.equal(t.run({ LOG_MAX_ATTEMPTS: "1" }).status, 0, "not given up");
+        assert.deepEqual(t.actions(), expected(["1", logLines("a", 1, 2)]));
+    });
+
+    it("imports a file again when tracking was switched off while it was imported (Matomo then drops lines and answers success)", async () => {
+        const t = await setUp("switched-off");
+        const a = logLines("a", 1, 40);
+        t.write("1", "a.log", a);
+        t.control({ delayMs: 100 });
+        const importing = t.start({ LOG_IMPORT_OPTIONS: "--recorder-max-payload-size=5" });
+        while (t.actions().length < 5) await new Promise((done) => setTimeout(done, 20));
+        t.control({ delayMs: 100, recordStatistics: false });
+        const switched = await importing;
+        assert.equal(switched.status, 0, switched.output);
+        assert.match(switched.output, /tracking was switched off while "a\.log" was imported: .* the next run imports lines 1-40 again/);
+        const before = t.actions().length;
+        assert.ok(before > 0 && before < 40, `${before} lines got in before the switch`);
+
+        t.control({});
+        assert.equal(t.run().status, 0);
+        const lines = expected(["1", a]);
+        assert.deepEqual([...new Set(t.actions())], lines, "every line is in Matomo");
+        assert.equal(t.actions().length, 40 + before, "those recorded before the switch twice, as the log says");
     });
 
     it("gives up a file failing in LOG_MAX_ATTEMPTS runs and reports it until its report is removed, while other files import", async () => {

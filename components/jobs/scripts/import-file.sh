@@ -81,6 +81,15 @@ EOF
     { "$LOG_PYTHON" "$LOG_IMPORTER" "$@" "$input_arg" </dev/null 2>&1; echo "$?" >"$work/status"; } | redact >"$work/output"
 }
 
+# Whether Matomo's tracker records hits now: $tracker is on, off (503: record_statistics = 0,
+# when Matomo drops every hit and still answers success to bulk requests) or down ($why says why).
+tracking() {
+    tracker=$("$LOG_PYTHON" -I -S "$helper" tracker "$LOG_MATOMO_URL" 2>"$work/error") || {
+        tracker=down why=$(tail -n 1 "$work/error")
+    }
+    [ "$tracker" = on ]
+}
+
 imported_before() {
     [ "$lines" -eq "$skip" ] || say "site $site: \"$name\" has $lines lines, fewer than the $skip imported from it: left alone"
     already=$((already + 1))
@@ -108,6 +117,10 @@ EOF
     ask get "$site" "$key" || records_down "reading the record of site $site, log $key: $reply"
     read_record "$reply"
     [ "$lines" -gt "$skip" ] || { imported_before && return 0; }
+    if ! tracking; then # Maintenance, or Matomo down: not the file's failure, it waits for the next run.
+        [ "$tracker" = off ] || { fail "$site" "$name ($why)" && halt="$why" && return 0; }
+        halt="Matomo's tracker answers 503: tracking is off (maintenance: [Tracker] record_statistics = 0)" && return 0
+    fi
     # To be imported: under the lock, from the record as it is then (a restore may just have changed it).
     ask lock "$LOG_LOCK_WAIT_SECONDS" "$site" "$key" || records_down "taking the import lock: $reply"
     case $reply in
@@ -133,6 +146,12 @@ EOF
     imported=$(sed -n 's/^ *\([0-9][0-9]*\) requests imported successfully.*/\1/p' "$out" | head -n 1)
     if [ "$status" = 0 ] && [ -n "$imported" ] && grep -q '^Logs import summary' "$out" &&
         ! grep -q -e '^Fatal error: ' -e '=====> Warning: File .* does not exist <=====' "$out"; then
+        if ! tracking && [ "$tracker" = off ]; then
+            ask unlock
+            say "site $site: tracking was switched off while \"$name\" was imported: Matomo dropped its lines from then on" \
+                "while answering success; the next run imports lines $((skip + 1))-$lines again (those it got before count twice)"
+            halt="Matomo's tracker answers 503: tracking is off (maintenance: [Tracker] record_statistics = 0)" && return 0
+        fi
         keep_record "$site" "$key" "$lines" 0 "$name"
         ignored=$(sed -n 's/^ *\([0-9][0-9]*\) requests ignored.*/\1/p' "$out" | head -n 1)
         say "site $site: imported \"$name\" lines $((skip + 1))-$lines: $imported requests imported successfully, ${ignored:-0} requests ignored"
@@ -145,6 +164,11 @@ EOF
     # last line of Matomo's page that the importer printed.
     why=$("$LOG_PYTHON" -I -S "$helper" reason "$out" 2>"$work/error") ||
         why="(the cause could not be read from its output: $(tail -n 1 "$work/error"))"
+    case $why in "HTTP 503 "*) # Maintenance (its page), or Matomo unavailable: not the file's failure.
+        keep_record "$site" "$key" "$skip" "$attempts" "$name"
+        say "site $site: Matomo is unavailable: the next run resumes \"$name\" from line $((skip + 1)), not counting this run"
+        halt="Matomo answered $why" && return 0 ;;
+    esac
     keep_record "$site" "$key" "$skip" "$attempt" "$name"
     say "site $site: failed \"$name\" (attempt $attempt of $LOG_MAX_ATTEMPTS, exit status ${status:-none}): $why"
     if [ "$attempt" -lt "$LOG_MAX_ATTEMPTS" ]; then

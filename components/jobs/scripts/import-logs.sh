@@ -37,8 +37,14 @@
 #
 # A file that failed in LOG_MAX_ATTEMPTS runs is given up: $LOG_STATE_DIR/failed/<site>.<hash>.txt
 # says why, with the importer's last output. To try it again, remove that file: the next run
-# resumes it where it stopped, with LOG_MAX_ATTEMPTS new attempts. (Matomo down for that many
-# runs gives up every file it met: rm "$LOG_STATE_DIR"/failed/*.txt tries them all again.)
+# resumes it where it stopped, with LOG_MAX_ATTEMPTS new attempts. What is not the file's fault
+# counts against no file and stops the run, for the next one to go on (a line says why; exit 0):
+# Matomo in maintenance (an importer run ended by a 503, e.g. its maintenance page) and its
+# tracker answering 503, checked before each file (record_statistics = 0: Matomo would drop every
+# line and still answer success; when it goes off during a file, that file is imported again from
+# where it began, and the lines Matomo took before count twice). A tracker that does not answer
+# stops the run too, with exit 1. (Matomo failing in the middle of files for LOG_MAX_ATTEMPTS runs
+# gives them up: rm "$LOG_STATE_DIR"/failed/*.txt tries them all again.)
 set -u
 umask 027
 
@@ -128,7 +134,7 @@ for report in "$state"/failed/*.txt; do
     [ -f "$report" ] || continue
     fail "$(sed -n 's/^site: //p' "$report")" "$(sed -n 's/^file: //p' "$report") (given up: $report)"
 done
-[ -z "$halt" ] || say "Stopped: $halt. The next run continues."
+[ -z "$halt" ] || say "Stopped: ${halt%.}. The next run continues."
 if [ -n "$failures" ]; then
     printf 'Not imported:\n%s' "$failures"
     exit 1
