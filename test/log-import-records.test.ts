@@ -223,6 +223,18 @@ describe("the log import's records in Matomo's database, with backups and restor
         assert.equal(run.status, 1, run.output);
         assert.match(run.stdout, /the import records \(import-records\.php\) did not answer in 1 s: no answer at .*records\.sock/);
         assert.deepEqual(t.actions(), []);
+
+        // The sidecar cannot reach the database: it says why in its own log, to which the import points.
+        writeFileSync(join(t.dir, "wrong-password"), "not the password\n");
+        const wrong = t.run({
+            LOG_RECORDS_WAIT_SECONDS: "1",
+            MATOMO_DB_PASSWORD_FILE: join(t.dir, "wrong-password"),
+            MATOMO_DB_WAIT_SECONDS: "0",
+        });
+        assert.equal(wrong.status, 1, wrong.output);
+        assert.match(wrong.stdout, /did not answer in 1 s: .*\(its own log, the pod's container import-records, says why\)/);
+        assert.match(t.recordsLog(), /import-records: FAILED: cannot connect to import_\d+ on 127\.0\.0\.1:\d+ as matomo: .*Access denied/);
+        assert.deepEqual(t.actions(), []);
         assert.deepEqual(t.runs(), []);
     });
 });

@@ -100,7 +100,8 @@ trap 'stop=130' INT
 trap 'stop=143' TERM
 
 ask ping || {
-    say "the import records (import-records.php) did not answer in $LOG_RECORDS_WAIT_SECONDS s: $reply" && exit 1
+    say "the import records (import-records.php) did not answer in $LOG_RECORDS_WAIT_SECONDS s: $reply" \
+        "(its own log, the pod's container import-records, says why)" && exit 1
 }
 say "import records: ${reply#ready } record(s) in Matomo's database"
 
