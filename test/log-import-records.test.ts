@@ -180,6 +180,23 @@ describe("the log import's records in Matomo's database, with backups and restor
         assert.deepEqual(duplicates(t), []);
     });
 
+    it("writes the record of a file on a new connection when the database dropped the old one meanwhile", async () => {
+        const t = await bench.setUp("reconnect");
+        const a = logLines("a", 1, 30);
+        t.write("1", "a.log", a);
+        t.control({ delayMs: 150 });
+        const importing = t.start({ LOG_IMPORT_OPTIONS: "--recorder-max-payload-size=5" });
+        await until(() => lockHolder(t) !== "NULL");
+        bench.db.query(`KILL ${lockHolder(t)}`); // a database restart, a proxy reconnecting
+        const run = await importing;
+        assert.equal(run.status, 0, run.output);
+        assert.match(t.recordsLog(), /the database connection was lost \(.*\): connecting again/);
+        assert.deepEqual(t.records(), [`1 ${keyOf(a[0])} 30 0 a.log`]);
+        t.control({});
+        assert.equal(t.run().status, 0);
+        assert.deepEqual(t.actions(), expected(["1", a]), "nothing imported twice");
+    });
+
     it("an import waits for a backup or restore holding the lock, and stops for the next run when it holds it too long", async () => {
         const t = await bench.setUp("lock-busy");
         const a = logLines("a", 1, 3);
