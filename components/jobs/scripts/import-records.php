@@ -171,9 +171,8 @@ final class Records
                 $this->count(); // A restore may have brought back a database without the table.
                 return 'locked ' . $this->record($number(2), $key(3));
             case 'put':
-                $this->db->prepare("INSERT INTO `$this->table` VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE"
-                    . ' lines_imported = VALUES(lines_imported), failed_runs = VALUES(failed_runs), file_name = VALUES(file_name),'
-                    . ' ts_updated = VALUES(ts_updated)')
+                // REPLACE: the same on MariaDB and MySQL 8 (whose ON DUPLICATE KEY UPDATE ... VALUES() is deprecated).
+                $this->db->prepare("REPLACE INTO `$this->table` VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())")
                     ->execute([$number(1), $key(2), $number(3), $number(4), substr($words[5] ?? '', 0, 255)]);
                 return $this->handle('unlock');
             case 'unlock':
