@@ -11,6 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LOG_SCRIPT_ENV as E } from "../../components/jobs/scripts";
+import { databaseConnectionScript } from "../../components/matomo/scripts/database";
 import { ROOT } from "./harness";
 import { freePort, TestMariaDb, testDatabaseEnv } from "./mariadbServer";
 import { spawnGroupSync } from "./processes";
@@ -19,6 +20,13 @@ export const IMPORT_SCRIPT = join(ROOT, "components/jobs/scripts/import-logs.sh"
 const IMPORTER = join(ROOT, "test/fixtures/log-import/fake-import-logs.py");
 const FAKE_MATOMO = join(ROOT, "test/fixtures/log-import/fake-matomo.php");
 const RECORDS = join(ROOT, "components/jobs/scripts/import-records.php");
+/** The records sidecar's script with the file it requires beside it, as the pod's scripts ConfigMap ships them. */
+function recordsScript(dir: string): string {
+    mkdirSync(join(dir, "scripts"), { recursive: true });
+    writeFileSync(join(dir, "scripts", "database-connection.php"), databaseConnectionScript());
+    writeFileSync(join(dir, "scripts", "import-records.php"), readFileSync(RECORDS, "utf8"));
+    return join(dir, "scripts", "import-records.php");
+}
 export const TOKEN = "0123456789abcdef0123456789abcdef";
 export const PREFIX = "matomo_";
 const DB_USER = { user: "matomo", password: "db-Pa$$;w'rd=#x" };
@@ -60,7 +68,7 @@ export class LogImportBench {
         const port = await freePort();
         const db = await TestMariaDb.start("[mysqld]\ninnodb_flush_log_at_trx_commit = 0\n", { port });
         db.query(`CREATE USER '${DB_USER.user}'@'%' IDENTIFIED BY '${DB_USER.password.replace(/'/g, "''")}'`);
-        writeFileSync(join(dir, "db-password"), `${DB_USER.password}\n`);
+        writeFileSync(join(dir, "db-password"), DB_USER.password);
         // Without a version manager's shim and site-packages (-S), Python starts in milliseconds, not a tenth of a second.
         const executable = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).stdout.trim();
         const python = join(dir, "python");
@@ -175,7 +183,13 @@ export class ImportTest {
     }
 
     private command(records: boolean): string[] {
-        return ["-c", `${records ? 'php "$1" >>"$2" 2>&1 & ' : ""}exec sh "$0"`, IMPORT_SCRIPT, RECORDS, join(this.dir, "records.log")];
+        return [
+            "-c",
+            `${records ? 'php "$1" >>"$2" 2>&1 & ' : ""}exec sh "$0"`,
+            IMPORT_SCRIPT,
+            recordsScript(this.dir),
+            join(this.dir, "records.log"),
+        ];
     }
 
     /** What import-records.php printed in every run. */

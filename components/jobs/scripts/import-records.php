@@ -47,30 +47,9 @@ $table = "{$prefix}logimport_record";
 $socket = (string) getenv('LOG_RECORDS_SOCKET');
 $socket !== '' || fail(2, 'LOG_RECORDS_SOCKET is not set');
 $stateDir = (string) getenv('LOG_STATE_DIR');
-$wait = getenv('MATOMO_DB_WAIT_SECONDS');
-$wait = $wait === false || $wait === '' ? 600 : (int) $wait;
-
-/** A connection, waiting up to MATOMO_DB_WAIT_SECONDS for the database (or a proxy) to accept one. */
-function connect(int $wait): PDO
-{
-    [$host, $port, $name, $user] = array_map(fn ($v) => (string) getenv($v), ['MATOMO_DB_HOST', 'MATOMO_DB_PORT', 'MATOMO_DB_NAME', 'MATOMO_DB_USER']);
-    $password = rtrim((string) @file_get_contents((string) getenv('MATOMO_DB_PASSWORD_FILE')), "\r\n");
-    $deadline = time() + $wait;
-    while (true) {
-        try {
-            return new PDO("mysql:host=$host;port=$port;dbname=$name;charset=utf8mb4", $user, $password, [
-                PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION,
-                PDO::ATTR_TIMEOUT => 5,
-            ]);
-        } catch (PDOException $e) {
-            if (time() >= $deadline) {
-                fail(1, "cannot connect to $name on $host:$port as $user: " . $e->getMessage());
-            }
-            say("waiting for the database ($host:$port)");
-            sleep(max(1, min(5, $deadline - time())));
-        }
-    }
-}
+// Shipped beside this script: waits while the database cannot be reached yet, fails at once on a
+// wrong password or database.
+require __DIR__ . '/database-connection.php';
 
 /** Creates the table when it is missing, from the records on the log volume; returns its row count. */
 function ensureTable(PDO $db, string $table, string $stateDir): int
@@ -113,9 +92,9 @@ final class Records
     private string $lockName;
     private ?string $locked = null;
 
-    public function __construct(private int $wait, private string $table, private string $stateDir)
+    public function __construct(private string $table, private string $stateDir)
     {
-        $this->db = connect($wait);
+        $this->db = connectDatabase('import-records');
         $this->lockName = (string) $this->db->query("SELECT LEFT(CONCAT('log-import:', DATABASE()), 64)")->fetchColumn();
     }
 
@@ -134,7 +113,7 @@ final class Records
                 throw $e;
             }
             say('the database connection was lost (' . $e->getMessage() . '): connecting again');
-            $this->db = connect($this->wait);
+            $this->db = connectDatabase('import-records');
             if ($this->locked !== null && $request !== 'unlock') {
                 $this->handle($this->locked);
             }
@@ -184,7 +163,7 @@ final class Records
     }
 }
 
-$records = new Records($wait, $table, $stateDir);
+$records = new Records($table, $stateDir);
 say($records->count() . " record(s) in $table");
 
 @unlink($socket);

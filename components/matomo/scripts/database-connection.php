@@ -1,8 +1,8 @@
 <?php
 // Required by the scripts that read Matomo's database with plain PDO (database.php,
-// grant-import-user.php): the connection the environment describes (MATOMO_DB_HOST and the
-// rest), waited for while the database cannot be reached yet, and refused at once when waiting
-// cannot help, with what to check.
+// grant-import-user.php, the log import's import-records.php): the connection the environment
+// describes (MATOMO_DB_HOST and the rest), waited for while the database cannot be reached yet,
+// and refused at once when waiting cannot help, with what to check.
 //
 // Worth waiting for (MySQL and MariaDB client and server error codes): nothing listening yet, or
 // the name not resolving yet (2002 with PHP's mysqlnd, 2003, 2005); the connection closed before
