@@ -6,7 +6,7 @@
 import type { Policies } from "@pulumi/policy";
 import { cloudSqlProtected } from "./rules/cloudSql";
 import { noCredentialsInConfigMaps } from "./rules/configMapCredentials";
-import { containerResources, imagePinned, serviceAccountTokenOff } from "./rules/containers";
+import { containerResources, imagePinned, readOnlyRootFilesystem, serviceAccountTokenOff } from "./rules/containers";
 import { noCredentialsInEnvLiterals } from "./rules/envCredentials";
 import { namespaceEnforcesRestricted } from "./rules/namespace";
 import { networkPoliciesPresent } from "./rules/networkPolicies";
@@ -16,6 +16,7 @@ import { claimsRetained } from "./rules/storage";
 
 export const POLICIES: Policies = [
     podSecurityRestricted,
+    readOnlyRootFilesystem,
     namespaceEnforcesRestricted,
     containerResources,
     imagePinned,

@@ -12,6 +12,12 @@
  * - `service-account-token-off`: no pod mounts a service-account token. Nothing in this program
  *   talks to the Kubernetes API, so the token would only serve an attacker who got code execution
  *   in Matomo (a PHP application exposed to the internet) to explore or change the cluster.
+ * - `read-only-root-filesystem`: every container and init container sets
+ *   `readOnlyRootFilesystem: true`. Pod Security `restricted` does not ask for it, so
+ *   `pod-security-restricted` cannot; the project promises it on top (docs/security.md). With a
+ *   writable root filesystem, code that got in through Matomo can replace the image's PHP files,
+ *   binaries or configuration for as long as the container lives; each pod writes only to the
+ *   volumes it mounts (the webroot copy, `/tmp`, the data).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { eachKnown, known, record, shown, text, validateTypes, violation } from "./common";
@@ -81,6 +87,17 @@ export function serviceAccountTokenViolations(pod: PodSpec): string[] {
     return [violation("automountServiceAccountToken", shown(automount), "set it to false; no pod of this program uses the Kubernetes API")];
 }
 
+/** Containers of the pod whose root filesystem is writable (`readOnlyRootFilesystem` not true). */
+export function readOnlyRootViolations(pod: PodSpec): string[] {
+    return eachKnown(containersOf(pod), ({ container, field }) => {
+        const readOnly = record(container.securityContext).readOnlyRootFilesystem;
+        if (readOnly === true) return [];
+        const fix =
+            "set it to true and mount an emptyDir where the container must write; code that got in cannot then change the image's files";
+        return [violation(`${field}.securityContext.readOnlyRootFilesystem`, shown(readOnly), fix)];
+    });
+}
+
 export const containerResources: ResourceValidationPolicy = {
     name: "container-resources",
     description: "Every container and init container requests CPU and memory and has a memory limit.",
@@ -100,4 +117,11 @@ export const serviceAccountTokenOff: ResourceValidationPolicy = {
     description: "Every pod template sets automountServiceAccountToken: false.",
     severity: "medium",
     validateResource: validateTypes(makesPods, (type, props) => checkPods(type, props, serviceAccountTokenViolations)),
+};
+
+export const readOnlyRootFilesystem: ResourceValidationPolicy = {
+    name: "read-only-root-filesystem",
+    description: "Every container and init container sets securityContext.readOnlyRootFilesystem: true.",
+    severity: "medium",
+    validateResource: validateTypes(makesPods, (type, props) => checkPods(type, props, readOnlyRootViolations)),
 };

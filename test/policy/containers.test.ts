@@ -1,10 +1,18 @@
 /**
- * `container-resources`, `image-pinned` and `service-account-token-off`: a compliant workload of
- * every kind passes, and each missing or wrong field is named.
+ * `container-resources`, `image-pinned`, `service-account-token-off` and
+ * `read-only-root-filesystem`: a compliant workload of every kind passes, and each missing or wrong
+ * field is named.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { containerResources, imagePinned, imageTag, imageViolations, serviceAccountTokenOff } from "../../policy/rules/containers";
+import {
+    containerResources,
+    imagePinned,
+    imageTag,
+    imageViolations,
+    readOnlyRootFilesystem,
+    serviceAccountTokenOff,
+} from "../../policy/rules/containers";
 import { resourceViolations } from "../support/policyArgs";
 import { deployment, DIGEST, podOf, WORKLOADS } from "./fixtures";
 
@@ -92,6 +100,35 @@ describe("policy service-account-token-off", () => {
             const messages = await afterChange(serviceAccountTokenOff, (p) => (p.automountServiceAccountToken = value));
             assert.equal(messages.length, 1);
             assert.match(messages[0], /^spec\.template\.spec\.automountServiceAccountToken is (not set|true): set it to false/);
+        });
+    }
+});
+
+describe("policy read-only-root-filesystem", () => {
+    for (const [kind, make] of Object.entries(WORKLOADS)) {
+        it(`passes a compliant ${kind}`, async () => assert.deepEqual(await resourceViolations(readOnlyRootFilesystem, make()), []));
+    }
+
+    it("refuses readOnlyRootFilesystem: false on every container, naming each one", async () => {
+        for (const [kind, make] of Object.entries(WORKLOADS)) {
+            const resource = make();
+            const pod = podOf(resource);
+            for (const container of [...pod.initContainers, ...pod.containers]) container.securityContext.readOnlyRootFilesystem = false;
+            const messages = await resourceViolations(readOnlyRootFilesystem, resource);
+            assert.equal(messages.length, 2, `${kind}: ${messages.join("\n")}`);
+            assert.match(messages[0], /initContainers\[setup\]\.securityContext\.readOnlyRootFilesystem is false: set it to true/);
+            assert.match(messages[1], /containers\[web\]\.securityContext\.readOnlyRootFilesystem is false: set it to true/);
+        }
+    });
+
+    for (const [what, change] of [
+        ["not set", (p: any) => delete p.containers[0].securityContext.readOnlyRootFilesystem],
+        ["a container without a securityContext", (p: any) => delete p.containers[0].securityContext],
+    ] as const) {
+        it(`refuses ${what}`, async () => {
+            const messages = await afterChange(readOnlyRootFilesystem, change);
+            assert.equal(messages.length, 1, messages.join("\n"));
+            assert.ok(messages[0].startsWith("spec.template.spec.containers[web].securityContext.readOnlyRootFilesystem is "), messages[0]);
         });
     }
 });
