@@ -4,6 +4,7 @@
  * project promises and what the rule prevents.
  */
 import type { Policies } from "@pulumi/policy";
+import { noCredentialsInArgs } from "./rules/argCredentials";
 import { cloudSqlProtected } from "./rules/cloudSql";
 import { noCredentialsInConfigMaps } from "./rules/configMapCredentials";
 import { containerResources, imagePinned, readOnlyRootFilesystem, serviceAccountTokenOff } from "./rules/containers";
@@ -22,6 +23,7 @@ export const POLICIES: Policies = [
     imagePinned,
     serviceAccountTokenOff,
     noCredentialsInEnvLiterals,
+    noCredentialsInArgs,
     noCredentialsInConfigMaps,
     claimsRetained,
     noExposedServices,

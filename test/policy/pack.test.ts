@@ -51,9 +51,9 @@ const FIXTURES: FakeResource[] = [
 ];
 
 describe("the policy pack", () => {
-    it("has twelve rules with unique kebab-case names and descriptions, resource rules and one stack rule", () => {
+    it("has thirteen rules with unique kebab-case names and descriptions, resource rules and one stack rule", () => {
         const names = POLICIES.map((p) => p.name);
-        assert.equal(new Set(names).size, 12);
+        assert.equal(new Set(names).size, 13);
         for (const policy of POLICIES) {
             assert.match(policy.name, /^[a-z]+(-[a-z]+)*$/);
             assert.ok(policy.description.length > 20, policy.name);
