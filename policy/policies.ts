@@ -11,6 +11,7 @@ import { containerResources, imagePinned, readOnlyRootFilesystem, serviceAccount
 import { noCredentialsInEnvLiterals } from "./rules/envCredentials";
 import { namespaceEnforcesRestricted } from "./rules/namespace";
 import { networkPoliciesPresent } from "./rules/networkPolicies";
+import { noAllowAllNetworkPolicies } from "./rules/openNetworkPolicies";
 import { podSecurityRestricted } from "./rules/podSecurity";
 import { noExposedServices } from "./rules/services";
 import { claimsRetained } from "./rules/storage";
@@ -29,4 +30,5 @@ export const POLICIES: Policies = [
     noExposedServices,
     cloudSqlProtected,
     networkPoliciesPresent,
+    noAllowAllNetworkPolicies,
 ];

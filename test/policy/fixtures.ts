@@ -150,3 +150,38 @@ export function denyAll(): FakeResource {
         props: { metadata: meta("deny-all"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
     };
 }
+
+/**
+ * A NetworkPolicy that allows what the program allows: DNS to the cluster's resolvers, and an
+ * outside destination named by host (SMTP) at every address of both families on its one port.
+ */
+export function allowEgress(): FakeResource {
+    const dns = [
+        {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+        },
+        { ipBlock: { cidr: "169.254.20.10/32" } },
+    ];
+    return {
+        type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        name: "allow-egress",
+        props: {
+            metadata: meta("allow-egress"),
+            spec: {
+                podSelector: { matchLabels: { ...POD_LABELS } },
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: dns,
+                        ports: [
+                            { port: 53, protocol: "UDP" },
+                            { port: 53, protocol: "TCP" },
+                        ],
+                    },
+                    { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }], ports: [{ port: 587, protocol: "TCP" }] },
+                ],
+            },
+        },
+    };
+}

@@ -11,7 +11,19 @@ import { unknownCheckingProxy, UnknownValueError, type ResourceValidationPolicy,
 import { POLICIES } from "../../policy/policies";
 import { isUnknownValueError } from "../../policy/rules/common";
 import { resourceViolations, stackViolations, type FakeResource } from "../support/policyArgs";
-import { claim, cloudSqlInstance, configMap, denyAll, deployment, namespace, podOf, service, statefulSet, WORKLOADS } from "./fixtures";
+import {
+    allowEgress,
+    claim,
+    cloudSqlInstance,
+    configMap,
+    denyAll,
+    deployment,
+    namespace,
+    podOf,
+    service,
+    statefulSet,
+    WORKLOADS,
+} from "./fixtures";
 
 /** The engine's marker for a string whose value is unknown during preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -48,12 +60,13 @@ const FIXTURES: FakeResource[] = [
     statefulSet(),
     cloudSqlInstance(),
     denyAll(),
+    allowEgress(),
 ];
 
 describe("the policy pack", () => {
-    it("has thirteen rules with unique kebab-case names and descriptions, resource rules and one stack rule", () => {
+    it("has fourteen rules with unique kebab-case names and descriptions, resource rules and one stack rule", () => {
         const names = POLICIES.map((p) => p.name);
-        assert.equal(new Set(names).size, 13);
+        assert.equal(new Set(names).size, 14);
         for (const policy of POLICIES) {
             assert.match(policy.name, /^[a-z]+(-[a-z]+)*$/);
             assert.ok(policy.description.length > 20, policy.name);
