@@ -1,9 +1,9 @@
 /**
- * The rules of the Matomo policy pack, in one list: what `index.ts` hands to the PolicyPack, and
- * what the tests run over every stack variant of the program. Each rule's module says what the
+ * The rules of the Matomo policy pack, in one list with their level: what `index.ts` hands to the
+ * PolicyPack, and what the tests and `npm run policy` run over a stack of the program. Each rule's module says what the
  * project promises and what the rule prevents.
  */
-import type { Policies } from "@pulumi/policy";
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { noCredentialsInArgs } from "./rules/argCredentials";
 import { cloudSqlProtected } from "./rules/cloudSql";
 import { noCredentialsInConfigMaps } from "./rules/configMapCredentials";
@@ -15,6 +15,9 @@ import { noAllowAllNetworkPolicies } from "./rules/openNetworkPolicies";
 import { podSecurityRestricted } from "./rules/podSecurity";
 import { noExposedServices } from "./rules/services";
 import { claimsRetained } from "./rules/storage";
+
+/** Every rule's level, unless the pack's configuration says otherwise: a violation stops the update. */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 
 export const POLICIES: Policies = [
     podSecurityRestricted,

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { unknownCheckingProxy, UnknownValueError, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import { POLICIES } from "../../policy/policies";
+import { PACK_ENFORCEMENT_LEVEL, POLICIES } from "../../policy/policies";
 import { isUnknownValueError } from "../../policy/rules/common";
 import { resourceViolations, stackViolations, type FakeResource } from "../support/policyArgs";
 import {
@@ -79,7 +79,8 @@ describe("the policy pack", () => {
 
     it("enforces every rule (mandatory), from an entry point that only builds the pack", () => {
         const entry = readFileSync(resolve(__dirname, "..", "..", "policy", "index.ts"), "utf8");
-        assert.match(entry, /new PolicyPack\("matomo", \{ policies: POLICIES, enforcementLevel: "mandatory" \}\)/);
+        assert.match(entry, /new PolicyPack\("matomo", \{ policies: POLICIES, enforcementLevel: PACK_ENFORCEMENT_LEVEL \}\)/);
+        assert.equal(PACK_ENFORCEMENT_LEVEL, "mandatory");
         assert.ok(POLICIES.every((p) => p.enforcementLevel === undefined));
     });
 });

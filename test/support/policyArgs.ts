@@ -4,7 +4,7 @@
  */
 import type { ResourceInput } from "../../scripts/lib/policyArgs";
 
-export { fromCaptured, resourceViolations, stackViolations } from "../../scripts/lib/policyArgs";
+export { resourceViolations, stackViolations } from "../../scripts/lib/policyArgs";
 
 /** A resource as a test describes it, its properties open to any change a test makes. */
 export interface FakeResource extends ResourceInput {
