@@ -13,20 +13,16 @@
  * a wrong invocation says what was wrong and exits with 2.
  */
 import "./lib/compileCache"; // first: before any SDK is loaded
-import { readdirSync } from "node:fs";
-import { basename, resolve } from "node:path";
 import { stringify } from "yaml";
 import { ConfigError, loadConfig } from "../components/config";
 import { capacityReport } from "./lib/capacity";
 import { maskSecrets, runProgram, secretLines, type CapturedResource } from "./lib/mockEngine";
 import { PROJECT_ROOT } from "./lib/projectRoot";
 import { helpText, parseRenderArgs, USAGE } from "./lib/renderArgs";
+import { repositoryStacks, stackFileOf } from "./lib/stackChoice";
 import { configSourceOf, readStackFile } from "./lib/stackFile";
 
 const ROOT = PROJECT_ROOT;
-
-/** The name of a stack file: `Pulumi.<stack>.yaml`. */
-const STACK_FILE = /^Pulumi\.(.+)\.ya?ml$/;
 
 /** Order in which `helm template` would list kinds: what others depend on first. */
 const KIND_ORDER = [
@@ -90,17 +86,9 @@ export function renderJson(resources: readonly CapturedResource[], configured: r
     return JSON.stringify(rows, null, 2) + "\n";
 }
 
-/** The repository's stacks: the NAME of every Pulumi.NAME.yaml. */
-function repositoryStacks(): string[] {
-    return readdirSync(ROOT)
-        .map((f) => STACK_FILE.exec(f)?.[1])
-        .filter((name): name is string => name !== undefined)
-        .sort();
-}
-
 /** Runs the command; returns its exit code. */
 export async function main(argv: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
-    const stacks = repositoryStacks();
+    const stacks = repositoryStacks(ROOT);
     const args = parseRenderArgs(argv, stacks);
     if (args.kind === "help") {
         out(helpText(stacks));
@@ -110,8 +98,7 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
         err(`render: ${args.message}\n${USAGE}\n(npm run --silent render -- --help explains each option)\n`);
         return 2;
     }
-    const file = args.stackFile ? resolve(args.stackFile) : resolve(ROOT, `Pulumi.${args.stack}.yaml`);
-    const stack = args.stack ?? STACK_FILE.exec(basename(file))?.[1] ?? "render";
+    const { file, stack } = stackFileOf(args, ROOT);
 
     let config;
     try {

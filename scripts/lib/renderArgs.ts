@@ -3,6 +3,7 @@
  * (the stacks that exist are given), so every wrong invocation has a tested answer.
  */
 import { parseArgs } from "node:util";
+import { STACK_OPTIONS, stackChoiceOf, stackOptionsHelp, type StackChoice } from "./stackChoice";
 
 export const FORMATS = ["yaml", "json", "capacity"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -15,8 +16,7 @@ export function helpText(stacks: readonly string[]): string {
 
 ${USAGE}
 
-  --stack NAME        the repository's stack file Pulumi.NAME.yaml (here: ${stacks.join(", ") || "none"})
-  --stack-file PATH   any stack file, for example one you are migrating to
+${stackOptionsHelp(stacks)}
   --format yaml       every Kubernetes object as YAML documents, like helm template (the default)
   --format json       every resource of the program: type, name, parent and inputs
   --format capacity   the web pod's worst-case memory against its limit, and the database
@@ -29,7 +29,7 @@ Invalid configuration prints every problem on stderr and exits with 1; a wrong i
 }
 
 export type RenderArgs =
-    | { readonly kind: "render"; readonly stack: string | undefined; readonly stackFile: string | undefined; readonly format: Format }
+    | ({ readonly kind: "render"; readonly format: Format } & StackChoice)
     | { readonly kind: "help" }
     | { readonly kind: "wrong"; readonly message: string };
 
@@ -42,12 +42,7 @@ export function parseRenderArgs(argv: readonly string[], stacks: readonly string
     try {
         values = parseArgs({
             args: [...argv],
-            options: {
-                stack: { type: "string" },
-                "stack-file": { type: "string" },
-                format: { type: "string", default: "yaml" },
-                help: { type: "boolean", short: "h" },
-            },
+            options: { ...STACK_OPTIONS, format: { type: "string", default: "yaml" } },
         }).values;
     } catch (e) {
         return { kind: "wrong", message: (e as Error).message };
@@ -57,18 +52,7 @@ export function parseRenderArgs(argv: readonly string[], stacks: readonly string
     if (!(FORMATS as readonly string[]).includes(format)) {
         return { kind: "wrong", message: `--format ${JSON.stringify(format)} is not a format render knows: use yaml, json or capacity` };
     }
-    const { stack, "stack-file": stackFile } = values;
-    if (stack !== undefined && stackFile !== undefined) {
-        return { kind: "wrong", message: "--stack and --stack-file both given: render one stack at a time" };
-    }
-    if (stack === undefined && stackFile === undefined) {
-        return { kind: "wrong", message: `no stack given: use --stack NAME (here: ${stacks.join(", ") || "none"}) or --stack-file PATH` };
-    }
-    if (stack !== undefined && !stacks.includes(stack)) {
-        return {
-            kind: "wrong",
-            message: `no stack ${JSON.stringify(stack)} here (no Pulumi.${stack}.yaml): the stacks are ${stacks.join(", ") || "none"}; for a file elsewhere use --stack-file PATH`,
-        };
-    }
-    return { kind: "render", stack, stackFile, format: format as Format };
+    const choice = stackChoiceOf(values, stacks, "render");
+    if ("kind" in choice) return choice;
+    return { kind: "render", stack: choice.stack, stackFile: choice.stackFile, format: format as Format };
 }
