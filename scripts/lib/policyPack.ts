@@ -25,6 +25,8 @@ export interface PackViolation {
     readonly message: string;
 }
 
+const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled"];
+
 /** A rule's level: its own configuration, else `all`, else the rule's, else the pack's. */
 function levelOf(policy: Policy, config: PackConfig): EnforcementLevel {
     const level = (entry: PackConfig[string] | undefined) =>
@@ -32,11 +34,50 @@ function levelOf(policy: Policy, config: PackConfig): EnforcementLevel {
     return level(config[policy.name]) ?? level(config.all) ?? policy.enforcementLevel ?? PACK_ENFORCEMENT_LEVEL;
 }
 
+/** The names of the rules the configuration leaves enabled. */
+export function enabledRules(config: PackConfig = {}): string[] {
+    return POLICIES.filter((p) => levelOf(p, config) !== "disabled").map((p) => p.name);
+}
+
 /** A rule's settings from the configuration (its schema's defaults fill the rest). */
 function settingsOf(policy: Policy, config: PackConfig): Record<string, unknown> {
     const entry = config[policy.name];
     if (typeof entry !== "object") return {};
     return Object.fromEntries(Object.entries(entry).filter(([key]) => key !== "enforcementLevel"));
+}
+
+/**
+ * What is wrong with a configuration, one line each, naming the rule and the setting; empty when
+ * it is valid. Checked before any rule runs, so a typo never switches a rule off unseen.
+ */
+export function packConfigProblems(config: unknown): string[] {
+    if (typeof config !== "object" || config === null || Array.isArray(config)) return ["is not a JSON object of rule names"];
+    const names = POLICIES.map((p) => p.name);
+    const problems: string[] = [];
+    for (const [name, entry] of Object.entries(config)) {
+        const policy = POLICIES.find((p) => p.name === name);
+        if (name !== "all" && policy === undefined) {
+            problems.push(`${JSON.stringify(name)} is no rule of the pack: the rules are all, ${names.join(", ")}`);
+            continue;
+        }
+        const object =
+            typeof entry === "object" && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined;
+        const level = object ? object.enforcementLevel : entry;
+        if ((object === undefined || level !== undefined) && !LEVELS.includes(level as EnforcementLevel)) {
+            problems.push(`${name}: enforcement level ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`);
+        }
+        const schema = policy?.configSchema?.properties ?? {};
+        for (const [key, value] of Object.entries(object ?? {}).filter(([key]) => key !== "enforcementLevel")) {
+            const property = schema[key];
+            const allowed = typeof property === "object" ? property.enum : undefined;
+            if (property === undefined)
+                problems.push(`${name}.${key} is no setting of the rule: it has ${Object.keys(schema).join(", ") || "none"}`);
+            else if (allowed !== undefined && !allowed.includes(value as never)) {
+                problems.push(`${name}.${key}: ${JSON.stringify(value)} is not one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`);
+            }
+        }
+    }
+    return problems;
 }
 
 /** What `check` returns, or nothing when the rule calls `args.notApplicable()` (the policy server reports no violation then). */
