@@ -3,7 +3,7 @@
  * each passes the workflow JSON schema (SchemaStore's, compiled into @action-validator/core, so the
  * check runs offline), yamllint and shellcheck for its scripts, and they keep the project's promises
  * (docs/ci-cd.md): the Node.js major .ci/run installs, one pulumi/actions major, the policy pack on
- * every Pulumi run, OIDC permissions only where OIDC is used, one update of a stack at a time, prod
+ * every Pulumi run and offline on every stack file, OIDC permissions only where OIDC is used, one update of a stack at a time, prod
  * only after dev and an approval, and no credential in the repository.
  */
 import assert from "node:assert/strict";
@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { validateWorkflow, type ValidationError } from "@action-validator/core";
 import { parse } from "yaml";
+import { repositoryStacks } from "../scripts/lib/stackChoice";
 import { requireBinaries } from "./support/system";
 
 const ROOT = resolve(__dirname, "..");
@@ -138,6 +139,18 @@ describe("GitHub Actions workflows", () => {
             const missing = aptPackages(read(".ci/run")).filter((p) => !aptPackages(script).includes(p));
             assert.ok(aptPackages(read(".ci/run")).includes("yamllint"));
             assert.deepEqual(missing, []);
+        });
+
+        it("the checks job and .ci/run run the policy pack offline on every stack file", () => {
+            const script = workflows
+                .get("checks.yml")!
+                .jobs.checks.steps!.map((s) => s.run ?? "")
+                .join("\n");
+            for (const stack of repositoryStacks(ROOT)) {
+                const line = `npm run --silent policy -- --stack ${stack}`;
+                assert.ok(script.includes(line), `checks.yml: ${line}`);
+                assert.ok(read(".ci/run").includes(line), `.ci/run: ${line}`);
+            }
         });
 
         it("pins every action to a version tag or a commit, and pulumi/actions to one major", () => {
