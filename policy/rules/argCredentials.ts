@@ -13,7 +13,8 @@
  *
  * - an option or assignment whose name is a credential's (credentials.ts) with a literal value:
  *   `--token-auth=...`, `--password ...` (the value in the next word), `PASSWORD=...`,
- *   `token_auth=...` in a URL's query or a form body, a URL's password (`https://user:pw@host`),
+ *   `token_auth=...` in a URL's query or a form body, a parameter of a list (rclone's
+ *   `:s3,secret_access_key=...:bucket`), a URL's password (`https://user:pw@host`),
  *   an `Authorization:` header, and the MySQL clients' `-p<password>`;
  * - a literal shaped like a credential, whatever its place: a PEM private key, a Matomo token_auth
  *   (32 lower-case hex digits, an MD5), a Google OAuth access token or API key, a MaxMind license
@@ -66,7 +67,7 @@ function wordCredentials(raw: string, next: string | undefined, mysql: boolean):
     const option = /^(-{1,2}[A-Za-z][\w.-]*)=(.*)$/s.exec(word);
     const optionLiteral = option && isCredentialName(option[1]) ? literalOf(option[2]) : undefined;
     if (option && optionLiteral !== undefined) found.push(`${option[1]}= with ${redacted(optionLiteral)}`);
-    for (const [, name, value] of word.matchAll(/(?:^|[?&])([A-Za-z_][\w.-]*)=([^&#\s]*)/g)) {
+    for (const [, name, value] of word.matchAll(/(?:^|[?&,])([A-Za-z_][\w.-]*)=([^&#,:\s]*)/g)) {
         const literal = isCredentialName(name) ? literalOf(value) : undefined;
         if (literal !== undefined) found.push(`${name}= with ${redacted(literal)}`);
     }

@@ -62,6 +62,12 @@ describe("policy no-credentials-in-args", () => {
             "command[2]",
             /^token_auth= with a literal of 18/,
         ],
+        [
+            "a key in an rclone connection string",
+            { command: ["rclone", "copy", "/backups", `:s3,provider=AWS,secret_access_key=${CREDENTIAL}:bucket/matomo`] },
+            "command[3]",
+            /^secret_access_key= with a literal of 18 characters/,
+        ],
         ["a URL with a password", { args: [`mysql://matomo:${CREDENTIAL}@mariadb/matomo`] }, "args[0]", /^a URL with a password in it/],
         [
             "an Authorization header",
