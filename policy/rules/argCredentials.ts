@@ -48,6 +48,11 @@ const MYSQL_CLIENTS =
 /** First words of an option name that make it a switch, which takes no value (`--no-password`). */
 const SWITCH_VERBS = /^-{1,2}(no|skip|ask|prompt|require|disable|enable|allow|ignore|show|print)[-_]/i;
 
+/** Whether an option (`--db-password`, `--pwd`) names a credential; `PWD` alone is the shell's working directory, `--pwd` a password. */
+function isCredentialOption(option: string): boolean {
+    return isCredentialName(option) || /^-{1,2}pwd$/i.test(option);
+}
+
 /** A value that refers to another: a shell variable or command, a template, a file (`@/path`). */
 const REFERENCE = /^(\$|`|\{\{|%[({]|<%|@\/)/;
 
@@ -65,13 +70,13 @@ function wordCredentials(raw: string, next: string | undefined, mysql: boolean):
     const word = raw.replace(/^["'(]+/, "");
     const found: Found[] = [];
     const option = /^(-{1,2}[A-Za-z][\w.-]*)=(.*)$/s.exec(word);
-    const optionLiteral = option && isCredentialName(option[1]) ? literalOf(option[2]) : undefined;
+    const optionLiteral = option && isCredentialOption(option[1]) ? literalOf(option[2]) : undefined;
     if (option && optionLiteral !== undefined) found.push(`${option[1]}= with ${redacted(optionLiteral)}`);
     for (const [, name, value] of word.matchAll(/(?:^|[?&,])([A-Za-z_][\w.-]*)=([^&#,:\s]*)/g)) {
         const literal = isCredentialName(name) ? literalOf(value) : undefined;
         if (literal !== undefined) found.push(`${name}= with ${redacted(literal)}`);
     }
-    if (/^-{1,2}[A-Za-z][\w.-]*$/.test(word) && isCredentialName(word) && !SWITCH_VERBS.test(word) && next !== undefined) {
+    if (/^-{1,2}[A-Za-z][\w.-]*$/.test(word) && isCredentialOption(word) && !SWITCH_VERBS.test(word) && next !== undefined) {
         const literal = next.startsWith("-") ? undefined : literalOf(next);
         if (literal !== undefined) found.push(`${word} followed by ${redacted(literal)}`);
     }

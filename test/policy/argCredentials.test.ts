@@ -175,7 +175,17 @@ describe("policy no-credentials-in-args", () => {
     it("refuses a literal of any credential option, and passes a reference or a path in its place", () => {
         fc.assert(
             fc.property(
-                fc.constantFrom("--password", "--db-password", "--token-auth", "--api-key", "--secret", "-token", "--smtp-pass"),
+                fc.constantFrom(
+                    "--password",
+                    "--db-password",
+                    "--token-auth",
+                    "--api-key",
+                    "--secret",
+                    "-token",
+                    "--smtp-pass",
+                    "--pwd",
+                    "--auth-token",
+                ),
                 fc.stringMatching(/^[A-Za-z0-9_.+%-]{1,40}$/).filter((v) => !isHarmlessValue(v)),
                 fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/),
                 (option, literal, variable) => {
