@@ -13,6 +13,7 @@ export function container(name = "web"): Record<string, any> {
     return {
         name,
         image: "matomo:5.11.2-apache",
+        args: ["--credentials-file=/run/secrets/key.json", "--port=8080"],
         env: [
             { name: "MATOMO_DB_PASSWORD_FILE", value: "/run/secrets/matomo-database/password" },
             { name: "MATOMO_DB_USER", value: "matomo" },
