@@ -62,13 +62,13 @@ function literalOf(raw: string): string | undefined {
     return REFERENCE.test(value) || isHarmlessValue(value) ? undefined : value;
 }
 
-/** A credential found in a word or an element: what it is, with the literal redacted. */
-type Found = string;
-
-/** Credentials in one word (an argument as exec sees it, or a word of a script); `next` is the word after it. */
-function wordCredentials(raw: string, next: string | undefined, mysql: boolean): Found[] {
+/**
+ * The credentials in one word (an argument as exec sees it, or a word of a script), each said as a
+ * message shows it, the literal redacted; `next` is the word after it.
+ */
+function wordCredentials(raw: string, next: string | undefined, mysql: boolean): string[] {
     const word = raw.replace(/^["'(]+/, "");
-    const found: Found[] = [];
+    const found: string[] = [];
     const option = /^(-{1,2}[A-Za-z][\w.-]*)=(.*)$/s.exec(word);
     const optionLiteral = option && isCredentialOption(option[1]) ? literalOf(option[2]) : undefined;
     if (option && optionLiteral !== undefined) found.push(`${option[1]}= with ${redacted(optionLiteral)}`);
@@ -87,15 +87,15 @@ function wordCredentials(raw: string, next: string | undefined, mysql: boolean):
 }
 
 /** Credentials in a sequence of words, each checked with the word after it. */
-function wordsCredentials(words: readonly string[]): Found[] {
+function wordsCredentials(words: readonly string[]): string[] {
     const mysql = words.some((w) => MYSQL_CLIENTS.test(w.replace(/^.*\//, "")));
     return words.flatMap((word, i) => wordCredentials(word, words[i + 1], mysql));
 }
 
 /** Credentials anywhere in an element's text, whatever the words around them. */
-function textCredentials(value: string, isSecretVariable: (name: string) => boolean): Found[] {
+function textCredentials(value: string, isSecretVariable: (name: string) => boolean): string[] {
     if (holdsPrivateKey(value)) return ["a PEM private key"];
-    const found: Found[] = [];
+    const found: string[] = [];
     for (const [, password] of value.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:([^\s/@]+)@/gi)) {
         const literal = literalOf(password);
         if (literal !== undefined) found.push(`a URL with a password in it, ${redacted(literal)}`);
