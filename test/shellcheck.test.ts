@@ -122,6 +122,11 @@ describe("shell scripts", () => {
         assert.deepEqual(failing("file"), new Map());
     });
 
+    it("CI's script passes shellcheck, as the bash it is", () => {
+        const result = spawnSync("shellcheck", ["--severity=style", "--format=gcc", join(ROOT, ".ci/run")], { encoding: "utf8" });
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+    });
+
     it("the script builders' output passes shellcheck", () => {
         assert.deepEqual(failing("builder"), new Map());
     });
