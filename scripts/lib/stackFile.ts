@@ -60,11 +60,15 @@ function decryptOffline(value: unknown, path: string, standIns: string[]): { val
 /** The top-level keys of a Pulumi stack file; anything else is not read by Pulumi. */
 const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
 
-/** The config of a stack-file text. */
+/**
+ * The config of a stack-file text. YAML merge keys (`<<: *anchor`) are resolved as the Pulumi CLI's
+ * YAML reader (gopkg.in/yaml.v3) resolves them: the mapping's own keys win over merged ones, and
+ * of a list of merged mappings the earlier ones win.
+ */
 export function parseStackFile(text: string, source = "stack file"): StackConfig {
     let doc: { config?: Record<string, unknown> };
     try {
-        doc = (parse(text) ?? {}) as typeof doc;
+        doc = (parse(text, { merge: true }) ?? {}) as typeof doc;
     } catch (e) {
         throw new Error(`${source}: not valid YAML: ${(e as Error).message}`);
     }
