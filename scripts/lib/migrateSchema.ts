@@ -14,6 +14,7 @@ import { schema } from "../../components/config/keys";
 import { INVALID, type Field, type ParseContext } from "../../components/config/schema/fields";
 import { PLACEHOLDER } from "../../components/config/schema/secretField";
 import { closestMatch } from "../../components/config/schema/text";
+import { fieldAt } from "../../components/config/schema/walk";
 import { isObject, pathText, show, type MigrationState, type Note, type Path } from "./migrateModel";
 
 const FIELDS = schema as unknown as Readonly<Record<string, Field<unknown>>>;
@@ -29,23 +30,9 @@ function context(path: Path): ParseContext {
     return { key: `${CONFIG_NAMESPACE}:${pathText(path)}`, setPath: pathText(path), secretKey: false, issues: [] };
 }
 
-/** The schema's field at a path (list indexes step into the entries), or undefined. */
-function fieldAt(path: Path): Field<unknown> | undefined {
-    const own = (fields: Readonly<Record<string, Field<unknown>>> | undefined, name: string) =>
-        fields && Object.hasOwn(fields, name) ? fields[name] : undefined;
-    let field = own(FIELDS, String(path[0]));
-    for (const p of path.slice(1)) {
-        if (!field) return undefined;
-        // A list's entries have their field; the entries of the one-or-a-list form have the item's fields.
-        if (typeof p === "number") field = field.element ?? (field.fields ? field : undefined);
-        else field = own(field.fields, p);
-    }
-    return field;
-}
-
 /** The program's default at a path (undefined when it has none). */
 export function defaultAt(path: Path): unknown {
-    const field = fieldAt(path);
+    const field = fieldAt(FIELDS, path);
     const ctx = context(path);
     const value = field?.missing(ctx);
     return value === INVALID || ctx.issues.length > 0 ? undefined : value;

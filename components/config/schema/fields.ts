@@ -29,6 +29,8 @@ export interface Field<T> {
     readonly fields?: Readonly<Record<string, Field<unknown>>>;
     /** The field of each entry of a list, for documentation walks. */
     readonly element?: Field<unknown>;
+    /** The field of each value of a map, for walks over every field (schema/walk.ts). */
+    readonly entries?: Field<unknown>;
     /** Set for keys that are recognised but rejected (not supported yet, or not meaningful here). */
     readonly rejected?: string;
     /** Whether this is a structured value (object, list, map) that the stack file stores as JSON. */

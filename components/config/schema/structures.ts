@@ -90,6 +90,7 @@ export function record<T>(
         type: `map of ${value.type}`,
         doc: options.doc,
         defaultDoc: options.defaultDoc ?? code(options.default),
+        entries: value,
         structured: true,
         missing: () => options.default,
         parse(raw, ctx) {
