@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHmac, randomBytes } from "node:crypto";
 import { hasKnownHost, parseKnownHosts } from "../components/config/sections/logImport/knownHosts";
 import { parseRsyncCommand, shellCommands } from "../components/config/sections/logImport/rsyncCommand";
-import { ed25519KeyPair } from "../scripts/lib/opensshKey";
+import { ed25519KeyPair } from "../components/config/schema/opensshKey";
 import { assertRejected, parse, valid, type Changes } from "./support/configCases";
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJI9rtmAyXccU65ZvPZLFLa8C/Xk2mq2REKACNjUhWZA";

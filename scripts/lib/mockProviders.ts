@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { ed25519KeyPair } from "./opensshKey";
+import { ed25519KeyPair } from "../../components/config/schema/opensshKey";
 
 function shortHash(text: string, length: number): string {
     return createHash("sha256").update(text).digest("hex").slice(0, length);
