@@ -1,12 +1,28 @@
 /**
- * Reading a stack file as the Pulumi CLI reads it: YAML merge keys resolved as gopkg.in/yaml.v3
- * resolves them (the CLI's YAML reader), so that `render` accepts what `pulumi up` accepts.
+ * Reading a stack file as the Pulumi CLI reads it, so that `render` accepts what `pulumi up`
+ * accepts: YAML merge keys resolved as gopkg.in/yaml.v3 resolves them (the CLI's YAML reader), and
+ * each encrypted value replaced by a stand-in the field it sets accepts.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { parseConfig } from "../components/config";
-import { parseStackFile } from "../scripts/lib/stackFile";
-import { sourceOf } from "./support/harness";
+import { schema } from "../components/config/keys";
+import { INVALID, type Field } from "../components/config/schema/fields";
+import { isSecretField } from "../components/config/schema/secretField";
+import { allFields } from "../components/config/schema/walk";
+import { parseStackFile, secretStandIn } from "../scripts/lib/stackFile";
+import { revealSecrets } from "../scripts/lib/mockEngine";
+import { one, run, sourceOf } from "./support/harness";
+import { requireBinaries } from "./support/system";
+
+/** Every credential field of the schema, with the `matomo:` key it belongs to and its path inside. */
+const SECRET_FIELDS = allFields(schema as unknown as Record<string, Field<unknown>>).flatMap(({ path, field }) =>
+    isSecretField(field) ? [{ key: `matomo:${String(path[0])}`, path: path.slice(1), field }] : [],
+);
 
 /** The structured value of a key, as the program receives it. */
 function valueOf(text: string, key: string): unknown {
@@ -112,5 +128,78 @@ describe("stack files", () => {
                 }),
             );
         });
+    });
+});
+
+describe("stand-ins for encrypted values", () => {
+    const text = (key: string, path: readonly (string | number)[]) =>
+        key + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
+
+    it("exist for every credential of the schema (a walk over every field finds them)", () => {
+        const found = SECRET_FIELDS.map(({ key, path }) => text(key, path));
+        for (const known of ["matomo:mariadb.password", "matomo:matomo.token", "matomo:rsyncAnalytics.ssh_id_rsa"]) {
+            assert.ok(found.includes(known), `${known} not found among ${found.join(", ")}`);
+        }
+        assert.ok(found.includes("matomo:ldap.servers[0].adminPassword"), "a credential inside a list entry");
+    });
+
+    it("pass the check of the field they stand in for, whatever the seed", () => {
+        fc.assert(
+            fc.property(fc.string({ minLength: 1 }), (seed) => {
+                for (const { key, path, field } of SECRET_FIELDS) {
+                    const issues: { key: string; message: string }[] = [];
+                    const parsed = field.parse(field.standIn(seed), { key: text(key, path), setPath: "", secretKey: true, issues });
+                    assert.deepEqual(issues, [], text(key, path));
+                    assert.notEqual(parsed, INVALID);
+                }
+            }),
+            { numRuns: 20 },
+        );
+    });
+
+    it("are chosen by the field the encrypted value sets, and the same for the same place", () => {
+        const token = secretStandIn("matomo:matomo", ["token"]);
+        assert.match(token, /^[0-9a-f]{32}$/);
+        assert.equal(secretStandIn("matomo:matomo", ["token"]), token);
+        assert.match(secretStandIn("matomo:rsyncAnalytics", ["ssh_id_rsa"]), /^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+        assert.match(secretStandIn("gcp:credentials"), /^\d{12}$/, "a key of another namespace: digits");
+        assert.notEqual(secretStandIn("matomo:mariadb", ["password"]), secretStandIn("matomo:mariadb", ["rootPassword"]));
+    });
+
+    it("let a stack with its own SSH key and import token encrypted validate and run as pulumi up would", async () => {
+        const secure = (indent: string) => `\n${indent}  secure: v1:AAAAAAAAAAAAAAAA`;
+        const stack = parseStackFile(
+            [
+                "config:",
+                "  matomo:matomo:",
+                "    hostname: analytics.example.com",
+                "    token:" + secure("    "),
+                "  matomo:rsyncAnalytics:",
+                "    sources: [{ siteId: 1, user: logs, host: 10.0.0.5, path: /var/log/apache2 }]",
+                "    ssh_known_hosts: 10.0.0.5 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJI9rtmAyXccU65ZvPZLFLa8C/Xk2mq2REKACNjUhWZA",
+                "    ssh_id_rsa_pub: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJI9rtmAyXccU65ZvPZLFLa8C/Xk2mq2REKACNjUhWZA",
+                "    ssh_id_rsa:" + secure("    "),
+                "  matomo:logsHostLabels: { kubernetes.io/hostname: node-1 }",
+            ].join("\n"),
+        );
+        assert.deepEqual(stack.secretKeys, ["matomo:matomo", "matomo:rsyncAnalytics"]);
+        const { config, issues } = parseConfig(sourceOf(stack));
+        assert.deepEqual(issues, []);
+        assert.ok(config?.logImport?.importer.token, "the encrypted token is used");
+        const key = one(await run(stack), "kubernetes:core/v1:Secret", "log-import-ssh");
+        assert.ok(JSON.stringify(revealSecrets(key.inputs)).includes("BEGIN OPENSSH PRIVATE KEY"), "the key's stand-in is deployed");
+    });
+
+    it("of a private key is one ssh-keygen reads", function () {
+        requireBinaries(this, "ssh-keygen");
+        const dir = mkdtempSync(join(tmpdir(), "matomo-stand-in-"));
+        try {
+            writeFileSync(join(dir, "id"), secretStandIn("matomo:rsyncAnalytics", ["ssh_id_rsa"]), { mode: 0o600 });
+            const result = spawnSync("ssh-keygen", ["-y", "-f", join(dir, "id")], { encoding: "utf8" });
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stdout, /^ssh-ed25519 /);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

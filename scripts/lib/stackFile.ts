@@ -3,13 +3,17 @@
  * hands a program: `namespace:key` to text, structured values as JSON text.
  *
  * Encrypted values (`secure: ...`) cannot be decrypted offline; each is replaced by a stand-in
- * text that passes validation, and its key is reported as secret, exactly as `pulumi config set
- * --secret` would make it.
+ * that the field it sets accepts (a credential field's own stand-in, such as a generated private
+ * key for an SSH key), and its key is reported as secret, exactly as `pulumi config set --secret`
+ * would make it.
  */
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import type { ConfigSource } from "../../components/config";
+import type { Field } from "../../components/config/schema/fields";
+import { schema } from "../../components/config/keys";
+import { digitsStandIn, isSecretField } from "../../components/config/schema/secretField";
+import { fieldAt, type Path } from "../../components/config/schema/walk";
 
 export interface StackConfig {
     /** Fully qualified keys (`matomo:namespace`) to raw text. */
@@ -21,34 +25,35 @@ export interface StackConfig {
 }
 
 const PROJECT = "matomo";
+const FIELDS = schema as unknown as Readonly<Record<string, Field<unknown>>>;
 
 function isSecure(value: unknown): value is { secure: string } {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
 }
 
 /**
- * A deterministic stand-in for an encrypted value that every secret key accepts: twelve digits
- * are a MaxMind account ID (a number), a license key (10-64 letters and digits) and a password
- * (at least 12 characters) alike.
+ * The stand-in for the encrypted value at `path` inside `key`: the stand-in of the credential field
+ * it sets, else twelve digits; derived from where it sits, so the same file renders the same.
  */
-export function secretStandIn(key: string): string {
-    const digits = BigInt(`0x${createHash("sha256").update(key).digest("hex")}`) % 10n ** 12n;
-    return digits.toString().padStart(12, "0");
+export function secretStandIn(key: string, path: Path = []): string {
+    const seed = key + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
+    const field = key.startsWith(`${PROJECT}:`) ? fieldAt(FIELDS, [key.slice(PROJECT.length + 1), ...path]) : undefined;
+    return isSecretField(field) ? field.standIn(seed) : digitsStandIn(seed);
 }
 
 /** Replaces encrypted leaves with stand-ins (collected in `standIns`); reports whether there was one. */
-function decryptOffline(value: unknown, path: string, standIns: string[]): { value: unknown; secret: boolean } {
+function decryptOffline(value: unknown, key: string, path: Path, standIns: string[]): { value: unknown; secret: boolean } {
     if (isSecure(value)) {
-        const standIn = secretStandIn(path);
+        const standIn = secretStandIn(key, path);
         standIns.push(standIn);
         return { value: standIn, secret: true };
     }
     if (Array.isArray(value)) {
-        const items = value.map((v, i) => decryptOffline(v, `${path}[${i}]`, standIns));
+        const items = value.map((v, i) => decryptOffline(v, key, [...path, i], standIns));
         return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
     }
     if (typeof value === "object" && value !== null) {
-        const entries = Object.entries(value).map(([k, v]) => [k, decryptOffline(v, `${path}.${k}`, standIns)] as const);
+        const entries = Object.entries(value).map(([k, v]) => [k, decryptOffline(v, key, [...path, k], standIns)] as const);
         return {
             value: Object.fromEntries(entries.map(([k, r]) => [k, r.value])),
             secret: entries.some(([, r]) => r.secret),
@@ -86,7 +91,7 @@ export function parseStackFile(text: string, source = "stack file"): StackConfig
     const secretValues: string[] = [];
     for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
         const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
-        const { value, secret } = decryptOffline(raw, key, secretValues);
+        const { value, secret } = decryptOffline(raw, key, [], secretValues);
         values[key] =
             typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
         if (secret) secretKeys.push(key);

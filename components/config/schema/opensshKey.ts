@@ -1,7 +1,8 @@
 /**
  * A real Ed25519 key pair in OpenSSH's formats, derived from a seed: what `@pulumi/tls`'s
  * `PrivateKey` (algorithm `ED25519`) returns as `privateKeyOpenssh` and `publicKeyOpenssh`, so the
- * mock engine answers with a key `ssh-keygen` and `ssh` accept (a test checks that).
+ * mock engine answers with a key `ssh-keygen` and `ssh` accept (a test checks that). The config
+ * schema makes one to stand in for a private key that is encrypted in a stack file.
  */
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 

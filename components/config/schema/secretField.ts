@@ -1,4 +1,5 @@
 /** The credential field: a value that must be set with `pulumi config set --secret`. */
+import { createHash } from "node:crypto";
 import { report, type CommonOptions, type Field } from "./fields";
 import { SecretValue } from "./secretValue";
 
@@ -9,9 +10,41 @@ export interface SecretOptions extends CommonOptions {
      * to have one generated". Unset for a credential that has to be set.
      */
     readonly alternative?: string;
+    /** The field's stand-in (see {@link SecretField.standIn}) when twelve digits do not pass `check`. */
+    readonly standIn?: (seed: string) => string;
 }
 
-/** The seed chart's placeholder for values it could not provide. */
+/** A credential field. */
+export interface SecretField extends Field<SecretValue | undefined> {
+    /**
+     * A value the field accepts, derived from `seed` (the same seed, the same value): it stands in
+     * for an encrypted value where none can be decrypted, so that the offline render of a stack
+     * with its own credentials encrypted runs as `pulumi up` would (and masks it wherever it lands).
+     */
+    readonly standIn: (seed: string) => string;
+}
+
+export function isSecretField(field: Field<unknown> | undefined): field is SecretField {
+    return field !== undefined && "standIn" in field && typeof field.standIn === "function";
+}
+
+/**
+ * Twelve digits derived from `seed`: a password (at least 12 characters), a MaxMind account ID (a
+ * number) and license key (letters and digits) alike. The stand-in of any encrypted value whose
+ * field does not say otherwise.
+ */
+export function digitsStandIn(seed: string): string {
+    const digits = BigInt(`0x${hash(seed)}`) % 10n ** 12n;
+    return digits.toString().padStart(12, "0");
+}
+
+/** A stand-in of `length` (up to 64) hexadecimal digits derived from the seed, such as an API token. */
+export function hexStandIn(length: number): (seed: string) => string {
+    return (seed) => hash(seed).slice(0, length);
+}
+
+const hash = (seed: string) => createHash("sha256").update(seed).digest("hex");
+
 /** The seed chart's placeholder for values a user had to fill in. */
 export const PLACEHOLDER = "REPLACEME";
 
@@ -22,9 +55,10 @@ const ASSUMED = "000000000000";
  * A credential the user may supply instead of letting the program generate one. It must be set
  * with `--secret`: a plain-text password in `Pulumi.<stack>.yaml` ends up in git.
  */
-export function secret(options: SecretOptions): Field<SecretValue | undefined> {
+export function secret(options: SecretOptions): SecretField {
     return {
         type: "string (secret)",
+        standIn: options.standIn ?? digitsStandIn,
         doc: options.doc,
         defaultDoc: options.defaultDoc ?? "generated",
         missing: () => undefined,

@@ -1,6 +1,7 @@
 /**
- * Finding fields in a schema by where their values sit, for code that handles values outside the
- * parse (the conversion of a seed values file).
+ * Finding fields in a schema by where their values sit: the field of a value at a path, for code
+ * that handles values outside the parse (the stack file's encrypted values, the conversion of a
+ * seed values file), and every field with its path, for checks over all of them.
  */
 import type { Field } from "./fields";
 
@@ -22,4 +23,20 @@ export function fieldAt(fields: Readonly<Record<string, Field<unknown>>>, path: 
         else field = field.entries ?? own(field.fields, step);
     }
     return field;
+}
+
+/**
+ * Every field under `fields` with the path of its value, parents before their fields: a list's
+ * entries at index 0, a map's values under the key `"<key>"`.
+ */
+export function allFields(fields: Readonly<Record<string, Field<unknown>>>): { path: Path; field: Field<unknown> }[] {
+    return Object.entries(fields).flatMap(([name, field]) => under(field, [name]));
+}
+
+function under(field: Field<unknown>, path: Path): { path: Path; field: Field<unknown> }[] {
+    const here = { path, field };
+    if (field.element) return [here, ...under(field.element, [...path, 0])];
+    if (field.entries) return [here, ...under(field.entries, [...path, "<key>"])];
+    if (field.fields) return [here, ...Object.entries(field.fields).flatMap(([name, f]) => under(f, [...path, name]))];
+    return [here];
 }

@@ -5,7 +5,7 @@
 import type { ContainerResources } from "../../k8s/resources";
 import { checkByteQuantity } from "../../k8s/units";
 import { integer, oneOf, rejected, string, type Issue, type ValueOf } from "../schema/fields";
-import { secret } from "../schema/secretField";
+import { hexStandIn, secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
 import { image, phpSize, resources, seconds, type Image } from "../schema/parts";
@@ -99,6 +99,7 @@ export const matomoKey = object(
             defaultDoc: "generated, with its own user",
             alternative: "or remove the key to have the program create the import user and its token",
             check: (v) => (/^[0-9a-f]{32}$/.test(v) ? undefined : "expected Matomo's token: 32 characters 0-9 and a-f"),
+            standIn: hexStandIn(32),
         }),
         storage: string({
             doc: "Size of the volume for Matomo's `misc/` directory (GeoIP databases, uploaded logos). Code never lives on a volume.",

@@ -5,6 +5,7 @@
  */
 import { checkByteQuantity } from "../../../k8s/units";
 import { boolean, integer, oneOf, string } from "../../schema/fields";
+import { ed25519KeyPair } from "../../schema/opensshKey";
 import { cronSchedule, deadline, image, resources } from "../../schema/parts";
 import { PLACEHOLDER, secret } from "../../schema/secretField";
 import { list, object, record } from "../../schema/structures";
@@ -92,6 +93,7 @@ export const rsyncKey = object(
             doc: "Private key for the log hosts (any type, without a passphrase). Generated (Ed25519) when unset; the public key is the stack output `logImport.publicKey`.",
             alternative: "or remove the key to have one generated",
             check: checkPrivateKey,
+            standIn: (seed) => ed25519KeyPair(seed).privateKeyOpenssh,
         }),
         ssh_id_rsa_pub: string({
             doc: "The public key of `ssh_id_rsa`, shown as the stack output `logImport.publicKey`; required with `ssh_id_rsa`.",
