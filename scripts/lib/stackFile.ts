@@ -8,8 +8,8 @@
  * would make it.
  */
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import type { ConfigSource } from "../../components/config";
+import { isSecure, parseYaml, qualifiedKey } from "../../components/config/stackFile";
 import type { Field } from "../../components/config/schema/fields";
 import { schema } from "../../components/config/keys";
 import { digitsStandIn, isSecretField } from "../../components/config/schema/secretField";
@@ -26,10 +26,6 @@ export interface StackConfig {
 
 const PROJECT = "matomo";
 const FIELDS = schema as unknown as Readonly<Record<string, Field<unknown>>>;
-
-function isSecure(value: unknown): value is { secure: string } {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
-}
 
 /**
  * The stand-in for the encrypted value at `path` inside `key`: the stand-in of the credential field
@@ -65,15 +61,11 @@ function decryptOffline(value: unknown, key: string, path: Path, standIns: strin
 /** The top-level keys of a Pulumi stack file; anything else is not read by Pulumi. */
 const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
 
-/**
- * The config of a stack-file text. YAML merge keys (`<<: *anchor`) are resolved as the Pulumi CLI's
- * YAML reader (gopkg.in/yaml.v3) resolves them: the mapping's own keys win over merged ones, and
- * of a list of merged mappings the earlier ones win.
- */
+/** The config of a stack-file text (YAML merge keys resolved as Pulumi resolves them). */
 export function parseStackFile(text: string, source = "stack file"): StackConfig {
     let doc: { config?: Record<string, unknown> };
     try {
-        doc = (parse(text, { merge: true }) ?? {}) as typeof doc;
+        doc = (parseYaml(text) ?? {}) as typeof doc;
     } catch (e) {
         throw new Error(`${source}: not valid YAML: ${(e as Error).message}`);
     }
@@ -90,7 +82,7 @@ export function parseStackFile(text: string, source = "stack file"): StackConfig
     const secretKeys: string[] = [];
     const secretValues: string[] = [];
     for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
-        const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
+        const key = qualifiedKey(rawKey, PROJECT);
         const { value, secret } = decryptOffline(raw, key, [], secretValues);
         values[key] =
             typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
