@@ -20,7 +20,7 @@ import { maskSecrets, runProgram, secretLines, type CapturedResource } from "./l
 import { PROJECT_ROOT } from "./lib/projectRoot";
 import { helpText, parseRenderArgs, USAGE } from "./lib/renderArgs";
 import { repositoryStacks, stackFileOf } from "./lib/stackChoice";
-import { configSourceOf, readStackFile } from "./lib/stackFile";
+import { configSourceOf, encryptionOfConfig, readStackFile } from "./lib/stackFile";
 
 const ROOT = PROJECT_ROOT;
 
@@ -113,7 +113,8 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
             out(capacityReport(loadConfig(configSourceOf(config, stack))));
             return 0;
         }
-        const run = await runProgram({ config: config.values, secretKeys: config.secretKeys, stack });
+        const stackFile = { path: config.file, encryption: encryptionOfConfig(config) };
+        const run = await runProgram({ config: config.values, secretKeys: config.secretKeys, stack, stackFile });
         const render = args.format === "json" ? renderJson : renderYaml;
         out(render(run.resources, config.secretValues));
         return 0;

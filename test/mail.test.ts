@@ -86,7 +86,9 @@ describe("mail in detail", () => {
         assert.equal(configVolume(web)!.projected.sources[1].secret.name, secret.state.metadata.name);
         const checksum = (r: ProgramRun) =>
             one(r, "kubernetes:apps/v1:Deployment", "matomo-web-deployment").inputs.spec.template.metadata.annotations["checksum/config"];
-        const rotated = await run(withChanges(ldapVariantConfig(), { "matomo:postfix": { password: "smtp-relay-secret-2" } }));
+        const rotated = await run(
+            withChanges(ldapVariantConfig(), { "matomo:postfix": { password: "smtp-relay-secret-2" } }, ["matomo:postfix"]),
+        );
         assert.notEqual(checksum(rotated), checksum(ldap));
         const extras = await runStack(DEV_EXTRAS);
         assert.equal(all(extras, "kubernetes:core/v1:Secret").filter((s) => s.name === "matomo-smtp").length, 0, "existingSecret: none");

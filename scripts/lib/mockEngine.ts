@@ -8,6 +8,7 @@
  * invoke nobody mocked fails loudly instead of hanging.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { pulumiConfigSource, type StackFileOptions } from "../../components/config/pulumiSource";
 import { mockState } from "./mockProviders";
 import { SECRET_SIG, SECRET_SIG_KEY } from "./secretValues";
 
@@ -60,6 +61,11 @@ export interface RunOptions {
     readonly invokes?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
     /** The program; defaults to `stacks.deploy()`. */
     readonly program?: () => unknown;
+    /**
+     * The stack file `stacks.deploy()` reads which values are encrypted from (see
+     * components/config/pulumiSource.ts); by default the one a real run reads.
+     */
+    readonly stackFile?: StackFileOptions;
 }
 
 async function unwrap(value: unknown): Promise<unknown> {
@@ -201,7 +207,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         (() => {
             // Loaded here, after the mocks are in place.
             const { deploy } = require("../../stacks") as typeof import("../../stacks");
-            return deploy();
+            return deploy(pulumiConfigSource(options.stackFile));
         });
     let thrown: { error: unknown } | undefined;
     try {

@@ -9,7 +9,8 @@
  */
 import { readFileSync } from "node:fs";
 import type { ConfigSource } from "../../components/config";
-import { isSecure, parseYaml, qualifiedKey } from "../../components/config/stackFile";
+import type { Encryption } from "../../components/config/schema/parseContext";
+import { encryptionOf, isSecure, parseYaml, qualifiedKey } from "../../components/config/stackFile";
 import type { Field } from "../../components/config/schema/fields";
 import { schema } from "../../components/config/keys";
 import { digitsStandIn, isSecretField } from "../../components/config/schema/secretField";
@@ -22,6 +23,13 @@ export interface StackConfig {
     readonly secretKeys: string[];
     /** The stand-ins of the encrypted values, so that the render can mask them wherever they land. */
     readonly secretValues?: readonly string[];
+    /**
+     * Which values of each secret key are encrypted, one by one; unset where not known, and then
+     * every value of a secret key counts as encrypted (see {@link encryptionOfConfig}).
+     */
+    readonly encryption?: Readonly<Record<string, Encryption>>;
+    /** The file it was read from, as the user named it. */
+    readonly file?: string;
 }
 
 const PROJECT = "matomo";
@@ -61,8 +69,12 @@ function decryptOffline(value: unknown, key: string, path: Path, standIns: strin
 /** The top-level keys of a Pulumi stack file; anything else is not read by Pulumi. */
 const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
 
-/** The config of a stack-file text (YAML merge keys resolved as Pulumi resolves them). */
-export function parseStackFile(text: string, source = "stack file"): StackConfig {
+/**
+ * The config of a stack-file text (YAML merge keys resolved as Pulumi resolves them); `file` names
+ * it in messages.
+ */
+export function parseStackFile(text: string, file?: string): StackConfig {
+    const source = file ?? "stack file";
     let doc: { config?: Record<string, unknown> };
     try {
         doc = (parseYaml(text) ?? {}) as typeof doc;
@@ -81,14 +93,18 @@ export function parseStackFile(text: string, source = "stack file"): StackConfig
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     const secretValues: string[] = [];
+    const encryption: Record<string, Encryption> = {};
     for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
         const key = qualifiedKey(rawKey, PROJECT);
         const { value, secret } = decryptOffline(raw, key, [], secretValues);
         values[key] =
             typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
-        if (secret) secretKeys.push(key);
+        if (secret) {
+            secretKeys.push(key);
+            encryption[key] = encryptionOf(raw);
+        }
     }
-    return { values, secretKeys, secretValues };
+    return { values, secretKeys, secretValues, encryption, file };
 }
 
 /** The config of a stack file on disk. */
@@ -105,12 +121,23 @@ export function readStackFile(path: string): StackConfig {
     return parseStackFile(text, path);
 }
 
+/**
+ * Which values of each secret key are encrypted: as read from the file, or, for a configuration
+ * that does not say, every value of a secret key (as `pulumi config set --secret` would store a
+ * whole key).
+ */
+export function encryptionOfConfig(config: StackConfig): Readonly<Record<string, Encryption>> {
+    return config.encryption ?? Object.fromEntries(config.secretKeys.map((key) => [key, true]));
+}
+
 /** The stack's configuration as the config loader reads it (what `pulumi.Config` would give). */
 export function configSourceOf(config: StackConfig, stack: string): ConfigSource {
+    const encryption = encryptionOfConfig(config);
     return {
         keys: () => Object.keys(config.values),
         get: (key) => config.values[key],
         isSecret: (key) => config.secretKeys.includes(key),
+        encryption: (key) => encryption[key] ?? false,
         stack,
     };
 }

@@ -6,8 +6,10 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ConfigSource } from "../../components/config";
+import { inside, type Encryption } from "../../components/config/schema/parseContext";
+import { anyEncrypted } from "../../components/config/stackFile";
 import { runProgram, type CapturedResource, type ProgramRun, type RunOptions } from "../../scripts/lib/mockEngine";
-import { configSourceOf, readStackFile, type StackConfig } from "../../scripts/lib/stackFile";
+import { configSourceOf, encryptionOfConfig, readStackFile, type StackConfig } from "../../scripts/lib/stackFile";
 
 export const ROOT = resolve(__dirname, "..", "..");
 
@@ -34,10 +36,13 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /**
  * A copy of `config` with structured keys deep-merged with `changes` (a `null` leaf removes the
- * field) and scalar keys replaced, as `pulumi config set --path` would leave the stack file.
+ * field) and scalar keys replaced, as `pulumi config set --path` would leave the stack file: every
+ * value the changes of a key in `secretKeys` set is encrypted (as with `--secret`), every other
+ * value they set is in plain text, and the values they leave keep their encryption.
  */
 export function withChanges(config: StackConfig, changes: Record<string, Json>, secretKeys: string[] = []): StackConfig {
     const values = { ...config.values };
+    const encryption: Record<string, Encryption> = { ...encryptionOfConfig(config) };
     const merge = (base: Json, change: Json): Json => {
         if (typeof change !== "object" || change === null || Array.isArray(change)) return change;
         const out: { [key: string]: Json } = typeof base === "object" && base !== null && !Array.isArray(base) ? { ...base } : {};
@@ -48,16 +53,28 @@ export function withChanges(config: StackConfig, changes: Record<string, Json>, 
         return out;
     };
     for (const [key, change] of Object.entries(changes)) {
+        let merged: Json = change;
         if (typeof change === "object" && change !== null && !Array.isArray(change)) {
             const base = values[key] === undefined ? {} : (JSON.parse(values[key]) as Json);
-            values[key] = JSON.stringify(merge(base, change));
+            merged = merge(base, change);
+            values[key] = JSON.stringify(merged);
         } else if (change === null) {
             delete values[key];
         } else {
             values[key] = typeof change === "string" ? change : JSON.stringify(change);
         }
+        if (change === null) delete encryption[key];
+        else encryption[key] = encryptionAfter(merged, change, encryption[key], secretKeys.includes(key));
     }
-    return { values, secretKeys: [...config.secretKeys, ...secretKeys] };
+    return { values, secretKeys: Object.keys(encryption).filter((key) => anyEncrypted(encryption[key])), encryption };
+}
+
+/** The encryption of a value `change` was merged into: what it set is `encrypted`, the rest stays. */
+function encryptionAfter(merged: Json, change: Json | undefined, before: Encryption | undefined, encrypted: boolean): Encryption {
+    if (change !== undefined && (typeof change !== "object" || change === null || Array.isArray(change))) return encrypted;
+    if (typeof merged !== "object" || merged === null || Array.isArray(merged)) return before ?? false;
+    const changed = change as { [key: string]: Json } | undefined;
+    return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, encryptionAfter(v, changed?.[k], inside(before, k), encrypted)]));
 }
 
 /** A ConfigSource over a stack config, for testing config parsing without the Pulumi runtime. */
@@ -83,7 +100,8 @@ export async function runQuickly(options: RunOptions): Promise<ProgramRun> {
 
 /** Runs the program with a stack config. */
 export function run(config: StackConfig, options: Partial<RunOptions> = {}): Promise<ProgramRun> {
-    return runQuickly({ config: config.values, secretKeys: config.secretKeys, stack: "test", ...options });
+    const stackFile = { path: config.file, encryption: encryptionOfConfig(config) };
+    return runQuickly({ config: config.values, secretKeys: config.secretKeys, stack: "test", stackFile, ...options });
 }
 
 const cache = new Map<string, Promise<ProgramRun>>();

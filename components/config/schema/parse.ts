@@ -4,6 +4,7 @@
  * by its field. Collects every problem instead of stopping at the first.
  */
 import { INVALID, missingValue, parseValue, type Field, type Issue, type ParseContext } from "./fields";
+import type { Encryption } from "./parseContext";
 import { closestMatch } from "./text";
 
 /** Where raw configuration comes from: Pulumi's runtime in a real run, a map in tests. */
@@ -12,8 +13,15 @@ export interface ConfigSource {
     keys(): readonly string[];
     /** The raw value of a key: text, or JSON text for structured values. */
     get(key: string): string | undefined;
-    /** Whether the key was set with `pulumi config set --secret`. */
+    /** Whether the key holds an encrypted value (`pulumi config set --secret`), as Pulumi tells the program. */
     isSecret(key: string): boolean;
+    /**
+     * Which values of a secret key the stack file stores encrypted, one by one: Pulumi tells the
+     * program only whether a key holds at least one, so a plain-text credential beside an encrypted
+     * one would pass as secret. Undefined where the stack file cannot tell (pulumiSource.ts says
+     * when); every value of the key then counts as encrypted.
+     */
+    encryption(key: string): Encryption | undefined;
     /** The stack's name, for names derived from it. */
     readonly stack: string;
 }
@@ -69,7 +77,9 @@ export function parseKeys<S extends Record<string, Field<unknown>>>(
     for (const name of known) {
         const key = prefix + name;
         const field = schema[name];
-        const ctx: ParseContext = { key, setPath: name, secretKey: source.isSecret(key), issues, lenient };
+        const secretKey = source.isSecret(key);
+        const encryption = secretKey ? source.encryption(key) : false;
+        const ctx: ParseContext = { key, setPath: name, secretKey, encryption, issues, lenient };
         const raw = source.get(key);
         let parsed: unknown;
         if (raw === undefined) {

@@ -1,6 +1,7 @@
 /** The credential field: a value that must be set with `pulumi config set --secret`. */
 import { createHash } from "node:crypto";
 import { report, type CommonOptions, type Field } from "./fields";
+import { isEncrypted } from "./parseContext";
 import { SecretValue } from "./secretValue";
 
 export interface SecretOptions extends CommonOptions {
@@ -69,7 +70,9 @@ export function secret(options: SecretOptions): SecretField {
             if (typeof raw !== "string" || raw.length === 0) {
                 return report(ctx, "expected a non-empty string");
             }
-            const setIt = `\`pulumi config set --secret --path ${ctx.setPath} <value>\``;
+            // Quoted when the shell would read the path (the brackets of a list index are a glob).
+            const path = /^[\w.-]+$/.test(ctx.setPath) ? ctx.setPath : `'${ctx.setPath}'`;
+            const setIt = `\`pulumi config set --secret --path ${path} <value>\``;
             const orElse = options.alternative ? `, ${options.alternative}` : "";
             if (raw === PLACEHOLDER) {
                 return report(
@@ -77,10 +80,14 @@ export function secret(options: SecretOptions): SecretField {
                     `is the seed chart's placeholder "${PLACEHOLDER}", not a value: set the real one with ${setIt}${orElse}`,
                 );
             }
-            if (!ctx.secretKey) {
+            if (!isEncrypted(ctx)) {
+                // Pulumi marks a key secret as a whole when any of its values is encrypted.
+                const beside = ctx.secretKey
+                    ? `, beside encrypted values of ${/^[^.[]+/.exec(ctx.key)?.[0]} (which make the key secret, not this value)`
+                    : "";
                 return report(
                     ctx,
-                    `is stored in plain text in the stack file, readable by anyone who can read the file: set it with ${setIt} ` +
+                    `is stored in plain text in the stack file${beside}, readable by anyone who can read the file: set it with ${setIt} ` +
                         `(which stores it encrypted in its place)${orElse}`,
                 );
             }
