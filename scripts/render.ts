@@ -9,8 +9,9 @@
  *   npm run --silent render -- --help
  *
  * Secret values are replaced by "[secret]"; config.ini.php is shown with only its secret values
- * masked. Invalid configuration prints the problems on stderr, nothing on stdout, and exits with 1;
- * a wrong invocation says what was wrong and exits with 2.
+ * masked. Invalid configuration (a file that is not a stack file included) prints the problems on
+ * stderr, nothing on stdout, and exits with 1; a wrong invocation (a stack file that is not there
+ * included) says what was wrong and exits with 2, as `migrate` does.
  */
 import "./lib/compileCache"; // first: before any SDK is loaded
 import { stringify } from "yaml";
@@ -20,7 +21,7 @@ import { maskSecrets, runProgram, secretLines, type CapturedResource } from "./l
 import { PROJECT_ROOT } from "./lib/projectRoot";
 import { helpText, parseRenderArgs, USAGE } from "./lib/renderArgs";
 import { repositoryStacks, stackFileOf } from "./lib/stackChoice";
-import { configSourceOf, encryptionOfConfig, readStackFile } from "./lib/stackFile";
+import { configSourceOf, encryptionOfConfig, readStackFile, UnreadableFile } from "./lib/stackFile";
 
 const ROOT = PROJECT_ROOT;
 
@@ -102,11 +103,13 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
 
     let config;
     try {
-        config = readStackFile(file);
+        // Messages name the file as the user named it.
+        config = readStackFile(file, args.stackFile ?? `Pulumi.${args.stack}.yaml`);
     } catch (e) {
-        // The message names the file (Node's file errors and the stack-file reader's alike).
-        err(`render: ${(e as Error).message}\n`);
-        return 1;
+        // A file that cannot be read is a wrong invocation; one that is not a stack file, invalid configuration.
+        const unreadable = e instanceof UnreadableFile;
+        err(`render: ${(e as Error).message}\n${unreadable ? `${USAGE}\n` : ""}`);
+        return unreadable ? 2 : 1;
     }
     try {
         if (args.format === "capacity") {

@@ -58,7 +58,7 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
         issues.push({
             key: `${CONFIG_NAMESPACE}:*`,
             message:
-                `none is set: this program's settings go under config: in Pulumi.${source.stack}.yaml, each section named with the ` +
+                `none is set: this program's settings go under config: in ${source.file ?? `Pulumi.${source.stack}.yaml`}, each section named with the ` +
                 `project's namespace (matomo:matomo: with hostname under it, matomo:mariadb:, ...); a values.yaml pasted as it is is not read`,
         });
     }

@@ -29,7 +29,10 @@ function secretKeyLookup(): (key: string) => boolean {
 }
 
 export interface StackFileOptions {
-    /** The stack file; by default the one Pulumi reads, found from the project directory. */
+    /**
+     * The stack file, as the user names it (in messages too); by default the one Pulumi reads,
+     * found from the project directory.
+     */
     readonly path?: string;
     /** What it stores encrypted, key by key, when the caller has read it (the offline render, the tests). */
     readonly encryption?: Readonly<Record<string, Encryption>>;
@@ -63,6 +66,7 @@ export function pulumiConfigSource(stackFile: StackFileOptions = {}): ConfigSour
         isSecret: secretKeyLookup(),
         encryption,
         stack,
+        file: stackFile.path,
     };
 }
 

@@ -24,7 +24,8 @@ ${stackOptionsHelp(stacks)}
   -h, --help          this help
 
 Secret values show as [secret]; config.ini.php is shown whole, with only its secret values masked.
-Invalid configuration prints every problem on stderr and exits with 1; a wrong invocation exits with 2.
+Invalid configuration (a file that is not a stack file included) prints every problem on stderr and
+exits with 1; a wrong invocation (a stack file that is not there included) exits with 2.
 `;
 }
 

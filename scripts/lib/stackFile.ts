@@ -107,18 +107,24 @@ export function parseStackFile(text: string, file?: string): StackConfig {
     return { values, secretKeys, secretValues, encryption, file };
 }
 
-/** The config of a stack file on disk. */
-export function readStackFile(path: string): StackConfig {
+/** A stack file that cannot be read (not there, a directory, not readable): the message names it. */
+export class UnreadableFile extends Error {}
+
+/**
+ * The config of a stack file on disk; `name` is the file as the user named it, for messages (and
+ * for the program's, which name the stack file).
+ */
+export function readStackFile(path: string, name = path): StackConfig {
     let text: string;
     try {
         text = readFileSync(path, "utf8");
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new Error(
-            `${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory, not a stack file" : (e as Error).message}`,
+        throw new UnreadableFile(
+            `${name}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory, not a stack file" : (e as Error).message}`,
         );
     }
-    return parseStackFile(text, path);
+    return parseStackFile(text, name);
 }
 
 /**
@@ -139,5 +145,6 @@ export function configSourceOf(config: StackConfig, stack: string): ConfigSource
         isSecret: (key) => config.secretKeys.includes(key),
         encryption: (key) => encryption[key] ?? false,
         stack,
+        file: config.file,
     };
 }

@@ -24,6 +24,8 @@ export interface ConfigSource {
     encryption(key: string): Encryption | undefined;
     /** The stack's name, for names derived from it. */
     readonly stack: string;
+    /** The stack file as the user names it, for messages; `Pulumi.<stack>.yaml` when unset. */
+    readonly file?: string;
 }
 
 /**
