@@ -108,7 +108,8 @@ export function main(argv: string[], out: (text: string) => void, err: (text: st
     }
     let values: unknown;
     try {
-        values = parse(text) ?? {};
+        // Merge keys (<<: *anchor) resolved, as Helm's YAML reader resolves them.
+        values = parse(text, { merge: true }) ?? {};
     } catch (e) {
         err(`migrate: ${file}: not valid YAML: ${(e as Error).message.trimEnd()}\n`);
         return 1;

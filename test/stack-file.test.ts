@@ -1,7 +1,8 @@
 /**
  * Reading a stack file as the Pulumi CLI reads it, so that `render` accepts what `pulumi up`
- * accepts: YAML merge keys resolved as gopkg.in/yaml.v3 resolves them (the CLI's YAML reader), and
- * each encrypted value replaced by a stand-in the field it sets accepts.
+ * accepts: YAML merge keys resolved as gopkg.in/yaml.v3 resolves them (the CLI's YAML reader; a
+ * seed values file's too, as Helm does), and each encrypted value replaced by a stand-in the field
+ * it sets accepts.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -15,6 +16,7 @@ import { INVALID, type Field } from "../components/config/schema/fields";
 import { isSecretField } from "../components/config/schema/secretField";
 import { allFields } from "../components/config/schema/walk";
 import { parseStackFile, secretStandIn } from "../scripts/lib/stackFile";
+import { main as migrate } from "../scripts/migrate";
 import { revealSecrets } from "../scripts/lib/mockEngine";
 import { one, run, sourceOf } from "./support/harness";
 import { requireBinaries } from "./support/system";
@@ -109,6 +111,39 @@ describe("stack files", () => {
             assert.throws(() => parseStackFile("config:\n  matomo:x:\n    <<: 5\n", "Pulumi.x.yaml"), {
                 message: /^Pulumi\.x\.yaml: not valid YAML: .*Merge sources must be maps/,
             });
+        });
+
+        it("are resolved in a seed chart values file too, as Helm resolves them, so migrate keeps what they merge", () => {
+            const dir = mkdtempSync(join(tmpdir(), "matomo-merge-"));
+            try {
+                const file = join(dir, "values.yaml");
+                const values = [
+                    "matomo:",
+                    "  hostname: analytics.example.org",
+                    "  resources: &res",
+                    "    requests: { memory: 2Gi, cpu: 100m }",
+                    "    limits: { memory: 3Gi }",
+                    "matomocronScheduledTasks:",
+                    "  resources:",
+                    "    <<: *res",
+                    "    limits: { memory: 2Gi }",
+                ];
+                writeFileSync(file, values.join("\n"));
+                let stdout = "";
+                assert.equal(
+                    migrate(
+                        [file],
+                        (t) => (stdout += t),
+                        () => undefined,
+                    ),
+                    0,
+                );
+                assert.deepEqual(JSON.parse(parseStackFile(stdout).values["matomo:matomocronScheduledTasks"]), {
+                    resources: { requests: { memory: "2Gi", cpu: "100m" }, limits: { memory: "2Gi" } },
+                });
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
         });
 
         it("resolve as yaml.v3 does for any mappings merged: own keys first, then each source in order", () => {
