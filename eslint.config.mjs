@@ -25,7 +25,7 @@ export default tseslint.config(
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
             // The program loads the Google topology and the log import on demand (require), so the EEA
             // stack never loads @pulumi/gcp, and a stack without log sources never loads @pulumi/tls;
-            // and the stack file's YAML reader only when a secret key holds a credential.
+            // and the stack file's YAML reader only when a key holds an encrypted value.
             "@typescript-eslint/no-require-imports": [
                 "error",
                 {

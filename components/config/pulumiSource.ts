@@ -5,7 +5,7 @@
  * Pulumi passes the program only which keys hold an encrypted value: one `secure:` value makes the
  * whole key secret, so a plain-text credential beside it would pass as secret. The program reads
  * the stack file (`Pulumi.<stack>.yaml` beside Pulumi.yaml, the project directory) to tell them
- * apart, only when a secret key holds a credential. When the file cannot tell (it is missing, or
+ * apart, only when a key holds an encrypted value. When the file cannot tell (it is missing, or
  * holds another configuration than the one Pulumi passed, as with `pulumi up --config-file`), every
  * value of a secret key counts as encrypted, and a warning names the key. A key the stack file does
  * not set (a value from a Pulumi ESC environment) is not in that file: only its key is checked.
@@ -70,7 +70,7 @@ export function pulumiConfigSource(stackFile: StackFileOptions = {}): ConfigSour
     };
 }
 
-/** What the stack file stores encrypted; the YAML reader is loaded only when a secret key holds a credential. */
+/** What the stack file stores encrypted; the YAML reader is loaded only when a key holds an encrypted value. */
 function readStackFile(path: string | undefined, stack: string, runtime: Readonly<Record<string, string>>) {
     const { readEncryption, stackFilePath } = require("./stackFile") as typeof import("./stackFile");
     const project = projectDirectory();
