@@ -21,10 +21,13 @@ import { revealSecrets } from "../scripts/lib/mockEngine";
 import { one, run, sourceOf } from "./support/harness";
 import { requireBinaries } from "./support/system";
 
-/** Every credential field of the schema, with the `matomo:` key it belongs to and its path inside. */
-const SECRET_FIELDS = allFields(schema as unknown as Record<string, Field<unknown>>).flatMap(({ path, field }) =>
-    isSecretField(field) ? [{ key: `matomo:${String(path[0])}`, path: path.slice(1), field }] : [],
-);
+/** Every field of the schema, with the `matomo:` key it belongs to and its path inside. */
+const FIELDS = allFields(schema as unknown as Record<string, Field<unknown>>).map(({ path, field }) => ({
+    key: `matomo:${String(path[0])}`,
+    path: path.slice(1),
+    field,
+}));
+const SECRET_FIELDS = FIELDS.filter(({ field }) => isSecretField(field));
 
 /** The structured value of a key, as the program receives it. */
 function valueOf(text: string, key: string): unknown {
@@ -167,6 +170,7 @@ describe("stack files", () => {
 });
 
 describe("stand-ins for encrypted values", () => {
+    const SECURE = "{ secure: v1:AAAAAAAAAAAAAAAA }";
     const text = (key: string, path: readonly (string | number)[]) =>
         key + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
 
@@ -179,11 +183,16 @@ describe("stand-ins for encrypted values", () => {
     });
 
     it("pass the check of the field they stand in for, whatever the seed", () => {
+        const withStandIn = FIELDS.filter(({ field }) => field.standIn);
+        assert.ok(
+            withStandIn.some(({ path }) => path.at(-1) === "ssh_id_rsa_pub"),
+            "a field that is no credential can have one too",
+        );
         fc.assert(
             fc.property(fc.string({ minLength: 1 }), (seed) => {
-                for (const { key, path, field } of SECRET_FIELDS) {
+                for (const { key, path, field } of withStandIn) {
                     const issues: { key: string; message: string }[] = [];
-                    const parsed = field.parse(field.standIn(seed), { key: text(key, path), setPath: "", secretKey: true, issues });
+                    const parsed = field.parse(field.standIn!(seed), { key: text(key, path), setPath: "", secretKey: true, issues });
                     assert.deepEqual(issues, [], text(key, path));
                     assert.notEqual(parsed, INVALID);
                 }
@@ -223,6 +232,36 @@ describe("stand-ins for encrypted values", () => {
         assert.ok(config?.logImport?.importer.token, "the encrypted token is used");
         const key = one(await run(stack), "kubernetes:core/v1:Secret", "log-import-ssh");
         assert.ok(JSON.stringify(revealSecrets(key.inputs)).includes("BEGIN OPENSSH PRIVATE KEY"), "the key's stand-in is deployed");
+    });
+
+    it("stand in for a value that is no credential with its own stand-in, else its default", () => {
+        const stack = parseStackFile(
+            [
+                "config:",
+                "  matomo:matomo: { hostname: analytics.example.com }",
+                `  matomo:postfix: { relay: smtp.example.com, port: ${SECURE}, existingSecret: smtp }`,
+                "  matomo:rsyncAnalytics:",
+                `    ssh_id_rsa: ${SECURE}`,
+                `    ssh_id_rsa_pub: ${SECURE}`,
+            ].join("\n"),
+        );
+        assert.equal(JSON.parse(stack.values["matomo:postfix"]).port, 587, "the default stands in");
+        const rsync = JSON.parse(stack.values["matomo:rsyncAnalytics"]) as Record<string, string>;
+        assert.match(rsync.ssh_id_rsa_pub, /^ssh-ed25519 /);
+        const issues = parseConfig(sourceOf(stack)).issues.filter((i) => i.key.startsWith("matomo:rsyncAnalytics.ssh_id_rsa"));
+        assert.deepEqual(issues, []);
+    });
+
+    it("are refused with what to do where nothing can stand in: a value with neither stand-in nor default, a key encrypted whole", () => {
+        assert.throws(() => parseStackFile(`config:\n  matomo:matomo: { hostname: ${SECURE} }\n`, "Pulumi.x.yaml"), {
+            message:
+                "Pulumi.x.yaml: matomo:matomo.hostname: is encrypted, and the offline render can neither decrypt it nor make up a value " +
+                "it accepts (it is no credential, and has no default): set it in plain text with `pulumi config set --path 'matomo.hostname' <value>`",
+        });
+        assert.throws(() => parseStackFile(`config:\n  matomo:geoipupdate: ${SECURE}\n`, "Pulumi.x.yaml"), {
+            message:
+                /^Pulumi\.x\.yaml: matomo:geoipupdate: is encrypted as a whole, .* `pulumi config set --secret --path 'geoipupdate\.<field>' <value>`/,
+        });
     });
 
     it("of a private key is one ssh-keygen reads", function () {

@@ -13,7 +13,7 @@ import type { Encryption } from "../../components/config/schema/parseContext";
 import { encryptionOf, isSecure, parseYaml, qualifiedKey } from "../../components/config/stackFile";
 import type { Field } from "../../components/config/schema/fields";
 import { schema } from "../../components/config/keys";
-import { digitsStandIn, isSecretField } from "../../components/config/schema/secretField";
+import { digitsStandIn } from "../../components/config/schema/secretField";
 import { fieldAt, type Path } from "../../components/config/schema/walk";
 
 export interface StackConfig {
@@ -35,22 +35,53 @@ export interface StackConfig {
 const PROJECT = "matomo";
 const FIELDS = schema as unknown as Readonly<Record<string, Field<unknown>>>;
 
-/**
- * The stand-in for the encrypted value at `path` inside `key`: the stand-in of the credential field
- * it sets, else twelve digits; derived from where it sits, so the same file renders the same.
- */
-export function secretStandIn(key: string, path: Path = []): string {
-    const seed = key + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
-    const field = key.startsWith(`${PROJECT}:`) ? fieldAt(FIELDS, [key.slice(PROJECT.length + 1), ...path]) : undefined;
-    return isSecretField(field) ? field.standIn(seed) : digitsStandIn(seed);
+/** Where a value sits, as `pulumi config set --path` names it: `matomo:ldap.servers[0].adminPassword`. */
+const where = (key: string, path: Path) => key + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
+
+/** The field of the value at `path` inside `key`; undefined outside this program's schema. */
+function fieldOf(key: string, path: Path): Field<unknown> | undefined {
+    return key.startsWith(`${PROJECT}:`) ? fieldAt(FIELDS, [key.slice(PROJECT.length + 1), ...path]) : undefined;
 }
 
-/** Replaces encrypted leaves with stand-ins (collected in `standIns`); reports whether there was one. */
+/**
+ * The stand-in for the encrypted value at `path` inside `key`: the stand-in of the field it sets
+ * (every credential field has one, see `Field.standIn`), else twelve digits; derived from where it
+ * sits, so the same file renders the same.
+ */
+export function secretStandIn(key: string, path: Path = []): string {
+    return (fieldOf(key, path)?.standIn ?? digitsStandIn)(where(key, path));
+}
+
+/** A field's default, which stands in for its encrypted value when the field has no stand-in of its own. */
+function defaultOf(field: Field<unknown>, key: string, path: Path): unknown {
+    const ctx = { key: where(key, path), setPath: "", secretKey: true, issues: [] };
+    const value = field.missing(ctx);
+    return ["string", "number", "boolean"].includes(typeof value) && ctx.issues.length === 0 ? value : undefined;
+}
+
+/**
+ * Replaces encrypted leaves with stand-ins, each valid for the field it sets (the stand-ins of
+ * credentials are collected in `standIns`); reports whether there was one. An encrypted value
+ * nothing can stand in for is refused with what to do.
+ */
 function decryptOffline(value: unknown, key: string, path: Path, standIns: string[]): { value: unknown; secret: boolean } {
     if (isSecure(value)) {
-        const standIn = secretStandIn(key, path);
-        standIns.push(standIn);
-        return { value: standIn, secret: true };
+        const field = fieldOf(key, path);
+        if (field === undefined || field.standIn) {
+            const standIn = secretStandIn(key, path);
+            standIns.push(standIn);
+            return { value: standIn, secret: true };
+        }
+        const byDefault = field && !field.structured ? defaultOf(field, key, path) : undefined;
+        if (byDefault !== undefined) return { value: byDefault, secret: true };
+        const setPath = where(key, path).slice(PROJECT.length + 1);
+        throw new Error(
+            field?.structured
+                ? `${where(key, path)}: is encrypted as a whole, and the offline render cannot decrypt it to read its fields: ` +
+                      `encrypt only the credentials in it, each with \`pulumi config set --secret --path '${setPath}.<field>' <value>\`, and set the rest in plain text`
+                : `${where(key, path)}: is encrypted, and the offline render can neither decrypt it nor make up a value it accepts ` +
+                      `(it is no credential, and has no default): set it in plain text with \`pulumi config set --path '${setPath}' <value>\``,
+        );
     }
     if (Array.isArray(value)) {
         const items = value.map((v, i) => decryptOffline(v, key, [...path, i], standIns));
@@ -96,7 +127,13 @@ export function parseStackFile(text: string, file?: string): StackConfig {
     const encryption: Record<string, Encryption> = {};
     for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
         const key = qualifiedKey(rawKey, PROJECT);
-        const { value, secret } = decryptOffline(raw, key, [], secretValues);
+        let decrypted;
+        try {
+            decrypted = decryptOffline(raw, key, [], secretValues);
+        } catch (e) {
+            throw new Error(`${source}: ${(e as Error).message}`);
+        }
+        const { value, secret } = decrypted;
         values[key] =
             typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
         if (secret) {

@@ -37,6 +37,12 @@ export interface Field<T> {
     readonly structured?: boolean;
     /** A valid value to assume in place of an invalid one in the lenient pass; the default otherwise. */
     readonly assumed?: () => T;
+    /**
+     * Raw text the field accepts, derived from `seed` (the same seed, the same text), to stand in for
+     * a value encrypted in the stack file where it cannot be decrypted: the offline render. Every
+     * credential field has one; a field without one stands in with its default, if it has one.
+     */
+    readonly standIn?: (seed: string) => string;
     parse(raw: unknown, ctx: ParseContext): Parsed<T>;
     missing(ctx: ParseContext): Parsed<T>;
 }

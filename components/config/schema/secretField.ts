@@ -15,18 +15,18 @@ export interface SecretOptions extends CommonOptions {
     readonly standIn?: (seed: string) => string;
 }
 
-/** A credential field. */
+/**
+ * A credential field. Its stand-in lets the offline render of a stack with its own credentials
+ * encrypted run as `pulumi up` would (and mask the stand-in wherever it lands).
+ */
 export interface SecretField extends Field<SecretValue | undefined> {
-    /**
-     * A value the field accepts, derived from `seed` (the same seed, the same value): it stands in
-     * for an encrypted value where none can be decrypted, so that the offline render of a stack
-     * with its own credentials encrypted runs as `pulumi up` would (and masks it wherever it lands).
-     */
     readonly standIn: (seed: string) => string;
 }
 
+const SECRET_TYPE = "string (secret)";
+
 export function isSecretField(field: Field<unknown> | undefined): field is SecretField {
-    return field !== undefined && "standIn" in field && typeof field.standIn === "function";
+    return field?.type === SECRET_TYPE;
 }
 
 /**
@@ -58,7 +58,7 @@ const ASSUMED = "000000000000";
  */
 export function secret(options: SecretOptions): SecretField {
     return {
-        type: "string (secret)",
+        type: SECRET_TYPE,
         standIn: options.standIn ?? digitsStandIn,
         doc: options.doc,
         defaultDoc: options.defaultDoc ?? "generated",

@@ -95,16 +95,22 @@ export const rsyncKey = object(
             check: checkPrivateKey,
             standIn: (seed) => ed25519KeyPair(seed).privateKeyOpenssh,
         }),
-        ssh_id_rsa_pub: string({
-            doc: "The public key of `ssh_id_rsa`, shown as the stack output `logImport.publicKey`; required with `ssh_id_rsa`.",
-            optional: true,
-            emptyIsUnset: true,
-            // `cat id.pub` ends in a line break; one line with it is what ssh-keygen writes.
-            multiline: true,
-            check: notPlaceholder("a public key", (v) =>
-                /^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/]+={0,2}( [^\n]*)?$/.test(v.trim()) ? undefined : "expected one OpenSSH public key line",
-            ),
-        }),
+        ssh_id_rsa_pub: {
+            ...string({
+                doc: "The public key of `ssh_id_rsa`, shown as the stack output `logImport.publicKey`; required with `ssh_id_rsa`.",
+                optional: true,
+                emptyIsUnset: true,
+                // `cat id.pub` ends in a line break; one line with it is what ssh-keygen writes.
+                multiline: true,
+                check: notPlaceholder("a public key", (v) =>
+                    /^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/]+={0,2}( [^\n]*)?$/.test(v.trim())
+                        ? undefined
+                        : "expected one OpenSSH public key line",
+                ),
+            }),
+            // Encrypted along with the private key, it renders offline too.
+            standIn: (seed: string) => ed25519KeyPair(seed).publicKeyOpenssh,
+        },
         ssh_known_hosts: string({
             doc: "The log hosts' public host keys in known_hosts format (`ssh-keyscan -p <port> <host>`); every source's host needs one. Host keys are always verified.",
             optional: true,
