@@ -21,7 +21,7 @@ import { helpText, parsePolicyArgs, policyReport, USAGE } from "./lib/policyComm
 import { enabledRules, packConfigProblems, packViolations, type PackConfig } from "./lib/policyPack";
 import { PROJECT_ROOT } from "./lib/projectRoot";
 import { repositoryStacks, stackFileOf } from "./lib/stackChoice";
-import { readStackFile } from "./lib/stackFile";
+import { encryptionOfConfig, readStackFile, UnreadableFile } from "./lib/stackFile";
 
 const ROOT = PROJECT_ROOT;
 
@@ -54,19 +54,21 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
     }
     if (args.kind === "wrong") return wrongInvocation(args.message, err);
     const { file, stack } = stackFileOf(args, ROOT);
-    if (!existsSync(file)) return wrongInvocation(`--stack-file ${args.stackFile}: no such file`, err);
     const packConfig = args.packConfig === undefined ? {} : readPackConfig(args.packConfig);
     if (typeof packConfig === "string") return wrongInvocation(packConfig, err);
     let config;
     try {
-        config = readStackFile(file);
+        // Messages name the file as the user named it.
+        config = readStackFile(file, args.stackFile ?? `Pulumi.${args.stack}.yaml`);
     } catch (e) {
-        // The message names the file (a stack file that is not YAML, or not a stack file).
+        // A file that cannot be read is a wrong invocation; one that is not a stack file, invalid configuration.
+        if (e instanceof UnreadableFile) return wrongInvocation((e as Error).message, err);
         err(`policy: ${(e as Error).message}\n`);
         return 1;
     }
     try {
-        const run = await runProgram({ config: config.values, secretKeys: config.secretKeys, stack });
+        const stackFile = { path: config.file, encryption: encryptionOfConfig(config) };
+        const run = await runProgram({ config: config.values, secretKeys: config.secretKeys, stack, stackFile });
         const violations = await packViolations(run.resources, packConfig);
         const resources = run.resources.filter((r) => r.custom).length;
         out(policyReport(violations, stack, enabledRules(packConfig).length, resources));

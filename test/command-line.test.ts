@@ -1,5 +1,5 @@
 /**
- * `render` and `migrate` answer alike: exit 2 for a wrong invocation (a file that is not there
+ * `render`, `policy` and `migrate` answer alike: exit 2 for a wrong invocation (a file that is not there
  * included), exit 1 for a file whose content they refuse, and every message names the file as the
  * user named it.
  */
@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import fc from "fast-check";
 import { main as migrate } from "../scripts/migrate";
+import { main as policy } from "../scripts/policy";
 import { main as render } from "../scripts/render";
 
 /** A command's exit code and what it printed on each stream. */
@@ -23,7 +24,7 @@ async function outcome(command: typeof render | typeof migrate, ...args: string[
     return { status, stdout, stderr };
 }
 
-describe("render and migrate on the command line", () => {
+describe("render, policy and migrate on the command line", () => {
     let dir: string;
     before(() => (dir = mkdtempSync(join(tmpdir(), "matomo-command-line-"))));
     after(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,11 +33,10 @@ describe("render and migrate on the command line", () => {
         await fc.assert(
             fc.asyncProperty(fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}\.ya?ml$/), async (name) => {
                 const path = join(dir, "missing", name);
-                const renderOutcome = await outcome(render, "--stack-file", path);
-                const migrateOutcome = await outcome(migrate, path);
                 for (const [command, result] of [
-                    ["render", renderOutcome],
-                    ["migrate", migrateOutcome],
+                    ["render", await outcome(render, "--stack-file", path)],
+                    ["policy", await outcome(policy, "--stack-file", path)],
+                    ["migrate", await outcome(migrate, path)],
                 ] as const) {
                     assert.equal(result.status, 2, `${command}: ${result.stderr}`);
                     assert.equal(result.stdout, "");

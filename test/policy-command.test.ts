@@ -131,7 +131,7 @@ describe("policy", () => {
         ["a stack that is not here", ["--stack", "nope"], /no stack "nope" here \(no Pulumi\.nope\.yaml\): the stacks are dev, prod/],
         ["both a stack and a file", ["--stack", "dev", "--stack-file", "x.yaml"], /both given: check one stack at a time/],
         ["an unknown option", ["--stak", "dev"], /Unknown option '--stak'/],
-        ["a stack file that is missing", ["--stack-file", "Pulumi.missing.yaml"], /--stack-file Pulumi\.missing\.yaml: no such file/],
+        ["a stack file that is missing", ["--stack-file", "Pulumi.missing.yaml"], /^policy: Pulumi\.missing\.yaml: no such file$/m],
         [
             "a pack configuration that is missing",
             ["--stack", "dev", "--policy-pack-config", "none.json"],
