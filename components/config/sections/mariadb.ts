@@ -68,7 +68,9 @@ export const mariadbKey = object(
                 doc:
                     "MariaDB server options (`--name=value`), written to a config file so that every one takes effect. " +
                     "Options listed here replace the default of the same name; the defaults (the seed's list plus utf8mb4) stay otherwise. " +
-                    `Without \`--innodb_buffer_pool_size\` the buffer pool is ${DEFAULT_BUFFER_POOL_SHARE * 100}% of the memory limit.`,
+                    `Without \`--innodb_buffer_pool_size\` the buffer pool is ${DEFAULT_BUFFER_POOL_SHARE * 100}% of the memory limit. ` +
+                    "Each option is checked against MariaDB 10.11's own list (name, and value by type and range); options that would " +
+                    'open, move or stop the server are refused (docs/topologies.md, "EEA: MariaDB server options").',
                 default: [],
                 defaultDoc: `seed list (${SEED_SERVER_OPTIONS.length + 1} options) + utf8mb4, see docs/seed-parameters.md`,
                 maxItems: 200,

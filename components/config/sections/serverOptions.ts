@@ -1,34 +1,17 @@
 /**
  * MariaDB server options as the seed chart wrote them (`--name=value` strings, `mariadb.commands`):
- * parsed, checked and merged over the defaults, with the InnoDB buffer pool sized from the memory
- * limit when it is not set. The database component renders the result as a `[mysqld]` file.
+ * checked against the server's own list of options (readServerOption.ts), merged over the
+ * defaults, with the InnoDB buffer pool sized from the memory limit when it is not set. The
+ * database component renders the result as a `[mysqld]` file.
  */
 import { parseMariadbSize, parseQuantity } from "../../k8s/units";
+import { readServerOption } from "./readServerOption";
 
 /** One server option: `name` in canonical form (underscores), `value` undefined for a bare flag. */
 export interface ServerOption {
     readonly name: string;
     readonly value?: string;
 }
-
-const OPTION = /^--([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?$/s;
-
-/**
- * Options that would break the container contract (where the data lives, where clients connect)
- * rather than tune the server. The image and the StatefulSet own them.
- */
-const RESERVED = new Set([
-    "datadir",
-    "socket",
-    "port",
-    "bind_address",
-    "skip_networking",
-    "user",
-    "pid_file",
-    "defaults_file",
-    "defaults_extra_file",
-    "no_defaults",
-]);
 
 /** The seed chart's `mariadb.commands`, with the buffer pool left to the memory-based default. */
 export const SEED_SERVER_OPTIONS: readonly string[] = [
@@ -64,16 +47,22 @@ export function canonicalName(name: string): string {
     return name.toLowerCase().replace(/-/g, "_");
 }
 
-/** Parses `--name=value`; returns a reason string when the text is not a usable option. */
+/**
+ * Reads `--name=value` as the server would, checked against its list of options; returns the
+ * reason when the server would not take it or it may not be set here.
+ */
 export function parseServerOption(text: string): ServerOption | string {
-    const match = OPTION.exec(text.trim());
-    if (!match) return "expected a server option in the form --name=value (e.g. --max_connections=300)";
-    const name = canonicalName(match[1]);
-    const value = match[2];
-    if (RESERVED.has(name)) return `--${name} is managed by the program (the StatefulSet owns storage and networking)`;
-    if (value !== undefined && /[\r\n#;]/.test(value)) return "the value must not contain line breaks, '#' or ';'";
-    if (value !== undefined && value.trim() === "") return "the value after '=' is empty";
-    return value === undefined ? { name } : { name, value: value.trim() };
+    const read = readServerOption(text);
+    return typeof read === "string" ? read : read.option;
+}
+
+/**
+ * The program's own default options, which are known to be valid: read without loading the
+ * server's option table, which a stack without `mariadb.commands` never needs.
+ */
+function defaultOption(text: string): ServerOption {
+    const [name, value] = text.replace(/^--/, "").split("=");
+    return value === undefined ? { name: canonicalName(name) } : { name: canonicalName(name), value };
 }
 
 /** `defaults` with every option of `overrides` replacing the default of the same name. */
@@ -110,9 +99,12 @@ export function effectiveServerOptions(
     userOptions: readonly string[],
     memoryLimit: string,
 ): { options: ServerOption[]; explicitBufferPool: boolean } {
-    const parse = (texts: readonly string[]) => texts.map((t) => parseServerOption(t) as ServerOption);
-    const defaults = parse([...SEED_SERVER_OPTIONS, ...ADDED_SERVER_OPTIONS]).filter((o) => !COMPUTED_SERVER_OPTIONS.includes(o.name));
-    const merged = mergeServerOptions(defaults, parse(userOptions));
+    const defaults = [...SEED_SERVER_OPTIONS, ...ADDED_SERVER_OPTIONS].map(defaultOption);
+    const user = userOptions.map((t) => parseServerOption(t) as ServerOption);
+    const merged = mergeServerOptions(
+        defaults.filter((o) => !COMPUTED_SERVER_OPTIONS.includes(o.name)),
+        user,
+    );
     const explicitBufferPool = merged.some((o) => o.name === "innodb_buffer_pool_size");
     if (!explicitBufferPool) {
         const chunk = 128 * 2 ** 20;
