@@ -139,6 +139,7 @@ describe("MariaDB server config on a real mariadbd", function () {
     const NOT_STARTING: [string, string[]][] = [
         ["a misspelt option", ["max_conections = 5"]],
         ["a size with a space", ["max_allowed_packet = 256 MB"]],
+        ["a collation of another character set", ["character_set_server = latin1", "collation_server = utf8mb4_general_ci"]],
         ["a time zone name without time zone tables", ["default_time_zone = Europe/Paris"]],
         ["table encryption without a key plugin", ["innodb_encrypt_tables = ON"]],
         ["a compression provider that is not loaded", ["innodb_compression_algorithm = lz4"]],

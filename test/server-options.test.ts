@@ -1,16 +1,18 @@
 /**
  * `matomo:mariadb.commands` read as MariaDB 10.11 reads its options: names from the server's own
  * table (with its prefixes and aliases), values by type and range, options this program refuses
- * with their reason. test/mariadb-server.test.ts
+ * with their reason, and entries that only conflict with each other. test/mariadb-server.test.ts
  * proves on a real mariadbd that what is accepted starts the server and what is refused would not.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mariadbOptionTable } from "../components/config/sections/mariadbOptionTable";
+import { readServerOption } from "../components/config/sections/readServerOption";
+import { serverOptionConflicts } from "../components/config/sections/serverOptionConflicts";
 import { FREE_TEXT, RULED_OPTIONS } from "../components/config/sections/serverOptionRules";
 import { parseServerOption } from "../components/config/sections/serverOptions";
-import { eea, valid } from "./support/configCases";
-import { validCommand, valueRefused } from "./support/serverOptionSamples";
+import { assertRejected, eea, valid } from "./support/configCases";
+import { validCommand, validValue, valueRefused } from "./support/serverOptionSamples";
 
 const OPTIONS = mariadbOptionTable().options;
 const NAMES = Object.keys(OPTIONS);
@@ -195,6 +197,68 @@ describe("MariaDB server options", () => {
     });
 
     describe("in the stack", () => {
+        it("refuses an option set twice differently, naming both entries", () => {
+            assertRejected(
+                { "matomo:mariadb": { commands: ["--max_allowed_packet=64M", "--wait_timeout=60", "--max-allowed-packet=128M"] } },
+                "matomo:mariadb.commands[2]",
+                'but commands[0] sets --max_allowed_packet to something else ("--max_allowed_packet=64M")',
+            );
+            assertRejected(
+                { "matomo:mariadb": { commands: ["--skip-name-resolve", "--skip_name_resolve=OFF"] } },
+                "matomo:mariadb.commands[1]",
+                "silently use the last one",
+            );
+            assertRejected(
+                { "matomo:mariadb": { commands: ["--long_query_time=2", "--log_slow_query_time=5"] } },
+                "matomo:mariadb.commands[1]",
+                "sets --log_slow_query_time to something else",
+            );
+        });
+
+        it("refuses an option repeated with the same setting, which has no effect", () => {
+            assertRejected(
+                { "matomo:mariadb": { commands: ["--max_allowed_packet=64M", "--max_allowed_packet=65536K"] } },
+                "matomo:mariadb.commands[1]",
+                "the repetition has no effect",
+            );
+        });
+
+        it("refuses any option given twice with different settings", () => {
+            const twice = validCommand().chain((first) =>
+                fc.tuple(
+                    fc.constant(first),
+                    validValue(first.spec)!.map((value) => `--${first.option.replace(/_/g, "-")}=${value}`),
+                ),
+            );
+            fc.assert(
+                fc.property(twice, ([first, second]) => {
+                    const [a, b] = [readServerOption(first.text), readServerOption(second)];
+                    fc.pre(typeof a !== "string" && typeof b !== "string" && a.meaning !== b.meaning);
+                    const conflicts = serverOptionConflicts([first.text, second]);
+                    assert.equal(conflicts[0]?.index, 1);
+                    assert.match(conflicts[0].message, /MariaDB would silently use the last one/);
+                }),
+                { numRuns: 300 },
+            );
+        });
+
+        it("refuses a collation of another character set than the server's", () => {
+            assertRejected(
+                { "matomo:mariadb": { commands: ["--character_set_server=latin1"] } },
+                "matomo:mariadb.commands[0]",
+                "add --collation_server=latin1_general_ci",
+            );
+            assertRejected(
+                { "matomo:mariadb": { commands: ["--collation_server=latin1_swedish_ci"] } },
+                "matomo:mariadb.commands[0]",
+                "set --character_set_server=latin1 too",
+            );
+            const cfg = eea(
+                valid({ "matomo:mariadb": { commands: ["--character_set_server=utf8", "--collation_server=utf8_unicode_ci"] } }),
+            );
+            assert.equal(cfg.mariadb.serverOptions.find((o) => o.name === "collation_server")?.value, "utf8_unicode_ci");
+        });
+
         it("replaces a default by its alias, and keeps one line per option", () => {
             const cfg = eea(valid({ "matomo:mariadb": { commands: ["--table_cache=1000"] } }));
             assert.deepEqual(

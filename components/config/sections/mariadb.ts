@@ -4,7 +4,7 @@
  */
 import type { ContainerResources } from "../../k8s/resources";
 import { checkByteQuantity, formatBytes, parseQuantity } from "../../k8s/units";
-import { string, type Issue, type ValueOf } from "../schema/fields";
+import { element, INVALID, report, string, type Field, type Issue, type ValueOf } from "../schema/fields";
 import { secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { backupKey, resolveBackup, type BackupConfig } from "./backup";
@@ -21,6 +21,25 @@ import {
     SEED_SERVER_OPTIONS,
     type ServerOption,
 } from "./serverOptions";
+import { serverOptionConflicts } from "./serverOptionConflicts";
+
+/**
+ * The list of server options, with the problems that show only between its entries (one option
+ * set twice, a collation of another character set) reported at the entry concerned.
+ */
+function serverOptionList(field: Field<readonly string[]>): Field<readonly string[]> {
+    return {
+        ...field,
+        parse(raw, ctx) {
+            const commands = field.parse(raw, ctx);
+            // The lenient pass drops invalid entries, so positions no longer match the stack file.
+            if (commands === INVALID || ctx.lenient) return commands;
+            const conflicts = serverOptionConflicts(commands);
+            for (const conflict of conflicts) report(element(ctx, conflict.index), conflict.message);
+            return conflicts.length > 0 ? INVALID : commands;
+        },
+    };
+}
 
 export const mariadbKey = object(
     {
@@ -55,26 +74,28 @@ export const mariadbKey = object(
             check: checkOptionalDnsSubdomain,
         }),
         resources: resources("MariaDB", { requestMemory: "7Gi", requestCpu: "500m", limitMemory: "10Gi" }),
-        commands: list(
-            string({
-                doc: "A server option `--name=value`.",
-                required: true,
-                check: (v) => {
-                    const parsed = parseServerOption(v);
-                    return typeof parsed === "string" ? parsed : undefined;
+        commands: serverOptionList(
+            list(
+                string({
+                    doc: "A server option `--name=value`.",
+                    required: true,
+                    check: (v) => {
+                        const parsed = parseServerOption(v);
+                        return typeof parsed === "string" ? parsed : undefined;
+                    },
+                }),
+                {
+                    doc:
+                        "MariaDB server options (`--name=value`), written to a config file so that every one takes effect. " +
+                        "Options listed here replace the default of the same name; the defaults (the seed's list plus utf8mb4) stay otherwise. " +
+                        `Without \`--innodb_buffer_pool_size\` the buffer pool is ${DEFAULT_BUFFER_POOL_SHARE * 100}% of the memory limit. ` +
+                        "Each option is checked against MariaDB 10.11's own list (name, and value by type and range); an option set twice, " +
+                        'and options that would open, move or stop the server, are refused (docs/topologies.md, "EEA: MariaDB server options").',
+                    default: [],
+                    defaultDoc: `seed list (${SEED_SERVER_OPTIONS.length + 1} options) + utf8mb4, see docs/seed-parameters.md`,
+                    maxItems: 200,
                 },
-            }),
-            {
-                doc:
-                    "MariaDB server options (`--name=value`), written to a config file so that every one takes effect. " +
-                    "Options listed here replace the default of the same name; the defaults (the seed's list plus utf8mb4) stay otherwise. " +
-                    `Without \`--innodb_buffer_pool_size\` the buffer pool is ${DEFAULT_BUFFER_POOL_SHARE * 100}% of the memory limit. ` +
-                    "Each option is checked against MariaDB 10.11's own list (name, and value by type and range); options that would " +
-                    'open, move or stop the server are refused (docs/topologies.md, "EEA: MariaDB server options").',
-                default: [],
-                defaultDoc: `seed list (${SEED_SERVER_OPTIONS.length + 1} options) + utf8mb4, see docs/seed-parameters.md`,
-                maxItems: 200,
-            },
+            ),
         ),
         backup: backupKey,
     },
