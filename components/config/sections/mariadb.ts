@@ -41,10 +41,30 @@ function serverOptionList(field: Field<readonly string[]>): Field<readonly strin
     };
 }
 
+/**
+ * A user name the image's entrypoint creates as an ordinary account. `root` is the administrator,
+ * kept to the pod (MARIADB_ROOT_HOST=localhost): as MARIADB_USER the MariaDB 10.11 entrypoint adds
+ * a second root@'%' with Matomo's password and the database's privileges beside it, reachable
+ * from the network (the MySQL image refuses MYSQL_USER=root outright).
+ */
+function checkMariadbUser(value: string): string | undefined {
+    if (value !== "root") return checkDatabaseUser(value);
+    return (
+        "root is MariaDB's administrator, which this program keeps inside the pod (its password is matomo:mariadb.rootPassword); " +
+        "as the image's MARIADB_USER it would become a second root account reachable from the network with Matomo's password " +
+        '(the MySQL image refuses it: "MYSQL_USER and MYSQL_PASSWORD are for configuring a regular user and cannot be used for ' +
+        'the root user"): use an account of its own, such as the default eea_matomo'
+    );
+}
+
 export const mariadbKey = object(
     {
         image: image("MariaDB", "mariadb", "10.11.18"),
-        user: string({ doc: "Database user Matomo connects as.", default: "eea_matomo", check: checkDatabaseUser }),
+        user: string({
+            doc: "Database user Matomo connects as (not `root`, the administrator, which stays inside the pod).",
+            default: "eea_matomo",
+            check: checkMariadbUser,
+        }),
         database: string({ doc: "Database Matomo uses.", default: "eea_matomo_db", check: checkDatabaseName }),
         password: secret({
             doc: "Password of the database user. Generated when unset.",
