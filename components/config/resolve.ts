@@ -19,6 +19,7 @@ import { resolveLdap } from "./sections/ldap";
 import { resolveLogImport } from "./sections/logImport/resolve";
 import { resolveMail } from "./sections/mail";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./sections/mariadb";
+import { mariadbImageIssues } from "./sections/mariadbImage";
 import { matomoResourceIssues, matomoStorageIssues, resolveMatomo } from "./sections/matomo";
 import { matomoImageIssues } from "./sections/matomoImage";
 import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy";
@@ -93,7 +94,9 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ...web.issues,
         ...unusedNginxIssues(writtenFields(ctx, "matomo", "webServer"), values.matomo.webServer.variant),
         ...mariadbResourceIssues(mariadb),
-        ...(values.topology === "eea" ? [...bufferPoolIssues(mariadb), ...offsiteIssues(values.mariadb.backup)] : []),
+        ...(values.topology === "eea"
+            ? [...mariadbImageIssues(mariadb.image), ...bufferPoolIssues(mariadb), ...offsiteIssues(values.mariadb.backup)]
+            : []),
         ...matomoStorageIssues(matomo),
     );
     if (issues.length > 0) return { issues };
