@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
-import { parseHelp, installedTable, tableText, buildTable } from "./support/mariadbOptionTable";
+import { buildTable, ignoredOptions, installedTable, parseHelp, tableText } from "./support/mariadbOptionTable";
 import { mariadbOptionTable, TABLE_FILE } from "../components/config/sections/mariadbOptionTable";
 import { TestMariaDb } from "./support/mariadbServer";
 import { requireBinaries } from "./support/system";
@@ -78,7 +78,12 @@ describe("the MariaDB server option table", function () {
                     ["alter_algorithm", "ENUM", "NULL", "NULL", "DEFAULT,COPY,INPLACE,NOCOPY,INSTANT", "SESSION", "OPTIONAL"],
                     ["autocommit", "BOOLEAN", "NULL", "NULL", "OFF,ON", "SESSION", "REQUIRED"],
                 ],
-                { collations: [["utf8mb4", "utf8mb4_general_ci"]], locales: ["en_US"], engines: ["InnoDB"] },
+                {
+                    collations: [["utf8mb4", "utf8mb4_general_ci"]],
+                    locales: ["en_US"],
+                    engines: ["InnoDB"],
+                    ignored: { innodb_file_format: "was removed. It does nothing now." },
+                },
             );
             assert.deepEqual(table.options.alter_algorithm, {
                 type: "enum",
@@ -98,12 +103,21 @@ describe("the MariaDB server option table", function () {
             assert.deepEqual(table.options.tc_heuristic_recover.values, ["OFF", "COMMIT", "ROLLBACK"]);
             assert.deepEqual(table.options.log_output, { type: "set", values: ["NONE", "FILE", "TABLE"], arg: "required" });
             assert.deepEqual(table.characterSets, { utf8mb4: ["utf8mb4_general_ci"] });
+            assert.deepEqual(table.ignored, { innodb_file_format: "was removed. It does nothing now." });
         });
     });
 
     describe("checked in", () => {
         before(function () {
             requireBinaries(this, "mariadbd", "mariadb-install-db", "mariadb");
+        });
+
+        it("finds the options the server accepts only to ignore them, which its help does not list", () => {
+            const ignored = ignoredOptions(Object.keys(mariadbOptionTable().options));
+            assert.match(ignored.innodb_buffer_pool_instances, /^was removed\. It does nothing now/);
+            assert.match(ignored.innodb_log_files_in_group, /^was removed/);
+            assert.match(ignored.log_raw, /^is MySQL 5\.6 \/ 5\.7 compatible option/);
+            assert.equal(ignored.max_allowed_packet, undefined);
         });
 
         it("is the installed mariadbd's own (UPDATE_MARIADB_OPTIONS=1 rewrites it)", async () => {

@@ -78,6 +78,9 @@ describe("MariaDB server options", () => {
         it("refuses an option the server accepts and ignores", () => {
             assert.match(refused("--innodb_buffer_pool_chunk_size=128M"), /ignores it \("Deprecated parameter with no effect"/);
             assert.match(refused("--max_tmp_tables=32"), /no effect: remove it/);
+            // Removed options and MySQL's, which the help does not list, are accepted with a warning.
+            assert.match(refused("--innodb_buffer_pool_instances=8"), /only to ignore it \("was removed\. It does nothing now\."/);
+            assert.match(refused("--default-authentication-plugin=mysql_native_password"), /only to ignore it.*MySQL 5\.6/);
         });
 
         it("says what is wrong with text that is no option", () => {

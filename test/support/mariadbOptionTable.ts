@@ -3,10 +3,12 @@
  * (components/config/sections/mariadbOptions.generated.json) from the real server: the option
  * names, the form of their argument and their descriptions from `mariadbd --verbose --help`, the
  * type, range and allowed values of each system variable from `information_schema.SYSTEM_VARIABLES`,
- * and the character sets, collations, locales and storage engines the server knows. test/mariadb-options.test.ts
+ * the character sets, collations, locales and storage engines the server knows, and the options it
+ * accepts only to ignore them. test/mariadb-options.test.ts
  * compares the file with a fresh build and rewrites it with UPDATE_MARIADB_OPTIONS=1.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { format, resolveConfig } from "prettier";
 import type { MariadbOptionTable, OptionSpec } from "../../components/config/sections/mariadbOptionTable";
 import type { TestMariaDb } from "./mariadbServer";
@@ -145,6 +147,8 @@ export interface ServerNames {
     readonly locales: readonly string[];
     /** The storage engines it can use. */
     readonly engines: readonly string[];
+    /** Options it accepts only to ignore them, with its words (see {@link ignoredOptions}). */
+    readonly ignored: Readonly<Record<string, string>>;
 }
 
 /** The table of every option of the server: the help's options, typed by the server's variables. */
@@ -183,6 +187,7 @@ export function buildTable(help: ParsedHelp, variables: readonly VariableRow[], 
         characterSets: sortedSets,
         locales: [...names.locales].sort(),
         engines: [...names.engines].sort(),
+        ignored: Object.fromEntries(Object.entries(names.ignored).sort(([a], [b]) => a.localeCompare(b))),
     };
 }
 
@@ -193,6 +198,32 @@ export function installedHelp(): string {
     return run.stdout;
 }
 
+const IGNORED = /'([^']+)' (was removed\. It does nothing now|is MySQL 5\.6 \/ 5\.7 compatible option\. [^.\n]+)/g;
+
+/**
+ * The options the installed server accepts only to ignore them, which its help does not list
+ * (`innodb_buffer_pool_instances`, for one: "'innodb-buffer-pool-instances' was removed. It does
+ * nothing now and exists only for compatibility with old my.cnf files"). Every option-like string
+ * of its binary that is no known option is given to it once with `--loose-` (an unknown one is
+ * skipped with a warning) and without abbreviations; its warnings name the ignored ones.
+ */
+export function ignoredOptions(known: readonly string[]): Record<string, string> {
+    const binary = spawnSync("sh", ["-c", "command -v mariadbd"], { encoding: "utf8" }).stdout.trim();
+    const strings = readFileSync(binary)
+        .toString("latin1")
+        .matchAll(/(?<=\0)[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+(?=\0)/g);
+    const candidates = [...new Set([...strings].map((m) => m[0]))].filter(
+        (name) => !known.includes(tableName(name)) && !/^(?:skip|disable|enable|loose|maximum|autoset)[-_]/.test(name),
+    );
+    const run = spawnSync(
+        "mariadbd",
+        ["--no-defaults", "--skip-getopt-prefix-matching", ...candidates.map((name) => `--loose-${name}=1`), "--verbose", "--help"],
+        { encoding: "utf8", maxBuffer: 1 << 26 },
+    );
+    if (run.status !== 0) throw new Error(`mariadbd did not take the candidate options:\n${run.stderr}`);
+    return Object.fromEntries([...run.stderr.matchAll(IGNORED)].map(([, name, words]) => [tableName(name), `${words}.`]));
+}
+
 /** The table of the installed server, read from its help and from `server` (a running one). */
 export function installedTable(server: TestMariaDb): MariadbOptionTable {
     server.query("INSTALL SONAME 'locales'");
@@ -201,7 +232,9 @@ export function installedTable(server: TestMariaDb): MariadbOptionTable {
         .map(([charset, collation]) => [charset, collation] as const);
     const locales = server.query("SELECT NAME FROM information_schema.LOCALES").map(([name]) => name);
     const engines = server.query("SELECT ENGINE FROM information_schema.ENGINES WHERE SUPPORT IN ('YES', 'DEFAULT')").map(([name]) => name);
-    return buildTable(parseHelp(installedHelp()), server.query(SYSTEM_VARIABLES_QUERY), { collations, locales, engines });
+    const help = parseHelp(installedHelp());
+    const ignored = ignoredOptions(help.options.map((o) => o.name));
+    return buildTable(help, server.query(SYSTEM_VARIABLES_QUERY), { collations, locales, engines, ignored });
 }
 
 /** The table as the file holds it: JSON in the repository's Prettier style. */

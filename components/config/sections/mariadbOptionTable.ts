@@ -63,6 +63,11 @@ export interface MariadbOptionTable {
     readonly locales: readonly string[];
     /** The storage engines the server can use. */
     readonly engines: readonly string[];
+    /**
+     * Options the server accepts only to ignore them (removed ones, MySQL's), which its help does
+     * not list, with the words of its warning.
+     */
+    readonly ignored: Readonly<Record<string, string>>;
 }
 
 export const TABLE_FILE = join(__dirname, "mariadbOptions.generated.json");

@@ -68,6 +68,9 @@ export function resolveOptionName(name: string, hasValue: boolean): ResolvedName
         }
         return { option, spec, implied: prefix === "enable" ? "ON" : "OFF" };
     }
+    const ignored = mariadbOptionTable().ignored[name];
+    if (ignored)
+        return `${tableRelease()} accepts --${name} only to ignore it ("${ignored}", it says), so it would have no effect: remove it`;
     const longer = names.filter((n) => n.startsWith(name));
     if (longer.length === 1) {
         return `--${name} is an abbreviation, which MariaDB reads only while no other option starts alike: write the full name --${longer[0]}`;
