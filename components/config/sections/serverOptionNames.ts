@@ -28,27 +28,28 @@ function isSwitch(spec: OptionSpec): boolean {
     return spec.type === "boolean" || spec.plugin === true;
 }
 
-function unknown(name: string, names: readonly string[]): string {
-    const prefix = [...SWITCHES, "loose", "maximum"].find((p) => name.startsWith(`${p}_`));
+function unknown(name: string, names: readonly string[], loose: boolean): string {
+    const prefix = [...SWITCHES, "maximum"].find((p) => name.startsWith(`${p}_`));
     const rest = prefix ? closestMatch(name.slice(prefix.length + 1), names) : undefined;
     const hint = closestMatch(name, names) ?? (rest ? `${prefix}_${rest}` : undefined);
+    const consequence = loose
+        ? ", and --loose- only makes the server skip it with a warning, so the setting would have no effect"
+        : ", so the server would not start";
     return (
-        `${tableRelease()} has no option --${name}, so the server would not start` +
+        `${tableRelease()} has no option --${name}${consequence}` +
         (hint ? ` (did you mean --${hint}?)` : "; its options are listed by mariadbd --verbose --help")
     );
 }
 
-/** The option `name` (lower case, underscores) sets, or why the server would not take it. */
-export function resolveOptionName(name: string, hasValue: boolean): ResolvedName | string {
+/**
+ * The option `name` (lower case, underscores) sets, or why the server would not take it. `loose`
+ * says that `--loose-` came before the name.
+ */
+export function resolveOptionName(name: string, hasValue: boolean, loose = false): ResolvedName | string {
     const options = mariadbOptionTable().options;
     const names = Object.keys(options);
     if (options[name]) return { option: name, spec: options[name] };
-    if (name.startsWith("loose_")) {
-        const inner = resolveOptionName(name.slice("loose_".length), hasValue);
-        return typeof inner !== "string"
-            ? inner
-            : `${inner}; --loose- only makes the server skip it with a warning, so the setting would have no effect`;
-    }
+    if (name.startsWith("loose_")) return resolveOptionName(name.slice("loose_".length), hasValue, true);
     for (const prefix of [...SWITCHES, "maximum", "autoset"]) {
         const option = name.slice(prefix.length + 1);
         const spec = name.startsWith(`${prefix}_`) ? options[option] : undefined;
@@ -75,5 +76,5 @@ export function resolveOptionName(name: string, hasValue: boolean): ResolvedName
     if (longer.length === 1) {
         return `--${name} is an abbreviation, which MariaDB reads only while no other option starts alike: write the full name --${longer[0]}`;
     }
-    return unknown(name, names);
+    return unknown(name, names, loose);
 }
