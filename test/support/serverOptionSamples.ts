@@ -95,7 +95,7 @@ export function valueRefused(sample: SampleCommand): boolean {
 }
 
 /** The name as a user may write it: dashes or underscores, any case, sometimes with `--loose-`. */
-export function writtenName(name: string): fc.Arbitrary<string> {
+function writtenName(name: string): fc.Arbitrary<string> {
     return fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()).map(([dashes, upper, loose]) => {
         const spelt = dashes ? name.replace(/_/g, "-") : name;
         return `${loose ? "loose-" : ""}${upper ? spelt.toUpperCase() : spelt}`;

@@ -125,7 +125,7 @@ function characterSets(): string[] {
 }
 
 /** Collations, with the `utf8_` names MariaDB 10.11 reads as utf8mb3's. */
-export function collations(): string[] {
+function collations(): string[] {
     const all = Object.values(mariadbOptionTable().characterSets).flat();
     return [...all, ...all.filter((c) => c.startsWith("utf8mb3_")).map((c) => c.replace(/^utf8mb3_/, "utf8_"))];
 }
