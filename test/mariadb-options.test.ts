@@ -5,6 +5,7 @@
  * file (after a new MariaDB release; review the diff).
  */
 import assert from "node:assert/strict";
+import { isDeepStrictEqual } from "node:util";
 import { readFileSync, writeFileSync } from "node:fs";
 import { buildTable, ignoredOptions, installedTable, parseHelp, tableText } from "./support/mariadbOptionTable";
 import { mariadbOptionTable, TABLE_FILE } from "../components/config/sections/mariadbOptionTable";
@@ -129,10 +130,19 @@ describe("the MariaDB server option table", function () {
                 await server.stop();
             }
             if (process.env.UPDATE_MARIADB_OPTIONS === "1") writeFileSync(TABLE_FILE, fresh);
-            const file = readFileSync(TABLE_FILE, "utf8");
+            // A point release of the same series (Debian's security updates) with the same options passes:
+            // only the series and the options are compared, not the exact version the file was made from.
+            const series = (version: string) => /^\d+\.\d+/.exec(version)?.[0];
+            const { comment: _c, version: fileVersion, ...fileTable } = JSON.parse(readFileSync(TABLE_FILE, "utf8"));
+            const { comment: _f, version: freshVersion, ...freshTable } = JSON.parse(fresh);
+            assert.equal(
+                series(freshVersion),
+                series(fileVersion),
+                `the installed server is ${freshVersion}, the table is of ${fileVersion}`,
+            );
             assert.ok(
-                file === fresh,
-                `${TABLE_FILE} is not the installed server's table (${mariadbOptionTable().version} in the file); ` +
+                isDeepStrictEqual(fileTable, freshTable),
+                `${TABLE_FILE} is not the installed server's table (${fileVersion} in the file, ${freshVersion} installed); ` +
                     "if the server changed deliberately, run UPDATE_MARIADB_OPTIONS=1 on this test and review the diff",
             );
         });
