@@ -12,7 +12,7 @@ import { cloudSqlWithBudget, connectionBudget, mariadbWithBudget } from "./secti
 import { resolveCloudSql } from "./sections/cloudsql";
 import { resolveDeleteData, resolveScheduledTasks } from "./sections/consoleJobs";
 import { rawValue, report, writtenFields, type ResolveContext } from "./sections/context";
-import type { Topology } from "./sections/general";
+import { namespaceIssues, type Topology } from "./sections/general";
 import { resolveGeoIp } from "./sections/geoip";
 import { resolveIngress } from "./sections/ingress";
 import { resolveLdap } from "./sections/ldap";
@@ -89,6 +89,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
               })
             : { issues: [] };
     issues.push(
+        ...namespaceIssues(values.namespace, values.createNamespace),
         ...matomoImageIssues(matomo.image, values.matomo.webServer.variant, values.topology),
         ...matomoResources,
         ...web.issues,
