@@ -11,7 +11,8 @@ import { image, resources, type Image } from "../../schema/parts";
 import { checkDatabaseName, checkDatabaseUser, checkDnsLabel } from "../../schema/validators";
 import { report, writtenFields, type ResolveContext } from "../context";
 import { checkConnectionName, checkProjectId, checkRegion, checkServiceAccountId, parseConnectionName } from "./gcpValues";
-import { INSTANCE_KEYS, instanceFields, instanceIssues, resolveInstance, type CloudSqlInstanceConfig } from "./instance";
+import { INSTANCE_KEYS, instanceFields, resolveInstance, type CloudSqlInstanceConfig } from "./instance";
+import { instanceIssues } from "./instanceRules";
 
 export type { CloudSqlInstanceConfig } from "./instance";
 

@@ -6,9 +6,9 @@
  * google-topology.md §0): explicit Enterprise edition, backups with binary logging (MySQL's
  * point-in-time recovery), only connections through the Auth Proxy, encrypted transport.
  */
-import { boolean, integer, oneOf, string, type Issue, type ValueOf } from "../../schema/fields";
+import { boolean, integer, oneOf, string, type ValueOf } from "../../schema/fields";
 import { object, record } from "../../schema/structures";
-import { checkFlagName, checkInstanceName, checkNetwork, checkTier, checkTimeOfDay, parseTier } from "./gcpValues";
+import { checkFlagName, checkInstanceName, checkNetwork, checkTier, checkTimeOfDay } from "./gcpValues";
 
 /**
  * Database flags every instance gets unless `cloudsql.flags` sets them otherwise: Matomo's system
@@ -22,9 +22,6 @@ export const DEFAULT_DATABASE_FLAGS = {
     net_write_timeout: "180",
     local_infile: "off",
 } as const;
-
-/** Matomo's system check warns below this `max_allowed_packet` (bytes). */
-export const MIN_MAX_ALLOWED_PACKET = 64 * 2 ** 20;
 
 /** The instance's keys, in the order the config reference lists them. */
 export const instanceFields = {
@@ -189,52 +186,4 @@ export function resolveInstance(value: InstanceValues): CloudSqlInstanceConfig {
         privateNetwork: value.privateNetwork,
         publicIp: value.publicIp ?? value.privateNetwork === undefined,
     };
-}
-
-/** The rules among the instance's keys. */
-export function instanceIssues(instance: CloudSqlInstanceConfig): Issue[] {
-    const issues: Issue[] = [];
-    const issue = (key: string, message: string) => issues.push({ key: `matomo:cloudsql.${key}`, message });
-    const tier = parseTier(instance.tier);
-    if (typeof tier !== "string" && tier.edition !== instance.edition) {
-        issue(
-            "tier",
-            `got "${instance.tier}", a ${tier.edition} tier, but edition is ${instance.edition}; ${instance.edition === "ENTERPRISE_PLUS" ? "Enterprise Plus takes db-perf-optimized-N-* tiers" : "use edition ENTERPRISE_PLUS for db-perf-optimized tiers"}`,
-        );
-    }
-    const backups = instance.backups;
-    if (instance.availabilityType === "REGIONAL" && !(backups.enabled && backups.binaryLog)) {
-        issue("availabilityType", 'got "REGIONAL", which needs backups.enabled and backups.binaryLog to be true');
-    }
-    if (backups.binaryLog && !backups.enabled) {
-        issue("backups.binaryLog", "is true, but binary logging (point-in-time recovery) needs backups.enabled");
-    }
-    if (instance.edition === "ENTERPRISE" && backups.transactionLogRetentionDays > 7) {
-        issue(
-            "backups.transactionLogRetentionDays",
-            `got ${backups.transactionLogRetentionDays}; edition ENTERPRISE keeps at most 7 days of binary logs`,
-        );
-    }
-    // publicIp defaults to true without a network: false here means it was set so.
-    if (!instance.publicIp && instance.privateNetwork === undefined) {
-        issue(
-            "publicIp",
-            "is false, but without privateNetwork the instance would have no IP at all; set privateNetwork or leave publicIp on",
-        );
-    }
-    if (instance.diskAutoresizeLimit > 0 && instance.diskAutoresizeLimit < instance.diskSize) {
-        issue(
-            "diskAutoresizeLimit",
-            `got ${instance.diskAutoresizeLimit} GB, below diskSize (${instance.diskSize} GB): automatic growth could never happen ` +
-                "(the disk starts above its limit); raise it above diskSize, or set 0 for no limit",
-        );
-    }
-    const packet = instance.flags.max_allowed_packet;
-    if (!/^\d+$/.test(packet) || Number(packet) < MIN_MAX_ALLOWED_PACKET) {
-        issue(
-            "flags.max_allowed_packet",
-            `got "${packet}"; Matomo needs at least ${MIN_MAX_ALLOWED_PACKET} bytes (64 MB), written in bytes`,
-        );
-    }
-    return issues;
 }
