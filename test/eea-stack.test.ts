@@ -325,7 +325,7 @@ describe("the dev stack (EEA topology)", () => {
         });
 
         it("creates no Ingress when ingress.enabled is false, and plain-HTTP URLs without TLS", async () => {
-            const none = await run(withChanges(stackConfig("dev"), { "matomo:ingress": { enabled: false } }));
+            const none = await run(withChanges(stackConfig("dev"), { "matomo:ingress": { enabled: false, letsencrypt: null } }));
             assert.equal(all(none, INGRESS).length, 0);
             const plain = await run(withChanges(stackConfig("dev"), { "matomo:ingress": { tls: false, letsencrypt: "" } }));
             assert.equal(one(plain, INGRESS).inputs.spec.tls, undefined);

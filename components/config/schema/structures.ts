@@ -3,15 +3,42 @@
  * seed's one-or-a-list form, and fields whose parsed value is converted (see fields.ts).
  */
 import { closestMatch, describeValue } from "./text";
-import { child, code, element, INVALID, missingValue, parseValue, report, type CommonOptions, type Field, type Parsed } from "./fields";
+import {
+    child,
+    code,
+    element,
+    INVALID,
+    missingValue,
+    parseValue,
+    report,
+    type CommonOptions,
+    type Field,
+    type ParseContext,
+    type Parsed,
+} from "./fields";
 
 export type ObjectValue<F extends Record<string, Field<unknown>>> = { readonly [K in keyof F]: F[K] extends Field<infer T> ? T : never };
 
 /**
+ * A boolean field of an object that switches part of it off: while it is false, the fields it
+ * governs have no effect, so a value written there is reported (a setting without effect is a bug).
+ */
+export interface Switch {
+    /** The fields of the same object it governs; every other one when omitted. */
+    readonly governs?: readonly string[];
+    /** What the switch being off means, for the message, e.g. "no backup runs". */
+    readonly off: string;
+}
+
+/**
  * A nested object. Unknown keys are errors (a typo must never be ignored). A missing object is
  * parsed as `{}`, so its fields fall back to their defaults or report that they are required.
+ * `switches` names its boolean fields that leave others without effect while false.
  */
-export function object<F extends Record<string, Field<unknown>>>(fields: F, options: CommonOptions): Field<ObjectValue<F>> {
+export function object<F extends Record<string, Field<unknown>>>(
+    fields: F,
+    options: CommonOptions & { readonly switches?: { readonly [K in keyof F]?: Switch } },
+): Field<ObjectValue<F>> {
     const names = Object.keys(fields);
     const field: Field<ObjectValue<F>> = {
         type: "object",
@@ -43,10 +70,50 @@ export function object<F extends Record<string, Field<unknown>>>(fields: F, opti
                 if (parsed === INVALID) ok = false;
                 else out[name] = parsed;
             }
+            if (options.switches && !ctx.lenient) switchedOffIssues(raw as Record<string, unknown>, out, options.switches, ctx);
             return ok ? (out as ObjectValue<F>) : INVALID;
         },
     };
     return field;
+}
+
+/**
+ * Reports every value written under a field that a switch, false, leaves without effect: each
+ * written leaf by its own key, once, naming the first switch that governs it.
+ */
+function switchedOffIssues(
+    raw: Readonly<Record<string, unknown>>,
+    parsed: Readonly<Record<string, unknown>>,
+    switches: Readonly<Record<string, Switch | undefined>>,
+    ctx: ParseContext,
+): void {
+    const reported = new Set<string>();
+    for (const [name, rule] of Object.entries(switches)) {
+        if (rule === undefined || parsed[name] !== false) continue;
+        const governed = rule.governs ?? Object.keys(parsed).filter((field) => field !== name && !(field in switches));
+        for (const field of governed.filter((f) => !reported.has(f))) {
+            reported.add(field);
+            for (const leaf of writtenLeaves(raw[field], child(ctx, field))) {
+                report(leaf, `has no effect while ${switchPath(ctx, name)} is false (${rule.off}); remove it, or set ${name} to true`);
+            }
+        }
+    }
+}
+
+/** The full key path of a switch, as a message names it (`mariadb.backup.enabled`). */
+function switchPath(ctx: ParseContext, name: string): string {
+    return ctx.setPath ? `${ctx.setPath}.${name}` : name;
+}
+
+/**
+ * The contexts of the values written at and under `value`: its leaves, or itself when it is no
+ * object. What sets nothing is no value: `""` (the seed's "unset"), `{}`, `[]`.
+ */
+function writtenLeaves(value: unknown, ctx: ParseContext): ParseContext[] {
+    if (value === undefined || value === null || value === "") return [];
+    if (Array.isArray(value)) return value.length === 0 ? [] : [ctx];
+    if (typeof value !== "object") return [ctx];
+    return Object.entries(value).flatMap(([k, v]) => writtenLeaves(v, child(ctx, k)));
 }
 
 /** A list of values. */

@@ -76,7 +76,10 @@ export const backupKey = object(
         activeDeadlineSeconds: deadline("backup", 6 * 3600),
         resources: resources("backup", { requestMemory: "64Mi", requestCpu: "100m", limitMemory: "512Mi" }),
     },
-    { doc: "Scheduled dumps of the MariaDB database (topology `eea`)." },
+    {
+        doc: "Scheduled dumps of the MariaDB database (topology `eea`).",
+        switches: { enabled: { off: "no backup runs, so nothing is dumped or copied off the cluster" } },
+    },
 );
 
 /** The backups, when enabled. */
@@ -118,6 +121,8 @@ export function resolveBackup(value: ValueOf<typeof backupKey>): BackupConfig | 
 
 /** Off-site settings that cannot work or would have no effect. */
 export function offsiteIssues(value: ValueOf<typeof backupKey>): Issue[] {
+    // Without backups, every off-site setting is reported as without effect (backupKey's switch).
+    if (!value.enabled) return [];
     const o = value.offsite;
     const key = (k: string) => `matomo:mariadb.backup.offsite.${k}`;
     if (o.url === undefined) {

@@ -61,7 +61,19 @@ export const ingressKey = object(
             },
         ),
     },
-    { doc: "The Ingress in front of Matomo." },
+    {
+        doc: "The Ingress in front of Matomo.",
+        switches: {
+            enabled: {
+                governs: ["className", "annotations", "letsencrypt", "certificate", "configuration"],
+                off: "the stack creates no Ingress",
+            },
+            tls: {
+                governs: ["letsencrypt", "certificate"],
+                off: "the Ingress has no TLS section, so cert-manager issues no certificate and no TLS Secret is served",
+            },
+        },
+    },
 );
 
 /** The Ingress, every default resolved. */

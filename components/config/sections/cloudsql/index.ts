@@ -78,7 +78,10 @@ export const cloudsqlKey = object(
             { doc: "The Cloud SQL Auth Proxy sidecar." },
         ),
     },
-    { doc: "Cloud SQL for MySQL and the Cloud SQL Auth Proxy (topology `google`)." },
+    {
+        doc: "Cloud SQL for MySQL and the Cloud SQL Auth Proxy (topology `google`).",
+        switches: { diskAutoresize: { governs: ["diskAutoresizeLimit"], off: "the disk never grows" } },
+    },
 );
 
 /** Cloud SQL settings with every default resolved. */

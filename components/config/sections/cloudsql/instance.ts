@@ -84,7 +84,19 @@ export const instanceFields = {
                     /^[a-z]+(-[a-z]+\d+)?$/.test(v) ? undefined : "expected a region or multi-region such as eu or europe-west1",
             }),
         },
-        { doc: "Automated backups and point-in-time recovery." },
+        {
+            doc: "Automated backups and point-in-time recovery.",
+            switches: {
+                enabled: {
+                    governs: ["startTime", "retainedBackups", "transactionLogRetentionDays", "location"],
+                    off: "Cloud SQL takes no backup",
+                },
+                binaryLog: {
+                    governs: ["transactionLogRetentionDays"],
+                    off: "there are no binary logs to keep for point-in-time recovery",
+                },
+            },
+        },
     ),
     maintenanceWindow: object(
         {
