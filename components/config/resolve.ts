@@ -20,7 +20,7 @@ import { resolveLogImport } from "./sections/logImport/resolve";
 import { resolveMail } from "./sections/mail";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./sections/mariadb";
 import { mariadbImageIssues } from "./sections/mariadbImage";
-import { matomoResourceIssues, matomoStorageIssues, resolveMatomo } from "./sections/matomo";
+import { matomoResourceIssues, matomoStorageIssues, resolveMatomo, superuserEmailIssues } from "./sections/matomo";
 import { matomoImageIssues } from "./sections/matomoImage";
 import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy";
 import { resolvePrivacy } from "./sections/privacy";
@@ -99,6 +99,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
             ? [...mariadbImageIssues(mariadb.image), ...bufferPoolIssues(mariadb), ...offsiteIssues(values.mariadb.backup)]
             : []),
         ...matomoStorageIssues(matomo),
+        ...superuserEmailIssues(values.matomo),
     );
     if (issues.length > 0) return { issues };
 

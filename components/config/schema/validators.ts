@@ -161,7 +161,8 @@ export function checkEmail(value: string): string | undefined {
 /**
  * The domain of an address as Matomo's validator (Zend_Validate_Hostname, any TLD) takes it: two
  * or more labels of letters, digits and dashes, none starting or ending with a dash or with dashes
- * in its 3rd and 4th place (except punycode's xn--), a last label of two or more characters.
+ * in its 3rd and 4th place (except punycode's xn--), a last label of two or more characters that
+ * starts with a letter.
  */
 export function checkMailDomain(domain: string): string | undefined {
     const labels = domain.split(".");
@@ -172,7 +173,12 @@ export function checkMailDomain(domain: string): string | undefined {
             return `"${label}" has a dash where Matomo refuses one`;
         }
     }
-    return labels[labels.length - 1].length < 2 ? "the top-level domain has fewer than two characters" : undefined;
+    const top = labels[labels.length - 1];
+    if (top.length < 2) return "the top-level domain has fewer than two characters";
+    // PHP's filter_var(FILTER_VALIDATE_EMAIL), which Piwik::isValidEmailString applies, wants a letter first.
+    return /^[A-Za-z]/.test(top)
+        ? undefined
+        : `the top-level domain "${top}" starts with a digit, which Matomo refuses: an IP address is no mail domain`;
 }
 
 /** An http(s) URL of a website to track. */

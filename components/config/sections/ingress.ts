@@ -92,6 +92,39 @@ export interface IngressConfig {
     readonly nginx: Readonly<Record<string, string>>;
 }
 
+/**
+ * Whether the API server reads `host` as an IPv4 address, as Kubernetes' Ingress validation does
+ * (netutils.ParseIPSloppy: four decimal parts up to 255, leading zeros allowed). An IPv6 address is
+ * no DNS subdomain, which matomo.hostname already is.
+ */
+export function isIpv4Address(host: string): boolean {
+    const parts = host.split(".");
+    return parts.length === 4 && parts.every((part) => /^[0-9]+$/.test(part) && Number(part) <= 255);
+}
+
+/** The annotations that ask cert-manager's ingress-shim for a certificate of the Ingress's TLS section. */
+const CERT_MANAGER_ANNOTATIONS = ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer", "kubernetes.io/tls-acme"];
+
+/** cert-manager annotations written by hand: without TLS they issue nothing; beside letsencrypt they override it. */
+function certManagerAnnotationIssues(value: ValueOf<typeof ingressKey>, ctx: ResolveContext): void {
+    for (const key of Object.keys(value.annotations).filter((k) => CERT_MANAGER_ANNOTATIONS.includes(k))) {
+        if (!value.tls) {
+            report(
+                ctx,
+                `ingress.annotations.${key}`,
+                "asks cert-manager for a certificate, but ingress.tls is false: the Ingress has no TLS section, so nothing is issued " +
+                    "and Matomo is served over plain HTTP; set tls to true, or remove it",
+            );
+        } else if (value.letsencrypt !== "") {
+            report(
+                ctx,
+                `ingress.annotations.${key}`,
+                `names an issuer beside ingress.letsencrypt ("${value.letsencrypt}"), and the annotation would win; name the issuer in one place, ingress.letsencrypt`,
+            );
+        }
+    }
+}
+
 function sameSettings(a: Readonly<Record<string, string>>, b: Readonly<Record<string, unknown>>): boolean {
     return Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
 }
@@ -102,6 +135,15 @@ function sameSettings(a: Readonly<Record<string, string>>, b: Readonly<Record<st
  * them otherwise; changed for another named class, they have no effect and are reported.
  */
 export function resolveIngress(value: ValueOf<typeof ingressKey>, hostname: string, ctx: ResolveContext): IngressConfig {
+    if (value.enabled && isIpv4Address(hostname)) {
+        report(
+            ctx,
+            "matomo.hostname",
+            `got "${hostname}", an IP address, which the API server refuses as an Ingress host ("must be a DNS name, not an IP address"); ` +
+                "use a DNS name that points at the ingress controller, or set ingress.enabled to false and route to the Service yourself",
+        );
+    }
+    if (value.enabled) certManagerAnnotationIssues(value, ctx);
     let nginx: Readonly<Record<string, string>> = value.configuration;
     if (value.className !== "nginx" && value.className !== "") {
         if (!sameSettings(nginx, NGINX_DEFAULTS)) {

@@ -7,7 +7,7 @@ import { integer, oneOf, rejected, string, type ValueOf } from "../schema/fields
 import { secret } from "../schema/secretField";
 import { object } from "../schema/structures";
 import type { SecretValue } from "../schema/secretValue";
-import { checkEmail, checkHostname, checkIniText, checkOptionalDnsSubdomain } from "../schema/validators";
+import { checkEmail, checkHostname, checkIniText, checkMailDomain, checkOptionalDnsSubdomain } from "../schema/validators";
 import { report, writtenFields, type ResolveContext } from "./context";
 
 const NO_RELAY_POD = "Matomo sends its mail to postfix.relay itself, without a relay pod";
@@ -122,6 +122,14 @@ export function resolveMail(value: ValueOf<typeof mailKey>, hostname: string, ct
             ctx,
             "postfix.tlsSecurityLevel",
             `is "${value.tlsSecurityLevel}" with port 465, which speaks TLS from the first byte; use "encrypt", or the server's port 587 or 25`,
+        );
+    }
+    const senderDomain = value.senderAddress === undefined ? checkMailDomain(hostname) : undefined;
+    if (senderDomain !== undefined) {
+        report(
+            ctx,
+            "postfix.senderAddress",
+            `is unset, and its default noreply@${hostname} (from matomo.hostname) is not an address Matomo accepts (${senderDomain}); set it`,
         );
     }
     return {

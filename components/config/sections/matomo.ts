@@ -15,6 +15,7 @@ import type { SecretValue } from "../schema/secretValue";
 import {
     checkEmail,
     checkHostname,
+    checkMailDomain,
     checkIniSafeSecret,
     checkMatomoLogin,
     checkOptionalDnsSubdomain,
@@ -27,7 +28,7 @@ const PLUGIN_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
 export const matomoKey = object(
     {
         hostname: string({
-            doc: "Public hostname of Matomo: the Ingress host and Matomo's `trusted_hosts[]`. Required (the seed defaulted to EEA's own host).",
+            doc: "Public hostname of Matomo: the Ingress host and Matomo's `trusted_hosts[]`. Required (the seed defaulted to EEA's own host). A DNS name: Kubernetes refuses an IP address as an Ingress host (one is accepted with `ingress.enabled` false, with `email` and `postfix.senderAddress` set, which default to addresses at the hostname).",
             required: true,
             check: checkHostname,
         }),
@@ -212,4 +213,19 @@ export function matomoStorageIssues(matomo: MatomoTierConfig): Issue[] {
         ];
     }
     return [];
+}
+
+/**
+ * The superuser's e-mail defaults to `admin@<hostname>`, which Matomo's installer must accept as an
+ * address: a hostname that is no mail domain (an IP address, a numeric top-level domain) needs it set.
+ */
+export function superuserEmailIssues(value: ValueOf<typeof matomoKey>): Issue[] {
+    const reason = value.email === undefined ? checkMailDomain(value.hostname) : undefined;
+    if (reason === undefined) return [];
+    return [
+        {
+            key: "matomo:matomo.email",
+            message: `is unset, and its default admin@${value.hostname} (from matomo.hostname) is not an address Matomo accepts (${reason}); set it`,
+        },
+    ];
 }
