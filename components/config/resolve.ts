@@ -23,7 +23,6 @@ import { mariadbImageIssues } from "./sections/mariadbImage";
 import { matomoResourceIssues, matomoStorageIssues, resolveMatomo, superuserEmailIssues } from "./sections/matomo";
 import { matomoImageIssues } from "./sections/matomoImage";
 import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy";
-import { resolvePrivacy } from "./sections/privacy";
 import { resolveWebServer, unusedNginxIssues } from "./sections/webServer";
 
 /** A section of the other topology would be configuration without effect. */
@@ -47,7 +46,6 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
     const matomo = resolveMatomo(values.matomo);
     const mariadb = resolveMariaDb(values.mariadb);
     const ingress = resolveIngress(values.ingress, matomo.hostname, ctx);
-    const privacy = resolvePrivacy(values.privacy, ctx);
     otherTopologyIssues(values.topology, ctx);
     const archivers = resolveArchivers(values.matomocronArchive, ctx);
     const scheduledTasks = resolveScheduledTasks(values.matomocronScheduledTasks, ctx);
@@ -109,7 +107,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         timezone: values.timezone,
         pvc: values.pvc,
         maintenance: values.maintenance,
-        privacy,
+        privacy: values.privacy,
         matomo,
         webServer: web.config!,
         ingress,

@@ -3,9 +3,8 @@
  * page), set from the stack on every run of the install Job. Defaults are Matomo's own, with IP
  * anonymisation on, as a browser install leaves them; nothing weaker is the default.
  */
-import { boolean, integer, oneOf, type Issue, type ValueOf } from "../schema/fields";
+import { boolean, integer, oneOf } from "../schema/fields";
 import { object } from "../schema/structures";
-import { writtenFields, type ResolveContext } from "./context";
 
 export const privacyKey = object(
     {
@@ -37,6 +36,12 @@ export const privacyKey = object(
     },
     {
         doc: "Privacy settings (Matomo's Privacy > Anonymize data page), written by the install Job whenever they change here; set them here rather than in the UI.",
+        switches: {
+            anonymizeIp: {
+                governs: ["ipAddressMaskLength", "useAnonymizedIpForVisitEnrichment"],
+                off: "visitors' addresses are stored in full",
+            },
+        },
     },
 );
 
@@ -51,22 +56,4 @@ export interface PrivacyConfig {
     readonly anonymizeUserId: boolean;
     readonly anonymizeOrderId: boolean;
     readonly anonymizeReferrer: "" | "exclude_query" | "exclude_path" | "exclude_all";
-}
-
-/** The settings; a setting of IP anonymisation while it is off has no effect and is reported. */
-export function resolvePrivacy(value: ValueOf<typeof privacyKey>, ctx: ResolveContext): PrivacyConfig {
-    if (!value.anonymizeIp) {
-        const set = writtenFields(ctx, "privacy");
-        for (const key of ["ipAddressMaskLength", "useAnonymizedIpForVisitEnrichment"].filter((k) => set.includes(k))) {
-            ctx.issues.push(noEffect(key));
-        }
-    }
-    return value;
-}
-
-function noEffect(key: string): Issue {
-    return {
-        key: `matomo:privacy.${key}`,
-        message: "has no effect while privacy.anonymizeIp is false; remove it, or turn anonymisation on",
-    };
 }
