@@ -8,7 +8,7 @@
  * is allowed, so one run reports every mistake at once. The same field tree generates the config
  * reference in docs/configuration.md, which keeps docs and behaviour from drifting apart.
  */
-import { INVALID, report, type ParseContext, type Parsed } from "./parseContext";
+import { report, type ParseContext, type Parsed } from "./parseContext";
 import { closestMatch, describeValue } from "./text";
 
 export { child, element, INVALID, report, type Issue, type ParseContext, type Parsed } from "./parseContext";
@@ -45,30 +45,6 @@ export interface Field<T> {
     readonly standIn?: (seed: string) => string;
     parse(raw: unknown, ctx: ParseContext): Parsed<T>;
     missing(ctx: ParseContext): Parsed<T>;
-}
-
-/**
- * Parses a value with its field. In the lenient pass an invalid value is assumed corrected rather
- * than removed (a removed credential would make its section look unconfigured): the field's
- * {@link Field.assumed} value, else its default, else the value as written.
- */
-export function parseValue<T>(field: Field<T>, raw: unknown, ctx: ParseContext): Parsed<T> {
-    const parsed = field.parse(raw, ctx);
-    if (parsed !== INVALID || !ctx.lenient) return parsed;
-    return assumeValid(field, ctx, raw);
-}
-
-/** A missing value: the field's default, or in the lenient pass a value assumed for a required one. */
-export function missingValue<T>(field: Field<T>, ctx: ParseContext): Parsed<T> {
-    const value = field.missing(ctx);
-    return value !== INVALID || !ctx.lenient ? value : assumeValid(field, ctx, undefined);
-}
-
-function assumeValid<T>(field: Field<T>, ctx: ParseContext, raw: unknown): Parsed<T> {
-    if (field.assumed) return field.assumed();
-    const fallback = field.missing({ ...ctx, issues: [] });
-    if (fallback !== INVALID) return fallback;
-    return typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean" ? (raw as T) : INVALID;
 }
 
 export interface CommonOptions {

@@ -3,8 +3,9 @@
  * structured values are decoded from the JSON text Pulumi stores them as, and each value is parsed
  * by its field. Collects every problem instead of stopping at the first.
  */
-import { INVALID, missingValue, parseValue, type Field, type Issue, type ParseContext } from "./fields";
+import { INVALID, type Field, type Issue, type ParseContext } from "./fields";
 import type { Encryption } from "./parseContext";
+import { missingValue, parseValue } from "./parseValue";
 import { closestMatch } from "./text";
 
 /** Where raw configuration comes from: Pulumi's runtime in a real run, a map in tests. */

@@ -39,7 +39,7 @@ export interface ParseContext {
     readonly issues: Issue[];
     /**
      * The pass that looks for further problems once some values are invalid: each invalid value is
-     * assumed corrected (see {@link parseValue}) and unknown keys are skipped, so the rules that
+     * assumed corrected (see parseValue.ts) and unknown keys are skipped, so the rules that
      * span keys can run on the rest.
      */
     readonly lenient?: boolean;

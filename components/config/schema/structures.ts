@@ -3,19 +3,8 @@
  * seed's one-or-a-list form, and fields whose parsed value is converted (see fields.ts).
  */
 import { closestMatch, describeValue } from "./text";
-import {
-    child,
-    code,
-    element,
-    INVALID,
-    missingValue,
-    parseValue,
-    report,
-    type CommonOptions,
-    type Field,
-    type ParseContext,
-    type Parsed,
-} from "./fields";
+import { child, code, element, INVALID, report, type CommonOptions, type Field, type ParseContext, type Parsed } from "./fields";
+import { missingValue, parseValue } from "./parseValue";
 
 export type ObjectValue<F extends Record<string, Field<unknown>>> = { readonly [K in keyof F]: F[K] extends Field<infer T> ? T : never };
 
