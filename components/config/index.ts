@@ -71,7 +71,8 @@ export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issu
  * What the rules that span keys find besides the invalid values already `found`: the keys are
  * parsed again assuming each invalid value gets corrected (see `ParseContext.lenient`), and of the
  * problems the rules then report, those that involve a key already found are left out (they may
- * be artefacts of the assumed value, and their key is reported anyway).
+ * be artefacts of the assumed value, and their key is reported anyway). A rule that finds a
+ * feature off names the key that switches it on, so that it is left out when that key is invalid.
  */
 function furtherIssues(source: ConfigSource, found: readonly Issue[]): Issue[] {
     const values = parseKeys(schema, CONFIG_NAMESPACE, source, [], true);
@@ -80,11 +81,32 @@ function furtherIssues(source: ConfigSource, found: readonly Issue[]): Issue[] {
     return issues.filter((issue) => !found.some((f) => involves(issue, f.key)));
 }
 
-/** Whether a problem is about `key`, something inside it, or names it. */
+/**
+ * Whether a problem may follow from the invalid value at `key`: it is about that key, something
+ * inside it, or something holding it below its top-level key (`ldap.servers` for
+ * `ldap.servers[0].hostname`); it is about another entry of a list that holds it (the rules
+ * across a list's entries saw the list without the invalid entry); or it names one of those keys.
+ * A problem of the whole top-level key is its own (`matomocronLdapSync` without LDAP servers
+ * beside an invalid `matomocronLdapSync.image`).
+ */
 function involves(issue: Issue, key: string): boolean {
-    if (issue.key === key || issue.key.startsWith(`${key}.`) || issue.key.startsWith(`${key}[`)) return true;
-    const short = key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key;
-    return [key, short].some((k) => new RegExp(`(^|[^\\w.:\\[\\]-])${escapeRegExp(k)}($|[^\\w\\[-])`).test(issue.message));
+    const inside = (k: string, outer: string) => k === outer || k.startsWith(`${outer}.`) || k.startsWith(`${outer}[`);
+    const holders = holdersOf(key);
+    if (inside(issue.key, key) || holders.slice(1).includes(issue.key)) return true;
+    if (holders.some((holder) => key.charAt(holder.length) === "[" && inside(issue.key, holder))) return true;
+    const named = [key, ...holders.slice(1)].flatMap((k) => [
+        k,
+        k.startsWith(`${CONFIG_NAMESPACE}:`) ? k.slice(CONFIG_NAMESPACE.length + 1) : k,
+    ]);
+    return named.some((k) => new RegExp(`(^|[^\\w.:\\[\\]-])${escapeRegExp(k)}($|[^\\w\\[-])`).test(issue.message));
+}
+
+/** The keys that hold `key`, outermost first: `a`, `a.b`, `a.b[0]` for `a.b[0].c`. */
+function holdersOf(key: string): string[] {
+    const start = key.indexOf(":") + 1;
+    const holders: string[] = [];
+    for (let i = start; i < key.length; i++) if (key[i] === "." || key[i] === "[") holders.push(key.slice(0, i));
+    return holders;
 }
 
 function escapeRegExp(text: string): string {

@@ -23,6 +23,7 @@ import { mariadbImageIssues } from "./sections/mariadbImage";
 import { matomoResourceIssues, matomoStorageIssues, resolveMatomo, superuserEmailIssues } from "./sections/matomo";
 import { matomoImageIssues } from "./sections/matomoImage";
 import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy";
+import type { NeededHost } from "./sections/policyNeeds";
 import { resolveWebServer, unusedNginxIssues } from "./sections/webServer";
 
 /** A section of the other topology would be configuration without effect. */
@@ -59,20 +60,28 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ctx,
     );
     const offsite = values.topology === "eea" ? mariadb.backup?.offsite : undefined;
+    // From what the stack sets, not from what resolved: a section with a problem still connects.
+    const google = values.topology === "google";
+    const existingInstance = google ? values.cloudsql.existingInstance : undefined;
     const needs: PolicyNeeds = {
         ingress: ingress.enabled ? { className: ingress.className } : undefined,
         ownAddresses:
-            cloudsql && "create" in cloudsql.instance
-                ? { cloudSql: "the stack creates the Cloud SQL instance and allows the proxy its address alone" }
+            google && existingInstance === undefined
+                ? {
+                      cloudSql:
+                          "the stack creates the Cloud SQL instance (cloudsql.existingInstance is not set) and allows the proxy its address alone",
+                  }
                 : {},
         destinations: {
-            ...(mail ? { smtp: [mail.host] } : {}),
-            ...(ldap.ldap ? { ldap: ldap.ldap.servers.map((s) => s.host) } : {}),
-            ...(geoip ? { maxmind: ["updates.maxmind.com"] } : {}),
-            ...(logImport ? { logSources: logImport.sources.map((s) => s.host) } : {}),
-            ...(cloudsql ? { googleApis: ["sqladmin.googleapis.com"] } : {}),
-            ...(cloudsql && "existing" in cloudsql.instance ? { cloudSql: [`the Cloud SQL instance ${cloudsql.instance.existing}`] } : {}),
-            ...(offsite ? { offsite: [offsite.endpoint ? new URL(offsite.endpoint).hostname.replace(/^\[|\]$/g, "") : offsite.url] } : {}),
+            ...(mail ? { smtp: [{ name: mail.host, key: "postfix.relay" }] } : {}),
+            ...(ldap.ldap ? { ldap: ldap.ldap.servers.map((s) => ({ name: s.host, key: ldapServerKey(values, s.name) })) } : {}),
+            ...(geoip ? { maxmind: [{ name: "updates.maxmind.com", key: "geoipupdate" }] } : {}),
+            ...(logImport ? { logSources: logImport.sources.map((s, i) => ({ name: s.host, key: logSourceKey(values, i) })) } : {}),
+            ...(google ? { googleApis: [{ name: "sqladmin.googleapis.com", key: "cloudsql" }] } : {}),
+            ...(existingInstance !== undefined
+                ? { cloudSql: [{ name: `the Cloud SQL instance ${existingInstance}`, key: "cloudsql.existingInstance" }] }
+                : {}),
+            ...(offsite ? { offsite: [offsiteHost(offsite)] } : {}),
         },
     };
     const networkPolicy = resolveNetworkPolicy(values.securityEnabled, values.networkPolicy, needs, ctx);
@@ -139,6 +148,23 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
     return budgeted.issues.length > 0
         ? { issues: budgeted.issues }
         : { config: { ...common, topology: "google", cloudsql: budgeted.cloudsql, connectionBudget: budget }, issues };
+}
+
+/** The key of the LDAP server named `name`. */
+function ldapServerKey(values: SchemaValues, name: string): string {
+    return `ldap.servers[${values.ldap.servers.findIndex((s) => s.name === name)}].hostname`;
+}
+
+/** The key of the `index`th log source: the structured ones come first, then the seed's commands. */
+function logSourceKey(values: SchemaValues, index: number): string {
+    return index < values.rsyncAnalytics.sources.length ? `rsyncAnalytics.sources[${index}].host` : "rsyncAnalytics.rsyncCommands";
+}
+
+/** The host the off-site copy connects to: the S3-compatible endpoint's, or the bucket's. */
+function offsiteHost(offsite: { readonly url: string; readonly endpoint?: string }): NeededHost {
+    return offsite.endpoint
+        ? { name: new URL(offsite.endpoint).hostname.replace(/^\[|\]$/g, ""), key: "mariadb.backup.offsite.endpoint" }
+        : { name: offsite.url, key: "mariadb.backup.offsite.url" };
 }
 
 /** The console CronJobs besides the archivers, each one connection while it runs. */

@@ -8,7 +8,8 @@ import { INVALID, type Field, type ParseContext, type Parsed } from "./fields";
 /**
  * Parses a value with its field. In the lenient pass an invalid value is assumed corrected rather
  * than removed (a removed credential would make its section look unconfigured): the field's
- * {@link Field.assumed} value, else its default, else the value as written.
+ * {@link Field.assumed} value, else its default, else the value as written when it has the field's
+ * type (the rules that run on it expect that type).
  */
 export function parseValue<T>(field: Field<T>, raw: unknown, ctx: ParseContext): Parsed<T> {
     const parsed = field.parse(raw, ctx);
@@ -26,5 +27,13 @@ function assumeValid<T>(field: Field<T>, ctx: ParseContext, raw: unknown): Parse
     if (field.assumed) return field.assumed();
     const fallback = field.missing({ ...ctx, issues: [] });
     if (fallback !== INVALID) return fallback;
-    return typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean" ? (raw as T) : INVALID;
+    return asWritten(field.type, raw) as Parsed<T>;
+}
+
+/** A raw value as a field of `type` holds it (a string field reads numbers as text), or INVALID. */
+function asWritten(type: string, raw: unknown): unknown {
+    if (type === "string") return typeof raw === "string" ? raw : typeof raw === "number" ? String(raw) : INVALID;
+    if (type === "integer") return typeof raw === "number" && Number.isSafeInteger(raw) ? raw : INVALID;
+    if (type === "boolean") return typeof raw === "boolean" ? raw : INVALID;
+    return INVALID;
 }

@@ -127,7 +127,7 @@ export function offsiteIssues(value: ValueOf<typeof backupKey>): Issue[] {
     const key = (k: string) => `matomo:mariadb.backup.offsite.${k}`;
     if (o.url === undefined) {
         const set = (["endpoint", "region", "existingSecret"] as const).filter((k) => o[k] !== undefined);
-        return set.map((k) => ({ key: key(k), message: "has no effect without offsite.url; set the url or remove it" }));
+        return set.map((k) => ({ key: key(k), message: "has no effect without mariadb.backup.offsite.url; set the url or remove it" }));
     }
     const issues: Issue[] = [];
     if (o.url.startsWith("s3://") && o.existingSecret === undefined) {

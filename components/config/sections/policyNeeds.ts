@@ -9,14 +9,32 @@ import { report, writtenFields, type ResolveContext } from "./context";
 /** GKE's load balancers and health checks reach the pods from these blocks (container-native load balancing). */
 const GOOGLE_FRONT_ENDS = ["35.191.0.0/16", "130.211.0.0/22"] as const;
 
+/** An outside host a feature connects to, and the config key that names it (for messages). */
+export interface NeededHost {
+    /** A hostname, or an IP address checked against the blocks. */
+    readonly name: string;
+    readonly key: string;
+}
+
 /** What the policies must let through: the features the stack turns on. */
 export interface PolicyNeeds {
     readonly ingress?: { readonly className?: string };
-    /** Outside hosts each destination must reach (a hostname, or an IP checked against the blocks). */
-    readonly destinations: Partial<Record<EgressDestination, readonly string[]>>;
+    /** Outside hosts each destination must reach. */
+    readonly destinations: Partial<Record<EgressDestination, readonly NeededHost[]>>;
     /** Destinations the program allows by their own address, not through blocks: why, by destination. */
     readonly ownAddresses: Partial<Record<EgressDestination, string>>;
 }
+
+/** Why a destination's feature is off, naming the key that switches it on. */
+const SWITCHED_ON_BY: Readonly<Record<EgressDestination, string>> = {
+    smtp: "postfix.relay is not set, so Matomo sends no mail",
+    ldap: "ldap.servers is empty, so nothing connects to an LDAP server",
+    maxmind: "GeoIP is off (no geoipupdate.accountId and geoipupdate.licenseKey, nor geoipupdate.existingSecret)",
+    logSources: "rsyncAnalytics.sources is empty, so no log is fetched",
+    googleApis: 'matomo:topology is not "google", so no Cloud SQL Auth Proxy runs',
+    cloudSql: 'no Cloud SQL instance is managed elsewhere (matomo:topology "google" with cloudsql.existingInstance)',
+    offsite: "mariadb.backup.offsite.url is not set (or mariadb.backup.enabled is false), so no backup is copied off the cluster",
+};
 
 /** The policy settings the needs are checked against: the ingress peers and the outside blocks. */
 interface PolicySettings {
@@ -41,8 +59,9 @@ export function cutOffIssues(value: PolicySettings, needs: PolicyNeeds, ctx: Res
             );
         }
     }
-    for (const [destination, hosts] of Object.entries(needs.destinations) as [EgressDestination, readonly string[]][]) {
+    for (const [destination, needed] of Object.entries(needs.destinations) as [EgressDestination, readonly NeededHost[]][]) {
         const blocks = value.egressTo[destination].map((b) => parseCidr(b) as Cidr);
+        const hosts = needed.map((h) => h.name);
         if (blocks.length === 0 && !writtenFields(ctx, "networkPolicy", "egressTo").includes(destination)) {
             report(
                 ctx,
@@ -60,15 +79,15 @@ export function cutOffIssues(value: PolicySettings, needs: PolicyNeeds, ctx: Res
             );
             continue;
         }
-        for (const host of hosts) {
-            const ip = parseIp(host);
+        for (const host of needed) {
+            const ip = parseIp(host.name);
             // Log hosts given as addresses are allowed as themselves (see the policies).
             if (!ip || destination === "logSources") continue;
             if (!blocks.some((b) => cidrContains(b, hostCidr(ip)))) {
                 report(
                     ctx,
                     `networkPolicy.egressTo.${destination}`,
-                    `does not cover ${host}, which the stack connects to; add a block that holds it`,
+                    `does not cover ${host.name} (${host.key}), which the stack connects to; add a block that holds it`,
                 );
             }
         }
@@ -77,7 +96,7 @@ export function cutOffIssues(value: PolicySettings, needs: PolicyNeeds, ctx: Res
         const own = needs.ownAddresses[field as EgressDestination];
         if (own) report(ctx, `networkPolicy.egressTo.${field}`, `has no effect: ${own}; remove it`);
         else if (!(field in needs.destinations)) {
-            report(ctx, `networkPolicy.egressTo.${field}`, "has no effect: the feature that connects there is off; remove it");
+            report(ctx, `networkPolicy.egressTo.${field}`, `has no effect: ${SWITCHED_ON_BY[field as EgressDestination]}; remove it`);
         }
     }
 }

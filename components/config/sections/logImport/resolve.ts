@@ -136,13 +136,16 @@ function knownHostsIssues(rsync: Values["rsync"], sources: readonly LogSource[],
     }
     const hosts = parseKnownHosts(rsync.ssh_known_hosts);
     if (typeof hosts === "string") return report(ctx, key, hosts);
-    for (const source of sources.filter((s) => !hasKnownHost(hosts, s.host, s.port))) {
+    sources.forEach((source, i) => {
+        if (hasKnownHost(hosts, source.host, source.port)) return;
+        // Named by its key, so that a problem of the source itself leaves this one out (index.ts).
+        const where = i < rsync.sources.length ? `rsyncAnalytics.sources[${i}]` : "rsyncAnalytics.rsyncCommands";
         report(
             ctx,
             key,
-            `has no key for ${knownHostName(source.host, source.port)} (site ${source.siteId}); add the output of \`${scan(source)}\``,
+            `has no key for ${knownHostName(source.host, source.port)} (${where}, site ${source.siteId}); add the output of \`${scan(source)}\``,
         );
-    }
+    });
 }
 
 /** The log import when sources are configured; settings without sources are reported. */
