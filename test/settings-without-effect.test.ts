@@ -117,7 +117,7 @@ describe("settings without effect", () => {
             assert.deepEqual(parse({ "matomo:ingress": { enabled: false, letsencrypt: null, tls: false } }).issues, []);
         });
 
-        it("Cloud SQL backup settings without backups, log retention without binary logs, a growth limit without growth", () => {
+        it("Cloud SQL backup settings without backups, log retention without binary logs, a pool without Workload Identity, a growth limit without growth", () => {
             const prod = stackConfig("prod");
             const issues = refused(
                 { "matomo:cloudsql": { availabilityType: "ZONAL", backups: { enabled: false, binaryLog: false } } },
@@ -133,6 +133,11 @@ describe("settings without effect", () => {
                 refused({ "matomo:cloudsql": { availabilityType: "ZONAL", backups: { binaryLog: false } } }, prod),
                 "matomo:cloudsql.backups.transactionLogRetentionDays",
                 /while cloudsql\.backups\.binaryLog is false \(there are no binary logs/,
+            );
+            only(
+                refused({ "matomo:cloudsql": { identity: "serviceAccountKey", workloadIdentityPool: "other-project.svc.id.goog" } }, prod),
+                "matomo:cloudsql.workloadIdentityPool",
+                /^has no effect with identity "serviceAccountKey"/,
             );
             only(
                 refused({ "matomo:cloudsql": { diskAutoresize: false } }, prod),

@@ -65,7 +65,7 @@ export const cloudsqlKey = object(
             check: checkDnsLabel,
         }),
         workloadIdentityPool: string({
-            doc: "Workload Identity pool of the GKE cluster. Unset: `<project>.svc.id.goog` (set it when the cluster lives in another project).",
+            doc: "Workload Identity pool of the GKE cluster, with `identity: workloadIdentity`. Unset: `<project>.svc.id.goog` (set it when the cluster lives in another project).",
             optional: true,
             defaultDoc: "`<project>.svc.id.goog`",
             check: (v) => (/^[a-z][a-z0-9-]{4,28}[a-z0-9]\.svc\.id\.goog$/.test(v) ? undefined : "expected <cluster-project>.svc.id.goog"),
@@ -148,6 +148,14 @@ export function resolveCloudSql(value: ValueOf<typeof cloudsqlKey>, ctx: Resolve
     };
     const project = fromProvider("project", checkProjectId);
     const region = fromProvider("region", checkRegion);
+
+    if (value.identity === "serviceAccountKey" && value.workloadIdentityPool !== undefined) {
+        report(
+            ctx,
+            "cloudsql.workloadIdentityPool",
+            'has no effect with identity "serviceAccountKey": the proxy authenticates with a key, and no Workload Identity binding is made; remove it, or set identity to "workloadIdentity"',
+        );
+    }
 
     const serviceAccountId = value.serviceAccountId ?? `matomo-${ctx.source.stack}`.toLowerCase();
     if (value.serviceAccountId === undefined && checkServiceAccountId(serviceAccountId) !== undefined) {
