@@ -27,6 +27,15 @@ function distance(a: string, b: string): number {
     return d[s.length][t.length];
 }
 
+/** The `count` candidates nearest to `input`, nearest first (for a list of suggestions). */
+export function closestMatches(input: string, candidates: readonly string[], count: number): string[] {
+    return candidates
+        .map((candidate) => ({ candidate, d: distance(input, candidate) }))
+        .sort((a, b) => a.d - b.d)
+        .slice(0, count)
+        .map((c) => c.candidate);
+}
+
 /** The candidate a typo most likely meant, if one is close enough to suggest. */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
     let best: string | undefined;

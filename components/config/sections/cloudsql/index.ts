@@ -13,6 +13,7 @@ import { report, writtenFields, type ResolveContext } from "../context";
 import { checkConnectionName, checkProjectId, checkRegion, checkServiceAccountId, parseConnectionName } from "./gcpValues";
 import { INSTANCE_KEYS, instanceFields, resolveInstance, type CloudSqlInstanceConfig } from "./instance";
 import { instanceIssues } from "./instanceRules";
+import { checkMysqlCollation, collationVersionIssue } from "./collations";
 
 export type { CloudSqlInstanceConfig } from "./instance";
 
@@ -44,9 +45,9 @@ export const cloudsqlKey = object(
         }),
         database: string({ doc: "Name of Matomo's database.", default: "matomo", check: checkDatabaseName }),
         collation: string({
-            doc: "Collation of the database (and Matomo's `[database] collation`).",
+            doc: "Collation of the database (and Matomo's `[database] collation`): a utf8mb4 collation of MySQL 8.0 or 8.4 (`SHOW COLLATION WHERE Charset = 'utf8mb4'`); MariaDB's `utf8mb4_uca1400_*` ones do not exist there.",
             default: "utf8mb4_0900_ai_ci",
-            check: (v) => (/^utf8mb4_[a-z0-9_]+$/.test(v) ? undefined : "expected a utf8mb4 collation such as utf8mb4_0900_ai_ci"),
+            check: checkMysqlCollation,
         }),
         user: string({ doc: "Database user Matomo connects as (its password is generated).", default: "matomo", check: checkDatabaseUser }),
         identity: oneOf(["workloadIdentity", "serviceAccountKey"], {
@@ -168,6 +169,8 @@ export function resolveCloudSql(value: ValueOf<typeof cloudsqlKey>, ctx: Resolve
 
     const instance = resolveInstance(value);
     ctx.issues.push(...instanceIssues(instance));
+    const versionIssue = existing ? undefined : collationVersionIssue(value.collation, instance.databaseVersion);
+    if (versionIssue) report(ctx, "cloudsql.collation", versionIssue);
 
     if (ctx.issues.length > before || project === undefined || region === undefined) return undefined;
     return {

@@ -21,6 +21,13 @@ export function instanceIssues(instance: CloudSqlInstanceConfig): Issue[] {
             `got "${instance.tier}", a ${tier.edition} tier, but edition is ${instance.edition}; ${instance.edition === "ENTERPRISE_PLUS" ? "Enterprise Plus takes db-perf-optimized-N-* tiers" : "use edition ENTERPRISE_PLUS for db-perf-optimized tiers"}`,
         );
     }
+    if (instance.edition === "ENTERPRISE_PLUS" && instance.diskType === "PD_HDD") {
+        issue(
+            "diskType",
+            'got "PD_HDD", which edition ENTERPRISE_PLUS does not offer (Cloud SQL refuses it: "PD_HDD disk type is not supported for ' +
+                'Enterprise Plus Edition"); use PD_SSD, or edition ENTERPRISE',
+        );
+    }
     const backups = instance.backups;
     if (instance.availabilityType === "REGIONAL" && !(backups.enabled && backups.binaryLog)) {
         issue("availabilityType", 'got "REGIONAL", which needs backups.enabled and backups.binaryLog to be true');
