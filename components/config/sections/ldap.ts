@@ -193,17 +193,13 @@ export function resolveLdap(
     ldap.servers.forEach((server, i) => {
         // An invalid hostname is reported by its field; the rules below still run on what is there.
         const address = parseLdapAddress(server.hostname) ?? { host: server.hostname };
+        const problem = (field: string, message: string) => report(ctx, `ldap.servers[${i}].${field}`, message);
         if (address.port !== undefined && server.port !== undefined && address.port !== server.port) {
-            report(
-                ctx,
-                `ldap.servers[${i}].port`,
-                `is ${server.port}, but hostname ${server.hostname} names port ${address.port}; set the port in one place`,
-            );
+            problem("port", `is ${server.port}, but hostname ${server.hostname} names port ${address.port}; set the port in one place`);
         }
         if (server.adminPassword === undefined) {
-            report(
-                ctx,
-                `ldap.servers[${i}].adminPassword`,
+            problem(
+                "adminPassword",
                 `is required; set it with \`pulumi config set --secret --path 'ldap.servers[${i}].adminPassword' <password>\``,
             );
         } else {
@@ -216,7 +212,7 @@ export function resolveLdap(
             });
         }
         if (ldap.servers.findIndex((s) => s.name === server.name) !== i) {
-            report(ctx, `ldap.servers[${i}].name`, `"${server.name}" is used twice; server names must be unique`);
+            problem("name", `"${server.name}" is used twice; server names must be unique`);
         }
     });
     if (STOCK_MATOMO_IMAGES.has(matomoImageRepository)) {
