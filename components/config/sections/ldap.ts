@@ -87,7 +87,10 @@ export const ldapKey = object(
                     adminUser: string({ doc: "DN of the account the plugin binds as.", required: true, check: checkDn }),
                     // Set by the directory's owner: only what config.ini.php cannot hold is refused.
                     adminPassword: secret({ doc: "Its password (set with `--secret`).", defaultDoc: "required", check: checkIniText }),
-                    startTls: boolean({ doc: "Use StartTLS.", default: false }),
+                    startTls: boolean({
+                        doc: "Upgrade an `ldap://` connection with StartTLS (an `ldaps://` server speaks TLS from the start, and refuses it).",
+                        default: false,
+                    }),
                 },
                 { doc: "An LDAP server." },
             ),
@@ -196,6 +199,13 @@ export function resolveLdap(
         const problem = (field: string, message: string) => report(ctx, `ldap.servers[${i}].${field}`, message);
         if (address.port !== undefined && server.port !== undefined && address.port !== server.port) {
             problem("port", `is ${server.port}, but hostname ${server.hostname} names port ${address.port}; set the port in one place`);
+        }
+        if (address.scheme === "ldaps" && server.startTls) {
+            problem(
+                "startTls",
+                `is true, but hostname ${server.hostname} speaks TLS from the first byte: LoginLdap would call ldap_start_tls on a ` +
+                    "connection that is TLS already, and the bind would fail; set startTls to false (ldaps:// encrypts), or use ldap:// with StartTLS",
+            );
         }
         if (server.adminPassword === undefined) {
             problem(
