@@ -44,13 +44,23 @@ function intOrName(text: string, bounds: Bounds): number | string {
     return value < 0 ? `negative number ${value}` : value;
 }
 
-/** One range of a field (`*`, `?`, `n`, `a-b`, each with an optional `/step`): undefined when valid. */
-function checkRange(expr: string, bounds: Bounds): string | undefined {
+/** The values one range of a field selects, as robfig/cron's getRange reads it. */
+interface Range {
+    readonly start: number;
+    readonly end: number;
+    readonly step: number;
+    /** `*` or `?` without a step above 1: robfig/cron's star bit, which changes how days match. */
+    readonly star: boolean;
+}
+
+/** One range of a field (`*`, `?`, `n`, `a-b`, each with an optional `/step`), or why it is invalid. */
+function parseRange(expr: string, bounds: Bounds): Range | string {
     const rangeAndStep = expr.split("/");
     const lowAndHigh = rangeAndStep[0].split("-");
     let start: number | string = bounds.min;
     let end: number | string = bounds.max;
-    if (lowAndHigh[0] !== "*" && lowAndHigh[0] !== "?") {
+    const any = lowAndHigh[0] === "*" || lowAndHigh[0] === "?";
+    if (!any) {
         if (lowAndHigh.length > 2) return `too many hyphens in "${expr}"`;
         start = intOrName(lowAndHigh[0], bounds);
         end = lowAndHigh.length === 2 ? intOrName(lowAndHigh[1], bounds) : start;
@@ -58,16 +68,36 @@ function checkRange(expr: string, bounds: Bounds): string | undefined {
     if (typeof start === "string") return start;
     if (typeof end === "string") return end;
     if (rangeAndStep.length > 2) return `too many slashes in "${expr}"`;
+    let step = 1;
     if (rangeAndStep.length === 2) {
-        const step = atoi(rangeAndStep[1]);
-        if (step === undefined || step < 0) return `the step of "${expr}" is not a number`;
-        if (step === 0) return `the step of "${expr}" must be positive`;
+        const parsed = atoi(rangeAndStep[1]);
+        if (parsed === undefined || parsed < 0) return `the step of "${expr}" is not a number`;
+        if (parsed === 0) return `the step of "${expr}" must be positive`;
+        step = parsed;
         if (lowAndHigh.length === 1) end = bounds.max; // "n/step" means "n-max/step"
     }
     if (start < bounds.min) return `${start} is below the ${bounds.label}'s minimum, ${bounds.min}`;
     if (end > bounds.max) return `${end} is above the ${bounds.label}'s maximum, ${bounds.max}`;
     if (start > end) return `the range "${expr}" starts after it ends`;
-    return undefined;
+    return { start, end, step, star: any && step <= 1 };
+}
+
+/** The ranges of each of the five fields, or why the schedule is invalid (the field named). */
+function parseFields(schedule: string): Range[][] | string {
+    const fields = schedule.split(/\s+/).filter((f) => f !== "");
+    if (fields.length !== FIELDS.length) return `got ${fields.length} fields`;
+    const parsed: Range[][] = [];
+    for (const [i, field] of fields.entries()) {
+        const ranges: Range[] = [];
+        // Go's strings.FieldsFunc: empty items of the list are skipped, not refused.
+        for (const expr of field.split(",").filter((e) => e !== "")) {
+            const range = parseRange(expr, FIELDS[i]);
+            if (typeof range === "string") return `${FIELDS[i].label}: ${range}`;
+            ranges.push(range);
+        }
+        parsed.push(ranges);
+    }
+    return parsed;
 }
 
 /**
@@ -80,14 +110,6 @@ export function cronScheduleError(schedule: string): string | undefined {
     if (schedule.startsWith("@")) {
         return CRON_DESCRIPTORS.includes(schedule) ? undefined : `"${schedule}" is not one of ${CRON_DESCRIPTORS.join(", ")}`;
     }
-    const fields = schedule.split(/\s+/).filter((f) => f !== "");
-    if (fields.length !== FIELDS.length) return `got ${fields.length} fields`;
-    for (const [i, field] of fields.entries()) {
-        // Go's strings.FieldsFunc: empty items of the list are skipped, not refused.
-        for (const expr of field.split(",").filter((e) => e !== "")) {
-            const problem = checkRange(expr, FIELDS[i]);
-            if (problem !== undefined) return `${FIELDS[i].label}: ${problem}`;
-        }
-    }
-    return undefined;
+    const fields = parseFields(schedule);
+    return typeof fields === "string" ? fields : undefined;
 }
