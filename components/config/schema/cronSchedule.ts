@@ -3,7 +3,8 @@
  * through robfig/cron v3's `ParseStandard` (five fields: minute, hour, day of month, month, day
  * of week; or a descriptor), and any `TZ` in it is refused in favour of `spec.timeZone`. The rules
  * below follow that parser's own (parser.go, spec.go): comma lists, `a-b` ranges, `/step`, `*` and
- * `?`, month and weekday names, weekdays 0-6 (7 is not Sunday there).
+ * `?`, month and weekday names, weekdays 0-6 (7 is not Sunday there). A schedule the API server
+ * accepts can still never fire (`0 0 31 2 *`): that is found with the matching rules of spec.go.
  */
 
 /** One field's bounds and the names it accepts (lower case), as robfig/cron's spec.go has them. */
@@ -112,4 +113,53 @@ export function cronScheduleError(schedule: string): string | undefined {
     }
     const fields = parseFields(schedule);
     return typeof fields === "string" ? fields : undefined;
+}
+
+const MONTH_LABELS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+/** The most days each month has (February's 29th comes in leap years, and a schedule that needs it fires then). */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The values the ranges select, and whether one of them carries robfig/cron's star bit. */
+function selected(ranges: readonly Range[]): { values: number[]; star: boolean } {
+    const values = new Set<number>();
+    for (const { start, end, step } of ranges) for (let v = start; v <= end; v += step) values.add(v);
+    return { values: [...values].sort((a, b) => a - b), star: ranges.some((r) => r.star) };
+}
+
+const ordinal = (day: number) =>
+    `${day}${day % 10 === 1 && day !== 11 ? "st" : day % 10 === 2 && day !== 12 ? "nd" : day % 10 === 3 && day !== 13 ? "rd" : "th"}`;
+const listed = (items: readonly string[], last: string) =>
+    items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} ${last} ${items.at(-1)}`;
+
+/**
+ * Why a schedule the API server accepts never fires, or undefined when it fires in some year.
+ * robfig/cron matches a day when both day fields match if either is unrestricted (`*` or `?`, its
+ * star bit), and when either matches otherwise; so only a restricted day of month with an
+ * unrestricted day of week can miss every day: when no selected month has a selected day.
+ */
+export function cronNeverFiresReason(schedule: string): string | undefined {
+    if (schedule.startsWith("@")) return undefined;
+    const fields = parseFields(schedule);
+    if (typeof fields === "string") return undefined;
+    const [days, months, weekdays] = [selected(fields[2]), selected(fields[3]), selected(fields[4])];
+    if (!weekdays.star) return undefined;
+    if (months.values.some((m) => days.values.some((d) => d <= MONTH_DAYS[m - 1]))) return undefined;
+    const monthNames = months.values.map((m) => MONTH_LABELS[m - 1]);
+    return (
+        `${listed(monthNames, "and")} never ${monthNames.length === 1 ? "has" : "have"} a ${listed(days.values.map(ordinal), "or")}, ` +
+        "so the job would never run (Kubernetes accepts the schedule all the same); use a day of month the months have"
+    );
 }

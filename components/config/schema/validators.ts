@@ -3,7 +3,7 @@
  * reason that says what is allowed; the schema prefixes it with the key and the value received.
  */
 
-import { cronScheduleError } from "./cronSchedule";
+import { cronNeverFiresReason, cronScheduleError } from "./cronSchedule";
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -193,13 +193,14 @@ export function checkWebsiteUrl(value: string): string | undefined {
 
 /**
  * A CronJob schedule as the Kubernetes API server accepts it (cronSchedule.ts): five fields (minute
- * hour day-of-month month day-of-week) or a descriptor such as @hourly, without a `TZ=` prefix.
+ * hour day-of-month month day-of-week) or a descriptor such as @hourly, without a `TZ=` prefix;
+ * and one that fires at all.
  */
 export function checkCronSchedule(value: string): string | undefined {
     const problem = cronScheduleError(value);
-    return problem === undefined
-        ? undefined
-        : `expected a five-field cron schedule such as "5 * * * *" or a descriptor such as @hourly; ${problem}`;
+    if (problem !== undefined) return `expected a five-field cron schedule such as "5 * * * *" or a descriptor such as @hourly; ${problem}`;
+    const never = cronNeverFiresReason(value);
+    return never === undefined ? undefined : `it never fires: ${never}`;
 }
 
 /** A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name (as the API server checks it). */
