@@ -122,6 +122,35 @@ describe("one mistake, one message", () => {
         );
     });
 
+    it("a part of a feature refused in the same round still needs its connections (an LDAP server without its password)", () => {
+        const everything = stackConfig("test/fixtures/Pulumi.everything-on.yaml");
+        const server = {
+            name: "corp",
+            hostname: "ldaps://ldap.example.org",
+            baseDn: "dc=example,dc=org",
+            adminUser: "cn=matomo,dc=example,dc=org",
+        };
+        const { issues } = parse(
+            { "matomo:ldap": { servers: [server] }, "matomo:networkPolicy": { egressTo: { ldap: null } } },
+            everything,
+        );
+        assert.deepEqual(
+            issues.map((i) => i.key),
+            ["matomo:ldap.servers[0].adminPassword", "matomo:networkPolicy.egressTo.ldap"],
+        );
+        assert.match(issues[1].message, /^is required: the pods connect to ldap\.example\.org,/);
+    });
+
+    it("a seed command that cannot be read is the one problem, not the log hosts' blocks as well", () => {
+        const everything = stackConfig("test/fixtures/Pulumi.everything-on.yaml");
+        const command = "rsync -e 'ssh -p 2222' -avz --foo logs@logs.example.org:/var/log/apache2 /analytics/logs/1";
+        const { issues } = parse({ "matomo:rsyncAnalytics": { sources: null, rsyncCommands: command } }, everything);
+        assert.deepEqual(
+            issues.map((i) => i.key),
+            ["matomo:rsyncAnalytics.rsyncCommands"],
+        );
+    });
+
     it("a value of the wrong type is reported, never thrown", () => {
         for (const hostname of [true, -1, ["a.example.com"]]) {
             const { issues } = parse({ "matomo:matomo": { hostname } });

@@ -15,7 +15,7 @@ import { rawValue, report, writtenFields, type ResolveContext } from "./sections
 import { namespaceIssues, type Topology } from "./sections/general";
 import { resolveGeoIp } from "./sections/geoip";
 import { resolveIngress } from "./sections/ingress";
-import { resolveLdap } from "./sections/ldap";
+import { parseLdapAddress, resolveLdap } from "./sections/ldap";
 import { resolveLogImport } from "./sections/logImport/resolve";
 import { resolveMail } from "./sections/mail";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./sections/mariadb";
@@ -74,9 +74,13 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
                 : {},
         destinations: {
             ...(mail ? { smtp: [{ name: mail.host, key: "postfix.relay" }] } : {}),
-            ...(ldap.ldap ? { ldap: ldap.ldap.servers.map((s) => ({ name: s.host, key: ldapServerKey(values, s.name) })) } : {}),
+            ...(values.ldap.servers.length > 0 ? { ldap: values.ldap.servers.map(ldapHost) } : {}),
             ...(geoip ? { maxmind: [{ name: "updates.maxmind.com", key: "geoipupdate" }] } : {}),
-            ...(logImport ? { logSources: logImport.sources.map((s, i) => ({ name: s.host, key: logSourceKey(values, i) })) } : {}),
+            ...(logImport
+                ? { logSources: logImport.sources.map((s, i) => ({ name: s.host, key: logSourceKey(values, i) })) }
+                : values.rsyncAnalytics.rsyncCommands !== undefined
+                  ? { logSources: [] } // commands it could not read: their hosts are unknown
+                  : {}),
             ...(google ? { googleApis: [{ name: "sqladmin.googleapis.com", key: "cloudsql" }] } : {}),
             ...(existingInstance !== undefined
                 ? { cloudSql: [{ name: `the Cloud SQL instance ${existingInstance}`, key: "cloudsql.existingInstance" }] }
@@ -150,9 +154,9 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         : { config: { ...common, topology: "google", cloudsql: budgeted.cloudsql, connectionBudget: budget }, issues };
 }
 
-/** The key of the LDAP server named `name`. */
-function ldapServerKey(values: SchemaValues, name: string): string {
-    return `ldap.servers[${values.ldap.servers.findIndex((s) => s.name === name)}].hostname`;
+/** The host an LDAP server's hostname names, configured with or without the rest it needs. */
+function ldapHost(server: { readonly hostname: string }, index: number): NeededHost {
+    return { name: parseLdapAddress(server.hostname)?.host ?? server.hostname, key: `ldap.servers[${index}].hostname` };
 }
 
 /** The key of the `index`th log source: the structured ones come first, then the seed's commands. */

@@ -60,6 +60,8 @@ export function cutOffIssues(value: PolicySettings, needs: PolicyNeeds, ctx: Res
         }
     }
     for (const [destination, needed] of Object.entries(needs.destinations) as [EgressDestination, readonly NeededHost[]][]) {
+        // A feature whose configuration is refused may name no host yet: nothing to check.
+        if (needed.length === 0) continue;
         const blocks = value.egressTo[destination].map((b) => parseCidr(b) as Cidr);
         const hosts = needed.map((h) => h.name);
         if (blocks.length === 0 && !writtenFields(ctx, "networkPolicy", "egressTo").includes(destination)) {
