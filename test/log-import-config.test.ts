@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createHmac, randomBytes } from "node:crypto";
+import fc from "fast-check";
 import { hasKnownHost, parseKnownHosts } from "../components/config/sections/logImport/knownHosts";
 import { parseRsyncCommand, shellCommands } from "../components/config/sections/logImport/rsyncCommand";
 import { ed25519KeyPair } from "../components/config/schema/opensshKey";
@@ -145,7 +146,7 @@ describe("log import configuration", () => {
                 "absolute directory the log host's `rrsync -ro` command names",
             );
             assertRejected(
-                withRsync({ sources: [{ ...served, path: "/var/log/apache2/a\\*" }] }),
+                withRsync({ sources: [{ ...served, path: "/var/log/apache2/a\\b" }] }),
                 "matomo:rsyncAnalytics.sources[0].path",
                 "holds a backslash",
             );
@@ -221,5 +222,49 @@ describe("log import configuration", () => {
             );
             assertRejected({ "matomo:matomoAnalytics": { maxAttempts: 5 } }, "matomo:matomoAnalytics", "no effect without log sources");
         });
+    });
+});
+
+describe("a log source's path", () => {
+    const sourceWithPath = (path: string) => withRsync({ sources: [{ ...SOURCE, path }] });
+
+    it("is a directory: a wildcard in it is refused, with the path and pattern that mean it", () => {
+        assertRejected(
+            sourceWithPath("/var/log/apache2/access_log.*"),
+            "matomo:rsyncAnalytics.sources[0].path",
+            "path is a directory, taken as written, and the files in it are chosen by pattern: the wildcard * in it matches nothing; " +
+                "set path to /var/log/apache2 and pattern to access_log.*",
+        );
+        assertRejected(sourceWithPath("/var/log/*/access.log"), "matomo:rsyncAnalytics.sources[0].path", "a source per directory");
+        assertRejected(sourceWithPath("/srv/logs/site[12]"), "matomo:rsyncAnalytics.sources[0].path", "the wildcard [ in it");
+    });
+
+    it("is refused in the seed's commands too, which fetched files by a wildcard", () => {
+        assertRejected(
+            {
+                "matomo:rsyncAnalytics": {
+                    storageAccessMode: "ReadWriteMany",
+                    rsyncCommands: "rsync -avz logs@logs.example.com:/var/log/httpd/*.log /analytics/logs/3",
+                },
+            },
+            "matomo:rsyncAnalytics.rsyncCommands",
+            'fetches "/var/log/httpd/*.log", but path is a directory',
+        );
+    });
+
+    it("is refused exactly when it holds *, ? or [", () => {
+        const component = fc.stringMatching(/^[A-Za-z0-9._ *?[\]-]{1,12}$/);
+        fc.assert(
+            fc.property(fc.array(component, { minLength: 1, maxLength: 4 }), (parts) => {
+                const path = `/${parts.join("/")}`;
+                fc.pre(!parts.includes("..") && !parts.includes("."));
+                const { issues } = parse(sourceWithPath(path));
+                const refused = issues.some(
+                    (i) => i.key === "matomo:rsyncAnalytics.sources[0].path" && i.message.includes("path is a directory"),
+                );
+                assert.equal(refused, /[*?[]/.test(path), path);
+            }),
+            { numRuns: 60 },
+        );
     });
 });

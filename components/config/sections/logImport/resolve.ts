@@ -12,7 +12,7 @@ import { fullKey, rawValue, report, writtenFields, type ResolveContext } from ".
 import type { importKey, logImportKeys, rsyncKey } from "./index";
 import { hasKnownHost, knownHostName, parseKnownHosts } from "./knownHosts";
 import { parseRsyncCommand, shellCommands } from "./rsyncCommand";
-import { rrsyncIssue, type SourceValue } from "./sources";
+import { rrsyncIssue, sourcePathWildcard, type SourceValue } from "./sources";
 
 export type LogSource = SourceValue;
 
@@ -86,6 +86,11 @@ function commandSources(rsync: Values["rsync"], ctx: ResolveContext): LogSource[
             continue;
         }
         const { siteId, user, host, port, path } = parsed;
+        const wildcard = sourcePathWildcard(path);
+        if (wildcard) {
+            report(ctx, key, `${which}fetches ${JSON.stringify(path)}, but ${wildcard}, in matomo:rsyncAnalytics.sources`);
+            continue;
+        }
         sources.push({
             siteId,
             user,

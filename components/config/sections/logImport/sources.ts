@@ -33,6 +33,23 @@ function checkRemotePath(value: string): string | undefined {
     return undefined;
 }
 
+/**
+ * Why a log source's directory holds a wildcard (`*`, `?`, `[`), or undefined: `path` is one
+ * directory, taken as written, and the files in it are chosen by `pattern`; a wildcard there names
+ * no directory, so nothing would ever be fetched.
+ */
+export function sourcePathWildcard(path: string): string | undefined {
+    const wildcard = /[*?[]/.exec(path);
+    if (!wildcard) return undefined;
+    const slash = path.lastIndexOf("/");
+    const [directory, name] = [path.slice(0, slash) || "/", path.slice(slash + 1)];
+    const fix =
+        name !== "" && !/[*?[]/.test(directory)
+            ? `set path to ${directory} and pattern to ${name}`
+            : "set path to the one directory that holds the logs (a source per directory) and pattern to the file names";
+    return `path is a directory, taken as written, and the files in it are chosen by pattern: the wildcard ${wildcard[0]} in it matches nothing; ${fix}`;
+}
+
 /** The directory of `rrsync -ro <dir>`: rrsync resolves it itself, so only an absolute one can be compared with `path`. */
 function checkRrsyncDir(value: string): string | undefined {
     if (!value.startsWith("/")) return "expected the absolute directory the log host's `rrsync -ro` command names (starting with /)";
@@ -73,9 +90,9 @@ export const sourceField = object(
         host: string({ doc: "The log host: hostname or IP address.", required: true, check: checkHost }),
         port: integer({ doc: "SSH port of the log host.", default: 22, min: 1, max: 65535 }),
         path: string({
-            doc: "Directory on the log host that holds the log files (the files directly in it).",
+            doc: "Directory on the log host that holds the log files (the files directly in it), without wildcards: `pattern` chooses the files.",
             required: true,
-            check: checkRemotePath,
+            check: (v) => checkRemotePath(v) ?? sourcePathWildcard(v),
         }),
         pattern: string({
             doc: "Which files of `path` are logs (a shell pattern on the file name); the seed's importer took `access_log.*`.",
