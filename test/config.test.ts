@@ -444,7 +444,7 @@ describe("configuration", () => {
                 "matomo:ingress.annotations.bad key!",
                 "not an allowed key",
             ],
-            ["a one-letter superuser login", { "matomo:matomo": { username: "a" } }, "matomo:matomo.username", "2-100"],
+            ["a one-letter superuser login", { "matomo:matomo": { username: "a" } }, "matomo:matomo.username", "2 to 100 bytes"],
             ["a database user with a dash", { "matomo:mariadb": { user: "eea-matomo" } }, "matomo:mariadb.user", '"eea-matomo"'],
             ["structured config as plain text", { "matomo:pvc": "keep" }, "matomo:pvc", "structured"],
             ["a boolean written as yes", { "matomo:pvc": { resourcePolicyKeep: "yes" } }, "matomo:pvc.resourcePolicyKeep", "true or false"],

@@ -16,6 +16,7 @@ import { namespaceIssues, type Topology } from "./sections/general";
 import { resolveGeoIp } from "./sections/geoip";
 import { resolveIngress } from "./sections/ingress";
 import { parseLdapAddress, resolveLdap } from "./sections/ldap";
+import { importUserIssues } from "./sections/logImport/importUser";
 import { resolveLogImport } from "./sections/logImport/resolve";
 import { resolveMail } from "./sections/mail";
 import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./sections/mariadb";
@@ -111,6 +112,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
             : []),
         ...matomoStorageIssues(matomo),
         ...superuserEmailIssues(values.matomo),
+        ...(logImport && !logImport.importer.token ? importUserIssues(logImport.importer.login, matomo, matomo.hostname) : []),
     );
     if (issues.length > 0) return { issues };
 

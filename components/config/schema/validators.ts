@@ -87,13 +87,6 @@ export function checkImageTag(value: string): string | undefined {
         : "expected an image tag such as 5.11.2-apache, or a digest sha256:<64 hex digits>";
 }
 
-/** A Matomo login: the characters Matomo's UsersManager accepts, 2 to 100 of them. */
-export function checkMatomoLogin(value: string): string | undefined {
-    return /^[A-Za-z0-9_.@+-]{2,100}$/.test(value)
-        ? undefined
-        : "expected 2-100 letters, digits or the characters _ . @ + - (Matomo's rule for logins)";
-}
-
 /** A MySQL/MariaDB user name, portable to MySQL 8 and Cloud SQL (at most 32 characters). */
 export function checkDatabaseUser(value: string): string | undefined {
     return /^[A-Za-z0-9_]{1,32}$/.test(value) ? undefined : "expected 1-32 letters, digits or underscores";

@@ -12,12 +12,12 @@ import { image, phpSize, resources, seconds, type Image } from "../schema/parts"
 import { SUPPORTED_MATOMO } from "./matomoImage";
 import { webServerKey } from "./webServer";
 import type { SecretValue } from "../schema/secretValue";
+import { checkMatomoLogin, checkMatomoPassword, checkNewUserEmail } from "../schema/matomoUser";
 import {
     checkEmail,
     checkHostname,
     checkMailDomain,
     checkIniSafeSecret,
-    checkMatomoLogin,
     checkOptionalDnsSubdomain,
     checkWebsiteUrl,
 } from "../schema/validators";
@@ -55,7 +55,7 @@ export const matomoKey = object(
             max: 50,
         }),
         username: string({
-            doc: "Login of the Matomo superuser.",
+            doc: "Login of the Matomo superuser: Matomo's rule, 2-100 bytes of letters, digits and `_ . @ + -`, and not `anonymous` (Matomo's own anonymous user).",
             default: "admin",
             emptyIsUnset: true,
             check: checkMatomoLogin,
@@ -64,7 +64,7 @@ export const matomoKey = object(
             doc: "E-mail address of the Matomo superuser. Unset: `admin@<hostname>`.",
             optional: true,
             defaultDoc: "`admin@<hostname>`",
-            check: checkEmail,
+            check: (v) => checkEmail(v) ?? checkNewUserEmail(v),
         }),
         siteName: string({
             doc: "Name of the first website, created by the install Job. Unset: the hostname.",
@@ -79,10 +79,10 @@ export const matomoKey = object(
             check: checkWebsiteUrl,
         }),
         password: secret({
-            doc: "Password of the Matomo superuser. Generated when unset (or empty); read it with `pulumi stack output superuserPassword --show-secrets`.",
+            doc: "Password of the Matomo superuser: 12 to 200 characters (Matomo's maximum), not one repeated. Generated when unset (or empty); read it with `pulumi stack output superuserPassword --show-secrets`.",
             emptyIsUnset: true,
             alternative: "or remove the key to have one generated",
-            check: checkIniSafeSecret,
+            check: (v) => checkIniSafeSecret(v) ?? checkMatomoPassword(v),
         }),
         salt: secret({
             doc: "Matomo's `[General] salt`. Generated once when unset and never changed; set it only to keep the salt of an existing installation (it hashes API tokens and sessions), and once set, keep it set.",

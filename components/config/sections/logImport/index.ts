@@ -9,7 +9,8 @@ import { ed25519KeyPair } from "../../schema/opensshKey";
 import { cronSchedule, deadline, image, resources } from "../../schema/parts";
 import { PLACEHOLDER, secret } from "../../schema/secretField";
 import { list, object, record } from "../../schema/structures";
-import { checkLabelKey, checkLabelValue, checkMatomoLogin, checkOptionalDnsSubdomain } from "../../schema/validators";
+import { checkLabelKey, checkLabelValue, checkOptionalDnsSubdomain } from "../../schema/validators";
+import { checkMatomoLogin } from "../../schema/matomoUser";
 import { sourceField } from "./sources";
 
 /** The seed's `REPLACEME` in a text field is no value; `check` applies to anything else. */

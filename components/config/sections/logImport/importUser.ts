@@ -1,0 +1,43 @@
+/**
+ * The Matomo user the program creates for the log import (components/matomo/scripts/
+ * grant-import-user.php): a user of its own, never the superuser, with the e-mail address
+ * `<login>@<hostname>` (stacks/optional.ts), which the script and Matomo must accept as one.
+ */
+import type { Issue } from "../../schema/fields";
+import { sameLogin } from "../../schema/matomoUser";
+import { checkEmail } from "../../schema/validators";
+
+/** The script refuses a longer address (Matomo's `email` column is VARCHAR(100)). */
+const MAX_EMAIL = 100;
+
+/** Problems of the import user's login `login`, beside the superuser's login and e-mail address. */
+export function importUserIssues(
+    login: string,
+    superuser: { readonly username: string; readonly email: string },
+    hostname: string,
+): Issue[] {
+    const issue = (message: string): Issue[] => [{ key: "matomo:matomoAnalytics.login", message }];
+    if (sameLogin(login, superuser.username)) {
+        return issue(
+            `got "${login}", the superuser's login (matomo.username "${superuser.username}"): the importer needs a user of its own, ` +
+                "with write access to the sources' sites only; choose another login",
+        );
+    }
+    if (sameLogin(login, superuser.email)) {
+        return issue(`got "${login}", the superuser's e-mail address, which Matomo refuses as another user's login; choose another`);
+    }
+    const email = `${login}@${hostname}`;
+    const reason = email.length > MAX_EMAIL ? `is longer than ${MAX_EMAIL} characters` : checkEmail(email) && "is no e-mail address";
+    if (reason) {
+        return issue(
+            `got "${login}", which makes the import user's e-mail address ${email} (login@matomo.hostname), which ${reason}; ` +
+                "choose a login of letters, digits and _ . + - without @, and without a dot at either end or two in a row",
+        );
+    }
+    if (sameLogin(superuser.username, email)) {
+        return issue(
+            `makes the import user's e-mail address ${email}, which is the superuser's login (matomo.username); choose another login`,
+        );
+    }
+    return [];
+}
