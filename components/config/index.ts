@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { schema, type SchemaValues } from "./keys";
 import type { MatomoConfig } from "./model";
+import { providerKeyIssues } from "./providerKeys";
 import { resolveConfig } from "./resolve";
 import type { Issue } from "./schema/fields";
 import { foreignKeyIssues, parseKeys, type ConfigSource } from "./schema/parse";
@@ -53,7 +54,7 @@ export class ConfigError extends pulumi.RunError {
  * some values are invalid (see {@link furtherIssues}), so that one round reports every problem.
  */
 export function parseConfig(source: ConfigSource): { config?: MatomoConfig; issues: Issue[] } {
-    const issues: Issue[] = foreignKeyIssues(source, CONFIG_NAMESPACES);
+    const issues: Issue[] = [...foreignKeyIssues(source, CONFIG_NAMESPACES), ...providerKeyIssues(source)];
     if (!source.keys().some((k) => k.startsWith(`${CONFIG_NAMESPACE}:`))) {
         issues.push({
             key: `${CONFIG_NAMESPACE}:*`,
