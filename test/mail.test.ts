@@ -6,14 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import fc from "fast-check";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseConfig } from "../components/config";
 import { smtpEncryption } from "../components/matomo/configIni";
 import { prepareWebrootScript } from "../components/matomo/scripts";
 import { isSecretWrapper, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
 import { parseIniWithPhp } from "./support/php";
-import { all, DEV_EXTRAS, matomoWorkloads, one, podSpecOf, run, runStack, withChanges } from "./support/harness";
+import { all, DEV_EXTRAS, matomoWorkloads, one, podSpecOf, run, runStack, sourceOf, stackConfig, withChanges } from "./support/harness";
 import { requireBinaries } from "./support/system";
 import { LDAP_VARIANT, ldapVariantConfig } from "./support/variants";
 
@@ -165,5 +167,97 @@ describe("the SMTP password at pod start (sh and PHP)", function () {
     it("fails the pod for an empty or missing password", async () => {
         assert.match((await prepare("")).run.stderr, /is empty/);
         assert.match((await prepare(undefined)).run.stderr, /cannot be read/);
+    });
+});
+
+/**
+ * PHPMailer::isValidHost (PHPMailer 6.9, Matomo 5's mailer; 7.x has the same rules), which
+ * smtpConnect applies to `[mail] host` before it connects: a name, an IPv4 address, or an IPv6
+ * address only in brackets. True where it accepts the host.
+ */
+const PHPMAILER_VALID_HOST = `
+$valid = function ($host) {
+    if (empty($host) || !is_string($host) || strlen($host) > 256 || !preg_match('/^([a-zA-Z\\d.-]*|\\[[a-fA-F\\d:]+\\])$/', $host)) return false;
+    if (strlen($host) > 2 && substr($host, 0, 1) === '[' && substr($host, -1, 1) === ']') return filter_var(substr($host, 1, -1), FILTER_VALIDATE_IP, FILTER_FLAG_IPV6) !== false;
+    if (is_numeric(str_replace('.', '', $host))) return filter_var($host, FILTER_VALIDATE_IP, FILTER_FLAG_IPV4) !== false;
+    return filter_var('http://' . $host, FILTER_VALIDATE_URL) !== false;
+};
+echo json_encode(array_map($valid, json_decode(stream_get_contents(STDIN), true)));`;
+
+function phpMailerAccepts(hosts: string[]): boolean[] {
+    const result = spawnSync("php", ["-r", PHPMAILER_VALID_HOST], { input: JSON.stringify(hosts), encoding: "utf8" });
+    assert.equal(result.status, 0, result.stderr);
+    return JSON.parse(result.stdout) as boolean[];
+}
+
+describe("an IPv6 address as the SMTP server", function () {
+    before(function () {
+        requireBinaries(this, "php");
+    });
+
+    const withRelay = (relay: string, blocks?: string[]) =>
+        withChanges(stackConfig(DEV_EXTRAS), {
+            "matomo:postfix": { relay },
+            ...(blocks ? { "matomo:networkPolicy": { egressTo: { smtp: blocks } } } : {}),
+        });
+
+    it("is accepted bare or in brackets, and written in brackets, the one form PHPMailer connects to", async () => {
+        for (const relay of ["2001:db8::25", "[2001:db8::25]"]) {
+            const mail = parseIniWithPhp(configIni(await run(withRelay(relay)))).mail;
+            assert.equal(mail.host, "[2001:db8::25]", relay);
+        }
+        assert.deepEqual(phpMailerAccepts(["[2001:db8::25]", "2001:db8::25", "smtp.example.com", "192.0.2.25"]), [true, false, true, true]);
+    });
+
+    it("is refused where PHPMailer could not use it, saying what to write", () => {
+        for (const [relay, why] of [
+            ["::ffff:192.0.2.1", /hex groups only; write 0:0:0:0:0:ffff:c000:201, or the IPv4 address itself/],
+            ["fe80::1%eth0", /without a port \(postfix\.port sets it\) or an IPv6 zone/],
+            ["2001:db8::25:587x", /without a port/],
+            ["[smtp.example.com]", /an IPv6 address in the brackets/],
+        ] as const) {
+            const { issues } = parseConfig(sourceOf(withRelay(relay)));
+            assert.deepEqual(
+                issues.map((i) => i.key),
+                ["matomo:postfix.relay"],
+                relay,
+            );
+            assert.match(issues[0].message, why, relay);
+        }
+    });
+
+    it("must be covered by networkPolicy.egressTo.smtp, which allows it in the rendered policies", async () => {
+        const v4Only = parseConfig(sourceOf(withRelay("2001:db8::25", ["192.0.2.0/24"]))).issues;
+        assert.deepEqual(v4Only, [
+            {
+                key: "matomo:networkPolicy.egressTo.smtp",
+                message: "does not cover 2001:db8::25 (postfix.relay), which the stack connects to; add a block that holds it",
+            },
+        ]);
+        const policies = all(await run(withRelay("2001:db8::25", ["2001:db8::/64"])), "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        const blocks = policies.flatMap((p) =>
+            ((p.inputs.spec.egress ?? []) as Obj[]).flatMap((rule) => (rule.to ?? []).map((to: Obj) => to.ipBlock?.cidr)),
+        );
+        assert.ok(blocks.includes("2001:db8::/64"), blocks.join(", "));
+    });
+
+    it("any IPv6 address in hex groups is accepted and written as PHPMailer accepts it", async () => {
+        const group = fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16));
+        const address = fc
+            .tuple(fc.array(group, { minLength: 8, maxLength: 8 }), fc.nat({ max: 7 }), fc.nat({ max: 4 }))
+            .map(([groups, at, length]) => {
+                const full = groups.join(":");
+                if (length < 2) return full;
+                const end = Math.min(8, at + length);
+                return `${groups.slice(0, at).join(":")}::${groups.slice(end).join(":")}`;
+            });
+        const relays = fc.sample(address, 40);
+        const hosts: string[] = [];
+        for (const relay of relays) {
+            const { config, issues } = parseConfig(sourceOf(withRelay(relay)));
+            assert.deepEqual(issues, [], relay);
+            hosts.push(`[${config!.mail!.host}]`);
+        }
+        assert.ok(phpMailerAccepts(hosts).every(Boolean), hosts.join(" "));
     });
 });

@@ -62,6 +62,14 @@ export interface SmtpIniSettings {
 }
 
 /**
+ * `[mail] host` as PHPMailer reads it (`host[:port]`, PHPMailer::smtpConnect): an IPv6 address only
+ * in brackets, which its isValidHost checks.
+ */
+function phpMailerHost(host: string): string {
+    return host.includes(":") ? `[${host}]` : host;
+}
+
+/**
  * `[mail] encryption` as Matomo hands it to PHPMailer: `tls` (STARTTLS, required), `ssl` (TLS from
  * the first byte), `none` (never, `SMTPAutoTLS` off) or empty (STARTTLS when the server offers it).
  */
@@ -184,7 +192,7 @@ export function renderConfigIni(s: MatomoIniSettings): string {
     const mail: IniSection = s.mail
         ? [
               ["transport", "smtp"],
-              ["host", s.mail.host],
+              ["host", phpMailerHost(s.mail.host)],
               ["port", s.mail.port],
               ...(s.mail.encryption ? ([["encryption", s.mail.encryption]] as const) : []),
               ...(s.mail.login

@@ -7,18 +7,40 @@ import { integer, oneOf, rejected, string, type ValueOf } from "../schema/fields
 import { secret } from "../schema/secretField";
 import { object } from "../schema/structures";
 import type { SecretValue } from "../schema/secretValue";
+import { formatCidr, parseIp } from "../schema/cidr";
 import { checkEmail, checkHostname, checkIniText, checkMailDomain, checkOptionalDnsSubdomain } from "../schema/validators";
 import { report, writtenFields, type ResolveContext } from "./context";
 
 const NO_RELAY_POD = "Matomo sends its mail to postfix.relay itself, without a relay pod";
 
+/**
+ * The SMTP server as Matomo's mailer, PHPMailer, takes it (PHPMailer::isValidHost): a host name, an
+ * IPv4 address, or an IPv6 address in hex groups (written bare or in brackets; kept bare, and
+ * bracketed where config.ini.php names it), without a port (postfix.port) or zone.
+ */
+function checkRelay(value: string): string | undefined {
+    const bare = value.replace(/^\[(.*)\]$/, "$1");
+    const ip = bare.includes(":") ? parseIp(bare) : undefined;
+    if (ip?.family === 6) {
+        if (/^[0-9A-Fa-f:]+$/.test(bare)) return undefined;
+        const hex = formatCidr({ ...ip, prefix: 128 }).replace(/\/128$/, "");
+        return `Matomo's mailer takes an IPv6 address in hex groups only; write ${hex}, or the IPv4 address itself`;
+    }
+    if (bare !== value) return "expected an IPv6 address in the brackets";
+    if (value.includes(":") && !/^[a-z]+:\/\//i.test(value)) {
+        return "expected a host name, an IPv4 address or an IPv6 address, without a port (postfix.port sets it) or an IPv6 zone";
+    }
+    return checkHostname(value);
+}
+
 export const mailKey = object(
     {
         image: rejected({ doc: "Image of the seed's Postfix relay.", reason: NO_RELAY_POD }),
         relay: string({
-            doc: "SMTP server Matomo sends its mail to (host name or IP address). Setting it turns Matomo's mail on.",
+            doc: "SMTP server Matomo sends its mail to: a host name, an IPv4 address or an IPv6 address (`2001:db8::25`). Setting it turns Matomo's mail on.",
             optional: true,
-            check: checkHostname,
+            check: checkRelay,
+            normalize: (v) => v.replace(/^\[(.*)\]$/, "$1"),
         }),
         port: integer({
             doc: "Port of that server: 587 (submission, STARTTLS), 465 (implicit TLS) or 25.",
