@@ -103,6 +103,18 @@ describe("Matomo users", () => {
             assertRejected(withLogin("anonymous"), "matomo:matomoAnalytics.login", "Matomo's anonymous user");
         });
 
+        it("is not created with matomo.token, so a login written then has no effect", () => {
+            const token = { "matomo:matomo": { username: "admin", token: "0123456789abcdef0123456789abcdef" } };
+            const { issues } = parse({ ...withLogin("importer"), ...token }, undefined, ["matomo:matomo"]);
+            assert.deepEqual(issues, [
+                {
+                    key: "matomo:matomoAnalytics.login",
+                    message:
+                        "has no effect with matomo.token: the importer uses that token, and the program creates no user; remove one of them",
+                },
+            ]);
+        });
+
         it("has a login that makes an e-mail address at the hostname", () => {
             assertRejected(withLogin("logs@import"), "matomo:matomoAnalytics.login", "which is no e-mail address");
             assertRejected(withLogin("x".repeat(90)), "matomo:matomoAnalytics.login", "longer than 100 characters");

@@ -112,7 +112,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
             : []),
         ...matomoStorageIssues(matomo),
         ...superuserEmailIssues(values.matomo),
-        ...(logImport && !logImport.importer.token ? importUserIssues(logImport.importer.login, matomo, matomo.hostname) : []),
+        ...(logImport ? importUserIssues(logImport.importer, matomo, writtenFields(ctx, "matomoAnalytics").includes("login")) : []),
     );
     if (issues.length > 0) return { issues };
 

@@ -10,13 +10,23 @@ import { checkEmail } from "../../schema/validators";
 /** The script refuses a longer address (Matomo's `email` column is VARCHAR(100)). */
 const MAX_EMAIL = 100;
 
-/** Problems of the import user's login `login`, beside the superuser's login and e-mail address. */
+/**
+ * Problems of the import user's login: with `matomo.token` the importer uses that token and no user
+ * is created, so a login written then has no effect; otherwise the login beside the superuser's
+ * login and e-mail address, and the address it makes at the hostname.
+ */
 export function importUserIssues(
-    login: string,
-    superuser: { readonly username: string; readonly email: string },
-    hostname: string,
+    importer: { readonly login: string; readonly token?: unknown },
+    superuser: { readonly username: string; readonly email: string; readonly hostname: string },
+    loginWritten: boolean,
 ): Issue[] {
     const issue = (message: string): Issue[] => [{ key: "matomo:matomoAnalytics.login", message }];
+    const { login } = importer;
+    if (importer.token !== undefined) {
+        return loginWritten
+            ? issue("has no effect with matomo.token: the importer uses that token, and the program creates no user; remove one of them")
+            : [];
+    }
     if (sameLogin(login, superuser.username)) {
         return issue(
             `got "${login}", the superuser's login (matomo.username "${superuser.username}"): the importer needs a user of its own, ` +
@@ -26,7 +36,7 @@ export function importUserIssues(
     if (sameLogin(login, superuser.email)) {
         return issue(`got "${login}", the superuser's e-mail address, which Matomo refuses as another user's login; choose another`);
     }
-    const email = `${login}@${hostname}`;
+    const email = `${login}@${superuser.hostname}`;
     const reason = email.length > MAX_EMAIL ? `is longer than ${MAX_EMAIL} characters` : checkEmail(email) && "is no e-mail address";
     if (reason) {
         return issue(
