@@ -76,6 +76,17 @@ describe("ingress configuration", () => {
         });
     });
 
+    it("an IPv6 address as the hostname is refused, asking for a DNS name", () => {
+        for (const hostname of ["2001:db8::10", "[2001:db8::10]"]) {
+            const { issues } = parse({ "matomo:matomo": { hostname } });
+            assert.deepEqual(
+                issues.map((i) => i.key),
+                ["matomo:matomo.hostname"],
+            );
+            assert.match(issues[0].message, /expected a DNS name such as analytics\.example\.com: an IPv6 address is no Ingress host/);
+        }
+    });
+
     describe("cert-manager", () => {
         it("an issuer annotation written by hand is refused while TLS is off: nothing would be issued", () => {
             const { issues } = parse({

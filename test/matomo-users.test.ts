@@ -39,6 +39,21 @@ describe("Matomo users", () => {
             assertRejected({ "matomo:matomo": { email: "Anonymous@Example.org" } }, "matomo:matomo.email", "anonymous user");
         });
 
+        it("has an e-mail address of at most 100 characters, which Matomo's user table holds, set or derived from the hostname", () => {
+            const long = `${"a".repeat(60)}@${"b".repeat(40)}.example.com`;
+            assertRejected(
+                { "matomo:matomo": { email: long } },
+                "matomo:matomo.email",
+                "at most 100 characters of a user's e-mail address",
+            );
+            const hostname = `${"c".repeat(63)}.${"d".repeat(30)}.example.com`;
+            assertRejected(
+                { "matomo:matomo": { hostname } },
+                "matomo:matomo.email",
+                `its default admin@${hostname} (from matomo.hostname)`,
+            );
+        });
+
         it("may have any login Matomo takes: its umlauts, up to 100 bytes", () => {
             assert.equal(valid({ "matomo:matomo": { username: "müller" } }).matomo.username, "müller");
             assert.equal(checkMatomoLogin("ä".repeat(50)), undefined, "50 umlauts are 100 bytes");

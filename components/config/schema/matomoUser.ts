@@ -57,11 +57,13 @@ export function checkMatomoLogin(value: string): string | undefined {
     return undefined;
 }
 
-/** An e-mail address a new user may have: not the anonymous user's. */
+/** An e-mail address a new user may have: not the anonymous user's, and one its `email VARCHAR(100)` column holds. */
 export function checkNewUserEmail(value: string): string | undefined {
-    return sameLogin(value, ANONYMOUS[1])
-        ? "that is the e-mail address of Matomo's anonymous user, and Matomo refuses an address another user has; use another"
-        : undefined;
+    if (sameLogin(value, ANONYMOUS[1])) {
+        return "that is the e-mail address of Matomo's anonymous user, and Matomo refuses an address another user has; use another";
+    }
+    const characters = [...value].length;
+    return characters > 100 ? `Matomo keeps at most 100 characters of a user's e-mail address, and this one has ${characters}` : undefined;
 }
 
 /** A password Matomo accepts for a user (the program's own rules, such as a longer minimum, come on top). */

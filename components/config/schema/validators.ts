@@ -3,6 +3,7 @@
  * reason that says what is allowed; the schema prefixes it with the key and the value received.
  */
 
+import { parseIp } from "./cidr";
 import { cronNeverFiresReason, cronScheduleError } from "./cronSchedule";
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -25,6 +26,9 @@ export function checkDnsSubdomain(value: string): string | undefined {
 /** A public hostname for the Ingress and Matomo's trusted_hosts. */
 export function checkHostname(value: string): string | undefined {
     if (/^[a-z]+:\/\//i.test(value)) return "expected a bare hostname such as analytics.example.com, without a scheme";
+    if (parseIp(value.replace(/^\[(.*)\]$/, "$1"))?.family === 6) {
+        return "expected a DNS name such as analytics.example.com: an IPv6 address is no Ingress host, and no host of a URL as written";
+    }
     if (/[/:]/.test(value)) return "expected a bare hostname such as analytics.example.com, without a port or path";
     if (value !== value.toLowerCase()) return "expected a lower-case hostname (Kubernetes rejects upper case in Ingress hosts)";
     if (value.startsWith("*")) return "expected a concrete hostname; wildcards cannot be Matomo's trusted host";

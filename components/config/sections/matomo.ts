@@ -220,7 +220,8 @@ export function matomoStorageIssues(matomo: MatomoTierConfig): Issue[] {
  * address: a hostname that is no mail domain (an IP address, a numeric top-level domain) needs it set.
  */
 export function superuserEmailIssues(value: ValueOf<typeof matomoKey>): Issue[] {
-    const reason = value.email === undefined ? checkMailDomain(value.hostname) : undefined;
+    const reason =
+        value.email === undefined ? (checkMailDomain(value.hostname) ?? checkNewUserEmail(`admin@${value.hostname}`)) : undefined;
     if (reason === undefined) return [];
     return [
         {
