@@ -13,6 +13,7 @@ import { parseIp } from "../schema/cidr";
 import { checkHostname, checkIniText, checkMailDomain } from "../schema/validators";
 import { fullKey, rawValue, report, type ResolveContext } from "./context";
 import type { ConsoleJobConfig } from "./consoleJobs";
+import { transportIssues } from "./ldapTransport";
 
 /** An LDAP distinguished name that config.ini.php can hold. */
 function checkDn(value: string): string | undefined {
@@ -200,13 +201,7 @@ export function resolveLdap(
         if (address.port !== undefined && server.port !== undefined && address.port !== server.port) {
             problem("port", `is ${server.port}, but hostname ${server.hostname} names port ${address.port}; set the port in one place`);
         }
-        if (address.scheme === "ldaps" && server.startTls) {
-            problem(
-                "startTls",
-                `is true, but hostname ${server.hostname} speaks TLS from the first byte: LoginLdap would call ldap_start_tls on a ` +
-                    "connection that is TLS already, and the bind would fail; set startTls to false (ldaps:// encrypts), or use ldap:// with StartTLS",
-            );
-        }
+        for (const { field, message } of transportIssues({ ...server, scheme: address.scheme })) problem(field, message);
         if (server.adminPassword === undefined) {
             problem(
                 "adminPassword",
