@@ -61,3 +61,59 @@ describe("LDAP configuration", () => {
         );
     });
 });
+
+describe("LDAP ports", () => {
+    it("refuse a plain connection to the LDAPS port, and TLS to the plain LDAP port", () => {
+        for (const [hostname, port, key, why] of [
+            ["ldap.example.com", 636, "matomo:ldap.servers[0].port", /names port 636, LDAPS, .*; write the hostname as ldaps:\/\/<host>/],
+            ["ldap://ldap.example.com:636", undefined, "matomo:ldap.servers[0].hostname", /names port 636, LDAPS/],
+            [
+                "ldaps://ldap.example.com",
+                389,
+                "matomo:ldap.servers[0].port",
+                /names port 389, plain LDAP, but hostname ldaps:\/\/ldap\.example\.com starts TLS/,
+            ],
+            ["ldaps://ldap.example.com:389", undefined, "matomo:ldap.servers[0].hostname", /names port 389, plain LDAP/],
+        ] as const) {
+            const server = {
+                name: "corp",
+                hostname,
+                port: port ?? null,
+                baseDn: "dc=example,dc=com",
+                adminUser: "cn=matomo,dc=example,dc=com",
+                adminPassword: "bind-secret-123",
+            };
+            const { issues } = parse({ ...LDAP_IMAGE, "matomo:ldap": { servers: [server] } }, undefined, ["matomo:ldap"]);
+            assert.deepEqual(
+                issues.map((i) => i.key),
+                [key],
+                `${hostname} ${port}`,
+            );
+            assert.match(issues[0].message, why);
+        }
+    });
+
+    it("take the matching ports and any other (a global catalog on 3268 or 3269)", () => {
+        for (const [hostname, port] of [
+            ["ldaps://ldap.example.com:636", undefined],
+            ["ldap://ldap.example.com:389", undefined],
+            ["ldap.example.com", 389],
+            ["ldaps://ldap.example.com", 3269],
+            ["ldap.example.com", 3268],
+        ] as const) {
+            const server = {
+                name: "corp",
+                hostname,
+                port: port ?? null,
+                baseDn: "dc=example,dc=com",
+                adminUser: "cn=matomo,dc=example,dc=com",
+                adminPassword: "bind-secret-123",
+            };
+            assert.deepEqual(
+                parse({ ...LDAP_IMAGE, "matomo:ldap": { servers: [server] } }, undefined, ["matomo:ldap"]).issues,
+                [],
+                `${hostname} ${port}`,
+            );
+        }
+    });
+});

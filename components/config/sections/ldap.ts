@@ -201,7 +201,9 @@ export function resolveLdap(
         if (address.port !== undefined && server.port !== undefined && address.port !== server.port) {
             problem("port", `is ${server.port}, but hostname ${server.hostname} names port ${address.port}; set the port in one place`);
         }
-        for (const { field, message } of transportIssues({ ...server, scheme: address.scheme })) problem(field, message);
+        const written = address.port !== undefined ? { number: address.port, field: "hostname" as const } : undefined;
+        const port = written ?? (server.port === undefined ? undefined : { number: server.port, field: "port" as const });
+        for (const { field, message } of transportIssues({ ...server, scheme: address.scheme, port })) problem(field, message);
         if (server.adminPassword === undefined) {
             problem(
                 "adminPassword",
