@@ -15,6 +15,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
+import { runAsCommand } from "./lib/command";
 import { isStackFile, migrate } from "./lib/migrate";
 import { isObject } from "./lib/migrateModel";
 import { problemsText, reportText, stackFileText } from "./lib/migrateOutput";
@@ -138,20 +139,4 @@ export function main(argv: string[], out: (text: string) => void, err: (text: st
     return 0;
 }
 
-if (require.main === module) {
-    // A reader that stops early (`| head`) is no error.
-    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-        if (e.code !== "EPIPE") throw e;
-    });
-    // The exit code is set, not forced: process.exit() would cut off output still queued for a pipe.
-    try {
-        process.exitCode = main(
-            process.argv.slice(2),
-            (text) => process.stdout.write(text),
-            (text) => process.stderr.write(text),
-        );
-    } catch (e) {
-        process.stderr.write(`migrate failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-        process.exitCode = 1;
-    }
-}
+if (require.main === module) runAsCommand("migrate", main);

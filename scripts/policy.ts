@@ -15,13 +15,12 @@
  */
 import "./lib/compileCache"; // first: before any SDK is loaded
 import { existsSync, readFileSync } from "node:fs";
-import { ConfigError } from "../components/config";
-import { runProgram } from "./lib/mockEngine";
+import { runAsCommand } from "./lib/command";
 import { helpText, parsePolicyArgs, policyReport, USAGE } from "./lib/policyCommandArgs";
 import { enabledRules, packConfigProblems, packViolations, type PackConfig } from "./lib/policyPack";
 import { PROJECT_ROOT } from "./lib/projectRoot";
 import { repositoryStacks, stackFileOf } from "./lib/stackChoice";
-import { encryptionOfConfig, readStackFile, UnreadableFile } from "./lib/stackFile";
+import { readChosenStackFile, refusingConfig, runStackFile } from "./lib/stackCommand";
 
 const ROOT = PROJECT_ROOT;
 
@@ -56,47 +55,17 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
     const { file, stack } = stackFileOf(args, ROOT);
     const packConfig = args.packConfig === undefined ? {} : readPackConfig(args.packConfig);
     if (typeof packConfig === "string") return wrongInvocation(packConfig, err);
-    let config;
-    try {
-        // Messages name the file as the user named it.
-        config = readStackFile(file, args.stackFile ?? `Pulumi.${args.stack}.yaml`);
-    } catch (e) {
-        // A file that cannot be read is a wrong invocation; one that is not a stack file, invalid configuration.
-        if (e instanceof UnreadableFile) return wrongInvocation((e as Error).message, err);
-        err(`policy: ${(e as Error).message}\n`);
-        return 1;
-    }
-    try {
-        const stackFile = { path: config.file, encryption: encryptionOfConfig(config) };
-        const run = await runProgram({ config: config.values, secretKeys: config.secretKeys, stack, stackFile });
+    const config = readChosenStackFile("policy", file, args.stackFile ?? `Pulumi.${args.stack}.yaml`, err, (message) =>
+        wrongInvocation(message, err),
+    );
+    if (typeof config === "number") return config;
+    return refusingConfig(err, async () => {
+        const run = await runStackFile(config, stack);
         const violations = await packViolations(run.resources, packConfig);
         const resources = run.resources.filter((r) => r.custom).length;
         out(policyReport(violations, stack, enabledRules(packConfig).length, resources));
         return violations.some((v) => v.level === "mandatory") ? 1 : 0;
-    } catch (e) {
-        if (e instanceof ConfigError) {
-            err(`${e.message}\n`);
-            return 1;
-        }
-        throw e;
-    }
+    });
 }
 
-if (require.main === module) {
-    // A reader that stops early (`| head`) is no error.
-    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-        if (e.code !== "EPIPE") throw e;
-    });
-    // The exit code is set, not forced: process.exit() would cut off output still queued for a pipe.
-    main(
-        process.argv.slice(2),
-        (text) => process.stdout.write(text),
-        (text) => process.stderr.write(text),
-    ).then(
-        (code) => (process.exitCode = code),
-        (e) => {
-            process.stderr.write(`policy failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-            process.exitCode = 1;
-        },
-    );
-}
+if (require.main === module) runAsCommand("policy", main);

@@ -15,13 +15,15 @@
  */
 import "./lib/compileCache"; // first: before any SDK is loaded
 import { stringify } from "yaml";
-import { ConfigError, loadConfig } from "../components/config";
+import { loadConfig } from "../components/config";
 import { capacityReport } from "./lib/capacity";
-import { maskSecrets, runProgram, secretLines, type CapturedResource } from "./lib/mockEngine";
+import { runAsCommand } from "./lib/command";
+import { maskSecrets, secretLines, type CapturedResource } from "./lib/mockEngine";
 import { PROJECT_ROOT } from "./lib/projectRoot";
 import { helpText, parseRenderArgs, USAGE } from "./lib/renderArgs";
 import { repositoryStacks, stackFileOf } from "./lib/stackChoice";
-import { configSourceOf, encryptionOfConfig, readStackFile, UnreadableFile } from "./lib/stackFile";
+import { readChosenStackFile, refusingConfig, runStackFile } from "./lib/stackCommand";
+import { configSourceOf } from "./lib/stackFile";
 
 const ROOT = PROJECT_ROOT;
 
@@ -100,51 +102,22 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
         return 2;
     }
     const { file, stack } = stackFileOf(args, ROOT);
-
-    let config;
-    try {
-        // Messages name the file as the user named it.
-        config = readStackFile(file, args.stackFile ?? `Pulumi.${args.stack}.yaml`);
-    } catch (e) {
-        // A file that cannot be read is a wrong invocation; one that is not a stack file, invalid configuration.
-        const unreadable = e instanceof UnreadableFile;
-        err(`render: ${(e as Error).message}\n${unreadable ? `${USAGE}\n` : ""}`);
-        return unreadable ? 2 : 1;
-    }
-    try {
+    const wrong = (message: string) => {
+        err(`render: ${message}\n${USAGE}\n`);
+        return 2;
+    };
+    const config = readChosenStackFile("render", file, args.stackFile ?? `Pulumi.${args.stack}.yaml`, err, wrong);
+    if (typeof config === "number") return config;
+    return refusingConfig(err, async () => {
         if (args.format === "capacity") {
             out(capacityReport(loadConfig(configSourceOf(config, stack))));
             return 0;
         }
-        const stackFile = { path: config.file, encryption: encryptionOfConfig(config) };
-        const run = await runProgram({ config: config.values, secretKeys: config.secretKeys, stack, stackFile });
+        const run = await runStackFile(config, stack);
         const render = args.format === "json" ? renderJson : renderYaml;
         out(render(run.resources, config.secretValues));
         return 0;
-    } catch (e) {
-        if (e instanceof ConfigError) {
-            err(`${e.message}\n`);
-            return 1;
-        }
-        throw e;
-    }
+    });
 }
 
-if (require.main === module) {
-    // A reader that stops early (`| head`) is no error.
-    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-        if (e.code !== "EPIPE") throw e;
-    });
-    // The exit code is set, not forced: process.exit() would cut off output still queued for a pipe.
-    main(
-        process.argv.slice(2),
-        (text) => process.stdout.write(text),
-        (text) => process.stderr.write(text),
-    ).then(
-        (code) => (process.exitCode = code),
-        (e) => {
-            process.stderr.write(`render failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-            process.exitCode = 1;
-        },
-    );
-}
+if (require.main === module) runAsCommand("render", main);
