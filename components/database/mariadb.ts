@@ -19,6 +19,7 @@ import { toResourceRequirements, type ContainerResources } from "../k8s/resource
 import { generatedPassword } from "../k8s/secrets";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { NO_POD_PATCH, type DatabaseEndpoint } from "./endpoint";
+import { dataVolume } from "./mariadbData";
 import { optionValue, renderServerConfig, type ServerOption } from "./serverOptions";
 
 /** The `mysql` user and group of the official image. */
@@ -114,6 +115,7 @@ export class MariaDb extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const data = dataVolume({ storage: args.storage, storageClassName: args.storageClassName, labels });
         const healthcheck = (...tests: string[]) => ({ exec: { command: ["healthcheck.sh", ...tests] } });
         const statefulSet = new k8s.apps.v1.StatefulSet(
             `${name}-statefulset`,
@@ -180,7 +182,7 @@ export class MariaDb extends pulumi.ComponentResource {
                                         failureThreshold: 6,
                                     },
                                     volumeMounts: [
-                                        { name: "data", mountPath: "/var/lib/mysql" },
+                                        data.mount,
                                         {
                                             name: "server-config",
                                             mountPath: `/etc/mysql/conf.d/${CONFIG_FILE}`,
@@ -194,6 +196,7 @@ export class MariaDb extends pulumi.ComponentResource {
                                 },
                             ],
                             volumes: [
+                                ...data.volumes,
                                 { name: "server-config", configMap: { name: serverConfig.metadata.name } },
                                 {
                                     name: "credentials",
@@ -204,16 +207,7 @@ export class MariaDb extends pulumi.ComponentResource {
                             ],
                         },
                     },
-                    volumeClaimTemplates: [
-                        {
-                            metadata: { name: "data", labels },
-                            spec: {
-                                accessModes: ["ReadWriteOnce"],
-                                storageClassName: args.storageClassName,
-                                resources: { requests: { storage: args.storage } },
-                            },
-                        },
-                    ],
+                    volumeClaimTemplates: data.volumeClaimTemplates,
                 },
             },
             {
