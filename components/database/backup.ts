@@ -23,13 +23,13 @@ import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } fro
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import type { DatabaseEndpoint } from "./endpoint";
 import { OFFSITE_SECRET_DIR, offsiteCopyCommand, offsiteEgress, offsiteEnv, type OffsiteArgs } from "./offsite";
+import { UPLOADS_DIR, uploadsMount, uploadsVolume, type MatomoUploads } from "./uploads";
 
 /** Matomo's `www-data`, owner of `misc/`: the group every pod mounting that claim must use. */
 const MATOMO_UID = 33;
 const BACKUPS = "/backups";
 const SCRIPTS = "/etc/mariadb-backup";
 const PASSWORD_DIR = "/run/secrets/database";
-const UPLOADS = "/matomo-misc/user";
 /** The scripts, and the part both source (connection settings, option file, the backups). */
 const SCRIPT_FILES = ["backup-database.sh", "restore-database.sh", "mariadb-client.sh"] as const;
 
@@ -56,7 +56,7 @@ export interface MariaDbBackupArgs extends InstallationArgs {
      * restored with it; `colocateWith` are the labels of the pods holding it when it is
      * ReadWriteOnce. Defaults to none: the dump only.
      */
-    readonly uploads?: { readonly claimName: pulumi.Input<string>; readonly colocateWith?: Readonly<Record<string, string>> };
+    readonly uploads?: MatomoUploads;
     /** Copies of each run's backups off the cluster, with rclone (its image). Defaults to none. */
     readonly offsite?: OffsiteArgs & { readonly image: ImageRef };
 }
@@ -130,7 +130,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                         { name: "scripts", mountPath: SCRIPTS, readOnly: true },
                         { name: "password", mountPath: PASSWORD_DIR, readOnly: true },
                         { name: "tmp", mountPath: "/tmp" },
-                        ...(args.uploads ? [{ name: "misc", mountPath: UPLOADS, subPath: "user", readOnly: uploadsReadOnly }] : []),
+                        ...(args.uploads ? [uploadsMount(uploadsReadOnly)] : []),
                     ],
                 },
             ],
@@ -146,7 +146,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                     },
                 },
                 { name: "tmp", emptyDir: {} },
-                ...(args.uploads ? [{ name: "misc", persistentVolumeClaim: { claimName: args.uploads.claimName } }] : []),
+                ...(args.uploads ? [uploadsVolume(args.uploads)] : []),
             ],
         });
         // Fixed names: operators start runs with `kubectl create job --from=cronjob/<name>`.
@@ -168,7 +168,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
         const backupPod = (): k8s.types.input.core.v1.PodSpec => {
             const env = [
                 { name: "BACKUP_KEEP", value: String(args.keep) },
-                ...(args.uploads ? [{ name: "BACKUP_MISC_DIR", value: UPLOADS }] : []),
+                ...(args.uploads ? [{ name: "BACKUP_MISC_DIR", value: UPLOADS_DIR }] : []),
             ];
             const spec = pod("backup-database.sh", env, true);
             const offsite = args.offsite;
@@ -228,7 +228,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                     [
                         { name: "RESTORE_BACKUP", value: "latest" },
                         { name: "RESTORE_TABLES_PREFIX", value: args.tablesPrefix },
-                        ...(args.uploads ? [{ name: "RESTORE_MISC_DIR", value: UPLOADS }] : []),
+                        ...(args.uploads ? [{ name: "RESTORE_MISC_DIR", value: UPLOADS_DIR }] : []),
                     ],
                     false,
                 ),
