@@ -64,6 +64,7 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
             uploads: backup.uploads
                 ? {
                       claimName: tier.miscClaimName,
+                      subPath: tier.miscSubPath,
                       // A ReadWriteOnce claim mounts on one node only: the web pod's.
                       colocateWith:
                           cfg.matomo.storageAccessMode === "ReadWriteOnce" ? selectorLabels(webIdentity(ctx.instance)) : undefined,

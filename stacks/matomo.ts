@@ -39,7 +39,7 @@ function smtpPasswordOf(password: SmtpPassword): { readonly value: pulumi.Output
  * What a topology adds beside the Matomo tier (e.g. its database's backups), given the tier's
  * shared objects: its CronJobs, and the connections out of the installation its pods open.
  */
-export type TierExtras = (tier: { readonly miscClaimName: pulumi.Output<string> }) => {
+export type TierExtras = (tier: { readonly miscClaimName: pulumi.Output<string>; readonly miscSubPath?: string }) => {
     readonly cronJobs?: pulumi.Output<string[]>;
     readonly egress?: readonly EgressFlow[];
 };
@@ -85,12 +85,14 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
             ...cfg.ldap,
             servers: cfg.ldap.servers.map((server) => ({ ...server, adminPassword: secretOf(server.adminPassword) })),
         },
-        misc: {
-            storage: cfg.matomo.storage,
-            storageClassName: cfg.matomo.storageClassName,
-            accessMode: cfg.matomo.storageAccessMode,
-            retain: cfg.pvc.resourcePolicyKeep,
-        },
+        misc: cfg.matomo.existingClaim
+            ? { existingClaim: cfg.matomo.existingClaim }
+            : {
+                  storage: cfg.matomo.storage,
+                  storageClassName: cfg.matomo.storageClassName,
+                  accessMode: cfg.matomo.storageAccessMode,
+                  retain: cfg.pvc.resourcePolicyKeep,
+              },
     });
 
     // What every Matomo workload runs: this image, this runtime, this database, in this zone.
@@ -103,7 +105,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         site: { name: cfg.matomo.siteName, url: cfg.matomo.siteUrl },
     });
 
-    const geoip = geoipUpdateFor(ctx, runtime.miscClaimName);
+    const geoip = geoipUpdateFor(ctx, runtime);
 
     const web = new MatomoWeb("matomo-web", {
         ...workload,
@@ -141,7 +143,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
     });
     // The importer talks to the web Service inside the cluster: its token never crosses the ingress.
     const logImport = logImportFor(ctx, database, `http://${webServiceHost}/`, credentials.salt);
-    const added = extras?.({ miscClaimName: runtime.miscClaimName });
+    const added = extras?.(runtime);
     networkPoliciesFor(ctx, database, [
         ...web.egress,
         ...setup.egress,

@@ -11,7 +11,10 @@ import { webIdentity } from "../components/matomo/web";
 import { maintenanceOf, secretOf, type StackContext } from "./context";
 
 /** MaxMind's geoipupdate writing into Matomo's misc/ claim; undefined without credentials. */
-export function geoipUpdateFor(ctx: StackContext, miscClaimName: pulumi.Input<string>): GeoIpUpdate | undefined {
+export function geoipUpdateFor(
+    ctx: StackContext,
+    misc: { readonly miscClaimName: pulumi.Input<string>; readonly miscSubPath?: string },
+): GeoIpUpdate | undefined {
     const { cfg, instance, namespace } = ctx;
     const geoip = cfg.geoip;
     if (!geoip) return undefined;
@@ -31,7 +34,8 @@ export function geoipUpdateFor(ctx: StackContext, miscClaimName: pulumi.Input<st
         resources: geoip.resources,
         history: cfg.jobs,
         maintenance: maintenanceOf(cfg),
-        miscClaimName,
+        miscClaimName: misc.miscClaimName,
+        miscSubPath: misc.miscSubPath,
         // A ReadWriteOnce claim mounts on one node only: the web pod's.
         colocateWith: cfg.matomo.storageAccessMode === "ReadWriteOnce" ? selectorLabels(webIdentity(instance)) : undefined,
     });

@@ -11,6 +11,7 @@ import { offsiteIssues } from "./sections/backup";
 import { cloudSqlWithBudget, connectionBudget, mariadbWithBudget } from "./sections/connections";
 import { resolveCloudSql } from "./sections/cloudsql";
 import { resolveDeleteData, resolveScheduledTasks } from "./sections/consoleJobs";
+import { existingClaimIssues } from "./sections/existingClaims";
 import { rawValue, report, writtenFields, type ResolveContext } from "./sections/context";
 import { namespaceIssues, type Topology } from "./sections/general";
 import { resolveGeoIp } from "./sections/geoip";
@@ -111,6 +112,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
             ? [...mariadbImageIssues(mariadb.image), ...bufferPoolIssues(mariadb), ...offsiteIssues(values.mariadb.backup)]
             : []),
         ...matomoStorageIssues(matomo),
+        ...existingClaimIssues(values, ctx),
         ...superuserEmailIssues(values.matomo),
         ...(logImport ? importUserIssues(logImport.importer, matomo, writtenFields(ctx, "matomoAnalytics").includes("login")) : []),
     );

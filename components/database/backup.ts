@@ -130,7 +130,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                         { name: "scripts", mountPath: SCRIPTS, readOnly: true },
                         { name: "password", mountPath: PASSWORD_DIR, readOnly: true },
                         { name: "tmp", mountPath: "/tmp" },
-                        ...(args.uploads ? [uploadsMount(uploadsReadOnly)] : []),
+                        ...(args.uploads ? [uploadsMount(args.uploads, uploadsReadOnly)] : []),
                     ],
                 },
             ],

@@ -9,17 +9,18 @@ import type * as pulumi from "@pulumi/pulumi";
 export const UPLOADS_DIR = "/matomo-misc/user";
 
 /**
- * Matomo's `misc/` claim; `colocateWith` are the labels of the pods holding it when it is
- * ReadWriteOnce.
+ * Matomo's `misc/` claim, `subPath` the directory in it that is `misc/` (its root when undefined);
+ * `colocateWith` are the labels of the pods holding it when it is ReadWriteOnce.
  */
 export interface MatomoUploads {
     readonly claimName: pulumi.Input<string>;
+    readonly subPath?: string;
     readonly colocateWith?: Readonly<Record<string, string>>;
 }
 
 /** `misc/user` of the claim, alone: the pods never see the rest of `misc/`. */
-export function uploadsMount(readOnly: boolean): k8s.types.input.core.v1.VolumeMount {
-    return { name: "misc", mountPath: UPLOADS_DIR, subPath: "user", readOnly };
+export function uploadsMount(uploads: MatomoUploads, readOnly: boolean): k8s.types.input.core.v1.VolumeMount {
+    return { name: "misc", mountPath: UPLOADS_DIR, subPath: uploads.subPath ? `${uploads.subPath}/user` : "user", readOnly };
 }
 
 export function uploadsVolume(uploads: MatomoUploads): k8s.types.input.core.v1.Volume {

@@ -51,6 +51,8 @@ export interface GeoIpUpdateArgs extends InstallationArgs {
     readonly maintenance: MaintenanceSwitches;
     /** Matomo's misc/ claim. */
     readonly miscClaimName: pulumi.Input<string>;
+    /** The directory inside that claim that is misc/. Defaults to the claim's root. */
+    readonly miscSubPath?: string;
     /**
      * Labels of the pods that mount the claim when it is ReadWriteOnce: the updater must then run
      * on their node. Defaults to none, for a ReadWriteMany claim.
@@ -64,7 +66,10 @@ export interface GeoIpUpdateArgs extends InstallationArgs {
  * run, which happens before any web pod exists).
  */
 export function geoipPodSpec(
-    args: Pick<GeoIpUpdateArgs, "image" | "timezone" | "editionIds" | "verbose" | "resources" | "miscClaimName" | "colocateWith">,
+    args: Pick<
+        GeoIpUpdateArgs,
+        "image" | "timezone" | "editionIds" | "verbose" | "resources" | "miscClaimName" | "miscSubPath" | "colocateWith"
+    >,
     secretName: pulumi.Input<string>,
     required: boolean,
 ): k8s.types.input.core.v1.PodSpec {
@@ -98,7 +103,7 @@ export function geoipPodSpec(
                 resources: toResourceRequirements(args.resources),
                 securityContext: restrictedContainer(),
                 volumeMounts: [
-                    { name: "misc", mountPath: DATABASE_DIR },
+                    { name: "misc", mountPath: DATABASE_DIR, subPath: args.miscSubPath },
                     { name: "credentials", mountPath: CREDENTIALS_DIR, readOnly: true },
                     // The image's entry script keeps its state under /tmp.
                     { name: "tmp", mountPath: "/tmp" },

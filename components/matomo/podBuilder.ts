@@ -32,6 +32,8 @@ export interface MatomoRuntimeRef {
     readonly phpConfigMapName: pulumi.Input<string>;
     /** PersistentVolumeClaim mounted as `misc/`. */
     readonly miscClaimName: pulumi.Input<string>;
+    /** The directory inside that claim that is `misc/`; undefined for the claim's root. */
+    readonly miscSubPath?: string;
     /** Plugins activated besides the image's defaults (e.g. LoginLdap). */
     readonly plugins: readonly string[];
     /** Matomo's table prefix (`[database] tables_prefix`), for scripts that read the tables. */
@@ -130,6 +132,11 @@ interface PodArgs extends MatomoPodOptions {
     readonly timezone: string;
 }
 
+/** `misc/`: the claim's directory when the pod mounts the claim, a scratch directory otherwise. */
+function miscMount(args: PodArgs): VolumeMount {
+    return args.mountMiscVolume && args.runtime.miscSubPath ? { ...MOUNTS.misc, subPath: args.runtime.miscSubPath } : MOUNTS.misc;
+}
+
 /** The init container that copies code (and config) into the webroot. */
 function prepareWebroot(args: PodArgs): Container {
     const copyConfig = args.copyConfig ?? true;
@@ -149,7 +156,7 @@ function prepareWebroot(args: PodArgs): Container {
         ],
         resources: toResourceRequirements(HELPER_RESOURCES),
         securityContext: restrictedContainer(),
-        volumeMounts: [MOUNTS.webroot, MOUNTS.misc, ...(copyConfig ? [MOUNTS.config] : []), MOUNTS.tmp],
+        volumeMounts: [MOUNTS.webroot, miscMount(args), ...(copyConfig ? [MOUNTS.config] : []), MOUNTS.tmp],
     };
 }
 
@@ -201,7 +208,7 @@ export function buildMatomoPodSpec(workload: MatomoWorkload, pod: MatomoPodOptio
         lifecycle: c.lifecycle,
         resources: toResourceRequirements(c.resources),
         securityContext: restrictedContainer(),
-        volumeMounts: [MOUNTS.webroot, MOUNTS.misc, MOUNTS.php, MOUNTS.tmp, ...(c.volumeMounts ?? [])],
+        volumeMounts: [MOUNTS.webroot, miscMount(args), MOUNTS.php, MOUNTS.tmp, ...(c.volumeMounts ?? [])],
     };
     return {
         serviceAccountName: args.database.serviceAccountName,

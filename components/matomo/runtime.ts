@@ -68,23 +68,29 @@ export interface MatomoRuntimeArgs extends InstallationArgs {
      * them when they start, so they roll when the options change.
      */
     readonly options: Readonly<Record<string, string>>;
-    /** The `misc/` volume. */
-    readonly misc: {
-        /** Size, e.g. `1Gi`. */
-        readonly storage: string;
-        /** StorageClass. Defaults to the cluster's default class. */
-        readonly storageClassName?: string;
-        /** `ReadWriteMany` is needed for several web replicas. */
-        readonly accessMode: "ReadWriteOnce" | "ReadWriteMany";
-        /** Keep the claim (and its data) when it is deleted from the stack. */
-        readonly retain: boolean;
-    };
+    /**
+     * The `misc/` volume: a claim this component creates, or one that exists already (an earlier
+     * installation's), with the directory inside it that is `misc/` (its root when undefined).
+     */
+    readonly misc:
+        | {
+              /** Size, e.g. `1Gi`. */
+              readonly storage: string;
+              /** StorageClass. Defaults to the cluster's default class. */
+              readonly storageClassName?: string;
+              /** `ReadWriteMany` is needed for several web replicas. */
+              readonly accessMode: "ReadWriteOnce" | "ReadWriteMany";
+              /** Keep the claim (and its data) when it is deleted from the stack. */
+              readonly retain: boolean;
+          }
+        | { readonly existingClaim: { readonly name: string; readonly subPath?: string } };
 }
 
 export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRuntimeRef {
     readonly configSecretName: pulumi.Output<string>;
     readonly phpConfigMapName: pulumi.Output<string>;
     readonly miscClaimName: pulumi.Output<string>;
+    readonly miscSubPath?: string;
     readonly superuserSecretName: pulumi.Output<string>;
     readonly smtpPasswordSecretName?: pulumi.Input<string>;
     /** ConfigMap holding the install, upgrade and deletion scripts. */
@@ -177,20 +183,24 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
             },
             { parent: this },
         );
-        const misc = new k8s.core.v1.PersistentVolumeClaim(
-            `${name}-misc`,
-            {
-                metadata: { name: `${name}-misc`, namespace: args.namespace, labels },
-                spec: {
-                    accessModes: [args.misc.accessMode],
-                    storageClassName: args.misc.storageClassName,
-                    resources: { requests: { storage: args.misc.storage } },
-                },
-            },
-            // retainOnDelete: removing the claim from the stack (or destroying the stack) leaves it,
-            // and the GeoIP databases and logos on it, in the cluster.
-            { parent: this, retainOnDelete: args.misc.retain },
-        );
+        // An existing claim is only named: the stack neither creates nor owns it.
+        const miscClaimName =
+            "existingClaim" in args.misc
+                ? pulumi.output(args.misc.existingClaim.name)
+                : new k8s.core.v1.PersistentVolumeClaim(
+                      `${name}-misc`,
+                      {
+                          metadata: { name: `${name}-misc`, namespace: args.namespace, labels },
+                          spec: {
+                              accessModes: [args.misc.accessMode],
+                              storageClassName: args.misc.storageClassName,
+                              resources: { requests: { storage: args.misc.storage } },
+                          },
+                      },
+                      // retainOnDelete: removing the claim from the stack (or destroying the stack) leaves it,
+                      // and the GeoIP databases and logos on it, in the cluster.
+                      { parent: this, retainOnDelete: args.misc.retain },
+                  ).metadata.name;
 
         const smtpPassword = args.mail?.login?.password;
         if (smtpPassword) {
@@ -206,7 +216,8 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
 
         this.configSecretName = configSecret.metadata.name;
         this.phpConfigMapName = phpConfig.metadata.name;
-        this.miscClaimName = misc.metadata.name;
+        this.miscClaimName = miscClaimName;
+        this.miscSubPath = "existingClaim" in args.misc ? args.misc.existingClaim.subPath : undefined;
         this.superuserSecretName = superuser.metadata.name;
         this.scriptsConfigMapName = scripts.metadata.name;
         this.plugins = [...new Set([...(args.plugins ?? []), ...(args.ldap ? ["LoginLdap"] : [])])];

@@ -135,7 +135,7 @@ export function webPodSpec(args: WebPodArgs): k8s.types.input.core.v1.PodSpec {
         volumeMounts: [
             // Static files from the same webroot php-fpm runs; nginx only reads it.
             { name: "webroot", mountPath: WEBROOT, readOnly: true },
-            { name: "misc", mountPath: `${WEBROOT}/misc`, readOnly: true },
+            { name: "misc", mountPath: `${WEBROOT}/misc`, subPath: args.workload.runtime.miscSubPath, readOnly: true },
             serverFile(NGINX_CONFIG_PATH, SERVER_FILES.nginx),
             { name: "nginx-tmp", mountPath: "/tmp" },
         ],

@@ -90,6 +90,15 @@ describe("MatomoRuntime", () => {
         assert.equal(claim.inputs.spec.resources.requests.storage, "2Gi");
     });
 
+    it("names a claim that exists already, with the directory in it that is misc/, and creates none", async () => {
+        let runtime: MatomoRuntime | undefined;
+        const misc = { existingClaim: { name: "chart-matomo-pvc", subPath: "matomo/misc" } };
+        const result = await buildAlone(() => (runtime = new MatomoRuntime("rt", args({ misc }))));
+        assert.equal(result.resources.filter((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim").length, 0);
+        assert.equal(await new Promise((resolve) => runtime!.miscClaimName.apply(resolve)), "chart-matomo-pvc");
+        assert.equal(runtime!.miscSubPath, "matomo/misc");
+    });
+
     it("changes its checksum when a database-stored option changes, so the web pods roll", async () => {
         const checksum = async (options: Record<string, string>) => {
             let runtime: MatomoRuntime | undefined;

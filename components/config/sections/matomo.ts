@@ -9,6 +9,7 @@ import { hexStandIn, secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
 import { image, phpSize, resources, seconds, type Image } from "../schema/parts";
+import { existingClaimFields, existingClaimOf, type ExistingClaim } from "./existingClaims";
 import { SUPPORTED_MATOMO } from "./matomoImage";
 import { webServerKey } from "./webServer";
 import type { SecretValue } from "../schema/secretValue";
@@ -113,8 +114,13 @@ export const matomoKey = object(
             check: checkOptionalDnsSubdomain,
         }),
         storageAccessMode: oneOf(["ReadWriteOnce", "ReadWriteMany"], {
-            doc: "Access mode of the `misc/` volume. `ReadWriteOnce` works everywhere for one replica (rollouts then use the Recreate strategy); several replicas need `ReadWriteMany`.",
+            doc: "Access mode of the `misc/` volume (with `existingClaim`, the one that claim has: the program cannot read it). `ReadWriteOnce` works everywhere for one replica (rollouts then use the Recreate strategy); several replicas need `ReadWriteMany`.",
             default: "ReadWriteOnce",
+        }),
+        ...existingClaimFields("Matomo's `misc/`", {
+            claim: "`storage` and `storageClassName` then do not apply, and `storageAccessMode` says the claim's access mode. Its files must be writable by Matomo's user, uid 33 (steps and risks in docs/backup-restore.md).",
+            subPath:
+                "E.g. `matomo/misc` on the seed chart's volume of its Bitnami-era releases, which held the whole `/bitnami` tree, code and config included (the pods then mount that directory only).",
         }),
         environment: object(
             {
@@ -168,6 +174,8 @@ export interface MatomoTierConfig {
     readonly storage: string;
     readonly storageClassName?: string;
     readonly storageAccessMode: "ReadWriteOnce" | "ReadWriteMany";
+    /** A claim that exists already, as `misc/` instead of one of the stack's own. */
+    readonly existingClaim?: ExistingClaim;
     readonly php: PhpConfig;
     readonly resources: ContainerResources;
 }
@@ -190,6 +198,7 @@ export function resolveMatomo(value: ValueOf<typeof matomoKey>): MatomoTierConfi
         storage: value.storage,
         storageClassName: value.storageClassName || undefined,
         storageAccessMode: value.storageAccessMode,
+        existingClaim: existingClaimOf(value),
         php: { memoryLimit: env.PHP_MEMORY_LIMIT, maxExecutionTime: env.PHP_MAX_EXECUTION_TIME, maxInputTime: env.PHP_MAX_INPUT_TIME },
         resources: value.resources,
     };
@@ -203,12 +212,15 @@ export function matomoResourceIssues(matomo: MatomoTierConfig): Issue[] {
 /** A ReadWriteOnce volume attaches to one node, so several web pods would hang in ContainerCreating. */
 export function matomoStorageIssues(matomo: MatomoTierConfig): Issue[] {
     if (matomo.replicaCount > 1 && matomo.storageAccessMode === "ReadWriteOnce") {
+        const fix = matomo.existingClaim
+            ? `if the claim ${matomo.existingClaim.name} (matomo.existingClaim) is ReadWriteMany, say so in storageAccessMode; otherwise use 1 replica`
+            : 'set storageAccessMode to "ReadWriteMany" (with a storageClassName that supports it) or use 1 replica';
         return [
             {
                 key: "matomo:matomo.replicaCount",
                 message:
                     `got ${matomo.replicaCount}, but matomo:matomo.storageAccessMode is "ReadWriteOnce": pods on different nodes ` +
-                    'cannot mount the misc/ volume; set storageAccessMode to "ReadWriteMany" (with a storageClassName that supports it) or use 1 replica',
+                    `cannot mount the misc/ volume; ${fix}`,
             },
         ];
     }

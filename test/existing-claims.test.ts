@@ -1,0 +1,101 @@
+/**
+ * Claims that exist already, as the whole program renders them: the stack creates no claim in
+ * their place, and every pod that would mount its own claim mounts the named one, at the directory
+ * inside it that the stack names.
+ */
+import assert from "node:assert/strict";
+import type { ProgramRun } from "../scripts/lib/mockEngine";
+import { DEV_EXTRAS, all, podSpecOf, run, stackConfig, withChanges, workloads, type PodSpec } from "./support/harness";
+
+const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+type Mount = { name: string; mountPath: string; subPath?: string; readOnly?: boolean };
+type Named = { name: string; volumeMounts?: Mount[] };
+
+/** Every mount of the volume `volume` in a pod, with the container that has it. */
+function mountsOf(pod: PodSpec, volume: string): { container: string; mount: Mount }[] {
+    return [...(pod.initContainers ?? []), ...pod.containers].flatMap((c) =>
+        ((c as Named).volumeMounts ?? []).filter((m) => m.name === volume).map((mount) => ({ container: c.name, mount })),
+    );
+}
+
+/** The workloads whose pods mount `claim`: their names and pod specs. */
+function podsOnClaim(result: ProgramRun, claim: string) {
+    return workloads(result)
+        .map((w) => ({ name: w.name, pod: podSpecOf(w) }))
+        .filter(({ pod }) =>
+            (pod.volumes ?? []).some(
+                (v) => (v as { persistentVolumeClaim?: { claimName: string } }).persistentVolumeClaim?.claimName === claim,
+            ),
+        );
+}
+
+describe("existing claims, rendered", () => {
+    describe("Matomo's misc/ on a claim of an earlier installation", () => {
+        let onClaim: ProgramRun;
+        let fpm: ProgramRun;
+        before(async () => {
+            // The backups archive misc/user, and GeoIP writes into misc/: each of them mounts the claim too.
+            const misc = { storage: null, existingClaim: "chart-matomo-pvc", existingClaimSubPath: "matomo/misc" };
+            onClaim = await run(withChanges(stackConfig(DEV_EXTRAS), { "matomo:matomo": misc }));
+            fpm = await run(
+                withChanges(stackConfig("dev"), {
+                    "matomo:matomo": { ...misc, image: { tag: "5.11.2-fpm" }, webServer: { variant: "fpm" } },
+                }),
+            );
+        });
+
+        it("creates no claim for misc/ (only MariaDB's backups keep one of their own)", () => {
+            const claims = all(onClaim, PVC).map((c) => c.inputs.metadata.name as string);
+            assert.deepEqual(claims, ["mariadb-backups"]);
+        });
+
+        it("mounts the named claim's directory as misc/ in the web pods, the GeoIP updater and the backup pods", () => {
+            const pods = podsOnClaim(onClaim, "chart-matomo-pvc");
+            assert.deepEqual(pods.map((p) => p.name).sort(), [
+                "geoipupdate-cronjob",
+                "geoipupdate-initial",
+                "mariadb-backup-backup",
+                "mariadb-backup-restore",
+                "matomo-web-deployment",
+            ]);
+            const subPaths = (name: string) => {
+                const pod = pods.find((p) => p.name === name)!.pod;
+                return mountsOf(pod, "misc").map(({ container, mount }) => `${container}: ${mount.mountPath} <- ${mount.subPath}`);
+            };
+            assert.deepEqual(subPaths("matomo-web-deployment"), [
+                "prepare-webroot: /var/www/html/misc <- matomo/misc",
+                "matomo: /var/www/html/misc <- matomo/misc",
+            ]);
+            assert.deepEqual(subPaths("geoipupdate-cronjob"), ["geoipupdate: /usr/share/GeoIP <- matomo/misc"]);
+            // Only the uploaded logos, as always.
+            assert.deepEqual(subPaths("mariadb-backup-backup"), ["backup: /matomo-misc/user <- matomo/misc/user"]);
+            assert.deepEqual(subPaths("mariadb-backup-restore"), ["restore: /matomo-misc/user <- matomo/misc/user"]);
+        });
+
+        it("gives nginx, beside php-fpm, the same directory, read-only", () => {
+            const web = podsOnClaim(fpm, "chart-matomo-pvc").find((p) => p.name === "matomo-web-deployment")!;
+            const nginx = mountsOf(web.pod, "misc").find((m) => m.container === "nginx")!;
+            assert.deepEqual(nginx.mount, { name: "misc", mountPath: "/var/www/html/misc", subPath: "matomo/misc", readOnly: true });
+        });
+
+        it("leaves the pods that do not keep misc/ with a scratch directory of their own", () => {
+            for (const w of workloads(onClaim)) {
+                const pod = podSpecOf(w);
+                const misc = (pod.volumes ?? []).find((v) => v.name === "misc") as { emptyDir?: object } | undefined;
+                if (!misc?.emptyDir) continue;
+                for (const { mount } of mountsOf(pod, "misc")) assert.equal(mount.subPath, undefined, w.name);
+            }
+        });
+
+        it("mounts the claim's root when no directory is named", async () => {
+            const root = await run(
+                withChanges(stackConfig("dev"), { "matomo:matomo": { storage: null, existingClaim: "chart-misc-pvc" } }),
+            );
+            const web = podsOnClaim(root, "chart-misc-pvc").find((p) => p.name === "matomo-web-deployment")!;
+            assert.deepEqual(
+                mountsOf(web.pod, "misc").map(({ mount }) => mount.subPath),
+                [undefined, undefined],
+            );
+        });
+    });
+});
