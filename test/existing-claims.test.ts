@@ -4,6 +4,11 @@
  * inside it that the stack names.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { prepareWebrootScript } from "../components/matomo/scripts";
 import type { ProgramRun } from "../scripts/lib/mockEngine";
 import { DEV_EXTRAS, all, podSpecOf, run, stackConfig, withChanges, workloads, type PodSpec } from "./support/harness";
 
@@ -96,6 +101,51 @@ describe("existing claims, rendered", () => {
                 mountsOf(web.pod, "misc").map(({ mount }) => mount.subPath),
                 [undefined, undefined],
             );
+        });
+    });
+
+    describe("prepare-webroot on a misc/ claim that Matomo's user cannot write", () => {
+        let dir: string;
+        before(() => {
+            dir = mkdtempSync(join(tmpdir(), "matomo-misc-claim-"));
+            chmodSync(dir, 0o755);
+        });
+        after(() => rmSync(dir, { recursive: true, force: true }));
+
+        /** The script as Matomo's user (uid 33) would run it, on a code tree and a webroot whose misc/ is `owner`'s. */
+        function prepare(owner: number) {
+            const root = join(dir, String(owner));
+            const [code, webroot] = ["code", "webroot"].map((d) => join(root, d));
+            for (const d of [join(code, "core"), join(code, "misc", "user"), join(webroot, "misc")])
+                mkdirSync(d, { recursive: true, mode: 0o755 });
+            writeFileSync(join(code, "matomo.php"), "<?php\n");
+            writeFileSync(join(code, "core", "Version.php"), "<?php\nfinal class Version { const VERSION = '5.11.2'; }\n");
+            const script = prepareWebrootScript({ copyConfig: false, paths: { code, webroot } });
+            // As root, the test runs the script as uid 33 with the misc/ of `owner`; otherwise the
+            // test's own user stands in for uid 33, and a misc/ of someone else is one it cannot write.
+            const root0 = process.getuid?.() === 0;
+            if (root0) {
+                chownSync(join(webroot), 33, 33);
+                chownSync(join(webroot, "misc"), owner, owner);
+            } else if (owner !== 33) chmodSync(join(webroot, "misc"), 0o555);
+            const command = root0 ? ["setpriv", "--reuid=33", "--regid=33", "--clear-groups", "sh", "-c", script] : ["sh", "-c", script];
+            return spawnSync(command[0], command.slice(1), { encoding: "utf8" });
+        }
+
+        it("stops the pod saying whose files to change, instead of failing in the copy", () => {
+            // The seed chart's Bitnami-era volume: its files belonged to daemon (uid 1).
+            const result = prepare(1);
+            assert.equal(result.status, 1);
+            assert.match(
+                result.stderr,
+                /misc\/ \(the misc\/ claim\) is not writable by Matomo's user \(uid \d+\): give its files to that user/,
+            );
+        });
+
+        it("copies the image's misc/ files onto a claim Matomo's user owns", () => {
+            const result = prepare(33);
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stdout, /code is in place/);
         });
     });
 });

@@ -5,6 +5,12 @@ if [ ! -f "$src/matomo.php" ]; then
     echo "prepare-webroot: no Matomo code in $src: use the official matomo image or one built from it" >&2
     exit 1
 fi
+# misc/ is a volume (in the web pods, perhaps the claim of an earlier installation): the copy writes
+# the image's own files there, as Matomo and the GeoIP updater write theirs.
+if [ -d "$dst/misc" ] && [ ! -w "$dst/misc" ]; then
+    echo "prepare-webroot: misc/ (the misc/ claim) is not writable by Matomo's user (uid $(id -u)): give its files to that user, e.g. chown -R 33:33 (docs/backup-restore.md)" >&2
+    exit 1
+fi
 cp -R "$src/." "$dst/"
 # @if COPY_CONFIG
 cp "@CONFIG_MOUNT@/config.ini.php" "$dst/config/config.ini.php"
