@@ -39,6 +39,7 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
         serverOptions: db.serverOptions,
         storage: db.storage,
         storageClassName: db.storageClassName,
+        existingClaim: db.existingClaim,
         resources: db.resources,
         timezone: cfg.timezone,
         retainStorage: cfg.pvc.resourcePolicyKeep,

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { checkSubPath } from "../components/config/sections/existingClaims";
-import { assertRejected, parse, valid } from "./support/configCases";
+import { assertRejected, devExtras, eea, parse, valid } from "./support/configCases";
+import { stackConfig, withChanges } from "./support/harness";
 
 /** Directory names as a volume holds them. */
 const directory = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,11}$/).filter((d) => d !== "." && d !== "..");
@@ -107,6 +108,111 @@ describe("existing claims in the config", () => {
                         assert.deepEqual(issues.map((i) => i.key).sort(), expected);
                     },
                 ),
+            );
+        });
+    });
+
+    describe("mariadb.existingClaim", () => {
+        /** The dev stack with the data directory's passwords set (`--secret`), and `fields` in mariadb. */
+        const withPasswords = (passwords: { password?: string; rootPassword?: string }, fields: Record<string, string | null>) =>
+            withChanges(withChanges(devExtras, { "matomo:mariadb": passwords }, ["matomo:mariadb"]), {
+                "matomo:mariadb": { storage: null, ...fields },
+            });
+        const both = { password: "chart-user-password", rootPassword: "chart-root-password" };
+        const issuesOf = (passwords: { password?: string; rootPassword?: string }, fields: Record<string, string | null>) =>
+            parse({}, withPasswords(passwords, fields)).issues;
+
+        it("names the claim and the directory in it that is the data directory, with the passwords it has", () => {
+            const { config, issues } = parse(
+                {},
+                withPasswords(both, { existingClaim: "data-chart-mariadb-0", existingClaimSubPath: "data" }),
+            );
+            assert.deepEqual(issues, []);
+            assert.deepEqual(eea(config!).mariadb.existingClaim, { name: "data-chart-mariadb-0", subPath: "data" });
+        });
+
+        it("refuses it without the passwords the data directory has, naming each and how to set it", () => {
+            const issues = issuesOf({ password: both.password }, { existingClaim: "data-chart-mariadb-0" });
+            assert.deepEqual(
+                issues.map((i) => i.key),
+                ["matomo:mariadb.rootPassword"],
+            );
+            assert.match(issues[0].message, /^is unset, but mariadb\.existingClaim \(data-chart-mariadb-0\) holds a data directory/);
+            assert.match(issues[0].message, /pulumi config set --secret --path mariadb\.rootPassword '<password>'$/);
+            assert.deepEqual(
+                issuesOf({}, { existingClaim: "data-chart-mariadb-0" }).map((i) => i.key),
+                ["matomo:mariadb.password", "matomo:mariadb.rootPassword"],
+            );
+        });
+
+        it("refuses a size or class for a claim that exists, and a sub-path without a claim", () => {
+            assert.deepEqual(
+                issuesOf(both, { existingClaim: "data-chart-mariadb-0", storage: "400Gi", storageClassName: "nfs-rancher" }).map(
+                    (i) => i.key,
+                ),
+                ["matomo:mariadb.storage", "matomo:mariadb.storageClassName"],
+            );
+            assertRejected(
+                { "matomo:mariadb": { existingClaimSubPath: "data" } },
+                "matomo:mariadb.existingClaimSubPath",
+                "without mariadb.existingClaim",
+            );
+        });
+
+        it("refuses the claim Matomo's misc/ is on", () => {
+            const shared = withChanges(withPasswords(both, { existingClaim: "chart-pvc" }), {
+                "matomo:matomo": { storage: null, existingClaim: "chart-pvc" },
+            });
+            const { issues } = parse({}, shared);
+            assert.deepEqual(
+                issues.map((i) => i.key),
+                ["matomo:mariadb.existingClaim"],
+            );
+            assert.match(issues[0].message, /give each its own claim/);
+        });
+
+        it("is one problem on Google, where the whole mariadb section is refused", () => {
+            const { issues } = parse({}, withChanges(stackConfig("prod"), { "matomo:mariadb": { existingClaim: "data-chart-mariadb-0" } }));
+            assert.deepEqual(
+                issues.map((i) => i.key),
+                ["matomo:mariadb"],
+            );
+        });
+
+        it("reports exactly what is missing or without effect, whatever is written", () => {
+            const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+            fc.assert(
+                fc.property(
+                    optional(fc.constant("data-chart-mariadb-0")),
+                    optional(fc.constantFrom("data", "mariadb/data")),
+                    optional(fc.constant("20Gi")),
+                    fc.boolean(),
+                    fc.boolean(),
+                    (claim, subPath, storage, password, rootPassword) => {
+                        const fields = { existingClaim: claim, existingClaimSubPath: subPath, storage };
+                        const written = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<
+                            string,
+                            string
+                        >;
+                        const passwords = {
+                            ...(password ? { password: both.password } : {}),
+                            ...(rootPassword ? { rootPassword: both.rootPassword } : {}),
+                        };
+                        const expected = [
+                            ...(claim === undefined && subPath !== undefined ? ["matomo:mariadb.existingClaimSubPath"] : []),
+                            ...(claim !== undefined && storage !== undefined ? ["matomo:mariadb.storage"] : []),
+                            ...(claim !== undefined && !password ? ["matomo:mariadb.password"] : []),
+                            ...(claim !== undefined && !rootPassword ? ["matomo:mariadb.rootPassword"] : []),
+                        ].sort();
+                        assert.deepEqual(
+                            issuesOf(passwords, written)
+                                .map((i) => i.key)
+                                .sort(),
+                            expected,
+                        );
+                    },
+                ),
+                { numRuns: 60 },
             );
         });
     });

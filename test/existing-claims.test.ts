@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareWebrootScript } from "../components/matomo/scripts";
 import type { ProgramRun } from "../scripts/lib/mockEngine";
-import { DEV_EXTRAS, all, podSpecOf, run, stackConfig, withChanges, workloads, type PodSpec } from "./support/harness";
+import { DEV_EXTRAS, all, one, podSpecOf, run, stackConfig, withChanges, workloads, type PodSpec } from "./support/harness";
 
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 type Mount = { name: string; mountPath: string; subPath?: string; readOnly?: boolean };
@@ -146,6 +146,58 @@ describe("existing claims, rendered", () => {
             const result = prepare(33);
             assert.equal(result.status, 0, result.stderr);
             assert.match(result.stdout, /code is in place/);
+        });
+    });
+
+    describe("MariaDB's data directory on a claim of an earlier installation", () => {
+        let onClaim: ProgramRun;
+        before(async () => {
+            const config = withChanges(
+                withChanges(stackConfig("dev"), { "matomo:mariadb": { password: "chart-user-1", rootPassword: "chart-root-1" } }, [
+                    "matomo:mariadb",
+                ]),
+                { "matomo:mariadb": { storage: null, existingClaim: "data-chart-mariadb-0", existingClaimSubPath: "data" } },
+            );
+            onClaim = await run(config);
+        });
+
+        const statefulSet = () => one(onClaim, "kubernetes:apps/v1:StatefulSet");
+
+        it("makes no claim from a template: the pod mounts the named claim's directory as the data directory", () => {
+            const spec = statefulSet().inputs.spec;
+            assert.equal(spec.volumeClaimTemplates, undefined);
+            const pod = podSpecOf(statefulSet());
+            assert.deepEqual(
+                pod.volumes!.find((v) => v.name === "data"),
+                { name: "data", persistentVolumeClaim: { claimName: "data-chart-mariadb-0" } },
+            );
+            assert.deepEqual(mountsOf(pod, "data"), [
+                { container: "check-data-directory", mount: { name: "data", mountPath: "/var/lib/mysql", subPath: "data" } },
+                { container: "mariadb", mount: { name: "data", mountPath: "/var/lib/mysql", subPath: "data" } },
+            ]);
+        });
+
+        it("checks the data directory with the server's own image before the entrypoint starts, as MariaDB's user", () => {
+            const pod = podSpecOf(statefulSet());
+            const [check] = pod.initContainers!;
+            assert.equal(check.name, "check-data-directory");
+            assert.equal(check.image, pod.containers[0].image);
+            assert.deepEqual(check.env, [
+                { name: "CHECK_DATA_DIR", value: "/var/lib/mysql" },
+                { name: "CHECK_CLAIM", value: "data-chart-mariadb-0" },
+                { name: "CHECK_SUB_PATH", value: "data" },
+            ]);
+            assert.equal(pod.securityContext!.runAsUser, 999);
+        });
+
+        it("keeps the stack's own claim template, and no check, without it", async () => {
+            const dev = await run(stackConfig("dev"));
+            const spec = one(dev, "kubernetes:apps/v1:StatefulSet").inputs.spec;
+            assert.deepEqual(
+                spec.volumeClaimTemplates.map((t: { metadata: { name: string } }) => t.metadata.name),
+                ["data"],
+            );
+            assert.equal(podSpecOf(one(dev, "kubernetes:apps/v1:StatefulSet")).initContainers, undefined);
         });
     });
 });

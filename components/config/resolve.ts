@@ -112,7 +112,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
             ? [...mariadbImageIssues(mariadb.image), ...bufferPoolIssues(mariadb), ...offsiteIssues(values.mariadb.backup)]
             : []),
         ...matomoStorageIssues(matomo),
-        ...existingClaimIssues(values, ctx),
+        ...existingClaimIssues(values, values.topology === "eea", ctx),
         ...superuserEmailIssues(values.matomo),
         ...(logImport ? importUserIssues(logImport.importer, matomo, writtenFields(ctx, "matomoAnalytics").includes("login")) : []),
     );

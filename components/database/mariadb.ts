@@ -19,7 +19,7 @@ import { toResourceRequirements, type ContainerResources } from "../k8s/resource
 import { generatedPassword } from "../k8s/secrets";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { NO_POD_PATCH, type DatabaseEndpoint } from "./endpoint";
-import { dataVolume } from "./mariadbData";
+import { dataVolume, type ExistingDataClaim } from "./mariadbData";
 import { optionValue, renderServerConfig, type ServerOption } from "./serverOptions";
 
 /** The `mysql` user and group of the official image. */
@@ -58,6 +58,12 @@ export interface MariaDbArgs extends InstallationArgs {
     readonly resources: ContainerResources;
     /** `TZ` of the server (IANA name). */
     readonly timezone: string;
+    /**
+     * A claim that holds the data directory of an earlier installation (with the directory inside
+     * it that is the data directory), used instead of the claim the StatefulSet would make; the
+     * passwords must be the ones that data directory has. Defaults to a claim of its own.
+     */
+    readonly existingClaim?: ExistingDataClaim;
     /**
      * Keep the data volume when the StatefulSet is deleted (`persistentVolumeClaimRetentionPolicy`
      * `Retain`). Defaults to true.
@@ -115,7 +121,7 @@ export class MariaDb extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const data = dataVolume({ storage: args.storage, storageClassName: args.storageClassName, labels });
+        const data = dataVolume({ ...args, labels });
         const healthcheck = (...tests: string[]) => ({ exec: { command: ["healthcheck.sh", ...tests] } });
         const statefulSet = new k8s.apps.v1.StatefulSet(
             `${name}-statefulset`,
@@ -140,6 +146,7 @@ export class MariaDb extends pulumi.ComponentResource {
                             securityContext: restrictedPod(MYSQL_UID, MYSQL_UID),
                             // A clean InnoDB shutdown flushes the buffer pool; give it time.
                             terminationGracePeriodSeconds: 300,
+                            initContainers: data.initContainers,
                             containers: [
                                 {
                                     name: "mariadb",

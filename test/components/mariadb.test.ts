@@ -76,4 +76,16 @@ describe("MariaDb", () => {
         assert.equal(await policy(undefined), "Retain");
         assert.equal(await policy(false), "Delete");
     });
+
+    it("runs on a claim that exists already, at the directory named, checked before the server starts", async () => {
+        const sts = one(await build({ existingClaim: { name: "old-data", subPath: "data" } }), "kubernetes:apps/v1:StatefulSet").inputs;
+        const pod = sts.spec.template.spec;
+        assert.equal(sts.spec.volumeClaimTemplates, undefined);
+        assert.deepEqual(pod.volumes[0], { name: "data", persistentVolumeClaim: { claimName: "old-data" } });
+        assert.deepEqual(pod.containers[0].volumeMounts[0], { name: "data", mountPath: "/var/lib/mysql", subPath: "data" });
+        assert.deepEqual(
+            pod.initContainers.map((c: { name: string; image: string }) => [c.name, c.image]),
+            [["check-data-directory", "mariadb:10.11.18"]],
+        );
+    });
 });

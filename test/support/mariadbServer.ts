@@ -29,7 +29,7 @@ export function freePort(): Promise<number> {
  * made once per test run and copied for each server: installing takes seconds, copying a fraction
  * of one. The first process to need it makes it under a lock; the others wait for it.
  */
-async function templateDataDirectory(): Promise<string> {
+export async function templateDataDirectory(): Promise<string> {
     const template = join(RUN_DIRECTORY, "mariadb-template");
     const ready = join(template, "ready");
     mkdirSync(RUN_DIRECTORY, { recursive: true });
@@ -71,15 +71,17 @@ export class TestMariaDb {
     /**
      * Starts a server with `serverConfig` (an option file such as the rendered matomo.cnf). With a
      * `port` it also listens on 127.0.0.1:port, as clients in a pod reach it; otherwise only on its socket.
+     * With a `dataDirectory` it runs on that one (which it leaves in place), not on a fresh copy.
      */
-    static async start(serverConfig: string, options: { port?: number } = {}): Promise<TestMariaDb> {
+    static async start(serverConfig: string, options: { port?: number; dataDirectory?: string } = {}): Promise<TestMariaDb> {
         const dir = mkdtempSync(join(tmpdir(), "matomo-mariadb-"));
+        const data = options.dataDirectory ?? `${dir}/data`;
         const base = [
             "[client]",
             `socket=${dir}/mysqld.sock`,
             "user=root",
             "[mysqld]",
-            `datadir=${dir}/data`,
+            `datadir=${data}`,
             `socket=${dir}/mysqld.sock`,
             `pid-file=${dir}/mysqld.pid`,
             `log-error=${dir}/error.log`,
@@ -93,7 +95,7 @@ export class TestMariaDb {
 
         // The data directory is created without the config under test, as the image's entrypoint does.
         try {
-            cpSync(await templateDataDirectory(), join(dir, "data"), { recursive: true });
+            if (!options.dataDirectory) cpSync(await templateDataDirectory(), data, { recursive: true });
         } catch (e) {
             rmSync(dir, { recursive: true, force: true });
             throw e;
@@ -113,6 +115,11 @@ export class TestMariaDb {
         const log = server.errorLog();
         await server.stop();
         throw new Error(`mariadbd did not start with this config:\n${serverConfig}\nerror log:\n${log}`);
+    }
+
+    /** The option file clients reach this server with, as root (`--defaults-file`). */
+    get defaultsFile(): string {
+        return join(this.dir, "my.cnf");
     }
 
     /** Rows of a query, each a list of column texts. */

@@ -1,6 +1,6 @@
 /**
  * Claims that already exist, used instead of the ones the stack would create: Matomo's `misc/`
- * (`matomo.existingClaim`), the migration
+ * (`matomo.existingClaim`) and MariaDB's data directory (`mariadb.existingClaim`), the migration
  * path that keeps an existing installation's volumes (docs/backup-restore.md). The program cannot
  * read a claim, so what it must know about one is declared, and what cannot work is refused here.
  */
@@ -35,7 +35,8 @@ export function existingClaimFields(what: string, docs: { readonly claim: string
             optional: true,
             emptyIsUnset: true,
             defaultDoc: "unset: the stack creates the claim",
-            check: (v) => (checkDnsSubdomain(v) === undefined ? undefined : "expected a claim's name: a DNS subdomain such as analytics-misc"),
+            check: (v) =>
+                checkDnsSubdomain(v) === undefined ? undefined : "expected a claim's name: a DNS subdomain such as analytics-misc",
         }),
         existingClaimSubPath: string({
             doc: `The directory inside \`existingClaim\` that is ${what}. ${docs.subPath}`,
@@ -75,7 +76,7 @@ interface ClaimSection {
 }
 
 /** A sub-path without a claim, and the sizes and classes of a claim that exists already: settings without effect. */
-function unusedIssues(section: "matomo", value: ClaimSection, set: readonly string[]): Issue[] {
+function unusedIssues(section: "matomo" | "mariadb", value: ClaimSection, set: readonly string[]): Issue[] {
     const key = (field: string) => `matomo:${section}.${field}`;
     if (value.existingClaim === undefined) {
         return value.existingClaimSubPath === undefined
@@ -95,7 +96,46 @@ function unusedIssues(section: "matomo", value: ClaimSection, set: readonly stri
         }));
 }
 
-/** The rules of the existing-claim keys across the stack. */
-export function existingClaimIssues(values: { readonly matomo: ClaimSection }, ctx: ResolveContext): Issue[] {
-    return unusedIssues("matomo", values.matomo, setFields(ctx, "matomo"));
+/** Passwords a data directory made elsewhere already has: generated ones would not open it. */
+function passwordIssues(mariadb: MariaDbClaimSection): Issue[] {
+    if (mariadb.existingClaim === undefined) return [];
+    const users = { password: "mariadb.user (Matomo's and the backups' login)", rootPassword: "root (whom the runbooks log in as)" };
+    return (["password", "rootPassword"] as const)
+        .filter((field) => mariadb[field] === undefined)
+        .map((field) => ({
+            key: `matomo:mariadb.${field}`,
+            message:
+                `is unset, but mariadb.existingClaim (${mariadb.existingClaim}) holds a data directory whose users keep their passwords: a generated one ` +
+                `would not be the password of ${users[field]} there; set that one: pulumi config set --secret --path mariadb.${field} '<password>'`,
+        }));
+}
+
+interface MariaDbClaimSection extends ClaimSection {
+    readonly password?: unknown;
+    readonly rootPassword?: unknown;
+}
+
+/**
+ * The rules of the existing-claim keys across the stack. `inClusterDatabase`: whether the stack
+ * runs the in-cluster MariaDB (a `mariadb` section is refused as a whole otherwise).
+ */
+export function existingClaimIssues(
+    values: { readonly matomo: ClaimSection; readonly mariadb: MariaDbClaimSection },
+    inClusterDatabase: boolean,
+    ctx: ResolveContext,
+): Issue[] {
+    const { matomo, mariadb } = values;
+    const database = inClusterDatabase ? [...unusedIssues("mariadb", mariadb, setFields(ctx, "mariadb")), ...passwordIssues(mariadb)] : [];
+    const shared =
+        inClusterDatabase && matomo.existingClaim !== undefined && matomo.existingClaim === mariadb.existingClaim
+            ? [
+                  {
+                      key: "matomo:mariadb.existingClaim",
+                      message:
+                          `got ${mariadb.existingClaim}, the claim matomo.existingClaim names too: MariaDB (user 999) and Matomo (user 33) would each ` +
+                          "take the whole volume's group for their own at every start (fsGroup), and a ReadWriteOnce claim mounts on one node only; give each its own claim",
+                  },
+              ]
+            : [];
+    return [...unusedIssues("matomo", matomo, setFields(ctx, "matomo")), ...database, ...shared];
 }

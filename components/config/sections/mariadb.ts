@@ -8,6 +8,7 @@ import { element, INVALID, report, string, type Field, type Issue, type ValueOf 
 import { secret } from "../schema/secretField";
 import { list, object } from "../schema/structures";
 import { backupKey, resolveBackup, type BackupConfig } from "./backup";
+import { existingClaimFields, existingClaimOf, type ExistingClaim } from "./existingClaims";
 import { checkRequestsWithinLimits } from "../schema/limits";
 import { image, resources, type Image } from "../schema/parts";
 import type { SecretValue } from "../schema/secretValue";
@@ -93,6 +94,11 @@ export const mariadbKey = object(
             default: "",
             check: checkOptionalDnsSubdomain,
         }),
+        ...existingClaimFields("MariaDB's data directory", {
+            claim: "It must hold the data directory of an earlier installation (the seed chart's claim of its StatefulSet, e.g.), which an init container checks before MariaDB starts; `storage` and `storageClassName` then do not apply, and `password` and `rootPassword` must be the ones that data directory has. Steps and risks in docs/backup-restore.md.",
+            subPath:
+                "The one with `mysql/` in it: the claim's root for the official image, as the seed chart had it; `data` on a Bitnami MariaDB volume.",
+        }),
         resources: resources("MariaDB", { requestMemory: "7Gi", requestCpu: "500m", limitMemory: "10Gi" }),
         commands: serverOptionList(
             list(
@@ -133,6 +139,8 @@ export interface MariaDbConfig {
     /** Size and StorageClass (undefined for the cluster default) of the data volume. */
     readonly storage: string;
     readonly storageClassName?: string;
+    /** A claim that holds an earlier installation's data directory, instead of one of the stack's own. */
+    readonly existingClaim?: ExistingClaim;
     readonly resources: ContainerResources;
     /** Effective server options: defaults merged with `mariadb.commands`, buffer pool sized. */
     readonly serverOptions: readonly ServerOption[];
@@ -152,6 +160,7 @@ export function resolveMariaDb(value: ValueOf<typeof mariadbKey>): MariaDbConfig
         rootPassword: value.rootPassword,
         storage: value.storage,
         storageClassName: value.storageClassName || undefined,
+        existingClaim: existingClaimOf(value),
         resources: value.resources,
         serverOptions: server.options,
         explicitBufferPool: server.explicitBufferPool,
