@@ -67,6 +67,7 @@ const mount = {
     scripts: { name: "scripts", mountPath: SCRIPTS, readOnly: true },
     tmp: { name: "tmp", mountPath: "/tmp" },
     records: { name: "records", mountPath: RECORDS_DIR },
+    password: { name: "database-password", mountPath: SECRETS_DIR_DATABASE, readOnly: true },
 };
 
 function placement(args: LogImportArgs) {
@@ -140,11 +141,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
                       ],
                       resources: toResourceRequirements(HELPER_RESOURCES),
                       securityContext: restrictedContainer(),
-                      volumeMounts: [
-                          mount.scripts,
-                          tokenMount,
-                          { name: "database-password", mountPath: SECRETS_DIR_DATABASE, readOnly: true },
-                      ],
+                      volumeMounts: [mount.scripts, tokenMount, mount.password],
                   },
               ]
             : [];
@@ -163,12 +160,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
         ],
         resources: toResourceRequirements(HELPER_RESOURCES),
         securityContext: restrictedContainer(),
-        volumeMounts: [
-            { ...mount.logs, readOnly: true },
-            mount.scripts,
-            mount.records,
-            { name: "database-password", mountPath: SECRETS_DIR_DATABASE, readOnly: true },
-        ],
+        volumeMounts: [{ ...mount.logs, readOnly: true }, mount.scripts, mount.records, mount.password],
     };
     return {
         serviceAccountName: db.podPatch.serviceAccountName,
