@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { egressOf, type EgressFlow } from "../k8s/egress";
-import type { ImageRef } from "../k8s/image";
+import { podImagePullSecrets, type ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
 import { RUNS_THROUGH_MAINTENANCE, type MaintenanceSwitches } from "../k8s/maintenance";
@@ -104,6 +104,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
         const pod = (script: string, env: k8s.types.input.core.v1.EnvVar[], uploadsReadOnly: boolean): k8s.types.input.core.v1.PodSpec => ({
             automountServiceAccountToken: false,
             enableServiceLinks: false,
+            imagePullSecrets: podImagePullSecrets([args.image]),
             securityContext: restrictedPod(MATOMO_UID, MATOMO_UID),
             // A ReadWriteOnce misc/ claim is on the web pod's node.
             affinity: term ? { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } : undefined,
@@ -176,6 +177,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
             const gcsKey = offsite.url.startsWith("gs://");
             return {
                 ...spec,
+                imagePullSecrets: podImagePullSecrets([args.image, offsite.image]),
                 initContainers: spec.containers,
                 containers: [
                     {

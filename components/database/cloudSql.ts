@@ -227,6 +227,7 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                 ],
                 volumes: keyVolume ? [keyVolume] : [],
                 serviceAccountName: serviceAccount.metadata.name,
+                pullSecrets: args.proxy.image.pullSecrets,
                 // Cloud SQL's addresses are IPv4; the proxy dials the private one with --private-ip.
                 egress: proxyEgress(args.identity, created && (args.privateIp ? created.privateIpAddress : created.publicIpAddress)),
             },

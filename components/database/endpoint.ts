@@ -19,6 +19,8 @@ export interface PodPatch {
     readonly volumes: readonly k8s.types.input.core.v1.Volume[];
     /** Service account the pod runs as (for Workload Identity); undefined for the namespace default. */
     readonly serviceAccountName?: pulumi.Input<string>;
+    /** Pull secrets of those containers' images, for the pod's `imagePullSecrets`. Defaults to none. */
+    readonly pullSecrets?: readonly string[];
     /**
      * Connections those containers open out of the installation (the proxy's, to Cloud SQL and
      * Google's APIs); none for a database in the cluster, which {@link DatabaseEndpoint.server} names.

@@ -12,7 +12,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checksumOf } from "../k8s/checksum";
-import type { ImageRef } from "../k8s/image";
+import { podImagePullSecrets, type ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
@@ -143,6 +143,7 @@ export class MariaDb extends pulumi.ComponentResource {
                         spec: {
                             automountServiceAccountToken: false,
                             enableServiceLinks: false,
+                            imagePullSecrets: podImagePullSecrets([args.image]),
                             securityContext: restrictedPod(MYSQL_UID, MYSQL_UID),
                             // A clean InnoDB shutdown flushes the buffer pool; give it time.
                             terminationGracePeriodSeconds: 300,

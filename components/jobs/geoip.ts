@@ -11,7 +11,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { egressOf, type EgressFlow } from "../k8s/egress";
-import type { ImageRef } from "../k8s/image";
+import { podImagePullSecrets, type ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { secretNameFor } from "../k8s/secrets";
@@ -77,6 +77,7 @@ export function geoipPodSpec(
     return {
         automountServiceAccountToken: false,
         enableServiceLinks: false,
+        imagePullSecrets: podImagePullSecrets([args.image]),
         securityContext: restrictedPod(WWW_DATA_UID, WWW_DATA_UID),
         affinity: term
             ? {

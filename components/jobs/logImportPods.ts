@@ -13,6 +13,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { podImagePullSecrets } from "../k8s/image";
 import { toResourceRequirements, HELPER_RESOURCES } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { IMAGE_CODE_DIR, SECRETS_DIR_DATABASE, SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
@@ -80,6 +81,7 @@ export function logSyncPodSpec(args: LogImportArgs, names: LogImportNames): k8s.
     return {
         automountServiceAccountToken: false,
         enableServiceLinks: false,
+        imagePullSecrets: podImagePullSecrets([f.image]),
         securityContext: restrictedPod(NOBODY_UID, WWW_DATA_UID),
         ...placement(args),
         containers: [
@@ -164,6 +166,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
     };
     return {
         serviceAccountName: db.podPatch.serviceAccountName,
+        imagePullSecrets: podImagePullSecrets([args.image, db.podPatch, imp.image]),
         automountServiceAccountToken: false,
         enableServiceLinks: false,
         securityContext: restrictedPod(WWW_DATA_UID, WWW_DATA_UID),

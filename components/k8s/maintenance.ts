@@ -74,6 +74,8 @@ export function skippedRunPod(pod: PodSpec, message: string): PodSpec {
     return {
         automountServiceAccountToken: false,
         enableServiceLinks: false,
+        // Those of every image of the job: the first container's are among them.
+        imagePullSecrets: pod.imagePullSecrets,
         securityContext: pod.securityContext,
         containers: [
             {

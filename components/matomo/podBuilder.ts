@@ -8,7 +8,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint, PodPatch } from "../database/endpoint";
 import { egressOf, type Egress, type EgressFlow } from "../k8s/egress";
-import type { ImageRef } from "../k8s/image";
+import { podImagePullSecrets, type ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
@@ -212,6 +212,7 @@ export function buildMatomoPodSpec(workload: MatomoWorkload, pod: MatomoPodOptio
     };
     return {
         serviceAccountName: args.database.serviceAccountName,
+        imagePullSecrets: podImagePullSecrets([args.image, args.database]),
         // Matomo never talks to the Kubernetes API.
         automountServiceAccountToken: false,
         // Service links would inject MARIADB_PORT-style variables that images may misread.

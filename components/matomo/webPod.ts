@@ -15,7 +15,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../k8s/resources";
 import { toResourceRequirements } from "../k8s/resources";
 import { restrictedContainer } from "../k8s/security";
-import type { ImageRef } from "../k8s/image";
+import { podImagePullSecrets, type ImageRef } from "../k8s/image";
 import { WEBROOT } from "./paths";
 import { buildMatomoPodSpec, type MatomoWorkload } from "./podBuilder";
 import { APACHE_CONFIG_PATH, FPM_ADDRESS, FPM_POOL_PATH, NGINX_CONFIG_PATH, NGINX_PORT, type WebServerSettings } from "./webServer";
@@ -140,5 +140,7 @@ export function webPodSpec(args: WebPodArgs): k8s.types.input.core.v1.PodSpec {
             { name: "nginx-tmp", mountPath: "/tmp" },
         ],
     };
-    return { ...pod, containers: [...(pod.containers as k8s.types.input.core.v1.Container[]), nginx] };
+    // The nginx image's pull secrets join those of the Matomo image and the database's sidecar.
+    const imagePullSecrets = podImagePullSecrets([args.workload.image, args.workload.database.podPatch, nginxArgs.image]);
+    return { ...pod, imagePullSecrets, containers: [...(pod.containers as k8s.types.input.core.v1.Container[]), nginx] };
 }

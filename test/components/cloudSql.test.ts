@@ -92,4 +92,11 @@ describe("CloudSqlDatabase", () => {
         assert.ok(args.includes("--private-ip"));
         assert.equal(endpoint!.podPatch.volumes.length, 1);
     });
+
+    it("hands the proxy image's pull secrets to every pod that carries its sidecar", async () => {
+        let endpoint: CloudSqlDatabase["endpoint"] | undefined;
+        const image = { ...ARGS.proxy.image, pullSecrets: ["proxy-registry"] };
+        await buildAlone(() => (endpoint = new CloudSqlDatabase("sql", { ...ARGS, proxy: { ...ARGS.proxy, image } }).endpoint));
+        assert.deepEqual(endpoint!.podPatch.pullSecrets, ["proxy-registry"]);
+    });
 });

@@ -73,4 +73,13 @@ describe("MatomoConsoleJobs", () => {
             );
         }
     });
+
+    it("lists the Matomo image's pull secrets in every CronJob's pod, also in a run skipped for maintenance", async () => {
+        const image = { ...sampleWorkload().image, pullSecrets: ["matomo-registry"] };
+        for (const maintenance of [NO_MAINTENANCE, { ui: true, tracking: true }]) {
+            const cronJobs = all(await build({ image, maintenance }), "kubernetes:batch/v1:CronJob");
+            assert.ok(cronJobs.length >= 2);
+            for (const cronJob of cronJobs) assert.deepEqual(podSpecOf(cronJob).imagePullSecrets, [{ name: "matomo-registry" }]);
+        }
+    });
 });

@@ -66,4 +66,13 @@ describe("GeoIpUpdate", () => {
             ["GeoLite2-City GeoLite2-ASN", "0", "0"],
         );
     });
+
+    it("lists the pull secrets of geoipupdate's image, and none without them", async () => {
+        const image = { reference: "registry.example.com/geoipupdate:v7.1.1", pullPolicy: "IfNotPresent" as const };
+        const cronJob = (run: Awaited<ReturnType<typeof build>>) => podSpecOf(one(run, "kubernetes:batch/v1:CronJob"));
+        assert.deepEqual(cronJob(await build({ image: { ...image, pullSecrets: ["geoip-registry"] } })).imagePullSecrets, [
+            { name: "geoip-registry" },
+        ]);
+        assert.equal(cronJob(await build()).imagePullSecrets, undefined);
+    });
 });

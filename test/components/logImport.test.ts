@@ -210,4 +210,24 @@ describe("LogImport", () => {
         const insecure = await build({ fetch: { ...FETCH, knownHosts: undefined, verifyHostKeys: false } });
         assert.equal(env((podSpecOf(job(insecure, "log-sync")) as Record<string, any>).containers[0]).LOG_SSH_STRICT, "no");
     });
+
+    it("lists the pull secrets of each pod's own images: rsync's in the fetch, Matomo's, the proxy's and Python's in the import", async () => {
+        const pulled = (reference: string, name: string) => ({ reference, pullPolicy: "IfNotPresent" as const, pullSecrets: [name] });
+        const proxy = { name: "cloud-sql-proxy", image: "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3", restartPolicy: "Always" };
+        const given = await build({
+            image: pulled("registry.example.com/matomo:5", "matomo-registry"),
+            database: sampleDatabase({ podPatch: { initContainers: [proxy], volumes: [], egress: [], pullSecrets: ["proxy-registry"] } }),
+            fetch: { ...FETCH, image: pulled("eeacms/rsync:2.8", "rsync-registry") },
+            importer: { ...IMPORTER, image: pulled("python:3.13-slim", "python-registry"), credentials: { token: pulumi.secret("t") } },
+        });
+        const secrets = (run: ProgramRun, component: string) => podSpecOf(job(run, component)).imagePullSecrets;
+        assert.deepEqual(secrets(given, "log-sync"), [{ name: "rsync-registry" }]);
+        assert.deepEqual(secrets(given, "log-import"), [
+            { name: "matomo-registry" },
+            { name: "proxy-registry" },
+            { name: "python-registry" },
+        ]);
+        assert.equal(secrets(run, "log-sync"), undefined);
+        assert.equal(secrets(run, "log-import"), undefined);
+    });
 });

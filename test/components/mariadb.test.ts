@@ -88,4 +88,11 @@ describe("MariaDb", () => {
             [["check-data-directory", "mariadb:10.11.18"]],
         );
     });
+
+    it("lists the pull secrets of its image in the server's pod, whose init containers run the same image", async () => {
+        const pod = (run: Awaited<ReturnType<typeof build>>) => one(run, "kubernetes:apps/v1:StatefulSet").inputs.spec.template.spec;
+        const image = { ...ARGS.image, pullSecrets: ["db-registry"] };
+        assert.deepEqual(pod(await build({ image })).imagePullSecrets, [{ name: "db-registry" }]);
+        assert.equal(pod(await build()).imagePullSecrets, undefined);
+    });
 });

@@ -88,4 +88,14 @@ describe("MariaDbBackup", () => {
         assert.equal(env(pod).BACKUP_MISC_DIR, undefined);
         assert.equal(pod.affinity, undefined);
     });
+
+    it("lists the database image's pull secrets, and rclone's only in the backup pod that runs it", async () => {
+        const image = { reference: "mariadb:10.11.18", pullPolicy: "IfNotPresent" as const, pullSecrets: ["db-registry"] };
+        const rclone = { reference: "rclone/rclone:1.68.2", pullPolicy: "IfNotPresent" as const, pullSecrets: ["rclone-registry"] };
+        const offsite = { url: "s3://backups/matomo", existingSecret: "offsite", image: rclone };
+        const run = await build({ image, offsite });
+        const secrets = (name: string) => podSpecOf(one(run, CRONJOB, name)).imagePullSecrets;
+        assert.deepEqual(secrets("mariadb-backup-backup"), [{ name: "db-registry" }, { name: "rclone-registry" }]);
+        assert.deepEqual(secrets("mariadb-backup-restore"), [{ name: "db-registry" }]);
+    });
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { sha256 } from "../../components/k8s/checksum";
 import { MatomoSetup, type MatomoSetupArgs } from "../../components/matomo/setup";
 import { buildAlone, sampleWorkload } from "../support/component";
-import { one, podSpecOf } from "../support/harness";
+import { all, one, podSpecOf } from "../support/harness";
 
 function build(args: Partial<MatomoSetupArgs> = {}) {
     return buildAlone(
@@ -57,5 +57,13 @@ describe("MatomoSetup", () => {
             ["Example", "https://example.org", "root@example.org", '{"enableBrowserTriggerArchiving":"0"}', "mariadb.analytics.svc"],
         );
         assert.equal(env.MATOMO_DB_PASSWORD_FILE, "/run/secrets/matomo-database/password");
+    });
+
+    it("lists the Matomo image's pull secrets in both Jobs' pods", async () => {
+        const run = await build({ image: { ...sampleWorkload().image, pullSecrets: ["matomo-registry", "mirror"] } });
+        const jobs = all(run, JOB);
+        assert.equal(jobs.length, 2);
+        for (const job of jobs) assert.deepEqual(podSpecOf(job).imagePullSecrets, [{ name: "matomo-registry" }, { name: "mirror" }]);
+        assert.equal(podSpecOf(all(await build(), JOB)[0]).imagePullSecrets, undefined);
     });
 });

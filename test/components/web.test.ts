@@ -1,7 +1,7 @@
 /** The MatomoWeb component on its own: the web tier's objects follow from its args alone. */
 import assert from "node:assert/strict";
 import { MatomoWeb, type MatomoWebArgs } from "../../components/matomo/web";
-import { buildAlone, sampleWorkload } from "../support/component";
+import { buildAlone, sampleDatabase, sampleWorkload } from "../support/component";
 import { all, one, podSpecOf } from "../support/harness";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -137,5 +137,20 @@ describe("MatomoWeb", () => {
     it("rolls the pods when the runtime's checksum changes", async () => {
         const template = one(await build(), DEPLOYMENT).inputs.spec.template;
         assert.equal(template.metadata.annotations["checksum/config"], "0".repeat(64));
+    });
+
+    it("lists the pull secrets of its images alone: Matomo's, the database sidecar's, and nginx's in the fpm variant", async () => {
+        const secrets = (run: Awaited<ReturnType<typeof build>>) => podSpecOf(one(run, DEPLOYMENT)).imagePullSecrets;
+        assert.equal(secrets(await build()), undefined, "none without pull secrets");
+        const workload = sampleWorkload();
+        const image = { ...workload.image, pullSecrets: ["matomo-registry"] };
+        const proxied = sampleDatabase({ podPatch: { initContainers: [], volumes: [], egress: [], pullSecrets: ["proxy-registry"] } });
+        assert.deepEqual(secrets(await build({ image, database: proxied })), [{ name: "matomo-registry" }, { name: "proxy-registry" }]);
+        const nginx = { ...FPM.nginx, image: { ...FPM.nginx.image, pullSecrets: ["nginx-registry", "matomo-registry"] } };
+        assert.deepEqual(secrets(await build({ image, server: { ...FPM, nginx } })), [
+            { name: "matomo-registry" },
+            { name: "nginx-registry" },
+        ]);
+        assert.deepEqual(secrets(await build({ server: { ...FPM, nginx } })), [{ name: "nginx-registry" }, { name: "matomo-registry" }]);
     });
 });
