@@ -3,6 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { MatomoConfig, SecretValue } from "../components/config";
+import { withStackPullSecrets, type ImageRef } from "../components/k8s/image";
 import type { MaintenanceSwitches } from "../components/k8s/maintenance";
 
 /** What a topology's composition starts from (the config narrowed to the topology where known). */
@@ -49,4 +50,9 @@ export function secretOf(value: SecretValue | undefined): pulumi.Output<string> 
 /** `matomo:maintenance` as the components with CronJobs take it: each job's declaration decides what it stops. */
 export function maintenanceOf(cfg: MatomoConfig): MaintenanceSwitches {
     return { ui: cfg.maintenance.disableUi, tracking: cfg.maintenance.disableTracking };
+}
+
+/** An image of the config as a component takes it: pulled with the stack-wide `imagePullSecrets`, then its own. */
+export function pulledImage<I extends ImageRef>(cfg: MatomoConfig, image: I): I {
+    return withStackPullSecrets(image, cfg.imagePullSecrets);
 }

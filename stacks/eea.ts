@@ -8,7 +8,7 @@ import { MariaDb } from "../components/database/mariadb";
 import { selectorLabels } from "../components/k8s/labels";
 import { webIdentity } from "../components/matomo/web";
 import { Credentials } from "../components/secrets/credentials";
-import { maintenanceOf, secretOf, type StackContext, type StackOutputs } from "./context";
+import { maintenanceOf, pulledImage, secretOf, type StackContext, type StackOutputs } from "./context";
 import { deployMatomo } from "./matomo";
 
 export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
@@ -22,7 +22,7 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
     const mariadb = new MariaDb("mariadb", {
         namespace: ctx.namespace,
         instance: ctx.instance,
-        image: db.image,
+        image: pulledImage(cfg, db.image),
         database: db.database,
         user: db.user,
         password: credentials.databasePassword,
@@ -50,7 +50,7 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
         const backups = new MariaDbBackup("mariadb-backup", {
             namespace: ctx.namespace,
             instance: ctx.instance,
-            image: db.image,
+            image: pulledImage(cfg, db.image),
             database: mariadb.endpoint,
             tablesPrefix: cfg.matomo.tablesPrefix,
             schedule: backup.schedule,
@@ -61,7 +61,7 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
             activeDeadlineSeconds: backup.activeDeadlineSeconds,
             history: cfg.jobs,
             maintenance: maintenanceOf(cfg),
-            offsite: backup.offsite,
+            offsite: backup.offsite && { ...backup.offsite, image: pulledImage(cfg, backup.offsite.image) },
             uploads: backup.uploads
                 ? {
                       claimName: tier.miscClaimName,

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { GoogleConfig } from "../components/config";
 import { CloudSqlDatabase } from "../components/database/cloudSql";
 import { Credentials } from "../components/secrets/credentials";
-import { secretOf, type StackContext, type StackOutputs } from "./context";
+import { pulledImage, secretOf, type StackContext, type StackOutputs } from "./context";
 import { deployMatomo } from "./matomo";
 
 export interface GoogleOutputs extends StackOutputs {
@@ -43,7 +43,7 @@ export function deployGoogle(ctx: StackContext<GoogleConfig>): GoogleOutputs {
         kubernetesServiceAccount: s.kubernetesServiceAccount,
         workloadIdentityPool: s.workloadIdentityPool,
         privateIp: s.privateIp,
-        proxy: s.proxy,
+        proxy: { ...s.proxy, image: pulledImage(cfg, s.proxy.image) },
     });
     return {
         ...deployMatomo(ctx, cloudSql.endpoint, credentials),

@@ -8,6 +8,7 @@ import type { WebServerConfig } from "../components/config";
 import type { SmtpPassword } from "../components/config/sections/mail";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
 import type { EgressFlow } from "../components/k8s/egress";
+import type { ImageRef } from "../components/k8s/image";
 import { MatomoConsoleJobs } from "../components/jobs/console";
 import { smtpEncryption } from "../components/matomo/configIni";
 import { managedOptions } from "../components/matomo/options";
@@ -16,7 +17,7 @@ import { MatomoSetup } from "../components/matomo/setup";
 import { MatomoWeb } from "../components/matomo/web";
 import type { WebServerArgs } from "../components/matomo/webPod";
 import type { Credentials } from "../components/secrets/credentials";
-import { maintenanceOf, secretOf, type StackContext, type StackOutputs } from "./context";
+import { maintenanceOf, pulledImage, secretOf, type StackContext, type StackOutputs } from "./context";
 import { networkPoliciesFor } from "./networkPolicies";
 import { geoipUpdateFor, logImportFor } from "./optional";
 
@@ -24,10 +25,12 @@ import { geoipUpdateFor, logImportFor } from "./optional";
 const WEB_SERVICE = "matomo";
 
 /** The web server's component args: its sizing, and nginx for the fpm variant. */
-function webServerArgs(server: WebServerConfig): WebServerArgs {
+function webServerArgs(server: WebServerConfig, pulled: (image: ImageRef) => ImageRef): WebServerArgs {
     const { variant, workers, spareWorkers, maxRequestsPerWorker, keepAliveTimeout, nginx } = server;
     const sizing = { workers, spareWorkers, maxRequestsPerWorker, keepAliveTimeout };
-    return variant === "fpm" && nginx ? { ...sizing, variant, nginx } : { ...sizing, variant: "apache" };
+    return variant === "fpm" && nginx
+        ? { ...sizing, variant, nginx: { ...nginx, image: pulled(nginx.image) } }
+        : { ...sizing, variant: "apache" };
 }
 
 /** The SMTP password for the runtime: a stack secret, or the Secret named in `postfix.existingSecret`. */
@@ -96,7 +99,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
     });
 
     // What every Matomo workload runs: this image, this runtime, this database, in this zone.
-    const workload = { namespace, instance, image: cfg.matomo.image, runtime, database, timezone: cfg.timezone };
+    const workload = { namespace, instance, image: pulledImage(cfg, cfg.matomo.image), runtime, database, timezone: cfg.timezone };
 
     const setup = new MatomoSetup("matomo-setup", {
         ...workload,
@@ -111,7 +114,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         ...workload,
         replicas: cfg.matomo.replicaCount,
         resources: cfg.matomo.resources,
-        server: webServerArgs(cfg.webServer),
+        server: webServerArgs(cfg.webServer, (image) => pulledImage(cfg, image)),
         sharedStorage: cfg.matomo.storageAccessMode === "ReadWriteMany",
         serviceName: WEB_SERVICE,
         // Not on the first GeoIP download: an optional enrichment never holds the web tier (a

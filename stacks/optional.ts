@@ -8,7 +8,7 @@ import { GeoIpUpdate } from "../components/jobs/geoip";
 import type { LogImport } from "../components/jobs/logImport";
 import { selectorLabels } from "../components/k8s/labels";
 import { webIdentity } from "../components/matomo/web";
-import { maintenanceOf, secretOf, type StackContext } from "./context";
+import { maintenanceOf, pulledImage, secretOf, type StackContext } from "./context";
 
 /** MaxMind's geoipupdate writing into Matomo's misc/ claim; undefined without credentials. */
 export function geoipUpdateFor(
@@ -22,7 +22,7 @@ export function geoipUpdateFor(
     return new GeoIpUpdate("geoipupdate", {
         namespace,
         instance,
-        image: geoip.image,
+        image: pulledImage(cfg, geoip.image),
         timezone: cfg.timezone,
         credentials:
             "existingSecret" in credentials
@@ -57,7 +57,7 @@ export function logImportFor(
     return new LogImport("log-import", {
         namespace,
         instance,
-        image: cfg.matomo.image,
+        image: pulledImage(cfg, cfg.matomo.image),
         database,
         timezone: cfg.timezone,
         tablesPrefix: cfg.matomo.tablesPrefix,
@@ -69,7 +69,7 @@ export function logImportFor(
             retain: cfg.pvc.resourcePolicyKeep,
         },
         fetch: {
-            image: fetch.image,
+            image: pulledImage(cfg, fetch.image),
             schedule: fetch.schedule,
             resources: fetch.resources,
             activeDeadlineSeconds: fetch.activeDeadlineSeconds,
@@ -80,7 +80,7 @@ export function logImportFor(
             verifyHostKeys: fetch.verifyHostKeys,
         },
         importer: {
-            image: importer.image,
+            image: pulledImage(cfg, importer.image),
             schedule: importer.schedule,
             resources: importer.resources,
             activeDeadlineSeconds: importer.activeDeadlineSeconds,

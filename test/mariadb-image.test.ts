@@ -15,6 +15,7 @@ const image = (repository: string, tag: string) => ({
     tag,
     pullPolicy: "IfNotPresent" as const,
     reference: imageReference({ repository, tag }),
+    pullSecrets: [] as string[],
 });
 
 const registry = fc.constantFrom("", "docker.io/", "registry.example.com/", "registry.example.com:5000/", "ghcr.io/mirror/");

@@ -24,9 +24,11 @@ import { mariadbKey } from "./sections/mariadb";
 import { networkPolicyKey, securityEnabledKey } from "./sections/networkPolicy";
 import { matomoKey } from "./sections/matomo";
 import { privacyKey } from "./sections/privacy";
+import { imagePullSecretsKey } from "./sections/pullSecrets";
 
 export const schema = {
     ...generalKeys,
+    imagePullSecrets: imagePullSecretsKey,
     matomo: matomoKey,
     mariadb: mariadbKey,
     cloudsql: cloudsqlKey,

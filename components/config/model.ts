@@ -23,6 +23,8 @@ export interface CommonConfig {
     readonly createNamespace: boolean;
     /** IANA time zone of every container and every CronJob schedule. */
     readonly timezone: string;
+    /** Pull secrets every pod lists, besides those of the images it runs (each image's `pullSecrets`). */
+    readonly imagePullSecrets: readonly string[];
     readonly pvc: PvcConfig;
     readonly maintenance: MaintenanceConfig;
     /** Privacy settings Matomo keeps in its database, applied on every run of the install Job. */

@@ -26,6 +26,7 @@ import { matomoResourceIssues, matomoStorageIssues, resolveMatomo, superuserEmai
 import { matomoImageIssues } from "./sections/matomoImage";
 import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy";
 import type { NeededHost } from "./sections/policyNeeds";
+import { imageKeys, pullSecretIssues } from "./sections/pullSecrets";
 import { resolveWebServer, unusedNginxIssues } from "./sections/webServer";
 
 /** A section of the other topology would be configuration without effect. */
@@ -103,6 +104,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
             : { issues: [] };
     issues.push(
         ...namespaceIssues(values.namespace, values.createNamespace),
+        ...pullSecretIssues(values.imagePullSecrets, imageKeys(values)),
         ...matomoImageIssues(matomo.image, values.matomo.webServer.variant, values.topology),
         ...matomoResources,
         ...web.issues,
@@ -122,6 +124,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         namespace: values.namespace,
         createNamespace: values.createNamespace,
         timezone: values.timezone,
+        imagePullSecrets: values.imagePullSecrets,
         pvc: values.pvc,
         maintenance: values.maintenance,
         privacy: values.privacy,

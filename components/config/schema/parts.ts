@@ -6,6 +6,7 @@ import { imageReference, PULL_POLICIES, type PullPolicy } from "../../k8s/image"
 import type { ContainerResources } from "../../k8s/resources";
 import { checkByteQuantity, checkCpuQuantity, normalizePhpSize, PHP_SIZE_HINT } from "../../k8s/units";
 import { integer, oneOf, rejected, string, type Field } from "./fields";
+import { pullSecretNames } from "./pullSecrets";
 import { mapped, object } from "./structures";
 import { checkCronSchedule, checkImageRepository, checkImageTag } from "./validators";
 
@@ -17,6 +18,8 @@ export interface Image {
     /** `repository:tag`, or `repository@sha256:...`. */
     readonly reference: string;
     readonly pullPolicy: PullPolicy;
+    /** Pull secrets of this image alone; every pod also lists the stack-wide `imagePullSecrets`. */
+    readonly pullSecrets: readonly string[];
 }
 
 export const image = (doc: string, repository: string, tag: string): Field<Image> =>
@@ -33,6 +36,10 @@ export const image = (doc: string, repository: string, tag: string): Field<Image
                     doc: `Image pull policy for ${doc}.`,
                     default: "IfNotPresent",
                 }),
+                pullSecrets: pullSecretNames(
+                    `Pull secrets for ${doc}: existing Secrets (type \`kubernetes.io/dockerconfigjson\`, in \`namespace\`) that every pod ` +
+                        "running this image lists, besides `imagePullSecrets` (docs/private-registry.md).",
+                ),
             },
             { doc: `Container image for ${doc}.` },
         ),
