@@ -78,7 +78,7 @@ function definedNames(markdown: string): Set<string> {
     const patterns = [
         /\bcreate\s+job\s+(?:--from=\S+\s+)?([a-z0-9-]+)/g,
         /\bkubectl(?:\s+-n\s+\S+)?\s+run\s+([a-z0-9-]+)/g,
-        /\bcreate\s+secret\s+generic\s+([a-z0-9-]+)/g,
+        /\bcreate\s+secret\s+(?:generic|docker-registry)\s+([a-z0-9-]+)/g,
         /\bservice-accounts\s+create\s+([a-z0-9-]+)/g,
     ];
     return new Set(patterns.flatMap((p) => [...markdown.matchAll(p)].map((m) => m[1])));
