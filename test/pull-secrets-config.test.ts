@@ -4,7 +4,10 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { schema } from "../components/config/keys";
 import { checkSecretName, firstRepeat } from "../components/config/schema/pullSecrets";
+import { allFields } from "../components/config/schema/walk";
+import { imageKeys } from "../components/config/sections/pullSecrets";
 import { assertRejected, eea, google, parse, valid } from "./support/configCases";
 
 const names = fc.array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/), { maxLength: 6 });
@@ -38,6 +41,16 @@ describe("pull secrets in the config", () => {
             }),
         );
         assert.deepEqual(proxy.cloudsql.proxy.image.pullSecrets, ["gcr"]);
+    });
+
+    it("cover every image key of the schema, so that a new image cannot miss the rule across the lists", () => {
+        const inSchema = allFields(schema)
+            .filter(({ field }) => field.fields?.pullSecrets !== undefined && field.fields.repository !== undefined)
+            .map(({ path }) => path.join("."));
+        // Only the paths matter here: any value stands in for the parsed keys.
+        const anyValue: object = new Proxy({}, { get: () => anyValue });
+        const ruled = imageKeys(anyValue as Parameters<typeof imageKeys>[0]).map((k) => k.path);
+        assert.deepEqual(ruled.sort(), inSchema.sort());
     });
 
     it("refuse a name the API server would refuse for a Secret, naming the key and the entry", () => {
