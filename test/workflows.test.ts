@@ -4,7 +4,8 @@
  * check runs offline), yamllint and shellcheck for its scripts, and they keep the project's promises
  * (docs/ci-cd.md): the Node.js major .ci/run installs, one pulumi/actions major, the policy pack on
  * every Pulumi run and offline on every stack file, OIDC permissions only where OIDC is used, one update of a stack at a time, prod
- * only after dev and an approval, and no credential in the repository.
+ * only after dev and an approval, no credential in the repository, no write credential within reach of a pull request's
+ * jobs (test/support/workflowCredentials.ts), the Pulumi CLI pinned, and pulumi/auth-actions on the node24 runtime.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -14,6 +15,13 @@ import { validateWorkflow, type ValidationError } from "@action-validator/core";
 import { parse } from "yaml";
 import { repositoryStacks } from "../scripts/lib/stackChoice";
 import { requireBinaries } from "./support/system";
+import {
+    environmentsOf,
+    pullRequestCredentialProblems,
+    secretsRead,
+    writeCredentials,
+    type CredentialWorkflow,
+} from "./support/workflowCredentials";
 
 const ROOT = resolve(__dirname, "..");
 const WORKFLOWS = join(ROOT, ".github", "workflows");
@@ -39,6 +47,7 @@ interface Job {
     steps?: Step[];
 }
 interface Workflow {
+    on?: unknown;
     permissions?: unknown;
     jobs: Record<string, Job>;
 }
@@ -50,6 +59,14 @@ const jobs = [...workflows].flatMap(([file, w]) => Object.entries(w.jobs).map(([
 const steps = jobs.flatMap(({ where, job }) => (job.steps ?? []).map((step) => ({ where, job, step })));
 const usesOf = (prefix: string) => steps.filter(({ step }) => step.uses?.startsWith(`${prefix}@`));
 const OIDC_ACTIONS = ["pulumi/auth-actions", "google-github-actions/auth"];
+/** Kind and places of a name in docs/ci-cd.md's table of variables and secrets: `| \`NAME\` | secret | environment \`prod\` |`. */
+function documented(name: string): { kind: string; environments: string[] } | undefined {
+    const row = new RegExp(`^\\| \`${name}\` \\| (\\w+) \\| ([^|]+) \\|`, "m").exec(read("docs/ci-cd.md"));
+    if (!row) return undefined;
+    return { kind: row[1], environments: row[2].startsWith("environment") ? [...row[2].matchAll(/`([^`]+)`/g)].map((m) => m[1]) : [] };
+}
+/** The oldest pulumi/auth-actions release that runs on node24 (pulumi/auth-actions#59); 2.0.0 itself fails to load (#63). */
+const AUTH_ACTIONS = { major: 2, broken: ["v2.0.0"] };
 
 /** The schema's complaints, flattened to "path: detail" lines (a oneOf nests the reasons). */
 function problems(errors: ValidationError[]): string[] {
@@ -101,11 +118,11 @@ describe("GitHub Actions workflows", () => {
     });
 
     describe("linters", () => {
-        it("yamllint -s passes on .github/, .yamllint and the stack files, and reports a broken file", function () {
+        it("yamllint -s passes on .github/, .yamllint, the stack files and the preview RBAC, and reports a broken file", function () {
             requireBinaries(this, "yamllint");
             const lint = (args: string[], input?: string) =>
                 spawnSync("yamllint", ["-s", "-c", ".yamllint", ...args], { cwd: ROOT, encoding: "utf8", input });
-            const result = lint([".github", ".yamllint", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]);
+            const result = lint([".github", ".yamllint", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "docs/preview-rbac.yaml"]);
             assert.equal(result.status, 0, result.stdout + result.stderr);
             assert.notEqual(lint(["-"], "key: 1\nkey: 2\n").status, 0, "a duplicated key fails");
         });
@@ -176,6 +193,7 @@ describe("GitHub Actions workflows", () => {
             );
             assert.equal(usesOf("pulumi/actions").find(({ job }) => job === preview)?.step.with?.["comment-on-pr"], true);
             assert.equal(preview.permissions?.["pull-requests"], "write");
+            assert.equal(preview.environment, "${{ matrix.stack }}-preview");
             assert.match(preview.concurrency!.group, /matrix\.stack/);
         });
 
@@ -210,10 +228,37 @@ describe("GitHub Actions workflows", () => {
             for (const { where, step } of steps) {
                 for (const [key, value] of Object.entries({ ...step.env, ...step.with })) {
                     if (/(token|passphrase|password|secret|kubeconfig)(_data)?$/i.test(key) && key !== "requested-token-type") {
-                        assert.match(String(value), /^\$\{\{ (secrets|matrix)[.[]/, `${where}: ${key}`);
+                        assert.match(String(value), /^\$\{\{ secrets\.\w+ \}\}$/, `${where}: ${key}`);
                     }
                 }
                 if (step.run?.includes("KUBECONFIG=")) assert.match(step.run, /mktemp "\$RUNNER_TEMP\/.*chmod 600/s, where);
+            }
+        });
+
+        it("pins the Pulumi CLI to the version in .pulumi.version, not older than the SDK the program is built with", () => {
+            const version = read(".pulumi.version").trim();
+            assert.match(version, /^\d+\.\d+\.\d+$/, ".pulumi.version holds one exact version");
+            for (const { where, step } of usesOf("pulumi/actions")) {
+                assert.equal(step.with?.["pulumi-version-file"], ".pulumi.version", where);
+                assert.equal(step.with?.["pulumi-version"], undefined, where);
+            }
+            const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version: string }> };
+            const numbers = (v: string) => v.split(".").map(Number);
+            const [cli, sdk] = [numbers(version), numbers(lock.packages["node_modules/@pulumi/pulumi"].version)];
+            const older = cli[0] !== sdk[0] || cli[1] < sdk[1] || (cli[1] === sdk[1] && cli[2] < sdk[2]);
+            assert.ok(!older, `the CLI ${version} is older than @pulumi/pulumi ${sdk.join(".")}`);
+        });
+
+        it(`uses pulumi/auth-actions v${AUTH_ACTIONS.major} or later (the node24 runtime), never a release that fails to load`, () => {
+            const refs = usesOf("pulumi/auth-actions").map(({ where, step }) => ({ where, ref: step.uses!.split("@")[1] }));
+            assert.equal(refs.length, 3);
+            for (const { where, ref } of refs) {
+                const pinned = /^[0-9a-f]{40}$/.test(ref)
+                    ? new RegExp(`pulumi/auth-actions@${ref} # (v[\\d.]+)`).exec([...texts.values()].join("\n"))?.[1]
+                    : ref;
+                assert.ok(pinned, `${where}: a commit pin names its release in a comment (# vX.Y.Z)`);
+                assert.ok(Number(/^v(\d+)/.exec(pinned)?.[1]) >= AUTH_ACTIONS.major, `${where}: ${pinned} runs on node20`);
+                assert.ok(!AUTH_ACTIONS.broken.includes(pinned), `${where}: ${pinned} fails to load`);
             }
         });
 
@@ -222,6 +267,66 @@ describe("GitHub Actions workflows", () => {
             const privateKey = /-----BEGIN [A-Z ]*PRIVATE KEY-----\s+[A-Za-z0-9+/=\s]{200,}-----END|"private_key":\s*"-----BEGIN/;
             const found = repositoryFiles().filter((f) => keyFile.test(f.split("/").pop()!) || privateKey.test(read(f)));
             assert.deepEqual(found, []);
+        });
+    });
+
+    describe("prod credentials unreachable from pull requests", () => {
+        const credentialWorkflows = workflows as unknown as Map<string, CredentialWorkflow>;
+        const deploy = (env: string, secret: string) => ({
+            on: { push: { branches: ["main"] } },
+            jobs: {
+                up: {
+                    environment: env,
+                    steps: [{ uses: "pulumi/actions@v7", with: { command: "up", kubeconfig: `\${{ secrets.${secret} }}` } }],
+                },
+            },
+        });
+        const pullRequest = (job: Record<string, unknown>) => ({ on: { pull_request: {} }, jobs: { preview: job } });
+
+        it("finds every way a pull request's job reaches a write credential (the check itself works)", () => {
+            const check = (pr: Record<string, unknown>, on: unknown = { pull_request: {} }) =>
+                pullRequestCredentialProblems(
+                    new Map<string, CredentialWorkflow>([
+                        ["deploy.yml", deploy("prod", "KUBECONFIG_PROD")],
+                        ["pr.yml", { ...pullRequest(pr), on }],
+                    ]),
+                );
+            // The setup before issue 22: a matrix naming the repository secret of each stack.
+            const before = {
+                strategy: { matrix: { include: [{ stack: "prod", "kubeconfig-secret": "KUBECONFIG_PROD" }] } },
+                steps: [{ env: { KUBECONFIG_DATA: "${{ secrets[matrix.kubeconfig-secret] }}" } }],
+            };
+            assert.match(check(before).join("\n"), /computed name/);
+            assert.match(
+                check({ steps: [{ env: { K: "${{ secrets.KUBECONFIG_PROD }}" } }] }).join("\n"),
+                /reads KUBECONFIG_PROD, a secret of an update/,
+            );
+            assert.match(check({ environment: "prod", steps: [] }).join("\n"), /runs in prod, an update's environment/);
+            assert.match(check({ steps: [{ env: { K: "${{ secrets.OTHER }}" } }] }).join("\n"), /outside a <stack>-preview environment/);
+            assert.match(check({ uses: "./x.yml", secrets: "inherit" }).join("\n"), /passes them on/);
+            assert.match(check({ steps: [] }, { pull_request_target: {} }).join("\n"), /pull_request_target/);
+            const preview = { environment: "${{ matrix.stack }}-preview", strategy: { matrix: { include: [{ stack: "prod" }] } } };
+            assert.deepEqual(check({ ...preview, steps: [{ env: { K: "${{ secrets.KUBECONFIG_PREVIEW }}" } }] }), []);
+            assert.deepEqual(environmentsOf(preview), ["prod-preview"]);
+        });
+
+        it("no job a pull request starts can read a secret or an environment of an update", () => {
+            assert.deepEqual(pullRequestCredentialProblems(credentialWorkflows), []);
+            const write = writeCredentials(credentialWorkflows);
+            assert.deepEqual([...write.environments].sort(), ["dev", "prod"]);
+            assert.deepEqual([...write.secrets].sort(), ["KUBECONFIG_DEV", "KUBECONFIG_PROD"]);
+        });
+
+        it("docs/ci-cd.md keeps each secret in the environments of the jobs that read it, never in the repository", () => {
+            for (const { where, job } of jobs) {
+                for (const name of secretsRead(job as never).names) {
+                    const doc = documented(name);
+                    assert.equal(doc?.kind, "secret", `${where}: ${name} is in docs/ci-cd.md's table as a secret`);
+                    for (const env of environmentsOf(job as never))
+                        assert.ok(doc!.environments.includes(env), `${where}: ${name} in ${env}`);
+                    assert.ok(doc!.environments.length > 0, `${name}: an environment secret, not a repository one`);
+                }
+            }
         });
     });
 });
