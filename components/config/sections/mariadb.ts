@@ -11,6 +11,7 @@ import { backupKey, resolveBackup, type BackupConfig } from "./backup";
 import { existingClaimFields, existingClaimOf, type ExistingClaim } from "./existingClaims";
 import { checkRequestsWithinLimits } from "../schema/limits";
 import { image, resources, type Image } from "../schema/parts";
+import { MARIADB_IMAGE } from "./mariadbImage";
 import type { SecretValue } from "../schema/secretValue";
 import { checkDatabaseName, checkDatabaseUser, checkIniSafeSecret, checkOptionalDnsSubdomain } from "../schema/validators";
 import {
@@ -60,7 +61,7 @@ function checkMariadbUser(value: string): string | undefined {
 
 export const mariadbKey = object(
     {
-        image: image("MariaDB", "mariadb", "10.11.18"),
+        image: image("MariaDB", MARIADB_IMAGE.repository, MARIADB_IMAGE.tag),
         user: string({
             doc: "Database user Matomo connects as (not `root`, the administrator, which stays inside the pod).",
             default: "eea_matomo",

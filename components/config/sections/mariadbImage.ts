@@ -8,7 +8,10 @@
 import type { Issue } from "../schema/fields";
 import type { Image } from "../schema/parts";
 
-const OFFICIAL = 'use the official image (matomo:mariadb.image.repository "mariadb", tag "10.11.18") or one built FROM it';
+/** The default image, a release of the series the program is made for (renovate.json keeps it current within 10.11). */
+export const MARIADB_IMAGE = { repository: "mariadb", tag: "10.11.18" } as const;
+
+const OFFICIAL = `use the official image (matomo:mariadb.image.repository "${MARIADB_IMAGE.repository}", tag "${MARIADB_IMAGE.tag}") or one built FROM it`;
 
 /** The official image, or a mirror of it at the root of a registry. */
 const OFFICIAL_REPOSITORY = /^(?:[^/]+[.:][^/]*\/)?(?:library\/)?mariadb$/;
@@ -57,7 +60,7 @@ export function mariadbImageIssues(image: Image): Issue[] {
             key: "matomo:mariadb.image.tag",
             message:
                 `${got}, ${named}; this program runs the 10.11 series: it checks mariadb.commands against MariaDB 10.11's options, ` +
-                "and a data directory that a later series has upgraded cannot go back: use a 10.11 tag (e.g. 10.11.18)",
+                `and a data directory that a later series has upgraded cannot go back: use a 10.11 tag (e.g. ${MARIADB_IMAGE.tag})`,
         },
     ];
 }

@@ -10,7 +10,7 @@ import { list, object } from "../schema/structures";
 import { phpWorkloadIssues } from "../schema/limits";
 import { image, phpSize, resources, seconds, type Image } from "../schema/parts";
 import { existingClaimFields, existingClaimOf, type ExistingClaim } from "./existingClaims";
-import { SUPPORTED_MATOMO } from "./matomoImage";
+import { MATOMO_IMAGE, SUPPORTED_MATOMO } from "./matomoImage";
 import { webServerKey } from "./webServer";
 import type { SecretValue } from "../schema/secretValue";
 import { checkMatomoLogin, checkMatomoPassword, checkNewUserEmail } from "../schema/matomoUser";
@@ -33,7 +33,7 @@ export const matomoKey = object(
             required: true,
             check: checkHostname,
         }),
-        image: image(`${SUPPORTED_MATOMO.text} (the official \`matomo\` image, Apache variant)`, "matomo", "5.11.2-apache"),
+        image: image(`${SUPPORTED_MATOMO.text} (the official \`matomo\` image, Apache variant)`, MATOMO_IMAGE.repository, MATOMO_IMAGE.tag),
         plugins: list(
             string({
                 doc: "A plugin's name: its folder under `plugins/`.",

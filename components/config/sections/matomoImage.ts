@@ -3,7 +3,10 @@ import type { Issue } from "../schema/fields";
 import type { Image } from "../schema/parts";
 import type { Topology } from "./general";
 
-const OFFICIAL = 'use the official image (matomo.image.repository "matomo", tag "5.11.2-apache") or one built FROM it';
+/** The default image: the newest Matomo release the program was tested with (renovate.json keeps it current within 5.x). */
+export const MATOMO_IMAGE = { repository: "matomo", tag: "5.11.2-apache" } as const;
+
+const OFFICIAL = `use the official image (matomo.image.repository "${MATOMO_IMAGE.repository}", tag "${MATOMO_IMAGE.tag}") or one built FROM it`;
 
 /**
  * The Matomo versions this program runs: 4.16 (the last 4.x release) and 5.x. The pods' scripts
@@ -35,7 +38,7 @@ function versionIssue(image: Image, topology: Topology): string | undefined {
     const named = `Matomo ${version.major}${version.minor === undefined ? "" : `.${version.minor}`}`;
     const below = (floor: { major: number; minor: number }) =>
         version.major < floor.major || (version.major === floor.major && (version.minor ?? Infinity) < floor.minor);
-    const advice = "use a 5.x tag (e.g. 5.11.2-apache)";
+    const advice = `use a 5.x tag (e.g. ${MATOMO_IMAGE.tag})`;
     const upgrade = "the upgrade Job brings an older installation's database up to it";
     if (below(oldest.google))
         return `got ${image.repository}:${image.tag}, ${named}; this program runs ${text}: ${advice} or 4.16.1 (${upgrade})`;
