@@ -19,10 +19,10 @@ import type { InstallationArgs } from "../k8s/installation";
 import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
 import { RUNS_THROUGH_MAINTENANCE, type MaintenanceSwitches } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
-import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
+import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import type { DatabaseEndpoint } from "./endpoint";
-import { OFFSITE_SECRET_DIR, offsiteCopyCommand, offsiteEgress, offsiteEnv, type OffsiteArgs } from "./offsite";
+import { offsiteEgress, withOffsiteCopy, type OffsiteArgs } from "./offsite";
 import { UPLOADS_DIR, uploadsMount, uploadsVolume, type MatomoUploads } from "./uploads";
 
 /** Matomo's `www-data`, owner of `misc/`: the group every pod mounting that claim must use. */
@@ -172,34 +172,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                 ...(args.uploads ? [{ name: "BACKUP_MISC_DIR", value: UPLOADS_DIR }] : []),
             ];
             const spec = pod("backup-database.sh", env, true);
-            const offsite = args.offsite;
-            if (!offsite) return spec;
-            const gcsKey = offsite.url.startsWith("gs://");
-            return {
-                ...spec,
-                imagePullSecrets: podImagePullSecrets([args.image, offsite.image]),
-                initContainers: spec.containers,
-                containers: [
-                    {
-                        name: "copy-offsite",
-                        image: offsite.image.reference,
-                        imagePullPolicy: offsite.image.pullPolicy,
-                        command: offsiteCopyCommand(BACKUPS, offsite.url),
-                        env: offsiteEnv(offsite),
-                        resources: toResourceRequirements(HELPER_RESOURCES),
-                        securityContext: restrictedContainer(),
-                        volumeMounts: [
-                            { name: "backups", mountPath: BACKUPS, readOnly: true },
-                            { name: "tmp", mountPath: "/tmp" },
-                            ...(gcsKey ? [{ name: "offsite", mountPath: OFFSITE_SECRET_DIR, readOnly: true }] : []),
-                        ],
-                    },
-                ],
-                volumes: [
-                    ...(spec.volumes as k8s.types.input.core.v1.Volume[]),
-                    ...(gcsKey ? [{ name: "offsite", secret: { secretName: offsite.existingSecret, defaultMode: 0o440 } }] : []),
-                ],
-            };
+            return args.offsite ? withOffsiteCopy(spec, { ...args.offsite, dir: BACKUPS, volume: "backups" }, args.image) : spec;
         };
         const policy = { timeZone: args.timezone, activeDeadlineSeconds: args.activeDeadlineSeconds, history: args.history };
         const backup = cronJob(

@@ -10,6 +10,9 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { Egress } from "../k8s/egress";
+import { podImagePullSecrets, type ImageRef } from "../k8s/image";
+import { HELPER_RESOURCES, toResourceRequirements } from "../k8s/resources";
+import { restrictedContainer } from "../k8s/security";
 
 /** Where the copies go. */
 export interface OffsiteArgs {
@@ -68,4 +71,48 @@ export function offsiteEgress(o: OffsiteArgs): Egress {
     const url = o.endpoint ? new URL(o.endpoint) : undefined;
     const port = !url ? 443 : url.port ? Number(url.port) : url.protocol === "http:" ? 80 : 443;
     return { name: "offsite-backup", to: { destination: "offsite" }, ports: [port] };
+}
+
+/** Where the backup pod keeps what it published: the directory, and the volume that holds it. */
+export interface PublishedBackups {
+    readonly dir: string;
+    readonly volume: string;
+}
+
+/**
+ * The backup pod with the copy off the cluster: its containers become init containers (the dump
+ * runs first, and a failed dump copies nothing), and rclone copies what they published. The pod
+ * keeps a `tmp` volume, which rclone's HOME uses.
+ */
+export function withOffsiteCopy(
+    spec: k8s.types.input.core.v1.PodSpec,
+    offsite: OffsiteArgs & PublishedBackups & { readonly image: ImageRef },
+    podImage: ImageRef,
+): k8s.types.input.core.v1.PodSpec {
+    const gcsKey = offsite.url.startsWith("gs://");
+    return {
+        ...spec,
+        imagePullSecrets: podImagePullSecrets([podImage, offsite.image]),
+        initContainers: spec.containers,
+        containers: [
+            {
+                name: "copy-offsite",
+                image: offsite.image.reference,
+                imagePullPolicy: offsite.image.pullPolicy,
+                command: offsiteCopyCommand(offsite.dir, offsite.url),
+                env: offsiteEnv(offsite),
+                resources: toResourceRequirements(HELPER_RESOURCES),
+                securityContext: restrictedContainer(),
+                volumeMounts: [
+                    { name: offsite.volume, mountPath: offsite.dir, readOnly: true },
+                    { name: "tmp", mountPath: "/tmp" },
+                    ...(gcsKey ? [{ name: "offsite", mountPath: OFFSITE_SECRET_DIR, readOnly: true }] : []),
+                ],
+            },
+        ],
+        volumes: [
+            ...(spec.volumes as k8s.types.input.core.v1.Volume[]),
+            ...(gcsKey ? [{ name: "offsite", secret: { secretName: offsite.existingSecret, defaultMode: 0o440 } }] : []),
+        ],
+    };
 }
