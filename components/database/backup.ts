@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { egressOf, type EgressFlow } from "../k8s/egress";
 import { podImagePullSecrets, type ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
-import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
+import { cronJobSpec, type CronJobHistory, type PodPlacement } from "../k8s/jobs";
 import { RUNS_THROUGH_MAINTENANCE, type MaintenanceSwitches } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
@@ -59,6 +59,8 @@ export interface MariaDbBackupArgs extends InstallationArgs {
     readonly uploads?: MatomoUploads;
     /** Copies of each run's backups off the cluster, with rclone (its image). Defaults to none. */
     readonly offsite?: OffsiteArgs & { readonly image: ImageRef };
+    /** Where the backup and restore pods run and their extra labels and annotations (beside `colocateWith`). Defaults to none. */
+    readonly placement?: PodPlacement;
 }
 
 /** A backup script's text, as it is in the repository. */
@@ -75,7 +77,6 @@ export class MariaDbBackup extends pulumi.ComponentResource {
         super("matomo:index:MariaDbBackup", name, {}, opts);
         const labels = (component: string) => standardLabels({ name: "mariadb", component, instance: args.instance });
         const db = args.database;
-
         const claim = new k8s.core.v1.PersistentVolumeClaim(
             `${name}-claim`,
             {
@@ -191,6 +192,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                 { ...labels("backup"), ...versionLabel(args.image) },
                 backupPod(),
                 { cronJobName: cronJobName("backup"), switches: args.maintenance },
+                args.placement,
             ),
         );
         const restore = cronJob("restore", {
@@ -208,6 +210,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                     false,
                 ),
                 { cronJobName: cronJobName("restore"), switches: args.maintenance },
+                args.placement,
             ),
             // Never runs by itself, maintenance or not: the template of a restore Job, started by hand.
             suspend: true,

@@ -16,6 +16,7 @@ import { podImagePullSecrets, type ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
+import { placedTemplate, type PodPlacement } from "../k8s/placement";
 import { generatedPassword } from "../k8s/secrets";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { NO_POD_PATCH, type DatabaseEndpoint } from "./endpoint";
@@ -69,6 +70,8 @@ export interface MariaDbArgs extends InstallationArgs {
      * `Retain`). Defaults to true.
      */
     readonly retainStorage?: boolean;
+    /** Where the server's pod runs and its extra labels and annotations. Defaults to none. */
+    readonly placement?: PodPlacement;
 }
 
 export class MariaDb extends pulumi.ComponentResource {
@@ -135,7 +138,7 @@ export class MariaDb extends pulumi.ComponentResource {
                         whenDeleted: (args.retainStorage ?? true) ? "Retain" : "Delete",
                         whenScaled: "Retain",
                     },
-                    template: {
+                    template: placedTemplate(args.placement, {
                         metadata: {
                             labels: workloadLabels,
                             annotations: { "checksum/server-config": checksumOf(serverConfigText) },
@@ -214,7 +217,7 @@ export class MariaDb extends pulumi.ComponentResource {
                                 { name: "tmp", emptyDir: {} },
                             ],
                         },
-                    },
+                    }),
                     volumeClaimTemplates: data.volumeClaimTemplates,
                 },
             },

@@ -15,6 +15,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EgressFlow } from "../k8s/egress";
 import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
+import type { PodPlacement } from "../k8s/placement";
 import type { MaintenanceSwitches, WhileMaintenance } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import type { ContainerResources } from "../k8s/resources";
@@ -60,12 +61,19 @@ export interface MatomoConsoleJobsArgs extends MatomoWorkload {
     readonly maintenance: MaintenanceSwitches;
     /** What must exist before the first run may start (the install and upgrade Jobs). Defaults to none. */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** Where each family's pods run and their extra labels and annotations. Defaults to none for each. */
+    readonly placement?: { readonly [F in ConsoleJobFamily]?: PodPlacement };
 }
+
+/** The console jobs by what they do: every archiver is `archive`. */
+export type ConsoleJobFamily = "archive" | "scheduledTasks" | "deleteData" | "ldapSync";
 
 /** One console CronJob: its name, schedule and limits, and the container. */
 interface ConsoleJob {
     /** Suffix of the CronJob's name and its `component` label. */
     readonly job: string;
+    /** What it does, which decides where it runs. */
+    readonly family: ConsoleJobFamily;
     readonly schedule: string;
     readonly activeDeadlineSeconds: number;
     readonly backoffLimit: number;
@@ -87,6 +95,7 @@ export function consoleJobs(
 ): ConsoleJob[] {
     const jobs: ConsoleJob[] = args.archivers.map((archiver) => ({
         job: archiver.name,
+        family: "archive",
         schedule: archiver.schedule,
         activeDeadlineSeconds: archiver.activeDeadlineSeconds,
         backoffLimit: BACKOFF_LIMITS.archive,
@@ -101,6 +110,7 @@ export function consoleJobs(
     const tasks = args.scheduledTasks;
     jobs.push({
         job: "scheduled-tasks",
+        family: "scheduledTasks",
         schedule: tasks.schedule,
         activeDeadlineSeconds: tasks.activeDeadlineSeconds,
         backoffLimit: BACKOFF_LIMITS.scheduledTasks,
@@ -115,6 +125,7 @@ export function consoleJobs(
     if (del) {
         jobs.push({
             job: "delete-data",
+            family: "deleteData",
             schedule: del.schedule,
             activeDeadlineSeconds: del.activeDeadlineSeconds,
             backoffLimit: BACKOFF_LIMITS.deleteData,
@@ -135,6 +146,7 @@ export function consoleJobs(
     if (sync) {
         jobs.push({
             job: "ldap-sync",
+            family: "ldapSync",
             schedule: sync.schedule,
             activeDeadlineSeconds: sync.activeDeadlineSeconds,
             backoffLimit: BACKOFF_LIMITS.ldapSync,
@@ -191,6 +203,7 @@ export class MatomoConsoleJobs extends pulumi.ComponentResource {
                         labels,
                         podSpec,
                         { cronJobName, switches: args.maintenance },
+                        args.placement?.[job.family],
                     ),
                 },
                 { parent: this, dependsOn: [...args.database.dependencies, ...(args.dependsOn ?? [])] },

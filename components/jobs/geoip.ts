@@ -20,6 +20,7 @@ import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
 import { cronJobSpec, jobSpec, type CronJobHistory } from "../k8s/jobs";
 import { RUNS_THROUGH_MAINTENANCE, type MaintenanceSwitches } from "../k8s/maintenance";
+import type { PodPlacement } from "../k8s/placement";
 import { BACKOFF_LIMITS } from "./backoffLimits";
 
 /** Keys of the credentials Secret (also of a Secret given as `geoipupdate.existingSecret`). */
@@ -58,6 +59,8 @@ export interface GeoIpUpdateArgs extends InstallationArgs {
      * on their node. Defaults to none, for a ReadWriteMany claim.
      */
     readonly colocateWith?: Readonly<Record<string, string>>;
+    /** Where the first run's and the CronJob's pods run and their extra labels and annotations (beside `colocateWith`). Defaults to none. */
+    readonly placement?: PodPlacement;
 }
 
 /**
@@ -172,7 +175,7 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
             `${name}-initial`,
             {
                 metadata: { namespace: args.namespace, labels: workloadLabels },
-                spec: jobSpec(policy, workloadLabels, geoipPodSpec(args, secretName, false)),
+                spec: jobSpec(policy, workloadLabels, geoipPodSpec(args, secretName, false), undefined, args.placement),
             },
             { parent: this, customTimeouts: { create: "15m", update: "15m" } },
         );
@@ -181,10 +184,13 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
             `${name}-cronjob`,
             {
                 metadata: { name: cronJobName, namespace: args.namespace, labels: workloadLabels },
-                spec: cronJobSpec(policy, workloadLabels, geoipPodSpec(args, secretName, true), {
-                    cronJobName,
-                    switches: args.maintenance,
-                }),
+                spec: cronJobSpec(
+                    policy,
+                    workloadLabels,
+                    geoipPodSpec(args, secretName, true),
+                    { cronJobName, switches: args.maintenance },
+                    args.placement,
+                ),
             },
             { parent: this },
         );

@@ -139,6 +139,7 @@ export class LogImport extends pulumi.ComponentResource {
                         { ...labels(component), ...(image ? versionLabel(image) : {}) },
                         podSpec,
                         { cronJobName, switches: args.maintenance },
+                        args.placement,
                     ),
                 },
                 { parent: this, dependsOn: [...args.database.dependencies] },

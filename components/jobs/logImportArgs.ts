@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ImageRef } from "../k8s/image";
 import type { CronJobHistory } from "../k8s/jobs";
 import type { MaintenanceSwitches } from "../k8s/maintenance";
+import type { PodPlacement } from "../k8s/placement";
 import type { ContainerResources } from "../k8s/resources";
 import type { MatomoWorkload } from "../matomo/podBuilder";
 import type { SyncSource } from "./scripts";
@@ -62,4 +63,6 @@ export interface LogImportArgs extends Omit<MatomoWorkload, "runtime"> {
     readonly history: CronJobHistory;
     /** The maintenance switches that are on: the import stops for either, the fetch for neither. */
     readonly maintenance: MaintenanceSwitches;
+    /** Where both jobs' pods run and their extra labels and annotations (beside `nodeLabels`). Defaults to none. */
+    readonly placement?: PodPlacement;
 }

@@ -6,6 +6,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { duringMaintenance, type MaintenanceSwitches, type WhileMaintenance } from "./maintenance";
+import { placedTemplate, type PodPlacement } from "./placement";
+
+export type { PodPlacement } from "./placement";
 
 /** What every CronJob keeps and how late it may start (`matomo:jobs`). */
 export interface CronJobHistory {
@@ -41,13 +44,15 @@ type Labels = Readonly<Record<string, string>>;
  * The spec of a CronJob that never overlaps itself and cleans up after itself, as the maintenance
  * switches that are on leave it (`cronJobName` names it in the line a skipped run prints).
  * `suspend` is always set, `false` included: the stack owns it (the maintenance switches are the way
- * to stop jobs), and a `pulumi up` with maintenance off leaves every schedule running.
+ * to stop jobs), and a `pulumi up` with maintenance off leaves every schedule running. The runs'
+ * pods, skipped ones included, go where `placement` says.
  */
 export function cronJobSpec(
     policy: CronJobPolicy,
     labels: Labels,
     podSpec: k8s.types.input.core.v1.PodSpec,
     maintenance: { readonly cronJobName: string; readonly switches: MaintenanceSwitches },
+    placement?: PodPlacement,
 ): k8s.types.input.batch.v1.CronJobSpec {
     const run = duringMaintenance(maintenance.cronJobName, policy.whileMaintenance, maintenance.switches, podSpec);
     return {
@@ -61,7 +66,13 @@ export function cronJobSpec(
         failedJobsHistoryLimit: policy.history.failedJobsHistoryLimit,
         jobTemplate: {
             metadata: { labels },
-            spec: jobSpec({ ...policy, ttlSecondsAfterFinished: policy.history.ttlSecondsAfterFinished }, labels, run.pod),
+            spec: jobSpec(
+                { ...policy, ttlSecondsAfterFinished: policy.history.ttlSecondsAfterFinished },
+                labels,
+                run.pod,
+                undefined,
+                placement,
+            ),
         },
     };
 }
@@ -70,17 +81,19 @@ export function cronJobSpec(
  * The spec of one run, bounded in time and retries; its pods never restart in place (a failed
  * run is retried as a new pod, up to `backoffLimit`). `ttlSecondsAfterFinished` is for the runs of a
  * CronJob only: a Job Pulumi manages must stay, or the next refresh would recreate and rerun it.
+ * The pods go where `placement` says, with its labels and annotations beside `labels` and `annotations`.
  */
 export function jobSpec(
     policy: Pick<CronJobPolicy, "activeDeadlineSeconds" | "backoffLimit"> & { readonly ttlSecondsAfterFinished?: number },
     labels: Labels,
     podSpec: k8s.types.input.core.v1.PodSpec,
     annotations?: Readonly<Record<string, pulumi.Input<string>>>,
+    placement?: PodPlacement,
 ): k8s.types.input.batch.v1.JobSpec {
     return {
         backoffLimit: policy.backoffLimit,
         activeDeadlineSeconds: policy.activeDeadlineSeconds,
         ttlSecondsAfterFinished: policy.ttlSecondsAfterFinished,
-        template: { metadata: { labels, annotations }, spec: { ...podSpec, restartPolicy: "Never" } },
+        template: placedTemplate(placement, { metadata: { labels, annotations }, spec: { ...podSpec, restartPolicy: "Never" } }),
     };
 }

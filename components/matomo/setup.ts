@@ -18,6 +18,7 @@ import { checksumOf, sha256 } from "../k8s/checksum";
 import type { EgressFlow } from "../k8s/egress";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { jobSpec } from "../k8s/jobs";
+import type { PodPlacement } from "../k8s/placement";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, SECRETS_MOUNT } from "./paths";
 import { buildMatomoPodSpec, matomoEgress, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
@@ -38,6 +39,8 @@ export interface MatomoSetupArgs extends MatomoWorkload {
     readonly superuserEmail: string;
     /** The first website, for a new installation. */
     readonly site: { readonly name: string; readonly url: string };
+    /** Where the install and upgrade pods run and their extra labels and annotations. Defaults to none. */
+    readonly placement?: PodPlacement;
 }
 
 /** What the upgrade Job's name carries: a new image, or a new plugin list, needs a new run. */
@@ -66,7 +69,10 @@ export class MatomoSetup extends pulumi.ComponentResource {
         ) => {
             const labels = { ...standardLabels({ name: "matomo", component, instance: args.instance }), ...versionLabel(args.image) };
             // A failing step fails the Job after two retries; Pulumi then reports the failure.
-            return { labels, spec: jobSpec({ backoffLimit: 2, activeDeadlineSeconds: deadlineSeconds }, labels, podSpec, annotations) };
+            return {
+                labels,
+                spec: jobSpec({ backoffLimit: 2, activeDeadlineSeconds: deadlineSeconds }, labels, podSpec, annotations, args.placement),
+            };
         };
 
         const e = SCRIPT_ENV;

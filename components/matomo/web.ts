@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { sha256 } from "../k8s/checksum";
 import type { EgressFlow } from "../k8s/egress";
+import { placedTemplate, type PodPlacement } from "../k8s/placement";
 import type { ContainerResources } from "../k8s/resources";
 import { matomoEgress, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
 import { webServerFiles } from "./webServer";
@@ -62,6 +63,11 @@ export interface MatomoWebArgs extends MatomoWorkload {
      * purpose, so the probes check the server with the static `/matomo.js` instead. Defaults to false.
      */
     readonly trackingDisabled?: boolean;
+    /**
+     * Where the pods run and their extra labels and annotations. Its `topologySpreadConstraints`
+     * replace the spread over nodes the pods get when there is more than one. Defaults to none.
+     */
+    readonly placement?: PodPlacement;
 }
 
 /** The Ingress annotations for the given settings (pure; order: cert-manager, nginx, user). */
@@ -116,7 +122,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
                     strategy: args.sharedStorage
                         ? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
                         : { type: "Recreate" },
-                    template: {
+                    template: placedTemplate(args.placement, {
                         metadata: {
                             labels: workloadLabels,
                             annotations: {
@@ -138,7 +144,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
                                       ]
                                     : undefined,
                         },
-                    },
+                    }),
                 },
             },
             { parent: this, dependsOn: [...args.database.dependencies, ...(args.dependsOn ?? [])] },
