@@ -4,6 +4,7 @@ import { MatomoConsoleJobs, type MatomoConsoleJobsArgs } from "../../components/
 import { NO_MAINTENANCE } from "../../components/k8s/maintenance";
 import { buildAlone, sampleWorkload } from "../support/component";
 import { all, podSpecOf } from "../support/harness";
+import { assertPlaced, SAMPLE_PLACEMENT } from "../support/placement";
 
 const SCHEDULE = {
     schedule: "@hourly",
@@ -42,6 +43,14 @@ const names = (run: Awaited<ReturnType<typeof build>>) =>
         .sort();
 
 describe("MatomoConsoleJobs", () => {
+    it("puts each family's pods where its placement says, and only its", async () => {
+        const run = await build({ placement: { scheduledTasks: SAMPLE_PLACEMENT } });
+        const cronJobs = all(run, "kubernetes:batch/v1:CronJob");
+        assertPlaced(cronJobs.find((c) => c.inputs.metadata.name === "matomo-scheduled-tasks")!);
+        const archive = cronJobs.find((c) => c.inputs.metadata.name !== "matomo-scheduled-tasks")!;
+        assert.equal(podSpecOf(archive).priorityClassName, undefined);
+    });
+
     it("leaves matomo.js alone: only the web pods serve it", async () => {
         for (const job of all(await build(), "kubernetes:batch/v1:CronJob")) {
             const prepare = podSpecOf(job).initContainers!.find((c) => c.name === "prepare-webroot")!;

@@ -5,6 +5,7 @@ import { GeoIpUpdate, type GeoIpUpdateArgs } from "../../components/jobs/geoip";
 import { NO_MAINTENANCE } from "../../components/k8s/maintenance";
 import { buildAlone, INSTALLATION } from "../support/component";
 import { all, one, podSpecOf } from "../support/harness";
+import { assertPlaced, SAMPLE_PLACEMENT } from "../support/placement";
 
 function build(changes: Partial<GeoIpUpdateArgs> = {}) {
     return buildAlone(
@@ -34,6 +35,14 @@ function build(changes: Partial<GeoIpUpdateArgs> = {}) {
 const SECRET = "kubernetes:core/v1:Secret";
 
 describe("GeoIpUpdate", () => {
+    it("puts the first run's and the CronJob's pods where the placement says, beside the web pods' node", async () => {
+        const run = await build({ placement: SAMPLE_PLACEMENT, colocateWith: { app: "web" } });
+        for (const workload of [one(run, "kubernetes:batch/v1:Job"), one(run, "kubernetes:batch/v1:CronJob")]) {
+            assertPlaced(workload);
+            assert.ok((podSpecOf(workload).affinity as Record<string, unknown>).podAffinity, "keeps its own pod affinity");
+        }
+    });
+
     it("mounts an existing Secret without creating one", async () => {
         const run = await build();
         assert.equal(all(run, SECRET).length, 0);

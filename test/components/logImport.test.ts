@@ -12,6 +12,7 @@ import { isSecretWrapper, resolveOutputs, type ProgramRun } from "../../scripts/
 import { buildAlone, sampleDatabase, sampleWorkload } from "../support/component";
 import { all, one, podSpecOf } from "../support/harness";
 import { requireBinaries } from "../support/system";
+import { assertPlaced, SAMPLE_PLACEMENT } from "../support/placement";
 
 const CRONJOB = "kubernetes:batch/v1:CronJob";
 const SOURCE = {
@@ -86,6 +87,14 @@ const env = (container: Record<string, any>) =>
     Object.fromEntries((container.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
 
 describe("LogImport", () => {
+    it("puts both jobs' pods where the placement says, on the node of nodeLabels", async () => {
+        const run = await build({ placement: SAMPLE_PLACEMENT, nodeLabels: { "kubernetes.io/hostname": "node-a" } });
+        for (const cronJob of all(run, CRONJOB)) {
+            assertPlaced(cronJob);
+            assert.equal((podSpecOf(cronJob).nodeSelector as Record<string, string>)["kubernetes.io/hostname"], "node-a");
+        }
+    });
+
     let run: ProgramRun;
     before(async () => (run = await build()));
 

@@ -5,6 +5,7 @@ import { MariaDb, type MariaDbArgs } from "../../components/database/mariadb";
 import { revealSecrets } from "../../scripts/lib/mockEngine";
 import { buildAlone, INSTALLATION } from "../support/component";
 import { all, one } from "../support/harness";
+import { assertPlaced, SAMPLE_PLACEMENT } from "../support/placement";
 
 const ARGS: MariaDbArgs = {
     ...INSTALLATION,
@@ -26,6 +27,10 @@ const build = (args: Partial<MariaDbArgs> = {}) => buildAlone(() => new MariaDb(
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 
 describe("MariaDb", () => {
+    it("puts its pod where the placement says", async () => {
+        assertPlaced(one(await build({ placement: SAMPLE_PLACEMENT }), "kubernetes:apps/v1:StatefulSet"));
+    });
+
     it("generates a root password of its own when none is given, and puts both passwords into its Secret", async () => {
         const run = await build();
         const generated = one(run, PASSWORD, "db-root-password");

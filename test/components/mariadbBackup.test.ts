@@ -5,6 +5,7 @@ import type { ProgramRun } from "../../scripts/lib/mockEngine";
 import { NO_MAINTENANCE } from "../../components/k8s/maintenance";
 import { buildAlone, INSTALLATION, sampleDatabase } from "../support/component";
 import { one, podSpecOf } from "../support/harness";
+import { assertPlaced, SAMPLE_PLACEMENT } from "../support/placement";
 
 const CRONJOB = "kubernetes:batch/v1:CronJob";
 
@@ -39,6 +40,11 @@ const env = (pod: Record<string, any>) =>
     Object.fromEntries((pod.containers[0].env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
 
 describe("MariaDbBackup", () => {
+    it("puts the backup and restore pods where the placement says", async () => {
+        const run = await build({ placement: SAMPLE_PLACEMENT });
+        run.resources.filter((r) => r.type === "kubernetes:batch/v1:CronJob").forEach(assertPlaced);
+    });
+
     let run: ProgramRun;
     before(async () => (run = await build()));
 

@@ -4,6 +4,7 @@ import { sha256 } from "../../components/k8s/checksum";
 import { MatomoSetup, type MatomoSetupArgs } from "../../components/matomo/setup";
 import { buildAlone, sampleWorkload } from "../support/component";
 import { all, one, podSpecOf } from "../support/harness";
+import { assertPlaced, SAMPLE_PLACEMENT } from "../support/placement";
 
 function build(args: Partial<MatomoSetupArgs> = {}) {
     return buildAlone(
@@ -21,6 +22,13 @@ function build(args: Partial<MatomoSetupArgs> = {}) {
 const JOB = "kubernetes:batch/v1:Job";
 
 describe("MatomoSetup", () => {
+    it("puts the install and upgrade pods where the placement says", async () => {
+        const run = await build({ placement: SAMPLE_PLACEMENT });
+        const jobs = run.resources.filter((r) => r.type === "kubernetes:batch/v1:Job");
+        assert.equal(jobs.length, 2);
+        jobs.forEach(assertPlaced);
+    });
+
     it("names the upgrade Job after the image, so a new image runs core:update once", async () => {
         const name = async (reference: string) =>
             one(await build({ image: { reference, pullPolicy: "IfNotPresent" } }), JOB, "setup-upgrade").inputs.metadata.name as string;

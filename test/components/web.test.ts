@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { MatomoWeb, type MatomoWebArgs } from "../../components/matomo/web";
 import { buildAlone, sampleDatabase, sampleWorkload } from "../support/component";
 import { all, one, podSpecOf } from "../support/harness";
+import { assertPlaced, SAMPLE_PLACEMENT } from "../support/placement";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
@@ -39,6 +40,14 @@ const INGRESS_ARGS = { hostname: "stats.example.org", nginx: {}, annotations: {}
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 
 describe("MatomoWeb", () => {
+    it("puts its pods where the placement says, the placement's spread replacing its own", async () => {
+        const run = await build({ replicas: 3, placement: SAMPLE_PLACEMENT });
+        assertPlaced(one(run, DEPLOYMENT));
+        assert.equal((podSpecOf(one(run, DEPLOYMENT)).topologySpreadConstraints as unknown[]).length, 1);
+        const own = podSpecOf(one(await build({ replicas: 3 }), DEPLOYMENT)).topologySpreadConstraints as Record<string, unknown>[];
+        assert.equal(own[0].topologyKey, "kubernetes.io/hostname", "without a placement, several pods spread over nodes");
+    });
+
     it("runs Apache with the given workers and keep-alive off, from a file mounted after the image's", async () => {
         const run = await build();
         const apacheConf = one(run, CONFIG_MAP).inputs.data["apache.conf"] as string;
