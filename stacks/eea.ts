@@ -43,6 +43,7 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
         resources: db.resources,
         timezone: cfg.timezone,
         retainStorage: cfg.pvc.resourcePolicyKeep,
+        placement: cfg.pods.database,
     });
     const backup = db.backup;
     const outputs = deployMatomo(ctx, mariadb.endpoint, credentials, (tier) => {
@@ -62,6 +63,7 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
             history: cfg.jobs,
             maintenance: maintenanceOf(cfg),
             offsite: backup.offsite && { ...backup.offsite, image: pulledImage(cfg, backup.offsite.image) },
+            placement: cfg.pods.backup,
             uploads: backup.uploads
                 ? {
                       claimName: tier.miscClaimName,

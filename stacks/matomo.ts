@@ -106,6 +106,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         resources: cfg.matomo.resources,
         superuserEmail: cfg.matomo.email,
         site: { name: cfg.matomo.siteName, url: cfg.matomo.siteUrl },
+        placement: cfg.pods.setup,
     });
 
     const geoip = geoipUpdateFor(ctx, runtime);
@@ -121,6 +122,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         // failing download fails `pulumi up` on its own Job instead).
         dependsOn: setup.completed,
         trackingDisabled: cfg.maintenance.disableTracking,
+        placement: cfg.pods.web,
         ingress: cfg.ingress.enabled
             ? {
                   hostname: cfg.matomo.hostname,
@@ -143,6 +145,12 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         history: cfg.jobs,
         maintenance: maintenanceOf(cfg),
         dependsOn: setup.completed,
+        placement: {
+            archive: cfg.pods.archive,
+            scheduledTasks: cfg.pods.scheduledTasks,
+            deleteData: cfg.pods.deleteData,
+            ldapSync: cfg.pods.ldapSync,
+        },
     });
     // The importer talks to the web Service inside the cluster: its token never crosses the ingress.
     const logImport = logImportFor(ctx, database, `http://${webServiceHost}/`, credentials.salt);

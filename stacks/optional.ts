@@ -38,6 +38,7 @@ export function geoipUpdateFor(
         miscSubPath: misc.miscSubPath,
         // A ReadWriteOnce claim mounts on one node only: the web pod's.
         colocateWith: cfg.matomo.storageAccessMode === "ReadWriteOnce" ? selectorLabels(webIdentity(instance)) : undefined,
+        placement: cfg.pods.geoip,
     });
 }
 
@@ -92,6 +93,7 @@ export function logImportFor(
                 : { login: importer.login, email: `${importer.login}@${cfg.matomo.hostname}`, salt },
         },
         nodeLabels: logs.nodeLabels,
+        placement: cfg.pods.logImport,
         history: cfg.jobs,
         maintenance: maintenanceOf(cfg),
     });

@@ -14,6 +14,7 @@ import type { MaintenanceConfig } from "./sections/maintenance";
 import type { MariaDbConfig } from "./sections/mariadb";
 import type { MatomoTierConfig } from "./sections/matomo";
 import type { NetworkPolicyConfig } from "./sections/networkPolicy";
+import type { PodsConfig } from "./sections/pods";
 import type { PrivacyConfig } from "./sections/privacy";
 import type { WebServerConfig } from "./sections/webServer";
 
@@ -47,6 +48,8 @@ export interface CommonConfig {
     readonly logImport?: LogImportConfig;
     /** History and starting deadline of every CronJob. */
     readonly jobs: CronJobHistory;
+    /** Where each workload group's pods run and their extra labels and annotations (`database` only with MariaDB). */
+    readonly pods: PodsConfig;
 }
 
 /** What every topology resolves to: the common config and the database connections it may open. */

@@ -25,6 +25,7 @@ import { mariadbImageIssues } from "./sections/mariadbImage";
 import { matomoResourceIssues, matomoStorageIssues, resolveMatomo, superuserEmailIssues } from "./sections/matomo";
 import { matomoImageIssues } from "./sections/matomoImage";
 import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy";
+import { resolvePods, type RunningGroups } from "./sections/pods";
 import type { NeededHost } from "./sections/policyNeeds";
 import { imageKeys, pullSecretIssues } from "./sections/pullSecrets";
 import { resolveWebServer, unusedNginxIssues } from "./sections/webServer";
@@ -92,6 +93,12 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         },
     };
     const networkPolicy = resolveNetworkPolicy(values.securityEnabled, values.networkPolicy, needs, ctx);
+    const pods = resolvePods(
+        values.pods,
+        runningGroups(values, { deleteData, ldapSync: ldap.sync, geoip, logImport }),
+        values.logsHostLabels,
+        ctx,
+    );
     const matomoResources = matomoResourceIssues(matomo);
     // Sized only when PHP fits the container at all (otherwise that is the one problem to report).
     const web =
@@ -116,6 +123,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ...matomoStorageIssues(matomo),
         ...existingClaimIssues(values, values.topology === "eea", ctx),
         ...superuserEmailIssues(values.matomo),
+        ...pods.issues,
         ...(logImport ? importUserIssues(logImport.importer, matomo, writtenFields(ctx, "matomoAnalytics").includes("login")) : []),
     );
     if (issues.length > 0) return { issues };
@@ -141,6 +149,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         mail,
         logImport,
         jobs: values.jobs,
+        pods: pods.pods,
     };
     const budget = connectionBudget({
         webReplicas: matomo.replicaCount,
@@ -176,6 +185,27 @@ function offsiteHost(offsite: { readonly url: string; readonly endpoint?: string
     return offsite.endpoint
         ? { name: new URL(offsite.endpoint).hostname.replace(/^\[|\]$/g, ""), key: "mariadb.backup.offsite.endpoint" }
         : { name: offsite.url, key: "mariadb.backup.offsite.url" };
+}
+
+/** Which workload groups have pods in this stack; for the others, what would run them. */
+function runningGroups(
+    values: SchemaValues,
+    optional: Readonly<Record<"deleteData" | "ldapSync" | "geoip" | "logImport", unknown>>,
+): RunningGroups {
+    const eea = values.topology === "eea";
+    const on = (group: keyof typeof optional, off: string) => (optional[group] !== undefined ? true : off);
+    return {
+        web: true,
+        setup: true,
+        archive: true,
+        scheduledTasks: true,
+        database: eea || 'topology "google" runs no database pod (Cloud SQL is outside the cluster)',
+        backup: (eea && values.mariadb.backup.enabled) || "no scheduled MariaDB backups (mariadb.backup, topology eea)",
+        deleteData: on("deleteData", "no raw-data deletion (matomocronDeleteData.environment.siteToDelete)"),
+        ldapSync: on("ldapSync", "no LDAP user sync (matomocronLdapSync, with ldap.servers)"),
+        geoip: on("geoip", "no GeoIP updater (geoipupdate credentials)"),
+        logImport: on("logImport", "no log import (rsyncAnalytics sources)"),
+    };
 }
 
 /** The console CronJobs besides the archivers, each one connection while it runs. */
