@@ -54,7 +54,12 @@ export const affinity = asOneRow(
                                     ),
                                     (r) =>
                                         r.nodeSelectorTerms.length === 0
-                                            ? [["nodeSelectorTerms", "must hold at least one term (the API server refuses none)"]]
+                                            ? [
+                                                  [
+                                                      "nodeSelectorTerms",
+                                                      "got []; it must hold at least one term (the API server refuses none); add one, or remove requiredDuringSchedulingIgnoredDuringExecution",
+                                                  ],
+                                              ]
                                             : [],
                                 ),
                             ),
@@ -77,6 +82,30 @@ export const affinity = asOneRow(
     "object (Kubernetes Affinity)",
 );
 
+/** The API server's rules across a toleration's fields. */
+function tolerationRules(t: { key: string; operator: string; value: string; effect: string; tolerationSeconds?: number }) {
+    const problems: [string, string][] = [];
+    if (t.operator === "Exists" && t.value !== "") {
+        problems.push([
+            "value",
+            `got "${t.value}", but with operator "Exists" the value must be empty (the API server refuses it); remove it, or use operator "Equal"`,
+        ]);
+    }
+    if (t.key === "" && t.operator !== "Exists") {
+        problems.push([
+            "key",
+            `is empty with operator "${t.operator}"; an empty key matches every taint with operator "Exists" only (the API server refuses it otherwise); set the taint key, or set operator to "Exists"`,
+        ]);
+    }
+    if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") {
+        problems.push([
+            "tolerationSeconds",
+            `got ${t.tolerationSeconds} with effect "${t.effect}"; it applies to effect "NoExecute" only (the API server refuses it otherwise); remove it, or set effect to "NoExecute"`,
+        ]);
+    }
+    return problems;
+}
+
 /** One entry of `spec.tolerations` (its empty fields left out: empty means unset there). */
 export const toleration = mapped(
     ruled(
@@ -89,10 +118,13 @@ export const toleration = mapped(
                 }),
                 operator: oneOf(["Equal", "Exists"], { doc: "`Equal` (key and value) or `Exists` (key only).", default: "Equal" }),
                 value: string({ doc: "Taint value (with operator Equal).", default: "", check: checkLabelValue }),
-                effect: oneOf(["", "NoSchedule", "PreferNoSchedule", "NoExecute"], {
-                    doc: "Taint effect; empty for every effect.",
-                    default: "",
-                }),
+                effect: {
+                    ...oneOf(["", "NoSchedule", "PreferNoSchedule", "NoExecute"], {
+                        doc: "Taint effect; empty for every effect.",
+                        default: "",
+                    }),
+                    type: '`""` | `NoSchedule` | `PreferNoSchedule` | `NoExecute`',
+                },
                 tolerationSeconds: integer({
                     doc: "With effect NoExecute: how long the pod stays once the taint appears.",
                     optional: true,
@@ -101,32 +133,7 @@ export const toleration = mapped(
             },
             { doc: "A taint the pods tolerate." },
         ),
-        (t) => [
-            ...(t.operator === "Exists" && t.value !== ""
-                ? ([
-                      [
-                          "value",
-                          `must be empty with operator "Exists" (the API server refuses a value there); remove it, or use operator "Equal"`,
-                      ],
-                  ] as const)
-                : []),
-            ...(t.key === "" && t.operator !== "Exists"
-                ? ([
-                      [
-                          "key",
-                          'is empty, which matches every taint only with operator "Exists"; set the taint key, or set operator to "Exists"',
-                      ],
-                  ] as const)
-                : []),
-            ...(t.tolerationSeconds !== undefined && t.effect !== "NoExecute"
-                ? ([
-                      [
-                          "tolerationSeconds",
-                          `applies to effect "NoExecute" only (the API server refuses it with effect "${t.effect}"); remove it, or set effect to "NoExecute"`,
-                      ],
-                  ] as const)
-                : []),
-        ],
+        tolerationRules,
     ),
     withoutEmpty,
 );
@@ -162,6 +169,11 @@ export const topologySpreadConstraint = ruled(
     ),
     (c) =>
         c.minDomains !== undefined && c.whenUnsatisfiable !== "DoNotSchedule"
-            ? [["minDomains", 'applies with whenUnsatisfiable "DoNotSchedule" only (the API server refuses it otherwise); remove it']]
+            ? [
+                  [
+                      "minDomains",
+                      `got ${c.minDomains} with whenUnsatisfiable "${c.whenUnsatisfiable}"; it applies with "DoNotSchedule" only (the API server refuses it otherwise); remove it`,
+                  ],
+              ]
             : [],
 );

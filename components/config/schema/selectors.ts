@@ -12,13 +12,23 @@ const labelValue = string({ doc: "Label value.", required: true, check: checkLab
 /** Kubernetes' rule for the values of a requirement: which operators take values, and how many. */
 function valuesRule(operator: string, values: readonly string[], integers: boolean): readonly (readonly [string, string])[] {
     if ((operator === "In" || operator === "NotIn") && values.length === 0) {
-        return [["values", `must list at least one value with operator "${operator}" (the API server refuses an empty list); add one`]];
+        return [
+            [
+                "values",
+                `got []; with operator "${operator}" it must list at least one value (the API server refuses an empty list); add one`,
+            ],
+        ];
     }
     if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0) {
-        return [["values", `must be empty with operator "${operator}" (the API server refuses values there); remove them`]];
+        return [
+            [
+                "values",
+                `got ${JSON.stringify(values)}, but with operator "${operator}" the values must be empty (the API server refuses them); remove them`,
+            ],
+        ];
     }
     if (integers && (operator === "Gt" || operator === "Lt") && (values.length !== 1 || !/^-?\d+$/.test(values[0]))) {
-        return [["values", `must be exactly one integer with operator "${operator}", e.g. ["4"]; got ${JSON.stringify(values)}`]];
+        return [["values", `got ${JSON.stringify(values)}; with operator "${operator}" it must be exactly one integer, e.g. ["4"]`]];
     }
     return [];
 }
@@ -63,7 +73,12 @@ export const nodeSelectorTerm = ruled(
                     r.key !== "metadata.name"
                         ? [["key", `got "${r.key}"; the only node field a selector can match is metadata.name`]]
                         : r.values.length !== 1
-                          ? [["values", "must be exactly one node name (the API server refuses more)"]]
+                          ? [
+                                [
+                                    "values",
+                                    `got ${JSON.stringify(r.values)}; it must be exactly one node name (the API server refuses more or none)`,
+                                ],
+                            ]
                           : [],
                 ),
                 { doc: "Node field requirements (metadata.name).", default: [] },
@@ -73,6 +88,11 @@ export const nodeSelectorTerm = ruled(
     ),
     (t) =>
         t.matchExpressions.length + t.matchFields.length === 0
-            ? [["matchExpressions", "is empty, and so is matchFields: an empty term matches no node; add a requirement"]]
+            ? [
+                  [
+                      "matchExpressions",
+                      "is empty, and so is matchFields: an empty term matches no node (the pod would never be scheduled); add a requirement",
+                  ],
+              ]
             : [],
 );

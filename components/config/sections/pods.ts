@@ -143,7 +143,10 @@ export function resolvePods(
     for (const group of POD_GROUPS) {
         const where = running[group];
         if (where !== true && pods[group] !== undefined) {
-            issues.push({ key: fullKey(`pods.${group}`), message: `places pods this stack does not run: ${where}; remove it` });
+            issues.push({
+                key: fullKey(`pods.${group}`),
+                message: `places the ${group} pods, which this stack does not run: ${where}; remove it, or switch them on`,
+            });
         }
         const bytes = annotationsBytes(resolved[group].podAnnotations ?? {});
         if (bytes > ANNOTATIONS_MAX_BYTES - OWN_ANNOTATIONS_BYTES) {
