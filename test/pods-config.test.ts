@@ -3,6 +3,9 @@
  * and every value the API server would refuse, refused at config time with the key named.
  */
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { INVALID, type ParseContext } from "../components/config/schema/fields";
+import { toleration, topologySpreadConstraint } from "../components/config/schema/podScheduling";
 import { POD_GROUPS } from "../components/config/sections/pods";
 import { stackConfig } from "./support/harness";
 import { assertRejected, parse, valid } from "./support/configCases";
@@ -262,6 +265,55 @@ describe("pods configuration", () => {
                     (i) => i.key === "matomo:pods.logImport.nodeSelector.kubernetes.io/hostname" && i.message.includes("logsHostLabels"),
                 ),
                 JSON.stringify(issues),
+            );
+        });
+    });
+
+    describe("properties: a value parses exactly when the API server's rules hold", () => {
+        const ctx = (): ParseContext => ({ key: "matomo:pods.web.x", setPath: "pods.web.x", secretKey: false, issues: [] });
+        const word = fc.constantFrom("", "dedicated", "example.org/dedicated", "bad key", "x".repeat(64));
+
+        it("tolerations", () => {
+            fc.assert(
+                fc.property(
+                    word,
+                    fc.constantFrom("Equal", "Exists", "In"),
+                    word,
+                    fc.constantFrom("", "NoSchedule", "PreferNoSchedule", "NoExecute", "Never"),
+                    fc.option(fc.integer({ min: -5, max: 100 }), { nil: undefined }),
+                    (key, operator, value, effect, tolerationSeconds) => {
+                        const ok =
+                            (key === "" || key === "dedicated" || key === "example.org/dedicated") &&
+                            (value === "" || value === "dedicated") &&
+                            operator !== "In" &&
+                            effect !== "Never" &&
+                            !(operator === "Exists" && value !== "") &&
+                            !(key === "" && operator !== "Exists") &&
+                            (tolerationSeconds === undefined || (tolerationSeconds >= 0 && effect === "NoExecute"));
+                        const parsed = toleration.parse({ key, operator, value, effect, tolerationSeconds }, ctx());
+                        assert.equal(parsed !== INVALID, ok, JSON.stringify({ key, operator, value, effect, tolerationSeconds }));
+                    },
+                ),
+            );
+        });
+
+        it("topology spread constraints", () => {
+            fc.assert(
+                fc.property(
+                    fc.integer({ min: -1, max: 3 }),
+                    word,
+                    fc.constantFrom("DoNotSchedule", "ScheduleAnyway", "Never"),
+                    fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+                    (maxSkew, topologyKey, whenUnsatisfiable, minDomains) => {
+                        const ok =
+                            maxSkew >= 1 &&
+                            (topologyKey === "dedicated" || topologyKey === "example.org/dedicated") &&
+                            whenUnsatisfiable !== "Never" &&
+                            (minDomains === undefined || (minDomains >= 1 && whenUnsatisfiable === "DoNotSchedule"));
+                        const raw = { maxSkew, topologyKey, whenUnsatisfiable, minDomains };
+                        assert.equal(topologySpreadConstraint.parse(raw, ctx()) !== INVALID, ok, JSON.stringify(raw));
+                    },
+                ),
             );
         });
     });
