@@ -80,7 +80,22 @@ describe("pods configuration", () => {
             }),
         );
         assert.deepEqual(cfg.pods.database.tolerations, [NO_EXECUTE, { operator: "Exists" }], "empty fields left out");
-        assert.ok(cfg.pods.database.affinity?.podAntiAffinity);
+        assert.deepEqual(
+            cfg.pods.database.affinity,
+            {
+                nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                        nodeSelectorTerms: [{ matchExpressions: [{ key: "example.org/cpus", operator: "Gt", values: ["4"] }] }],
+                    },
+                },
+                podAntiAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: [
+                        { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { app: "other" } } },
+                    ],
+                },
+            },
+            "as written: no empty lists added",
+        );
     });
 
     describe("refuses what the API server would, naming the key", () => {

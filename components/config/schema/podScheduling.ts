@@ -5,7 +5,7 @@
  * reported at config time, naming the key, the value and what to do, before anything is created.
  */
 import { integer, oneOf, string } from "./fields";
-import { asOneRow, optional, ruled, withoutEmpty } from "./refine";
+import { asOneRow, optional, ruled, withoutEmpty, withoutEmptyLists } from "./refine";
 import { labelSelector, nodeSelectorTerm } from "./selectors";
 import { list, mapped, object } from "./structures";
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from "./validators";
@@ -39,47 +39,55 @@ const podAffinity = optional(
 );
 
 /** `spec.affinity`, as in a pod spec (validated, shown as one row of the reference). */
-export const affinity = asOneRow(
-    optional(
-        object(
-            {
-                nodeAffinity: optional(
-                    object(
-                        {
-                            requiredDuringSchedulingIgnoredDuringExecution: optional(
-                                ruled(
-                                    object(
-                                        { nodeSelectorTerms: list(nodeSelectorTerm, { doc: "Terms, any of which holds.", default: [] }) },
-                                        { doc: "Required." },
+export const affinity = mapped(
+    asOneRow(
+        optional(
+            object(
+                {
+                    nodeAffinity: optional(
+                        object(
+                            {
+                                requiredDuringSchedulingIgnoredDuringExecution: optional(
+                                    ruled(
+                                        object(
+                                            {
+                                                nodeSelectorTerms: list(nodeSelectorTerm, {
+                                                    doc: "Terms, any of which holds.",
+                                                    default: [],
+                                                }),
+                                            },
+                                            { doc: "Required." },
+                                        ),
+                                        (r) =>
+                                            r.nodeSelectorTerms.length === 0
+                                                ? [
+                                                      [
+                                                          "nodeSelectorTerms",
+                                                          "got []; it must hold at least one term (the API server refuses none); add one, or remove requiredDuringSchedulingIgnoredDuringExecution",
+                                                      ],
+                                                  ]
+                                                : [],
                                     ),
-                                    (r) =>
-                                        r.nodeSelectorTerms.length === 0
-                                            ? [
-                                                  [
-                                                      "nodeSelectorTerms",
-                                                      "got []; it must hold at least one term (the API server refuses none); add one, or remove requiredDuringSchedulingIgnoredDuringExecution",
-                                                  ],
-                                              ]
-                                            : [],
                                 ),
-                            ),
-                            preferredDuringSchedulingIgnoredDuringExecution: list(
-                                object({ weight, preference: nodeSelectorTerm }, { doc: "A weighted term." }),
-                                { doc: "Terms preferred.", default: [] },
-                            ),
-                        },
-                        { doc: "Node affinity." },
+                                preferredDuringSchedulingIgnoredDuringExecution: list(
+                                    object({ weight, preference: nodeSelectorTerm }, { doc: "A weighted term." }),
+                                    { doc: "Terms preferred.", default: [] },
+                                ),
+                            },
+                            { doc: "Node affinity." },
+                        ),
                     ),
-                ),
-                podAffinity,
-                podAntiAffinity: podAffinity,
-            },
-            {
-                doc: "Node affinity, pod affinity and pod anti-affinity (`spec.affinity`), as in a pod spec.",
-            },
+                    podAffinity,
+                    podAntiAffinity: podAffinity,
+                },
+                {
+                    doc: "Node affinity, pod affinity and pod anti-affinity (`spec.affinity`), as in a pod spec.",
+                },
+            ),
         ),
+        "object (Kubernetes Affinity)",
     ),
-    "object (Kubernetes Affinity)",
+    withoutEmptyLists,
 );
 
 /** The API server's rules across a toleration's fields. */
@@ -139,41 +147,47 @@ export const toleration = mapped(
 );
 
 /** One entry of `spec.topologySpreadConstraints`. */
-export const topologySpreadConstraint = ruled(
-    object(
-        {
-            maxSkew: integer({
-                doc: "Largest allowed difference in matching pods between two domains (at least 1).",
-                required: true,
-                min: 1,
-            }),
-            topologyKey: string({
-                doc: "Node label of the domains, e.g. `topology.kubernetes.io/zone`.",
-                required: true,
-                check: checkLabelKey,
-            }),
-            whenUnsatisfiable: oneOf(["DoNotSchedule", "ScheduleAnyway"], {
-                doc: "What the scheduler does when the spread cannot hold.",
-                required: true,
-            }),
-            labelSelector: asOneRow(labelSelector, "object (Kubernetes LabelSelector)"),
-            minDomains: integer({ doc: "With DoNotSchedule: the fewest domains to count.", optional: true, min: 1 }),
-            matchLabelKeys: list(string({ doc: "Label key.", required: true, check: checkLabelKey }), {
-                doc: "Pod label keys whose values also select the pods counted (e.g. `pod-template-hash`).",
-                default: [],
-            }),
-            nodeAffinityPolicy: oneOf(["Honor", "Ignore"], { doc: "Whether the pod's node affinity limits the domains.", optional: true }),
-            nodeTaintsPolicy: oneOf(["Honor", "Ignore"], { doc: "Whether node taints limit the domains.", optional: true }),
-        },
-        { doc: "How the pods spread; without labelSelector it counts the workload's own pods." },
+export const topologySpreadConstraint = mapped(
+    ruled(
+        object(
+            {
+                maxSkew: integer({
+                    doc: "Largest allowed difference in matching pods between two domains (at least 1).",
+                    required: true,
+                    min: 1,
+                }),
+                topologyKey: string({
+                    doc: "Node label of the domains, e.g. `topology.kubernetes.io/zone`.",
+                    required: true,
+                    check: checkLabelKey,
+                }),
+                whenUnsatisfiable: oneOf(["DoNotSchedule", "ScheduleAnyway"], {
+                    doc: "What the scheduler does when the spread cannot hold.",
+                    required: true,
+                }),
+                labelSelector: asOneRow(labelSelector, "object (Kubernetes LabelSelector)"),
+                minDomains: integer({ doc: "With DoNotSchedule: the fewest domains to count.", optional: true, min: 1 }),
+                matchLabelKeys: list(string({ doc: "Label key.", required: true, check: checkLabelKey }), {
+                    doc: "Pod label keys whose values also select the pods counted (e.g. `pod-template-hash`).",
+                    default: [],
+                }),
+                nodeAffinityPolicy: oneOf(["Honor", "Ignore"], {
+                    doc: "Whether the pod's node affinity limits the domains.",
+                    optional: true,
+                }),
+                nodeTaintsPolicy: oneOf(["Honor", "Ignore"], { doc: "Whether node taints limit the domains.", optional: true }),
+            },
+            { doc: "How the pods spread; without labelSelector it counts the workload's own pods." },
+        ),
+        (c) =>
+            c.minDomains !== undefined && c.whenUnsatisfiable !== "DoNotSchedule"
+                ? [
+                      [
+                          "minDomains",
+                          `got ${c.minDomains} with whenUnsatisfiable "${c.whenUnsatisfiable}"; it applies with "DoNotSchedule" only (the API server refuses it otherwise); remove it`,
+                      ],
+                  ]
+                : [],
     ),
-    (c) =>
-        c.minDomains !== undefined && c.whenUnsatisfiable !== "DoNotSchedule"
-            ? [
-                  [
-                      "minDomains",
-                      `got ${c.minDomains} with whenUnsatisfiable "${c.whenUnsatisfiable}"; it applies with "DoNotSchedule" only (the API server refuses it otherwise); remove it`,
-                  ],
-              ]
-            : [],
+    withoutEmptyLists,
 );

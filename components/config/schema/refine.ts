@@ -35,3 +35,15 @@ export function asOneRow<T>(field: Field<T>, type: string): Field<T> {
 export function withoutEmpty<T extends object>(value: T): T {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== "")) as T;
 }
+
+/**
+ * A value without the lists it leaves empty, at every depth: in the Kubernetes scheduling
+ * structures an empty list means what an absent one does, and the rendered pod spec stays as the
+ * user wrote it. Maps stay, empty ones too (an empty namespace selector selects every namespace).
+ */
+export function withoutEmptyLists<T>(value: T): T {
+    if (Array.isArray(value)) return value.map(withoutEmptyLists) as T;
+    if (typeof value !== "object" || value === null) return value;
+    const kept = Object.entries(value).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0));
+    return Object.fromEntries(kept.map(([k, v]) => [k, withoutEmptyLists(v)])) as T;
+}
