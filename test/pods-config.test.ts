@@ -245,6 +245,39 @@ describe("pods configuration", () => {
             ],
             ["a group whose workload is off", { logImport: { priorityClassName: "low" } }, "pods.logImport", "no log import"],
         ];
+        cases.push(
+            [
+                "a pod affinity term without labelSelector",
+                {
+                    web: {
+                        affinity: {
+                            podAntiAffinity: {
+                                requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname" }],
+                            },
+                        },
+                    },
+                },
+                "pods.web.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector",
+                "matches no pod",
+            ],
+            [
+                "matchLabelKeys that the selector matches already",
+                {
+                    web: {
+                        topologySpreadConstraints: [
+                            {
+                                maxSkew: 1,
+                                topologyKey: "k",
+                                whenUnsatisfiable: "ScheduleAnyway",
+                                matchLabelKeys: ["app.kubernetes.io/instance"],
+                            },
+                        ],
+                    },
+                },
+                "pods.web.topologySpreadConstraints[0].matchLabelKeys",
+                "refuses a key in both",
+            ],
+        );
         for (const [what, value, key, text] of cases) {
             it(what, () => assertRejected(pods(value), `matomo:${key}`, text));
         }

@@ -12,7 +12,7 @@ import { checkDnsLabel, checkLabelKey, checkLabelValue } from "./validators";
 
 const weight = integer({ doc: "Weight, 1-100.", required: true, min: 1, max: 100 });
 
-const podAffinityTerm = object(
+const podAffinityTermFields = object(
     {
         labelSelector,
         namespaces: list(string({ doc: "Namespace.", required: true, check: checkDnsLabel }), {
@@ -23,6 +23,16 @@ const podAffinityTerm = object(
         topologyKey: string({ doc: "Node label of the topology domain.", required: true, check: checkLabelKey }),
     },
     { doc: "Pods in a topology domain." },
+);
+const podAffinityTerm = ruled(podAffinityTermFields, (t) =>
+    t.labelSelector === undefined
+        ? [
+              [
+                  "labelSelector",
+                  "is not set, so the term matches no pod and has no effect; set it, e.g. matchLabels with app.kubernetes.io/component: web",
+              ],
+          ]
+        : [],
 );
 
 const podAffinity = optional(
@@ -179,15 +189,41 @@ export const topologySpreadConstraint = mapped(
             },
             { doc: "How the pods spread; without labelSelector it counts the workload's own pods." },
         ),
-        (c) =>
-            c.minDomains !== undefined && c.whenUnsatisfiable !== "DoNotSchedule"
-                ? [
-                      [
-                          "minDomains",
-                          `got ${c.minDomains} with whenUnsatisfiable "${c.whenUnsatisfiable}"; it applies with "DoNotSchedule" only (the API server refuses it otherwise); remove it`,
-                      ],
-                  ]
-                : [],
+        (c) => [...minDomainsRule(c), ...matchLabelKeysRule(c)],
     ),
     withoutEmptyLists,
 );
+
+/** The API server's rule for `minDomains`. */
+function minDomainsRule(c: { minDomains?: number; whenUnsatisfiable: string }): [string, string][] {
+    return c.minDomains !== undefined && c.whenUnsatisfiable !== "DoNotSchedule"
+        ? [
+              [
+                  "minDomains",
+                  `got ${c.minDomains} with whenUnsatisfiable "${c.whenUnsatisfiable}"; it applies with "DoNotSchedule" only (the API server refuses it otherwise); remove it`,
+              ],
+          ]
+        : [];
+}
+
+/** The selector keys of a constraint that names none: the workload's own (components/k8s/placement.ts). */
+const OWN_SELECTOR_KEYS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"];
+
+/** The API server refuses a key both in matchLabelKeys and in the label selector. */
+function matchLabelKeysRule(c: {
+    matchLabelKeys: readonly string[];
+    labelSelector?: { matchLabels: Readonly<Record<string, string>>; matchExpressions: readonly { key: string }[] };
+}): [string, string][] {
+    const selected = c.labelSelector
+        ? [...Object.keys(c.labelSelector.matchLabels), ...c.labelSelector.matchExpressions.map((e) => e.key)]
+        : OWN_SELECTOR_KEYS;
+    const both = c.matchLabelKeys.filter((key) => selected.includes(key));
+    return both.length > 0
+        ? [
+              [
+                  "matchLabelKeys",
+                  `got ${JSON.stringify(both)}, which the label selector${c.labelSelector ? "" : " (the workload's own pods)"} matches already; the API server refuses a key in both: remove it`,
+              ],
+          ]
+        : [];
+}
