@@ -104,10 +104,10 @@ function spreadOf(constraints: readonly TopologySpreadConstraint[], selector: La
  */
 export function placedTemplate(placement: PodPlacement | undefined, template: PodTemplate): PodTemplate {
     if (placement === undefined) return template;
-    const { labels, annotations: own } = template.metadata;
+    const { labels, annotations: programAnnotations } = template.metadata;
     const clash = [
         ...clashes(labels, placement.podLabels).map((k) => `pod label ${k}`),
-        ...clashes(own, placement.podAnnotations).map((k) => `pod annotation ${k}`),
+        ...clashes(programAnnotations, placement.podAnnotations).map((k) => `pod annotation ${k}`),
         ...clashes(template.spec.nodeSelector as Labels | undefined, placement.nodeSelector).map((k) => `node selector ${k}`),
     ];
     if (clash.length > 0)
@@ -116,7 +116,7 @@ export function placedTemplate(placement: PodPlacement | undefined, template: Po
     const selector = Object.fromEntries(Object.entries(labels).filter(([key]) => SELECTOR_KEYS.includes(key)));
     const tolerations = [...((spec.tolerations ?? []) as k8s.types.input.core.v1.Toleration[]), ...(placement.tolerations ?? [])];
     const nodeSelector = { ...placement.nodeSelector, ...(spec.nodeSelector as Labels | undefined) };
-    const annotations = { ...placement.podAnnotations, ...own };
+    const annotations = { ...placement.podAnnotations, ...programAnnotations };
     return {
         metadata: {
             labels: { ...placement.podLabels, ...labels },
