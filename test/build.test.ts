@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { build, ensureBuilt } from "../scripts/build";
 import { runProgram } from "../scripts/lib/mockEngine";
 import { ROOT, runStack, stackConfig } from "./support/harness";
+import { startsProcesses } from "./support/system";
 
 describe("the compiled program", () => {
     it("registers the same resources, with the same inputs, as the sources", async function () {
@@ -50,7 +51,8 @@ describe("the compiled program", () => {
 
     describe("on a scratch project", () => {
         let root: string;
-        before(() => {
+        before(function () {
+            startsProcesses(this);
             root = mkdtempSync(join(tmpdir(), "matomo-build-"));
             cpSync(join(ROOT, "tsconfig.json"), join(root, "tsconfig.json"));
             mkdirSync(join(root, "components", "scripts"), { recursive: true });
@@ -58,7 +60,9 @@ describe("the compiled program", () => {
             writeFileSync(join(root, "components", "answer.ts"), "export function answer(): number {\n    return 41;\n}\n");
             writeFileSync(join(root, "components", "scripts", "run.sh"), "echo hi\n");
         });
-        after(() => rmSync(root, { recursive: true, force: true }));
+        after(() => {
+            if (root) rmSync(root, { recursive: true, force: true }); // unset when the suite was skipped
+        });
 
         /** What the built program exports, run by a fresh Node. */
         const exported = () =>

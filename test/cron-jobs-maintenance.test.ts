@@ -64,7 +64,8 @@ describe("CronJobs in maintenance", () => {
         for (const name of [...CONSOLE, "mariadb-backup"]) assert.deepEqual(template(tracking.get(name)!), template(off.get(name)!), name);
     });
 
-    it("a run started by hand from a suspended console job or the import does nothing, says why and succeeds", () => {
+    it("a run started by hand from a suspended console job or the import does nothing, says why and succeeds", function () {
+        requireBinaries(this, "echo");
         const UI = "Matomo is in maintenance mode (UI and API switched off)";
         const TRACKING = "tracking is switched off";
         for (const [jobs, why] of [

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { prepareWebrootScript } from "../components/matomo/scripts";
 import type { ProgramRun } from "../scripts/lib/mockEngine";
 import { DEV_EXTRAS, all, one, podSpecOf, run, stackConfig, withChanges, workloads, type PodSpec } from "./support/harness";
+import { requireBinaries } from "./support/system";
 
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 type Mount = { name: string; mountPath: string; subPath?: string; readOnly?: boolean };
@@ -106,11 +107,14 @@ describe("existing claims, rendered", () => {
 
     describe("prepare-webroot on a misc/ claim that Matomo's user cannot write", () => {
         let dir: string;
-        before(() => {
+        before(function () {
+            requireBinaries(this, "sh", ...(process.getuid?.() === 0 ? ["setpriv"] : []));
             dir = mkdtempSync(join(tmpdir(), "matomo-misc-claim-"));
             chmodSync(dir, 0o755);
         });
-        after(() => rmSync(dir, { recursive: true, force: true }));
+        after(() => {
+            if (dir) rmSync(dir, { recursive: true, force: true }); // unset when the suite was skipped
+        });
 
         /** The script as Matomo's user (uid 33) would run it, on a code tree and a webroot whose misc/ is `owner`'s. */
         function prepare(owner: number) {

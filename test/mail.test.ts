@@ -37,7 +37,8 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             result = await runStack(stack);
         });
 
-        it("sends straight to the SMTP server with a login and TLS required, and no relay pod", () => {
+        it("sends straight to the SMTP server with a login and TLS required, and no relay pod", function () {
+            requireBinaries(this, "php");
             const mail = parseIniWithPhp(configIni(result)).mail;
             assert.deepEqual(mail, {
                 transport: "smtp",

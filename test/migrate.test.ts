@@ -18,6 +18,7 @@ import { secretCommand, shellQuote } from "../scripts/lib/migrateOutput";
 import { configSourceOf, parseStackFile } from "../scripts/lib/stackFile";
 import { main } from "../scripts/migrate";
 import { ROOT } from "./support/harness";
+import { requireBinaries } from "./support/system";
 
 /** The seed chart's default values.yaml: the fixture's `matomo:<key>` entries as top-level keys again. */
 function seedValues(): Record<string, unknown> {
@@ -238,7 +239,8 @@ describe("migrate", () => {
             assert.match(stderr, /matomo:matomo\.password: the secret value is not usable/);
         });
 
-        it("quotes each command so that a shell passes the value through unchanged", () => {
+        it("quotes each command so that a shell passes the value through unchanged", function () {
+            requireBinaries(this, "sh");
             for (const value of [password, "-starts-with-a-dash", 'a$b`c\\d"e', "two\nlines"]) {
                 const command = secretCommand({ path: ["mariadb", "password"], value });
                 const args = command.replace(/^pulumi config set /, "");

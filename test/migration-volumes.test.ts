@@ -38,7 +38,8 @@ async function assertValid(kind: "Pod" | "PersistentVolumeClaim", object: Record
 }
 
 describe("the documented reuse of the chart's volumes", () => {
-    it("is a script the shell reads", () => {
+    it("is a script the shell reads", function () {
+        requireBinaries(this, "sh");
         const result = spawnSync("sh", ["-n"], { input: commands, encoding: "utf8" });
         assert.equal(result.status, 0, result.stderr);
     });

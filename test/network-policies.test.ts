@@ -8,6 +8,7 @@ import { parseConfig } from "../components/config";
 import { revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
 import { parseIniWithPhp } from "./support/php";
 import { all, DEV_EXTRAS, one, podLabelsOf, run, runStack, sourceOf, stackConfig, withChanges, workloads } from "./support/harness";
+import { requireBinaries } from "./support/system";
 import { connectionAllowed, type Endpoint, type Policy } from "./support/networkPolicy";
 import { DNS, INGRESS_NGINX, INTERNET, podOf, policiesOf, STRANGER, type PodEndpoint } from "./support/renderedNetwork";
 import { LDAP_VARIANT, VARIANTS } from "./support/variants";
@@ -132,7 +133,8 @@ describe("network policies, switched and tuned", () => {
             ],
         ).General.enable_internet_features;
 
-    it("are all gone with securityEnabled false, and Matomo may reach the internet again", async () => {
+    it("are all gone with securityEnabled false, and Matomo may reach the internet again", async function () {
+        requireBinaries(this, "php");
         const off = await run(withChanges(stackConfig(DEV_EXTRAS), { "matomo:securityEnabled": "false" }));
         assert.equal(all(off, NETWORK_POLICY).length, 0);
         assert.equal(internetFeatures(off), undefined);

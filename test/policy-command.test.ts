@@ -13,6 +13,7 @@ import { parsePolicyArgs, policyReport } from "../scripts/lib/policyCommandArgs"
 import { packConfigProblems } from "../scripts/lib/policyPack";
 import { main } from "../scripts/policy";
 import { ROOT } from "./support/harness";
+import { startsProcesses } from "./support/system";
 
 /** The command as `npm run policy` runs it (package.json's script), in its own process. */
 function policyCommand(...args: string[]) {
@@ -50,6 +51,7 @@ describe("policy", () => {
         let dev: ReturnType<typeof policyCommand>;
         let open: ReturnType<typeof policyCommand>;
         before(function () {
+            startsProcesses(this);
             this.timeout(120_000);
             dev = policyCommand("--stack", "dev");
             open = policyCommand("--stack-file", file("Pulumi.open.yaml", OPEN_STACK));

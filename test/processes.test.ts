@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { leftoverProcesses, spawnGroupSync } from "./support/processes";
+import { startsProcesses } from "./support/system";
 
 const sleeping = (tag: string) => leftoverProcesses().filter((p) => p.command.includes(tag));
 
@@ -20,6 +21,10 @@ function sleepingAfterKill(tag: string) {
 }
 
 describe("processes started by tests", () => {
+    before(function () {
+        startsProcesses(this);
+    });
+
     it("are found when a test leaves one running", () => {
         const tag = "1237";
         spawnSync("sh", ["-c", `sleep ${tag} >/dev/null 2>&1 &`]);

@@ -15,6 +15,7 @@ import { parseConfig } from "../components/config";
 import { readStackFile, secretStandIn } from "../scripts/lib/stackFile";
 import { main, renderJson, renderYaml } from "../scripts/render";
 import { ROOT, runStack, sourceOf } from "./support/harness";
+import { startsProcesses } from "./support/system";
 
 /**
  * The command as users run it: the compiled render (bin/, rebuilt first when stale), in its own
@@ -100,6 +101,7 @@ describe("render", () => {
         let result: ReturnType<typeof renderCommand>;
         let loaded: string[];
         before(function () {
+            startsProcesses(this);
             this.timeout(60_000);
             const dir = mkdtempSync(join(tmpdir(), "matomo-render-"));
             try {

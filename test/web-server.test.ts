@@ -17,7 +17,7 @@ import {
     webServerFiles,
     type WebServerSettings,
 } from "../components/matomo/webServer";
-import { requireBinaries } from "./support/system";
+import { requireBinaries, startsProcesses } from "./support/system";
 import { checkApache, checkFpm, checkNginx, fpmBinary, startApache, startFpm, webrootOf, type RunningServer } from "./support/webServers";
 
 const MiB = 2 ** 20;
@@ -78,6 +78,7 @@ describe("the web server's configuration, read by the real servers", function ()
 
     describe("php-fpm, as the official fpm image runs it", function () {
         before(function () {
+            startsProcesses(this);
             requireBinaries(this, fpmBinary());
         });
 
@@ -211,6 +212,7 @@ describe("what the web servers serve from Matomo's webroot", function () {
             let server: RunningServer | undefined;
 
             before(async function () {
+                startsProcesses(this);
                 requireBinaries(this, ...(variant === "apache" ? ["apache2"] : ["nginx", fpmBinary()]));
                 dir = mkdtempSync(join(tmpdir(), "web-access-"));
                 const files = webServerFiles({ ...sizing, variant });
