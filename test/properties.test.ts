@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fc from "fast-check";
-import { closestMatch } from "../components/config/schema/text";
+import { closestMatch, distance } from "../components/config/schema/text";
 import { checkIniText } from "../components/config/schema/validators";
 import { parseTier } from "../components/config/sections/cloudsql/gcpValues";
 import { formatServerOption, mergeServerOptions, parseServerOption, type ServerOption } from "../components/config/sections/serverOptions";
@@ -75,6 +75,49 @@ describe("properties", () => {
                         assert.ok(hint === undefined || keys.includes(hint));
                     },
                 ),
+            );
+        });
+
+        it("measure the distance as the whole table of edits does, and suggest the first nearest key within reach", () => {
+            /** The textbook optimal-string-alignment distance, the whole table kept. */
+            const tableDistance = (a: string, b: string) => {
+                const [s, t] = [a.toLowerCase(), b.toLowerCase()];
+                const d = Array.from({ length: s.length + 1 }, (_, i) =>
+                    Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+                );
+                for (let i = 1; i <= s.length; i++) {
+                    for (let j = 1; j <= t.length; j++) {
+                        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+                        if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+                            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                    }
+                }
+                return d[s.length][t.length];
+            };
+            const text = fc.stringMatching(/^[a-cA-C_]{0,16}$/);
+            /** `input` with up to four letters inserted or deleted: keys near it, at every distance. */
+            const edited = (input: string) =>
+                fc
+                    .array(fc.tuple(fc.nat(), fc.constantFrom("a", "B", "_", "")), { maxLength: 4 })
+                    .map((edits) =>
+                        edits.reduce(
+                            (w, [at, letter]) =>
+                                w.slice(0, at % (w.length + 1)) + letter + w.slice((at % (w.length + 1)) + (letter ? 0 : 1)),
+                            input,
+                        ),
+                    );
+            const inputAndKeys = text.chain((input) =>
+                fc.tuple(fc.constant(input), fc.array(fc.oneof(text, edited(input)), { maxLength: 12 })),
+            );
+            fc.assert(
+                fc.property(inputAndKeys, ([input, keys]) => {
+                    for (const key of keys) assert.equal(distance(input, key), tableDistance(input, key), `${input} ${key}`);
+                    const nearest = Math.min(...keys.map((k) => tableDistance(input, k)));
+                    const first = keys.find((k) => tableDistance(input, k) === nearest);
+                    const reach = Math.max(1, Math.min(3, Math.floor((first?.length ?? 0) / 4)));
+                    assert.equal(closestMatch(input, keys), nearest <= reach ? first : undefined);
+                }),
+                { numRuns: 300 },
             );
         });
 
