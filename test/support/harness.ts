@@ -3,7 +3,7 @@
  * the real program, and find what it registered.
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ConfigSource } from "../../components/config";
 import { inside, type Encryption } from "../../components/config/schema/parseContext";
@@ -25,11 +25,16 @@ const EXTRAS = {
     "matomo:postfix": { relay: "smtp.example.com", port: 587, user: "matomo-dev", existingSecret: "smtp-relay" },
 };
 
+/** Stack files as read, by path and modification time: reading one (YAML) costs more than copying it. */
+const readFiles = new Map<string, StackConfig>();
+
 /** A stack file of the repository (`dev`, `prod`), {@link DEV_EXTRAS}, or a fixture under test/fixtures. */
 export function stackConfig(name: string): StackConfig {
     if (name === DEV_EXTRAS) return withChanges(stackConfig("dev"), EXTRAS);
     const file = name.includes("/") ? resolve(ROOT, name) : resolve(ROOT, `Pulumi.${name}.yaml`);
-    return readStackFile(file);
+    const key = `${file}@${statSync(file, { throwIfNoEntry: false })?.mtimeMs}`;
+    if (!readFiles.has(key)) readFiles.set(key, readStackFile(file));
+    return structuredClone(readFiles.get(key)!);
 }
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
