@@ -1,11 +1,13 @@
 /**
  * The stack configurations whole-program checks (schema validation, pod security, shellcheck)
  * run over: every repository stack file as it is, plus variants that switch on the parts the
- * stack files leave off, so every object the program can create is covered.
+ * stack files leave off, so every object the program can create is covered (`npm run test:unit`:
+ * fewer, see UNIT_VARIANTS).
  */
 import type { ProgramRun } from "../../scripts/lib/mockEngine";
 import type { StackConfig } from "../../scripts/lib/stackFile";
 import { DEV_EXTRAS, run, runStack, stackConfig, withChanges } from "./harness";
+import { unitMode } from "./unitMode";
 
 /** Credentials set in the stack (as `pulumi config set --secret` would) instead of existing Secrets. */
 export const IN_STACK_SECRETS = {
@@ -76,14 +78,26 @@ export const EVERYTHING_ON = {
     "everything on, Google": "test/fixtures/Pulumi.everything-on-google.yaml",
 } as const;
 
-/** Each run once per test process, however many test files iterate over the variants. */
+/**
+ * The variants `npm run test:unit` iterates over: the repository's stack files as they are and the
+ * everything-on stacks (every topology, every optional feature). Rendering every variant in each
+ * of its two worker processes would cost it a third of its time; `npm test` iterates over all.
+ */
+const UNIT_VARIANTS = new Set<string>(["dev", "prod", ...Object.keys(EVERYTHING_ON)]);
+
+/**
+ * Each run once per test process, however many test files iterate over the variants. Under
+ * `npm run test:unit`, a variant outside {@link UNIT_VARIANTS} is left out of iteration
+ * (`Object.entries` and the like) but stays reachable by name.
+ */
 function once(runs: Record<string, () => Promise<ProgramRun>>): Record<string, () => Promise<ProgramRun>> {
-    return Object.fromEntries(
-        Object.entries(runs).map(([name, runVariant]) => {
-            let result: Promise<ProgramRun> | undefined;
-            return [name, () => (result ??= runVariant())];
-        }),
-    );
+    const variants: Record<string, () => Promise<ProgramRun>> = {};
+    for (const [name, runVariant] of Object.entries(runs)) {
+        let result: Promise<ProgramRun> | undefined;
+        const enumerable = !unitMode() || UNIT_VARIANTS.has(name);
+        Object.defineProperty(variants, name, { value: () => (result ??= runVariant()), enumerable });
+    }
+    return variants;
 }
 
 export const VARIANTS: Record<string, () => Promise<ProgramRun>> = once({
@@ -118,3 +132,8 @@ export const VARIANTS: Record<string, () => Promise<ProgramRun>> = once({
     ...Object.fromEntries(Object.entries(EVERYTHING_ON).map(([name, file]) => [name, () => run(stackConfig(file))])),
     "seed defaults": () => run({ values: { "matomo:matomo": JSON.stringify({ hostname: "analytics.example.com" }) }, secretKeys: [] }),
 });
+
+/** Every variant, also under `npm run test:unit`: for a check that needs all of them at once. */
+export function everyVariant(): (() => Promise<ProgramRun>)[] {
+    return Object.getOwnPropertyNames(VARIANTS).map((name) => VARIANTS[name]);
+}
