@@ -8,12 +8,13 @@ import type { Issue } from "./schema/fields";
 import type { ConfigSource } from "./schema/parse";
 import { resolveArchivers } from "./sections/archivers";
 import { offsiteIssues } from "./sections/backup";
-import { cloudSqlWithBudget, connectionBudget, mariadbWithBudget } from "./sections/connections";
+import { cloudSqlWithBudget, connectionBudget, externalBudgetIssues, mariadbWithBudget } from "./sections/connections";
 import { resolveCloudSql } from "./sections/cloudsql";
 import { resolveDeleteData, resolveScheduledTasks } from "./sections/consoleJobs";
 import { existingClaimIssues } from "./sections/existingClaims";
-import { rawValue, report, writtenFields, type ResolveContext } from "./sections/context";
-import { namespaceIssues, type Topology } from "./sections/general";
+import { writtenFields, type ResolveContext } from "./sections/context";
+import { resolveExternal } from "./sections/external";
+import { namespaceIssues } from "./sections/general";
 import { resolveGeoIp } from "./sections/geoip";
 import { resolveIngress } from "./sections/ingress";
 import { parseLdapAddress, resolveLdap } from "./sections/ldap";
@@ -26,20 +27,8 @@ import { matomoResourceIssues, matomoStorageIssues, resolveMatomo, superuserEmai
 import { matomoImageIssues } from "./sections/matomoImage";
 import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy";
 import type { NeededHost } from "./sections/policyNeeds";
+import { otherTopologyIssues } from "./sections/topologySections";
 import { resolveWebServer, unusedNginxIssues } from "./sections/webServer";
-
-/** A section of the other topology would be configuration without effect. */
-function otherTopologyIssues(topology: Topology, ctx: ResolveContext): void {
-    const other = topology === "google" ? "mariadb" : "cloudsql";
-    if (rawValue(ctx, other) === undefined) return;
-    report(
-        ctx,
-        other,
-        other === "mariadb"
-            ? 'configures the in-cluster MariaDB, which topology "google" does not deploy; remove it (Cloud SQL is configured in matomo:cloudsql)'
-            : 'configures Cloud SQL, which topology "eea" does not use; remove it or set matomo:topology to "google"',
-    );
-}
 
 /** The configuration of valid keys, or the problems of the rules that span keys and sections. */
 export function resolveConfig(values: SchemaValues, source: ConfigSource): { config?: MatomoConfig; issues: Issue[] } {
@@ -57,11 +46,13 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
     const geoip = resolveGeoIp(values.geoipupdate, ctx);
     const mail = resolveMail(values.postfix, matomo.hostname, ctx);
     const cloudsql = values.topology === "google" ? resolveCloudSql(values.cloudsql, ctx) : undefined;
+    const external = values.topology === "external" ? resolveExternal(values.external, ctx) : undefined;
     const logImport = resolveLogImport(
         { rsync: values.rsyncAnalytics, importer: values.matomoAnalytics, labels: values.logsHostLabels, token: matomo.token },
         ctx,
     );
-    const offsite = values.topology === "eea" ? mariadb.backup?.offsite : undefined;
+    const backupOffsite = values.topology === "eea" ? mariadb.backup?.offsite : external?.backup?.offsite;
+    const offsite = backupOffsite && { ...backupOffsite, section: values.topology === "eea" ? "mariadb" : "external" };
     // From what the stack sets, not from what resolved: a section with a problem still connects.
     const google = values.topology === "google";
     const existingInstance = google ? values.cloudsql.existingInstance : undefined;
@@ -88,6 +79,9 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
                 ? { cloudSql: [{ name: `the Cloud SQL instance ${existingInstance}`, key: "cloudsql.existingInstance" }] }
                 : {}),
             ...(offsite ? { offsite: [offsiteHost(offsite)] } : {}),
+            ...(values.topology === "external" && values.external.host !== undefined
+                ? { database: [{ name: values.external.host, key: "external.host" }] }
+                : {}),
         },
     };
     const networkPolicy = resolveNetworkPolicy(values.securityEnabled, values.networkPolicy, needs, ctx);
@@ -111,6 +105,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ...(values.topology === "eea"
             ? [...mariadbImageIssues(mariadb.image), ...bufferPoolIssues(mariadb), ...offsiteIssues(values.mariadb.backup)]
             : []),
+        ...(values.topology === "external" ? offsiteIssues(values.external.backup, "external") : []),
         ...matomoStorageIssues(matomo),
         ...existingClaimIssues(values, values.topology === "eea", ctx),
         ...superuserEmailIssues(values.matomo),
@@ -144,13 +139,22 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         webWorkers: common.webServer.workers,
         rollingSurge: matomo.storageAccessMode === "ReadWriteMany",
         archivers: archivers.map((a) => ({ name: a.name, concurrentRequestsPerWebsite: a.concurrentRequestsPerWebsite })),
-        consoleJobs: [...consoleJobNames(common), ...(values.topology === "eea" && mariadb.backup ? ["database backup"] : [])],
+        consoleJobs: [
+            ...consoleJobNames(common),
+            ...((values.topology === "eea" ? mariadb.backup : external?.backup) ? ["database backup"] : []),
+        ],
     });
     if (values.topology === "eea") {
         const budgeted = mariadbWithBudget(mariadb, budget);
         return budgeted.issues.length > 0
             ? { issues: budgeted.issues }
             : { config: { ...common, topology: "eea", mariadb: budgeted.mariadb, connectionBudget: budget }, issues };
+    }
+    if (values.topology === "external") {
+        const budgetIssues = externalBudgetIssues(external!, budget);
+        return budgetIssues.length > 0
+            ? { issues: budgetIssues }
+            : { config: { ...common, topology: "external", external: external!, connectionBudget: budget }, issues };
     }
     const budgeted = cloudSqlWithBudget(cloudsql!, budget);
     return budgeted.issues.length > 0
@@ -169,10 +173,10 @@ function logSourceKey(values: SchemaValues, index: number): string {
 }
 
 /** The host the off-site copy connects to: the S3-compatible endpoint's, or the bucket's. */
-function offsiteHost(offsite: { readonly url: string; readonly endpoint?: string }): NeededHost {
+function offsiteHost(offsite: { readonly url: string; readonly endpoint?: string; readonly section: string }): NeededHost {
     return offsite.endpoint
-        ? { name: new URL(offsite.endpoint).hostname.replace(/^\[|\]$/g, ""), key: "mariadb.backup.offsite.endpoint" }
-        : { name: offsite.url, key: "mariadb.backup.offsite.url" };
+        ? { name: new URL(offsite.endpoint).hostname.replace(/^\[|\]$/g, ""), key: `${offsite.section}.backup.offsite.endpoint` }
+        : { name: offsite.url, key: `${offsite.section}.backup.offsite.url` };
 }
 
 /** The console CronJobs besides the archivers, each one connection while it runs. */

@@ -21,6 +21,7 @@ import { RUNS_THROUGH_MAINTENANCE, type MaintenanceSwitches } from "../k8s/maint
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
+import { clientEgress, clientTlsEnv } from "./clientTls";
 import type { DatabaseEndpoint } from "./endpoint";
 import { OFFSITE_SECRET_DIR, offsiteCopyCommand, offsiteEgress, offsiteEnv, type OffsiteArgs } from "./offsite";
 import { UPLOADS_DIR, uploadsMount, uploadsVolume, type MatomoUploads } from "./uploads";
@@ -62,13 +63,11 @@ export interface MariaDbBackupArgs extends InstallationArgs {
 }
 
 /** A backup script's text, as it is in the repository. */
-function backupScriptSource(file: (typeof SCRIPT_FILES)[number]): string {
-    return readFileSync(join(__dirname, "scripts", file), "utf8");
-}
+const backupScriptSource = (file: (typeof SCRIPT_FILES)[number]) => readFileSync(join(__dirname, "scripts", file), "utf8");
 
 export class MariaDbBackup extends pulumi.ComponentResource {
     readonly cronJobNames: pulumi.Output<string[]>;
-    /** The upload of each run's backups off the cluster, when configured (the database is in the cluster). */
+    /** The connections to a database outside the cluster, and the upload of each run's backups off it. */
     readonly egress: readonly EgressFlow[];
 
     constructor(name: string, args: MariaDbBackupArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -121,6 +120,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                         { name: "BACKUP_DB_NAME", value: db.database },
                         { name: "BACKUP_DB_USER", value: db.user },
                         { name: "BACKUP_DB_PASSWORD_FILE", value: `${PASSWORD_DIR}/password` },
+                        ...clientTlsEnv(db),
                         ...env,
                     ],
                     resources: toResourceRequirements(args.resources),
@@ -131,6 +131,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                         { name: "password", mountPath: PASSWORD_DIR, readOnly: true },
                         { name: "tmp", mountPath: "/tmp" },
                         ...(args.uploads ? [uploadsMount(args.uploads, uploadsReadOnly)] : []),
+                        ...(db.podPatch.volumeMounts ?? []),
                     ],
                 },
             ],
@@ -147,6 +148,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                 },
                 { name: "tmp", emptyDir: {} },
                 ...(args.uploads ? [uploadsVolume(args.uploads)] : []),
+                ...db.podPatch.volumes,
             ],
         });
         // Fixed names: operators start runs with `kubectl create job --from=cronjob/<name>`.
@@ -239,9 +241,9 @@ export class MariaDbBackup extends pulumi.ComponentResource {
         });
 
         this.cronJobNames = pulumi.all([backup.metadata.name, restore.metadata.name]);
-        this.egress = egressOf(selectorLabels({ name: "mariadb", component: "backup", instance: args.instance }), [
-            args.offsite && offsiteEgress(args.offsite),
-        ]);
+        const pods = (component: string) => selectorLabels({ name: "mariadb", component, instance: args.instance });
+        const backupEgress = egressOf(pods("backup"), [args.offsite && offsiteEgress(args.offsite)]);
+        this.egress = [...backupEgress, ...clientEgress(db, pods("backup")), ...clientEgress(db, pods("restore"))];
         this.registerOutputs({ cronJobNames: this.cronJobNames });
     }
 }

@@ -144,6 +144,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
                           mount.scripts,
                           tokenMount,
                           { name: "database-password", mountPath: SECRETS_DIR_DATABASE, readOnly: true },
+                          ...(db.podPatch.volumeMounts ?? []),
                       ],
                   },
               ]
@@ -168,6 +169,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
             mount.scripts,
             mount.records,
             { name: "database-password", mountPath: SECRETS_DIR_DATABASE, readOnly: true },
+            ...(db.podPatch.volumeMounts ?? []),
         ],
     };
     return {

@@ -208,7 +208,14 @@ export function buildMatomoPodSpec(workload: MatomoWorkload, pod: MatomoPodOptio
         lifecycle: c.lifecycle,
         resources: toResourceRequirements(c.resources),
         securityContext: restrictedContainer(),
-        volumeMounts: [MOUNTS.webroot, miscMount(args), MOUNTS.php, MOUNTS.tmp, ...(c.volumeMounts ?? [])],
+        volumeMounts: [
+            MOUNTS.webroot,
+            miscMount(args),
+            MOUNTS.php,
+            MOUNTS.tmp,
+            ...(args.database.volumeMounts ?? []),
+            ...(c.volumeMounts ?? []),
+        ],
     };
     return {
         serviceAccountName: args.database.serviceAccountName,

@@ -123,6 +123,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                         charset: db.charset,
                         collation: db.collation,
                         schema: db.schema,
+                        tls: db.tls,
                     },
                     salt,
                     trustedHosts: [args.hostname, args.serviceHost],
