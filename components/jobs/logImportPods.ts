@@ -172,6 +172,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
             ...(db.podPatch.volumeMounts ?? []),
         ],
     };
+    const passwordItem = { key: db.passwordSecret.key, path: "password" };
     return {
         serviceAccountName: db.podPatch.serviceAccountName,
         automountServiceAccountToken: false,
@@ -237,14 +238,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
             { name: "importer", emptyDir: {} },
             { name: "token", secret: { secretName: names.token, defaultMode: 0o440 } },
             { name: "token-only", secret: { secretName: names.token, items: [{ key: "token", path: "token" }], defaultMode: 0o440 } },
-            {
-                name: "database-password",
-                secret: {
-                    secretName: db.passwordSecret.name,
-                    items: [{ key: db.passwordSecret.key, path: "password" }],
-                    defaultMode: 0o440,
-                },
-            },
+            { name: "database-password", secret: { secretName: db.passwordSecret.name, items: [passwordItem], defaultMode: 0o440 } },
             ...db.podPatch.volumes,
         ],
     };
