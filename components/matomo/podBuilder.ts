@@ -12,7 +12,7 @@ import type { ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
-import { CONFIG_MOUNT, PHP_INI_PATH, SMTP_PASSWORD_FILE, WEBROOT, WWW_DATA_UID } from "./paths";
+import { CONFIG_MOUNT, DATABASE_PASSWORD_FILE, PHP_INI_PATH, SMTP_PASSWORD_FILE, WEBROOT, WWW_DATA_UID } from "./paths";
 import { prepareWebrootScript } from "./scripts";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -28,6 +28,8 @@ export interface MatomoRuntimeRef {
     readonly configSecretName: pulumi.Input<string>;
     /** Secret holding the SMTP password (key `password`); undefined when Matomo sends without a login. */
     readonly smtpPasswordSecretName?: pulumi.Input<string>;
+    /** The Secret and key of the database password when config.ini.php lacks it (a Secret managed elsewhere). */
+    readonly databasePasswordSecret?: { readonly name: pulumi.Input<string>; readonly key: string };
     /** ConfigMap holding the php.ini overrides (`php.ini`). */
     readonly phpConfigMapName: pulumi.Input<string>;
     /** PersistentVolumeClaim mounted as `misc/`. */
@@ -152,6 +154,7 @@ function prepareWebroot(args: PodArgs): Container {
                 plugins: args.runtime.plugins,
                 regenerateTracker: args.regenerateTracker,
                 smtpPassword: args.runtime.smtpPasswordSecretName !== undefined,
+                databasePassword: args.runtime.databasePasswordSecret !== undefined,
             }),
         ],
         resources: toResourceRequirements(HELPER_RESOURCES),
@@ -160,13 +163,16 @@ function prepareWebroot(args: PodArgs): Container {
     };
 }
 
-/** config.ini.php, and the SMTP password beside it when there is one (both read by prepare-webroot). */
+/** config.ini.php, and the SMTP and database passwords beside it when they are in Secrets of their own (read by prepare-webroot). */
 function configVolume(runtime: MatomoRuntimeRef): Volume {
-    const config = { secret: { name: runtime.configSecretName, items: [{ key: "config.ini.php", path: "config.ini.php" }] } };
-    const smtp = runtime.smtpPasswordSecretName && {
-        secret: { name: runtime.smtpPasswordSecretName, items: [{ key: SMTP_PASSWORD_KEY, path: SMTP_PASSWORD_FILE }] },
-    };
-    return { name: "config", projected: { sources: smtp ? [config, smtp] : [config], defaultMode: 0o440 } };
+    const file = (name: pulumi.Input<string>, key: string, path: string) => ({ secret: { name, items: [{ key, path }] } });
+    const [smtp, db] = [runtime.smtpPasswordSecretName, runtime.databasePasswordSecret];
+    const sources = [
+        file(runtime.configSecretName, "config.ini.php", "config.ini.php"),
+        ...(smtp ? [file(smtp, SMTP_PASSWORD_KEY, SMTP_PASSWORD_FILE)] : []),
+        ...(db ? [file(db.name, db.key, DATABASE_PASSWORD_FILE)] : []),
+    ];
+    return { name: "config", projected: { sources, defaultMode: 0o440 } };
 }
 
 /**

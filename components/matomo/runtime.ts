@@ -93,6 +93,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
     readonly miscSubPath?: string;
     readonly superuserSecretName: pulumi.Output<string>;
     readonly smtpPasswordSecretName?: pulumi.Input<string>;
+    readonly databasePasswordSecret?: { readonly name: pulumi.Input<string>; readonly key: string };
     /** ConfigMap holding the install, upgrade and deletion scripts. */
     readonly scriptsConfigMapName: pulumi.Output<string>;
     readonly plugins: readonly string[];
@@ -215,6 +216,8 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
             );
         }
 
+        // A password only in a Secret managed elsewhere: the pods append it to their copy of config.ini.php.
+        this.databasePasswordSecret = db.password === undefined ? db.passwordSecret : undefined;
         this.configSecretName = configSecret.metadata.name;
         this.phpConfigMapName = phpConfig.metadata.name;
         this.miscClaimName = miscClaimName;
