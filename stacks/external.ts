@@ -4,12 +4,10 @@
  * server directly; the scheduled logical backup of topology eea can be switched on.
  */
 import type { ExternalConfig } from "../components/config";
-import { MariaDbBackup } from "../components/database/backup";
 import { ExternalDatabase } from "../components/database/external";
-import { selectorLabels } from "../components/k8s/labels";
-import { webIdentity } from "../components/matomo/web";
 import { Credentials } from "../components/secrets/credentials";
-import { maintenanceOf, secretOf, type StackContext, type StackOutputs } from "./context";
+import { databaseBackups } from "./backups";
+import { secretOf, type StackContext, type StackOutputs } from "./context";
 import { deployMatomo } from "./matomo";
 
 export function deployExternal(ctx: StackContext<ExternalConfig>): StackOutputs {
@@ -30,34 +28,5 @@ export function deployExternal(ctx: StackContext<ExternalConfig>): StackOutputs 
         collation: x.collation,
         tls: x.tls,
     });
-    const backup = x.backup;
-    return deployMatomo(ctx, database.endpoint, credentials, (tier) => {
-        if (!backup) return {};
-        const backups = new MariaDbBackup("mariadb-backup", {
-            namespace: ctx.namespace,
-            instance: ctx.instance,
-            image: backup.image,
-            database: database.endpoint,
-            tablesPrefix: cfg.matomo.tablesPrefix,
-            schedule: backup.schedule,
-            timezone: cfg.timezone,
-            keep: backup.keep,
-            storage: { size: backup.storage, storageClassName: backup.storageClassName, retain: cfg.pvc.resourcePolicyKeep },
-            resources: backup.resources,
-            activeDeadlineSeconds: backup.activeDeadlineSeconds,
-            history: cfg.jobs,
-            maintenance: maintenanceOf(cfg),
-            offsite: backup.offsite,
-            uploads: backup.uploads
-                ? {
-                      claimName: tier.miscClaimName,
-                      subPath: tier.miscSubPath,
-                      // A ReadWriteOnce claim mounts on one node only: the web pod's.
-                      colocateWith:
-                          cfg.matomo.storageAccessMode === "ReadWriteOnce" ? selectorLabels(webIdentity(ctx.instance)) : undefined,
-                  }
-                : undefined,
-        });
-        return { cronJobs: backups.cronJobNames, egress: backups.egress };
-    });
+    return deployMatomo(ctx, database.endpoint, credentials, databaseBackups(ctx, database.endpoint, x.backup));
 }
