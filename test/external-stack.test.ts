@@ -97,8 +97,7 @@ describe("the external stack (docs example)", () => {
     it("names the system CA bundle when no CA is given, and no TLS at all when it is off", async () => {
         const system = await run(withChanges(stackConfig(EXTERNAL_EXAMPLE), { "matomo:external": { tls: { caCertificate: null } } }));
         const db = parseIniWithPhp(configIniOf(system)).database;
-        assert.equal(db.ssl_ca_path, "/etc/ssl/certs");
-        assert.equal(db.ssl_ca, undefined);
+        assert.equal(db.ssl_ca, "/etc/ssl/certs/ca-certificates.crt");
         assert.ok(!databaseClients(system).some((c) => mountsOf(c.container).some((m) => m.name === "database-ca")));
         const plain = await run(
             withChanges(stackConfig(EXTERNAL_EXAMPLE), { "matomo:external": { tls: { enabled: false, caCertificate: null } } }),

@@ -181,6 +181,30 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
         return spawnGroupSync("php", ["-r", program], { encoding: "utf8", timeout: 30_000, env });
     };
 
+    /**
+     * A connection with the driver options Matomo's PDO adapter (core/Db/Adapter/Pdo/Mysql.php)
+     * makes of config.ini.php: `ssl_ca` as MYSQL_ATTR_SSL_CA, and `ssl_no_verify = 1` as
+     * MYSQL_ATTR_SSL_VERIFY_SERVER_CERT false; nothing else.
+     */
+    const matomoStyle = (caFile: string, noVerify: boolean) => {
+        const options = `[PDO::MYSQL_ATTR_SSL_CA => ${JSON.stringify(caFile)}${noVerify ? ", PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => false" : ""}]`;
+        const program =
+            `$db = new PDO("mysql:host=127.0.0.1;port=${port};dbname=${DB.name}", ${JSON.stringify(DB.user)}, ` +
+            `file_get_contents(${JSON.stringify(join(dir, "db-password"))}), ${options}); ` +
+            `echo $db->query("SHOW STATUS LIKE 'Ssl_cipher'")->fetch()[1];`;
+        return spawnGroupSync("php", ["-r", program], { encoding: "utf8", timeout: 30_000 });
+    };
+
+    it("is checked as config.ini.php tells Matomo: ssl_ca alone checks the certificate, ssl_no_verify does not", () => {
+        const good = matomoStyle(join(dir, "ca.pem"), false);
+        assert.equal(good.status, 0, good.stderr + good.stdout);
+        assert.match(good.stdout, /^[A-Z0-9_-]+$/, "a TLS cipher");
+        const other = matomoStyle(join(dir, "other-ca.pem"), false);
+        assert.notEqual(other.status, 0, "another CA's server is refused without any other setting");
+        const unchecked = matomoStyle(join(dir, "other-ca.pem"), true);
+        assert.equal(unchecked.status, 0, unchecked.stderr + unchecked.stdout);
+    });
+
     it("connects the PDO scripts over TLS with the CA, and refuses another CA's server", () => {
         const good = cipherOf(join(dir, "ca.pem"), true);
         assert.equal(good.status, 0, good.stderr);

@@ -10,8 +10,7 @@ import type { DatabaseEndpoint } from "./endpoint";
 export function clientTlsEnv(db: DatabaseEndpoint): { name: string; value: string }[] {
     if (!db.tls) return [];
     return [
-        ...(db.tls.caFile !== undefined ? [{ name: "BACKUP_DB_SSL_CA", value: db.tls.caFile }] : []),
-        ...(db.tls.caPath !== undefined ? [{ name: "BACKUP_DB_SSL_CAPATH", value: db.tls.caPath }] : []),
+        { name: "BACKUP_DB_SSL_CA", value: db.tls.caFile },
         { name: "BACKUP_DB_SSL_VERIFY", value: db.tls.verifyServerCertificate ? "1" : "0" },
     ];
 }

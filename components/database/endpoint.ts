@@ -67,10 +67,8 @@ export const NO_POD_PATCH: PodPatch = { initContainers: [], volumes: [], egress:
 
 /** How the clients check the server over TLS (Matomo's `[database]` ssl settings, the clients' `--ssl-*`). */
 export interface DatabaseTls {
-    /** The CA certificate file in the pods ({@link PodPatch.volumeMounts}); undefined: {@link caPath}. */
-    readonly caFile?: string;
-    /** A directory of CA certificates (the image's system bundle), when there is no {@link caFile}. */
-    readonly caPath?: string;
+    /** The CA certificate file in the pods: one mounted by {@link PodPatch.volumeMounts}, or the image's system bundle. */
+    readonly caFile: string;
     /** Check the certificate and its name against the host; false: encrypted only. */
     readonly verifyServerCertificate: boolean;
 }

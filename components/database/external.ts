@@ -15,8 +15,11 @@ import type { DatabaseEndpoint, DatabaseTls, PodPatch } from "./endpoint";
 /** Where the CA certificate is mounted in every pod that talks to the database. */
 export const CA_DIR = "/etc/matomo-database-tls";
 const CA_FILE = "ca.pem";
-/** The system CA bundle of the Debian-based images (Matomo's, MariaDB's Ubuntu-based one). */
-export const SYSTEM_CA_PATH = "/etc/ssl/certs";
+/**
+ * The system CA bundle of the Debian-based images (Matomo's, MariaDB's Ubuntu-based one), as one
+ * file: PHP's mysqlnd checks the server's certificate by default only when given a CA file.
+ */
+export const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 const CA_VOLUME = "database-ca";
 
 export interface ExternalDatabaseArgs extends InstallationArgs {
@@ -85,7 +88,7 @@ export class ExternalDatabase extends pulumi.ComponentResource {
                     ? { name: CA_VOLUME, secret: { secretName: ca.name, items: [{ key: ca.key, path: CA_FILE }] } }
                     : { name: CA_VOLUME, configMap: { name: ca.name, items: [{ key: ca.key, path: CA_FILE }] } };
         const tls: DatabaseTls | undefined = args.tls && {
-            ...(caVolume ? { caFile: `${CA_DIR}/${CA_FILE}` } : { caPath: SYSTEM_CA_PATH }),
+            caFile: caVolume ? `${CA_DIR}/${CA_FILE}` : SYSTEM_CA_BUNDLE,
             verifyServerCertificate: args.tls.verifyServerCertificate,
         };
         const podPatch: PodPatch = {

@@ -49,13 +49,13 @@ export interface MatomoIniSettings {
 }
 
 /**
- * Matomo's `[database]` TLS keys (core/Db/Adapter/Pdo/Mysql.php): the CA file (`ssl_ca`) or a
- * directory of them (`ssl_ca_path`, the system bundle); with neither Matomo would not use TLS at all.
- * `ssl_no_verify` turns PDO's MYSQL_ATTR_SSL_VERIFY_SERVER_CERT off.
+ * Matomo's `[database]` TLS keys (core/Db/Adapter/Pdo/Mysql.php): the CA file (`ssl_ca`), without
+ * which Matomo would not use TLS at all (`enable_ssl` alone sets no driver option), and whose
+ * presence makes PHP's mysqlnd check the server's certificate; `ssl_no_verify` turns PDO's
+ * MYSQL_ATTR_SSL_VERIFY_SERVER_CERT off.
  */
 export interface DatabaseTlsIniSettings {
-    readonly caFile?: string;
-    readonly caPath?: string;
+    readonly caFile: string;
     readonly verifyServerCertificate: boolean;
 }
 
@@ -64,8 +64,7 @@ function databaseTlsLines(tls: DatabaseTlsIniSettings | undefined): IniSection {
     if (!tls) return [];
     return [
         ["enable_ssl", true],
-        ...(tls.caFile !== undefined ? ([["ssl_ca", tls.caFile]] as const) : []),
-        ...(tls.caPath !== undefined ? ([["ssl_ca_path", tls.caPath]] as const) : []),
+        ["ssl_ca", tls.caFile],
         ["ssl_no_verify", !tls.verifyServerCertificate],
     ];
 }

@@ -95,7 +95,7 @@ export const externalKey = object(
                     default: true,
                 }),
                 caCertificate: string({
-                    doc: "The CA certificate(s) that signed the server's certificate, as PEM text (a ConfigMap is made of it). Unset (and no existing Secret or ConfigMap): the images' system CA bundle (/etc/ssl/certs), which holds the public CAs Azure uses, but not Amazon RDS's.",
+                    doc: "The CA certificate(s) that signed the server's certificate, as PEM text (a ConfigMap is made of it). Unset (and no existing Secret or ConfigMap): the images' system CA bundle (/etc/ssl/certs/ca-certificates.crt), which holds the public CAs Azure uses, but not Amazon RDS's.",
                     optional: true,
                     emptyIsUnset: true,
                     multiline: true,

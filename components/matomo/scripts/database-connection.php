@@ -22,26 +22,20 @@ function databaseErrorCode(PDOException $e): int
 }
 
 /**
- * TLS towards the database, as the environment describes it: the CA file (MATOMO_DB_SSL_CA) or a
- * directory of CA certificates (MATOMO_DB_SSL_CAPATH), and whether to check the server's
- * certificate and name (MATOMO_DB_SSL_VERIFY=1), as config.ini.php's [database] ssl_* keys tell
- * Matomo. Neither set: no TLS.
+ * TLS towards the database, as the environment describes it: the CA file (MATOMO_DB_SSL_CA), and
+ * whether to check the server's certificate and name (MATOMO_DB_SSL_VERIFY=1), as config.ini.php's
+ * [database] ssl_* keys tell Matomo. No CA file: no TLS.
  */
 function databaseTlsOptions(): array
 {
     $ca = (string) getenv('MATOMO_DB_SSL_CA');
-    $caPath = (string) getenv('MATOMO_DB_SSL_CAPATH');
-    if ($ca === '' && $caPath === '') {
+    if ($ca === '') {
         return [];
     }
-    $options = [PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => getenv('MATOMO_DB_SSL_VERIFY') === '1'];
-    if ($ca !== '') {
-        $options[PDO::MYSQL_ATTR_SSL_CA] = $ca;
-    }
-    if ($caPath !== '') {
-        $options[PDO::MYSQL_ATTR_SSL_CAPATH] = $caPath;
-    }
-    return $options;
+    return [
+        PDO::MYSQL_ATTR_SSL_CA => $ca,
+        PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => getenv('MATOMO_DB_SSL_VERIFY') === '1',
+    ];
 }
 
 /**

@@ -26,8 +26,7 @@ export function databaseScriptEnv(db: DatabaseEndpoint, tablesPrefix: string): {
         { name: e.tablesPrefix, value: tablesPrefix },
         ...(db.tls
             ? [
-                  ...(db.tls.caFile !== undefined ? [{ name: e.dbSslCa, value: db.tls.caFile }] : []),
-                  ...(db.tls.caPath !== undefined ? [{ name: e.dbSslCaPath, value: db.tls.caPath }] : []),
+                  { name: e.dbSslCa, value: db.tls.caFile },
                   { name: e.dbSslVerify, value: db.tls.verifyServerCertificate ? "1" : "0" },
               ]
             : []),

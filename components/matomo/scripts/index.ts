@@ -29,9 +29,8 @@ export const SCRIPT_ENV = {
     dbName: "MATOMO_DB_NAME",
     dbUser: "MATOMO_DB_USER",
     dbPasswordFile: "MATOMO_DB_PASSWORD_FILE",
-    /** TLS towards the database: the CA file or directory (neither: clear text), and "1" to check the server's certificate. */
+    /** TLS towards the database: the CA file (unset: clear text), and "1" to check the server's certificate. */
     dbSslCa: "MATOMO_DB_SSL_CA",
-    dbSslCaPath: "MATOMO_DB_SSL_CAPATH",
     dbSslVerify: "MATOMO_DB_SSL_VERIFY",
     superuserLoginFile: "MATOMO_SUPERUSER_LOGIN_FILE",
     superuserPasswordFile: "MATOMO_SUPERUSER_PASSWORD_FILE",
