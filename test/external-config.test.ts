@@ -9,7 +9,7 @@ import fc from "fast-check";
 import type { ExternalConfig, MatomoConfig } from "../components/config";
 import { budgetTotal } from "../components/config/sections/connections";
 import { checkDatabaseHost, checkPemCertificates } from "../components/config/sections/external";
-import { maxConnections } from "../scripts/lib/capacity";
+import { capacityReport, maxConnections } from "../scripts/lib/capacity";
 import { parse, type Changes } from "./support/configCases";
 import { stackConfig } from "./support/harness";
 import { EXTERNAL_EXAMPLE } from "./support/variants";
@@ -45,6 +45,7 @@ describe("topology external: configuration", () => {
         assert.equal(x.backup?.image.repository, "mariadb");
         assert.ok("value" in x.password);
         assert.equal(maxConnections(config!), 150);
+        assert.match(capacityReport(config!), new RegExp(`total +${budgetTotal(config!.connectionBudget)} ≤ max_connections 150\n`));
         assert.ok(config!.connectionBudget.some((l) => l.what === "database backup"));
     });
 

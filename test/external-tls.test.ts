@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clientTlsEnv } from "../components/database/clientTls";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
-import { SCRIPT_ENV } from "../components/matomo/scripts";
+import { DATABASE_STATE, SCRIPT_ENV } from "../components/matomo/scripts";
+import { databaseScriptEnv } from "../components/matomo/scripts/database";
 import { backupsIn, loadFixture, snapshot } from "./support/backupFixture";
 import { ROOT } from "./support/harness";
 import { freePort, testDatabaseEnv, TestMariaDb } from "./support/mariadbServer";
@@ -203,6 +204,27 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
         assert.notEqual(other.status, 0, "another CA's server is refused without any other setting");
         const unchecked = matomoStyle(join(dir, "other-ca.pem"), true);
         assert.equal(unchecked.status, 0, unchecked.stderr + unchecked.stdout);
+    });
+
+    it("lets the install Job's database check read Matomo's state over TLS", () => {
+        const env = {
+            ...process.env,
+            ...testDatabaseEnv(port, DB, join(dir, "db-password")),
+            [SCRIPT_ENV.tablesPrefix]: "matomo_",
+            ...Object.fromEntries(
+                databaseScriptEnv(endpointWith(join(dir, "ca.pem"), true), "matomo_")
+                    .filter((e) => e.name.startsWith("MATOMO_DB_SSL"))
+                    .map((e) => [e.name, e.value as string]),
+            ),
+            [SCRIPT_ENV.waitSeconds]: "0",
+        };
+        const state = spawnGroupSync("php", [join(ROOT, "components", "matomo", "scripts", "database.php"), "state"], {
+            encoding: "utf8",
+            timeout: 30_000,
+            env,
+        });
+        assert.equal(state.status, DATABASE_STATE.installed, state.stdout + state.stderr);
+        assert.match(state.stdout, /installed/);
     });
 
     it("connects the PDO scripts over TLS with the CA, and refuses another CA's server", () => {
