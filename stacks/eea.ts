@@ -3,12 +3,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { EeaConfig } from "../components/config";
-import { MariaDbBackup } from "../components/database/backup";
 import { MariaDb } from "../components/database/mariadb";
-import { selectorLabels } from "../components/k8s/labels";
-import { webIdentity } from "../components/matomo/web";
 import { Credentials } from "../components/secrets/credentials";
-import { maintenanceOf, pulledImage, secretOf, type StackContext, type StackOutputs } from "./context";
+import { databaseBackups } from "./backups";
+import { pulledImage, secretOf, type StackContext, type StackOutputs } from "./context";
 import { deployMatomo } from "./matomo";
 
 export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
@@ -45,36 +43,11 @@ export function deployEea(ctx: StackContext<EeaConfig>): StackOutputs {
         retainStorage: cfg.pvc.resourcePolicyKeep,
         placement: cfg.pods.database,
     });
-    const backup = db.backup;
-    const outputs = deployMatomo(ctx, mariadb.endpoint, credentials, (tier) => {
-        if (!backup) return {};
-        const backups = new MariaDbBackup("mariadb-backup", {
-            namespace: ctx.namespace,
-            instance: ctx.instance,
-            image: pulledImage(cfg, db.image),
-            database: mariadb.endpoint,
-            tablesPrefix: cfg.matomo.tablesPrefix,
-            schedule: backup.schedule,
-            timezone: cfg.timezone,
-            keep: backup.keep,
-            storage: { size: backup.storage, storageClassName: backup.storageClassName, retain: cfg.pvc.resourcePolicyKeep },
-            resources: backup.resources,
-            activeDeadlineSeconds: backup.activeDeadlineSeconds,
-            history: cfg.jobs,
-            maintenance: maintenanceOf(cfg),
-            offsite: backup.offsite && { ...backup.offsite, image: pulledImage(cfg, backup.offsite.image) },
-            placement: cfg.pods.backup,
-            uploads: backup.uploads
-                ? {
-                      claimName: tier.miscClaimName,
-                      subPath: tier.miscSubPath,
-                      // A ReadWriteOnce claim mounts on one node only: the web pod's.
-                      colocateWith:
-                          cfg.matomo.storageAccessMode === "ReadWriteOnce" ? selectorLabels(webIdentity(ctx.instance)) : undefined,
-                  }
-                : undefined,
-        });
-        return { cronJobs: backups.cronJobNames, egress: backups.egress };
-    });
+    const outputs = deployMatomo(
+        ctx,
+        mariadb.endpoint,
+        credentials,
+        databaseBackups(ctx, mariadb.endpoint, db.backup && { ...db.backup, image: db.image }),
+    );
     return { ...outputs, services: { ...outputs.services, database: mariadb.serviceHost } };
 }

@@ -8,6 +8,7 @@ import { loadConfig, type ConfigSource } from "../components/config";
 import { pulumiConfigSource } from "../components/config/pulumiSource";
 import type { StackOutputs } from "./context";
 import { deployEea } from "./eea";
+import { deployExternal } from "./external";
 import { namespaceFor } from "./namespace";
 
 /** Deploys the stack described by `source` (the Pulumi stack config by default). */
@@ -23,5 +24,7 @@ export function deploy(source: ConfigSource = pulumiConfigSource()): StackOutput
             const { deployGoogle } = require("./google") as typeof import("./google");
             return deployGoogle({ cfg, instance, namespace });
         }
+        case "external":
+            return deployExternal({ cfg, instance, namespace });
     }
 }

@@ -55,10 +55,13 @@ function needsOf(cfg: MatomoConfig, web: PodEndpoint, database: PodEndpoint | un
         ),
         { what: "the web Service", from: databaseClients, to: web, port: web.ports!.http },
     ];
+    const backupJobs = (pod: PodEndpoint) => label(pod, "name") === "mariadb" && ["backup", "restore"].includes(label(pod, "component")!);
     if (database) {
-        const backupJobs = (pod: PodEndpoint) =>
-            label(pod, "name") === "mariadb" && ["backup", "restore"].includes(label(pod, "component")!);
         needs.push({ what: "MariaDB", from: (pod) => databaseClients(pod) || backupJobs(pod), to: database, port: 3306 });
+    }
+    if (cfg.topology === "external") {
+        const port = cfg.external.port;
+        needs.push(...toBlocks("the database server", (pod) => databaseClients(pod) || backupJobs(pod), egressTo.database, [port]));
     }
     if (cfg.topology === "google") {
         needs.push(
@@ -80,7 +83,8 @@ function needsOf(cfg: MatomoConfig, web: PodEndpoint, database: PodEndpoint | un
             needs.push({ what: `log host ${source.host}`, from: sync, to: { ip: source.host }, port: source.port });
         else needs.push(...toBlocks(`log host ${source.host}`, sync, egressTo.logSources, [source.port]));
     }
-    const offsite = cfg.topology === "eea" ? cfg.mariadb.backup?.offsite : undefined;
+    const offsite =
+        cfg.topology === "eea" ? cfg.mariadb.backup?.offsite : cfg.topology === "external" ? cfg.external.backup?.offsite : undefined;
     if (offsite) {
         const port = offsite.endpoint && new URL(offsite.endpoint).port ? Number(new URL(offsite.endpoint).port) : 443;
         const backup = (pod: PodEndpoint) => label(pod, "name") === "mariadb" && label(pod, "component") === "backup";

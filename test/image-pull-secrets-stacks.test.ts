@@ -19,7 +19,11 @@ function imagesOf(cfg: MatomoConfig): Map<string, readonly string[]> {
         cfg.geoip?.image,
         cfg.logImport?.fetch.image,
         cfg.logImport?.importer.image,
-        ...(cfg.topology === "eea" ? [cfg.mariadb.image, cfg.mariadb.backup?.offsite?.image] : [cfg.cloudsql.proxy.image]),
+        ...(cfg.topology === "eea"
+            ? [cfg.mariadb.image, cfg.mariadb.backup?.offsite?.image]
+            : cfg.topology === "google"
+              ? [cfg.cloudsql.proxy.image]
+              : [cfg.external.backup?.image, cfg.external.backup?.offsite?.image]),
     ];
     const byReference = new Map<string, readonly string[]>();
     for (const image of images.filter((i) => i !== undefined)) {

@@ -95,6 +95,10 @@ describe("shell scripts", () => {
                     "prepare-webroot with plugins": prepareWebrootScript({ plugins: ["LoginLdap"] }),
                     "prepare-webroot of a web pod": prepareWebrootScript({ regenerateTracker: true }),
                     "prepare-webroot with the SMTP password": prepareWebrootScript({ smtpPassword: true }),
+                    "prepare-webroot with both passwords from Secrets": prepareWebrootScript({
+                        smtpPassword: true,
+                        databasePassword: true,
+                    }),
                     "delete-data": deleteDataScript(),
                     install: installScript(),
                     upgrade: upgradeScript(),

@@ -15,7 +15,7 @@ import type { Issue } from "./schema/fields";
 import { foreignKeyIssues, parseKeys, type ConfigSource } from "./schema/parse";
 import { CONFIG_NAMESPACE } from "./sections/context";
 
-export type { EeaConfig, GoogleConfig, MatomoConfig } from "./model";
+export type { EeaConfig, ExternalConfig, GoogleConfig, MatomoConfig } from "./model";
 export type { Issue } from "./schema/fields";
 export type { ConfigSource } from "./schema/parse";
 export { SecretValue } from "./schema/secretValue";

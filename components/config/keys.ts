@@ -12,6 +12,7 @@ import type { ValueOf } from "./schema/fields";
 import { archiversKey } from "./sections/archivers";
 import { cloudsqlKey } from "./sections/cloudsql";
 import { deleteDataKey, scheduledTasksKey } from "./sections/consoleJobs";
+import { externalKey } from "./sections/external";
 import { generalKeys } from "./sections/general";
 import { geoipKey } from "./sections/geoip";
 import { ingressKey } from "./sections/ingress";
@@ -33,6 +34,7 @@ export const schema = {
     matomo: matomoKey,
     mariadb: mariadbKey,
     cloudsql: cloudsqlKey,
+    external: externalKey,
     maintenance: maintenanceKey,
     privacy: privacyKey,
     ingress: ingressKey,

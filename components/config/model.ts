@@ -3,6 +3,7 @@ import type { CronJobHistory } from "../k8s/jobs";
 import type { ArchiverConfig } from "./sections/archivers";
 import type { CloudSqlConfig } from "./sections/cloudsql";
 import type { BudgetLine } from "./sections/connections";
+import type { ExternalDatabaseConfig } from "./sections/external";
 import type { ConsoleJobConfig, DeleteDataConfig } from "./sections/consoleJobs";
 import type { PvcConfig } from "./sections/general";
 import type { GeoIpConfig } from "./sections/geoip";
@@ -70,5 +71,11 @@ export interface GoogleConfig extends BudgetedConfig {
     readonly cloudsql: CloudSqlConfig;
 }
 
+/** Topology `external`: a MySQL 8 or MariaDB server run elsewhere, reached directly. */
+export interface ExternalConfig extends BudgetedConfig {
+    readonly topology: "external";
+    readonly external: ExternalDatabaseConfig;
+}
+
 /** The typed configuration every component is built from. */
-export type MatomoConfig = EeaConfig | GoogleConfig;
+export type MatomoConfig = EeaConfig | GoogleConfig | ExternalConfig;

@@ -8,12 +8,13 @@ import type { Issue } from "./schema/fields";
 import type { ConfigSource } from "./schema/parse";
 import { resolveArchivers } from "./sections/archivers";
 import { offsiteIssues } from "./sections/backup";
-import { cloudSqlWithBudget, connectionBudget, mariadbWithBudget } from "./sections/connections";
+import { cloudSqlWithBudget, connectionBudget, externalBudgetIssues, mariadbWithBudget } from "./sections/connections";
 import { resolveCloudSql } from "./sections/cloudsql";
 import { resolveDeleteData, resolveScheduledTasks } from "./sections/consoleJobs";
 import { existingClaimIssues } from "./sections/existingClaims";
-import { rawValue, report, writtenFields, type ResolveContext } from "./sections/context";
-import { namespaceIssues, type Topology } from "./sections/general";
+import { writtenFields, type ResolveContext } from "./sections/context";
+import { resolveExternal } from "./sections/external";
+import { namespaceIssues } from "./sections/general";
 import { resolveGeoIp } from "./sections/geoip";
 import { resolveIngress } from "./sections/ingress";
 import { parseLdapAddress, resolveLdap } from "./sections/ldap";
@@ -28,20 +29,8 @@ import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy
 import { resolvePods, type RunningGroups } from "./sections/pods";
 import type { NeededHost } from "./sections/policyNeeds";
 import { imageKeys, pullSecretIssues } from "./sections/pullSecrets";
+import { otherTopologyIssues } from "./sections/topologySections";
 import { resolveWebServer, unusedNginxIssues } from "./sections/webServer";
-
-/** A section of the other topology would be configuration without effect. */
-function otherTopologyIssues(topology: Topology, ctx: ResolveContext): void {
-    const other = topology === "google" ? "mariadb" : "cloudsql";
-    if (rawValue(ctx, other) === undefined) return;
-    report(
-        ctx,
-        other,
-        other === "mariadb"
-            ? 'configures the in-cluster MariaDB, which topology "google" does not deploy; remove it (Cloud SQL is configured in matomo:cloudsql)'
-            : 'configures Cloud SQL, which topology "eea" does not use; remove it or set matomo:topology to "google"',
-    );
-}
 
 /** The configuration of valid keys, or the problems of the rules that span keys and sections. */
 export function resolveConfig(values: SchemaValues, source: ConfigSource): { config?: MatomoConfig; issues: Issue[] } {
@@ -59,11 +48,13 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
     const geoip = resolveGeoIp(values.geoipupdate, ctx);
     const mail = resolveMail(values.postfix, matomo.hostname, ctx);
     const cloudsql = values.topology === "google" ? resolveCloudSql(values.cloudsql, ctx) : undefined;
+    const external = values.topology === "external" ? resolveExternal(values.external, ctx) : undefined;
     const logImport = resolveLogImport(
         { rsync: values.rsyncAnalytics, importer: values.matomoAnalytics, labels: values.logsHostLabels, token: matomo.token },
         ctx,
     );
-    const offsite = values.topology === "eea" ? mariadb.backup?.offsite : undefined;
+    const backupOffsite = values.topology === "eea" ? mariadb.backup?.offsite : external?.backup?.offsite;
+    const offsite = backupOffsite && { ...backupOffsite, section: values.topology === "eea" ? "mariadb" : "external" };
     // From what the stack sets, not from what resolved: a section with a problem still connects.
     const google = values.topology === "google";
     const existingInstance = google ? values.cloudsql.existingInstance : undefined;
@@ -90,6 +81,9 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
                 ? { cloudSql: [{ name: `the Cloud SQL instance ${existingInstance}`, key: "cloudsql.existingInstance" }] }
                 : {}),
             ...(offsite ? { offsite: [offsiteHost(offsite)] } : {}),
+            ...(values.topology === "external" && values.external.host !== undefined
+                ? { database: [{ name: values.external.host, key: "external.host" }] }
+                : {}),
         },
     };
     const networkPolicy = resolveNetworkPolicy(values.securityEnabled, values.networkPolicy, needs, ctx);
@@ -120,6 +114,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         ...(values.topology === "eea"
             ? [...mariadbImageIssues(mariadb.image), ...bufferPoolIssues(mariadb), ...offsiteIssues(values.mariadb.backup)]
             : []),
+        ...(values.topology === "external" ? offsiteIssues(values.external.backup, "external") : []),
         ...matomoStorageIssues(matomo),
         ...existingClaimIssues(values, values.topology === "eea", ctx),
         ...superuserEmailIssues(values.matomo),
@@ -156,13 +151,22 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         webWorkers: common.webServer.workers,
         rollingSurge: matomo.storageAccessMode === "ReadWriteMany",
         archivers: archivers.map((a) => ({ name: a.name, concurrentRequestsPerWebsite: a.concurrentRequestsPerWebsite })),
-        consoleJobs: [...consoleJobNames(common), ...(values.topology === "eea" && mariadb.backup ? ["database backup"] : [])],
+        consoleJobs: [
+            ...consoleJobNames(common),
+            ...((values.topology === "eea" ? mariadb.backup : external?.backup) ? ["database backup"] : []),
+        ],
     });
     if (values.topology === "eea") {
         const budgeted = mariadbWithBudget(mariadb, budget);
         return budgeted.issues.length > 0
             ? { issues: budgeted.issues }
             : { config: { ...common, topology: "eea", mariadb: budgeted.mariadb, connectionBudget: budget }, issues };
+    }
+    if (values.topology === "external") {
+        const budgetIssues = externalBudgetIssues(external!, budget);
+        return budgetIssues.length > 0
+            ? { issues: budgetIssues }
+            : { config: { ...common, topology: "external", external: external!, connectionBudget: budget }, issues };
     }
     const budgeted = cloudSqlWithBudget(cloudsql!, budget);
     return budgeted.issues.length > 0
@@ -181,10 +185,10 @@ function logSourceKey(values: SchemaValues, index: number): string {
 }
 
 /** The host the off-site copy connects to: the S3-compatible endpoint's, or the bucket's. */
-function offsiteHost(offsite: { readonly url: string; readonly endpoint?: string }): NeededHost {
+function offsiteHost(offsite: { readonly url: string; readonly endpoint?: string; readonly section: string }): NeededHost {
     return offsite.endpoint
-        ? { name: new URL(offsite.endpoint).hostname.replace(/^\[|\]$/g, ""), key: "mariadb.backup.offsite.endpoint" }
-        : { name: offsite.url, key: "mariadb.backup.offsite.url" };
+        ? { name: new URL(offsite.endpoint).hostname.replace(/^\[|\]$/g, ""), key: `${offsite.section}.backup.offsite.endpoint` }
+        : { name: offsite.url, key: `${offsite.section}.backup.offsite.url` };
 }
 
 /** Which workload groups have pods in this stack; for the others, what would run them. */
@@ -199,8 +203,14 @@ function runningGroups(
         setup: true,
         archive: true,
         scheduledTasks: true,
-        database: eea || 'topology "google" runs no database pod (Cloud SQL is outside the cluster)',
-        backup: (eea && values.mariadb.backup.enabled) || "no scheduled MariaDB backups (mariadb.backup, topology eea)",
+        database:
+            eea ||
+            (values.topology === "google"
+                ? 'topology "google" runs no database pod (Cloud SQL is outside the cluster)'
+                : 'topology "external" runs no database pod (the server is run elsewhere)'),
+        backup:
+            (eea ? values.mariadb.backup.enabled : values.topology === "external" && values.external.backup.enabled) ||
+            "no scheduled database backups (mariadb.backup on topology eea, external.backup on topology external)",
         deleteData: on("deleteData", "no raw-data deletion (matomocronDeleteData.environment.siteToDelete)"),
         ldapSync: on("ldapSync", "no LDAP user sync (matomocronLdapSync, with ldap.servers)"),
         geoip: on("geoip", "no GeoIP updater (geoipupdate credentials)"),

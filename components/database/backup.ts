@@ -21,6 +21,7 @@ import { RUNS_THROUGH_MAINTENANCE, type MaintenanceSwitches } from "../k8s/maint
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
+import { clientEgress, clientTlsEnv } from "./clientTls";
 import type { DatabaseEndpoint } from "./endpoint";
 import { offsiteEgress, withOffsiteCopy, type OffsiteArgs } from "./offsite";
 import { UPLOADS_DIR, uploadsMount, uploadsVolume, type MatomoUploads } from "./uploads";
@@ -64,13 +65,11 @@ export interface MariaDbBackupArgs extends InstallationArgs {
 }
 
 /** A backup script's text, as it is in the repository. */
-function backupScriptSource(file: (typeof SCRIPT_FILES)[number]): string {
-    return readFileSync(join(__dirname, "scripts", file), "utf8");
-}
+const backupScriptSource = (file: (typeof SCRIPT_FILES)[number]) => readFileSync(join(__dirname, "scripts", file), "utf8");
 
 export class MariaDbBackup extends pulumi.ComponentResource {
     readonly cronJobNames: pulumi.Output<string[]>;
-    /** The upload of each run's backups off the cluster, when configured (the database is in the cluster). */
+    /** The connections to a database outside the cluster, and the upload of each run's backups off it. */
     readonly egress: readonly EgressFlow[];
 
     constructor(name: string, args: MariaDbBackupArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -123,6 +122,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                         { name: "BACKUP_DB_NAME", value: db.database },
                         { name: "BACKUP_DB_USER", value: db.user },
                         { name: "BACKUP_DB_PASSWORD_FILE", value: `${PASSWORD_DIR}/password` },
+                        ...clientTlsEnv(db),
                         ...env,
                     ],
                     resources: toResourceRequirements(args.resources),
@@ -133,6 +133,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                         { name: "password", mountPath: PASSWORD_DIR, readOnly: true },
                         { name: "tmp", mountPath: "/tmp" },
                         ...(args.uploads ? [uploadsMount(args.uploads, uploadsReadOnly)] : []),
+                        ...(db.podPatch.volumeMounts ?? []),
                     ],
                 },
             ],
@@ -149,6 +150,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
                 },
                 { name: "tmp", emptyDir: {} },
                 ...(args.uploads ? [uploadsVolume(args.uploads)] : []),
+                ...db.podPatch.volumes,
             ],
         });
         // Fixed names: operators start runs with `kubectl create job --from=cronjob/<name>`.
@@ -217,9 +219,9 @@ export class MariaDbBackup extends pulumi.ComponentResource {
         });
 
         this.cronJobNames = pulumi.all([backup.metadata.name, restore.metadata.name]);
-        this.egress = egressOf(selectorLabels({ name: "mariadb", component: "backup", instance: args.instance }), [
-            args.offsite && offsiteEgress(args.offsite),
-        ]);
+        const pods = (component: string) => selectorLabels({ name: "mariadb", component, instance: args.instance });
+        const backupEgress = egressOf(pods("backup"), [args.offsite && offsiteEgress(args.offsite)]);
+        this.egress = [...backupEgress, ...clientEgress(db, pods("backup")), ...clientEgress(db, pods("restore"))];
         this.registerOutputs({ cronJobNames: this.cronJobNames });
     }
 }

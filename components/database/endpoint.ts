@@ -15,8 +15,10 @@ import type { Egress } from "../k8s/egress";
 export interface PodPatch {
     /** Init containers placed before the pod's own (native sidecars such as the Cloud SQL proxy). */
     readonly initContainers: readonly k8s.types.input.core.v1.Container[];
-    /** Volumes those containers mount. */
+    /** Volumes those containers, and the containers that talk to the database, mount. */
     readonly volumes: readonly k8s.types.input.core.v1.Volume[];
+    /** Mounts every container that talks to the database needs (the TLS CA certificate). Defaults to none. */
+    readonly volumeMounts?: readonly k8s.types.input.core.v1.VolumeMount[];
     /** Service account the pod runs as (for Workload Identity); undefined for the namespace default. */
     readonly serviceAccountName?: pulumi.Input<string>;
     /** Pull secrets of those containers' images, for the pod's `imagePullSecrets`. Defaults to none. */
@@ -35,8 +37,11 @@ export interface DatabaseEndpoint {
     readonly port: number;
     readonly database: string;
     readonly user: string;
-    /** The user's password (a secret output), written into config.ini.php. */
-    readonly password: pulumi.Output<string>;
+    /**
+     * The user's password (a secret output), written into config.ini.php; undefined when it lives
+     * only in a Secret managed elsewhere ({@link passwordSecret}), read when a pod starts.
+     */
+    readonly password?: pulumi.Output<string>;
     /** The Secret and key holding the password, for pods that need it outside config.ini.php. */
     readonly passwordSecret: { readonly name: pulumi.Output<string>; readonly key: string };
     /** Matomo's `[database] schema`: `Mariadb` or `Mysql`. */
@@ -51,6 +56,8 @@ export interface DatabaseEndpoint {
      * undefined when the database is outside the cluster (reached through a sidecar).
      */
     readonly server?: { readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
+    /** TLS towards the server; undefined for clear text (a server in the cluster, or behind a local proxy). */
+    readonly tls?: DatabaseTls;
     /** What every database-using pod needs. */
     readonly podPatch: PodPatch;
     /** Resources that must exist before a pod can reach the database (Pulumi `dependsOn`). */
@@ -59,3 +66,11 @@ export interface DatabaseEndpoint {
 
 /** A patch that adds nothing: the database is reachable over the pod network as it is. */
 export const NO_POD_PATCH: PodPatch = { initContainers: [], volumes: [], egress: [] };
+
+/** How the clients check the server over TLS (Matomo's `[database]` ssl settings, the clients' `--ssl-*`). */
+export interface DatabaseTls {
+    /** The CA certificate file in the pods: one mounted by {@link PodPatch.volumeMounts}, or the image's system bundle. */
+    readonly caFile: string;
+    /** Check the certificate and its name against the host; false: encrypted only. */
+    readonly verifyServerCertificate: boolean;
+}

@@ -143,7 +143,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
                       ],
                       resources: toResourceRequirements(HELPER_RESOURCES),
                       securityContext: restrictedContainer(),
-                      volumeMounts: [mount.scripts, tokenMount, mount.password],
+                      volumeMounts: [mount.scripts, tokenMount, mount.password, ...(db.podPatch.volumeMounts ?? [])],
                   },
               ]
             : [];
@@ -162,8 +162,15 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
         ],
         resources: toResourceRequirements(HELPER_RESOURCES),
         securityContext: restrictedContainer(),
-        volumeMounts: [{ ...mount.logs, readOnly: true }, mount.scripts, mount.records, mount.password],
+        volumeMounts: [
+            { ...mount.logs, readOnly: true },
+            mount.scripts,
+            mount.records,
+            mount.password,
+            ...(db.podPatch.volumeMounts ?? []),
+        ],
     };
+    const passwordItem = { key: db.passwordSecret.key, path: "password" };
     return {
         serviceAccountName: db.podPatch.serviceAccountName,
         imagePullSecrets: podImagePullSecrets([args.image, db.podPatch, imp.image]),
@@ -230,14 +237,7 @@ export function logImportPodSpec(args: LogImportArgs, names: LogImportNames): k8
             { name: "importer", emptyDir: {} },
             { name: "token", secret: { secretName: names.token, defaultMode: 0o440 } },
             { name: "token-only", secret: { secretName: names.token, items: [{ key: "token", path: "token" }], defaultMode: 0o440 } },
-            {
-                name: "database-password",
-                secret: {
-                    secretName: db.passwordSecret.name,
-                    items: [{ key: db.passwordSecret.key, path: "password" }],
-                    defaultMode: 0o440,
-                },
-            },
+            { name: "database-password", secret: { secretName: db.passwordSecret.name, items: [passwordItem], defaultMode: 0o440 } },
             ...db.podPatch.volumes,
         ],
     };

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
  * Outside destinations whose addresses the stack's configuration names
  * (`networkPolicy.egressTo.<destination>`: NetworkPolicies cannot name hosts, only CIDR blocks).
  */
-export type EgressDestination = "smtp" | "ldap" | "maxmind" | "logSources" | "googleApis" | "cloudSql" | "offsite";
+export type EgressDestination = "smtp" | "ldap" | "maxmind" | "logSources" | "googleApis" | "cloudSql" | "offsite" | "database";
 
 /** Where a connection goes: the blocks configured for a destination, or addresses the program knows itself. */
 export type EgressTarget = { readonly destination: EgressDestination } | { readonly cidrs: readonly pulumi.Input<string>[] };

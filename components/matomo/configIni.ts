@@ -13,13 +13,16 @@ export interface MatomoIniSettings {
         readonly host: string;
         readonly port: number;
         readonly username: string;
-        readonly password: string;
+        /** Undefined when the pods append it from a Secret managed elsewhere (after every section). */
+        readonly password?: string;
         readonly dbname: string;
         readonly tablesPrefix: string;
         readonly charset: string;
         readonly collation: string;
         /** `Mariadb` or `Mysql` (Matomo 5 chooses SQL dialect details by it). */
         readonly schema: string;
+        /** TLS towards the server (`enable_ssl` and the `ssl_*` keys); undefined for clear text. */
+        readonly tls?: DatabaseTlsIniSettings;
     };
     /** `[General] salt`: generated once, never changed. */
     readonly salt: string;
@@ -43,6 +46,27 @@ export interface MatomoIniSettings {
     readonly mail?: SmtpIniSettings;
     /** LDAP login (the LoginLdap plugin's `[LoginLdap]` and `[LoginLdap_<server>]` sections). */
     readonly ldap?: LdapIniSettings;
+}
+
+/**
+ * Matomo's `[database]` TLS keys (core/Db/Adapter/Pdo/Mysql.php): the CA file (`ssl_ca`), without
+ * which Matomo would not use TLS at all (`enable_ssl` alone sets no driver option), and whose
+ * presence makes PHP's mysqlnd check the server's certificate; `ssl_no_verify` turns PDO's
+ * MYSQL_ATTR_SSL_VERIFY_SERVER_CERT off.
+ */
+export interface DatabaseTlsIniSettings {
+    readonly caFile: string;
+    readonly verifyServerCertificate: boolean;
+}
+
+/** The `[database]` TLS lines. */
+function databaseTlsLines(tls: DatabaseTlsIniSettings | undefined): IniSection {
+    if (!tls) return [];
+    return [
+        ["enable_ssl", true],
+        ["ssl_ca", tls.caFile],
+        ["ssl_no_verify", !tls.verifyServerCertificate],
+    ];
 }
 
 /**
@@ -149,12 +173,13 @@ export function renderConfigIni(s: MatomoIniSettings): string {
         ["host", s.database.host],
         ["port", s.database.port],
         ["username", s.database.username],
-        ["password", s.database.password],
+        ...(s.database.password !== undefined ? ([["password", s.database.password]] as const) : []),
         ["dbname", s.database.dbname],
         ["tables_prefix", s.database.tablesPrefix],
         ["schema", s.database.schema],
         ["charset", s.database.charset],
         ["collation", s.database.collation],
+        ...databaseTlsLines(s.database.tls),
     ];
     const general: IniSection = [
         ["salt", s.salt],

@@ -8,6 +8,8 @@ export const WEBROOT = "/var/www/html";
 export const CONFIG_MOUNT = "/etc/matomo";
 /** The SMTP password's file in {@link CONFIG_MOUNT}, read by prepare-webroot. */
 export const SMTP_PASSWORD_FILE = "smtp-password";
+/** The database password's file in {@link CONFIG_MOUNT} when it is in a Secret managed elsewhere, read by prepare-webroot. */
+export const DATABASE_PASSWORD_FILE = "database-password";
 /** The php.ini override, read after the image's own conf.d files. */
 export const PHP_INI_PATH = "/usr/local/etc/php/conf.d/zz-matomo.ini";
 /** The `www-data` user and group of the Debian-based official image. */

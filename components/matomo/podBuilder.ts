@@ -12,15 +12,13 @@ import { podImagePullSecrets, type ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
 import { HELPER_RESOURCES, toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
-import { CONFIG_MOUNT, PHP_INI_PATH, SMTP_PASSWORD_FILE, WEBROOT, WWW_DATA_UID } from "./paths";
+import { configVolume } from "./configVolume";
+import { CONFIG_MOUNT, PHP_INI_PATH, WEBROOT, WWW_DATA_UID } from "./paths";
 import { prepareWebrootScript } from "./scripts";
 
 type Container = k8s.types.input.core.v1.Container;
 type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
-
-/** Key of the SMTP password in its Secret (and in a Secret named in `postfix.existingSecret`). */
-export const SMTP_PASSWORD_KEY = "password";
 
 /** Names of the shared objects every Matomo pod mounts (see `MatomoRuntime`). */
 export interface MatomoRuntimeRef {
@@ -28,6 +26,8 @@ export interface MatomoRuntimeRef {
     readonly configSecretName: pulumi.Input<string>;
     /** Secret holding the SMTP password (key `password`); undefined when Matomo sends without a login. */
     readonly smtpPasswordSecretName?: pulumi.Input<string>;
+    /** The Secret and key of the database password when config.ini.php lacks it (a Secret managed elsewhere). */
+    readonly databasePasswordSecret?: { readonly name: pulumi.Input<string>; readonly key: string };
     /** ConfigMap holding the php.ini overrides (`php.ini`). */
     readonly phpConfigMapName: pulumi.Input<string>;
     /** PersistentVolumeClaim mounted as `misc/`. */
@@ -152,21 +152,13 @@ function prepareWebroot(args: PodArgs): Container {
                 plugins: args.runtime.plugins,
                 regenerateTracker: args.regenerateTracker,
                 smtpPassword: args.runtime.smtpPasswordSecretName !== undefined,
+                databasePassword: args.runtime.databasePasswordSecret !== undefined,
             }),
         ],
         resources: toResourceRequirements(HELPER_RESOURCES),
         securityContext: restrictedContainer(),
         volumeMounts: [MOUNTS.webroot, miscMount(args), ...(copyConfig ? [MOUNTS.config] : []), MOUNTS.tmp],
     };
-}
-
-/** config.ini.php, and the SMTP password beside it when there is one (both read by prepare-webroot). */
-function configVolume(runtime: MatomoRuntimeRef): Volume {
-    const config = { secret: { name: runtime.configSecretName, items: [{ key: "config.ini.php", path: "config.ini.php" }] } };
-    const smtp = runtime.smtpPasswordSecretName && {
-        secret: { name: runtime.smtpPasswordSecretName, items: [{ key: SMTP_PASSWORD_KEY, path: SMTP_PASSWORD_FILE }] },
-    };
-    return { name: "config", projected: { sources: smtp ? [config, smtp] : [config], defaultMode: 0o440 } };
 }
 
 /**
@@ -208,7 +200,14 @@ export function buildMatomoPodSpec(workload: MatomoWorkload, pod: MatomoPodOptio
         lifecycle: c.lifecycle,
         resources: toResourceRequirements(c.resources),
         securityContext: restrictedContainer(),
-        volumeMounts: [MOUNTS.webroot, miscMount(args), MOUNTS.php, MOUNTS.tmp, ...(c.volumeMounts ?? [])],
+        volumeMounts: [
+            MOUNTS.webroot,
+            miscMount(args),
+            MOUNTS.php,
+            MOUNTS.tmp,
+            ...(args.database.volumeMounts ?? []),
+            ...(c.volumeMounts ?? []),
+        ],
     };
     return {
         serviceAccountName: args.database.serviceAccountName,

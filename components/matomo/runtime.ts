@@ -16,7 +16,8 @@ import { standardLabels } from "../k8s/labels";
 import { secretNameFor } from "../k8s/secrets";
 import { renderConfigIni, type LdapIniSettings, type SmtpIniSettings } from "./configIni";
 import { renderPhpIni, type PhpSettings } from "./phpIni";
-import { SMTP_PASSWORD_KEY, type MatomoEgress, type MatomoRuntimeRef } from "./podBuilder";
+import { SMTP_PASSWORD_KEY } from "./configVolume";
+import type { MatomoEgress, MatomoRuntimeRef } from "./podBuilder";
 import { deleteDataScript, installerMessagesScript, installPluginsScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
 import { databaseConnectionScript, databaseScript } from "./scripts/database";
 
@@ -93,6 +94,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
     readonly miscSubPath?: string;
     readonly superuserSecretName: pulumi.Output<string>;
     readonly smtpPasswordSecretName?: pulumi.Input<string>;
+    readonly databasePasswordSecret?: { readonly name: pulumi.Input<string>; readonly key: string };
     /** ConfigMap holding the install, upgrade and deletion scripts. */
     readonly scriptsConfigMapName: pulumi.Output<string>;
     readonly plugins: readonly string[];
@@ -123,6 +125,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
                         charset: db.charset,
                         collation: db.collation,
                         schema: db.schema,
+                        tls: db.tls,
                     },
                     salt,
                     trustedHosts: [args.hostname, args.serviceHost],
@@ -214,6 +217,8 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
             );
         }
 
+        // A password only in a Secret managed elsewhere: the pods append it to their copy of config.ini.php.
+        this.databasePasswordSecret = db.password === undefined ? db.passwordSecret : undefined;
         this.configSecretName = configSecret.metadata.name;
         this.phpConfigMapName = phpConfig.metadata.name;
         this.miscClaimName = miscClaimName;

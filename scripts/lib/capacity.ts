@@ -13,6 +13,8 @@ export function maxConnections(cfg: MatomoConfig): number | undefined {
         const option = cfg.mariadb.serverOptions.find((o) => o.name === "max_connections");
         return option?.value === undefined ? undefined : Number(option.value);
     }
+    // A server run elsewhere: what the stack declares it has.
+    if (cfg.topology === "external") return cfg.external.maxConnections;
     const instance = cfg.cloudsql.instance;
     return "create" in instance ? Number(instance.create.flags.max_connections) : undefined;
 }

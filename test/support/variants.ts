@@ -76,7 +76,12 @@ export function LDAP_VARIANT(): Promise<ProgramRun> {
 export const EVERYTHING_ON = {
     "everything on, EEA": "test/fixtures/Pulumi.everything-on.yaml",
     "everything on, Google": "test/fixtures/Pulumi.everything-on-google.yaml",
+    "everything on, external database": "test/fixtures/Pulumi.everything-on-external.yaml",
 } as const;
+
+/** The example stack of topology external (docs/topologies.md): a database server run elsewhere, over TLS, with backups. */
+export const EXTERNAL_EXAMPLE = "docs/examples/Pulumi.external.yaml";
+export const EXTERNAL_EXAMPLE_VARIANT = "external database (docs example)";
 
 /**
  * The variants `npm run test:unit` iterates over: the repository's stack files as they are and the
@@ -130,6 +135,7 @@ export const VARIANTS: Record<string, () => Promise<ProgramRun>> = once({
     "prod, service-account key instead of Workload Identity": () =>
         run(withChanges(stackConfig("prod"), { "matomo:cloudsql": { identity: "serviceAccountKey" } }), { stack: "prod" }),
     ...Object.fromEntries(Object.entries(EVERYTHING_ON).map(([name, file]) => [name, () => run(stackConfig(file))])),
+    [EXTERNAL_EXAMPLE_VARIANT]: () => run(stackConfig(EXTERNAL_EXAMPLE)),
     "seed defaults": () => run({ values: { "matomo:matomo": JSON.stringify({ hostname: "analytics.example.com" }) }, secretKeys: [] }),
 });
 

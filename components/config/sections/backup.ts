@@ -4,7 +4,7 @@
  */
 import type { ContainerResources } from "../../k8s/resources";
 import { checkByteQuantity } from "../../k8s/units";
-import { boolean, integer, string, type Issue, type ValueOf } from "../schema/fields";
+import { boolean, integer, string, type Field, type Issue, type ValueOf } from "../schema/fields";
 import { cronSchedule, deadline, image, resources, type Image } from "../schema/parts";
 import { object } from "../schema/structures";
 import { checkOptionalDnsSubdomain } from "../schema/validators";
@@ -20,9 +20,10 @@ function checkEndpoint(value: string): string | undefined {
     return "expected an http(s) URL such as https://minio.example.com:9000";
 }
 
-export const backupKey = object(
-    {
-        enabled: boolean({ doc: "Dump the Matomo database on a schedule onto a volume of its own.", default: true }),
+/** The fields of a database's scheduled dumps, on by default or not. */
+const backupFields = (enabledByDefault: boolean) =>
+    ({
+        enabled: boolean({ doc: "Dump the Matomo database on a schedule onto a volume of its own.", default: enabledByDefault }),
         cronSchedule: cronSchedule("When the database is dumped (in matomo:timezone).", "30 1 * * *"),
         keep: integer({
             doc: "Complete backups kept; older ones are deleted only after a new one succeeded.",
@@ -75,12 +76,16 @@ export const backupKey = object(
         ),
         activeDeadlineSeconds: deadline("backup", 6 * 3600),
         resources: resources("backup", { requestMemory: "64Mi", requestCpu: "100m", limitMemory: "512Mi" }),
-    },
-    {
-        doc: "Scheduled dumps of the MariaDB database (topology `eea`).",
-        switches: { enabled: { off: "no backup runs, so nothing is dumped or copied off the cluster" } },
-    },
-);
+    }) as const;
+
+/** The switch of the backups: while off, every other setting has no effect. */
+const BACKUP_SWITCH = { enabled: { off: "no backup runs, so nothing is dumped or copied off the cluster" } } as const;
+
+/** `matomo:<section>.backup` of a database, with `extra` fields; on by default or not. */
+export const backupKeyWith = <E extends Record<string, Field<unknown>>>(enabledByDefault: boolean, doc: string, extra: E) =>
+    object({ ...backupFields(enabledByDefault), ...extra }, { doc, switches: BACKUP_SWITCH });
+
+export const backupKey = backupKeyWith(true, "Scheduled dumps of the MariaDB database (topology `eea`).", {});
 
 /** The backups, when enabled. */
 export interface BackupConfig {
@@ -101,7 +106,10 @@ export interface BackupConfig {
     };
 }
 
-export function resolveBackup(value: ValueOf<typeof backupKey>): BackupConfig | undefined {
+/** The backup settings every database's backup key has. */
+type BackupValue = ValueOf<ReturnType<typeof backupKeyWith>>;
+
+export function resolveBackup(value: BackupValue): BackupConfig | undefined {
     if (!value.enabled) return undefined;
     return {
         schedule: value.cronSchedule,
@@ -120,14 +128,14 @@ export function resolveBackup(value: ValueOf<typeof backupKey>): BackupConfig | 
 }
 
 /** Off-site settings that cannot work or would have no effect. */
-export function offsiteIssues(value: ValueOf<typeof backupKey>): Issue[] {
+export function offsiteIssues(value: BackupValue, section = "mariadb"): Issue[] {
     // Without backups, every off-site setting is reported as without effect (backupKey's switch).
     if (!value.enabled) return [];
     const o = value.offsite;
-    const key = (k: string) => `matomo:mariadb.backup.offsite.${k}`;
+    const key = (k: string) => `matomo:${section}.backup.offsite.${k}`;
     if (o.url === undefined) {
         const set = (["endpoint", "region", "existingSecret"] as const).filter((k) => o[k] !== undefined);
-        return set.map((k) => ({ key: key(k), message: "has no effect without mariadb.backup.offsite.url; set the url or remove it" }));
+        return set.map((k) => ({ key: key(k), message: `has no effect without ${section}.backup.offsite.url; set the url or remove it` }));
     }
     const issues: Issue[] = [];
     if (o.url.startsWith("s3://") && o.existingSecret === undefined) {

@@ -9,6 +9,7 @@
  */
 import type { Issue } from "../schema/fields";
 import type { CloudSqlConfig } from "./cloudsql";
+import type { ExternalDatabaseConfig } from "./external";
 import type { MariaDbConfig } from "./mariadb";
 
 /** Connections kept for people and tools: a `mariadb` shell, a dump, monitoring, the probes. */
@@ -120,4 +121,21 @@ export function cloudSqlWithBudget(cloudsql: CloudSqlConfig, lines: readonly Bud
     if (issues.length > 0 || configured !== undefined) return { cloudsql, issues };
     const flags = { ...instance.flags, max_connections: String(total) };
     return { cloudsql: { ...cloudsql, instance: { create: { ...instance, flags } } }, issues: [] };
+}
+
+/**
+ * A server run elsewhere: its `max_connections` is what the user declares (`external.maxConnections`),
+ * which the program cannot set nor read, only hold the installation's budget against.
+ */
+export function externalBudgetIssues(external: ExternalDatabaseConfig, lines: readonly BudgetLine[]): Issue[] {
+    const total = budgetTotal(lines);
+    if (external.maxConnections >= total) return [];
+    return [
+        {
+            key: "matomo:external.maxConnections",
+            message:
+                `got ${external.maxConnections}, below what this installation can open at once: ${describeBudget(lines)}. ` +
+                `Raise the server's max_connections to at least ${total} and declare it here, or lower the web workers or the archivers' concurrent requests`,
+        },
+    ];
 }

@@ -33,11 +33,11 @@ function checkNamespace(name: string): string | undefined {
     );
 }
 
-export type Topology = "eea" | "google";
+export type Topology = "eea" | "google" | "external";
 
 export const generalKeys = {
-    topology: oneOf(["eea", "google"], {
-        doc: "Which topology the stack deploys: `eea` (MariaDB StatefulSet in the cluster) or `google` (Cloud SQL for MySQL through the Cloud SQL Auth Proxy).",
+    topology: oneOf(["eea", "google", "external"], {
+        doc: "Which topology the stack deploys: `eea` (MariaDB StatefulSet in the cluster), `google` (Cloud SQL for MySQL through the Cloud SQL Auth Proxy) or `external` (a MySQL 8 or MariaDB server run elsewhere, `matomo:external`).",
         default: "eea",
     }),
     namespace: string({

@@ -104,6 +104,10 @@ export const networkPolicyKey = object(
                     "Blocks of an instance managed elsewhere (`cloudsql.existingInstance`), port 3307, for the Cloud SQL Auth Proxy (its IP address, or the private services range); an instance the stack creates is allowed by its own address.",
                 ),
                 offsite: cidrs("Blocks of the off-site backup storage (S3 or GCS endpoint)."),
+                database: cidrs(
+                    "Blocks of the database server of topology `external` (`external.host`), on `external.port`, from every pod that uses the database; required there: a host name cannot go into a NetworkPolicy, and its addresses may change (an RDS or Azure failover), so name the blocks that hold them (the database subnet).",
+                    [],
+                ),
             },
             {
                 doc: "Outside destinations by CIDR block (NetworkPolicies cannot name hosts); each applies only on the port its feature uses.",

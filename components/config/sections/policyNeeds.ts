@@ -33,7 +33,8 @@ const SWITCHED_ON_BY: Readonly<Record<EgressDestination, string>> = {
     logSources: "rsyncAnalytics.sources is empty, so no log is fetched",
     googleApis: 'matomo:topology is not "google", so no Cloud SQL Auth Proxy runs',
     cloudSql: 'no Cloud SQL instance is managed elsewhere (matomo:topology "google" with cloudsql.existingInstance)',
-    offsite: "mariadb.backup.offsite.url is not set (or mariadb.backup.enabled is false), so no backup is copied off the cluster",
+    offsite: "no backup.offsite.url is set (or the backups are off), so no backup is copied off the cluster",
+    database: 'matomo:topology is not "external", so no pod connects to a database server outside the cluster',
 };
 
 /** The policy settings the needs are checked against: the ingress peers and the outside blocks. */

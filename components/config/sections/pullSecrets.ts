@@ -20,6 +20,7 @@ interface ImageKeys {
     readonly matomo: { readonly image: Image; readonly webServer: { readonly nginx: { readonly image: Image } } };
     readonly mariadb: { readonly image: Image; readonly backup: { readonly offsite: { readonly image: Image } } };
     readonly cloudsql: { readonly proxy: { readonly image: Image } };
+    readonly external: { readonly backup: { readonly image: Image; readonly offsite: { readonly image: Image } } };
     readonly geoipupdate: { readonly image: Image };
     readonly rsyncAnalytics: { readonly image: Image };
     readonly matomoAnalytics: { readonly image: Image };
@@ -33,6 +34,8 @@ export function imageKeys(values: ImageKeys): { readonly path: string; readonly 
         { path: "mariadb.image", image: values.mariadb.image },
         { path: "mariadb.backup.offsite.image", image: values.mariadb.backup.offsite.image },
         { path: "cloudsql.proxy.image", image: values.cloudsql.proxy.image },
+        { path: "external.backup.image", image: values.external.backup.image },
+        { path: "external.backup.offsite.image", image: values.external.backup.offsite.image },
         { path: "geoipupdate.image", image: values.geoipupdate.image },
         { path: "rsyncAnalytics.image", image: values.rsyncAnalytics.image },
         { path: "matomoAnalytics.image", image: values.matomoAnalytics.image },

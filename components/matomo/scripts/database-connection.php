@@ -22,6 +22,23 @@ function databaseErrorCode(PDOException $e): int
 }
 
 /**
+ * TLS towards the database, as the environment describes it: the CA file (MATOMO_DB_SSL_CA), and
+ * whether to check the server's certificate and name (MATOMO_DB_SSL_VERIFY=1), as config.ini.php's
+ * [database] ssl_* keys tell Matomo. No CA file: no TLS.
+ */
+function databaseTlsOptions(): array
+{
+    $ca = (string) getenv('MATOMO_DB_SSL_CA');
+    if ($ca === '') {
+        return [];
+    }
+    return [
+        PDO::MYSQL_ATTR_SSL_CA => $ca,
+        PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => getenv('MATOMO_DB_SSL_VERIFY') === '1',
+    ];
+}
+
+/**
  * Connects to Matomo's database, or exits with status 1 and a line that starts with "$who: ".
  * MATOMO_DB_WAIT_SECONDS: how long to keep trying while the database cannot be reached (0: one
  * attempt); 600 when unset.
@@ -46,7 +63,7 @@ function connectDatabase(string $who, array $options = []): PDO
     $shownAt = 0;
     while (true) {
         try {
-            return new PDO("mysql:host=$host;port=$port;dbname=$name;charset=utf8mb4", $user, $password, $options + [
+            return new PDO("mysql:host=$host;port=$port;dbname=$name;charset=utf8mb4", $user, $password, $options + databaseTlsOptions() + [
                 PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION,
                 PDO::ATTR_TIMEOUT => 5,
             ]);

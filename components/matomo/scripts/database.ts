@@ -12,7 +12,8 @@ import { SCRIPT_ENV, scriptSource } from "./index";
 /**
  * The database variables of a script that reads the database itself (database.php,
  * grant-import-user.php): where it is, as whom, the password as a file mounted at
- * {@link SECRETS_DIR_DATABASE}, and the table prefix.
+ * {@link SECRETS_DIR_DATABASE}, the table prefix, and TLS when the database has it (the CA file is
+ * mounted by the database's pod patch).
  */
 export function databaseScriptEnv(db: DatabaseEndpoint, tablesPrefix: string): { name: string; value: pulumi.Input<string> }[] {
     const e = SCRIPT_ENV;
@@ -23,6 +24,12 @@ export function databaseScriptEnv(db: DatabaseEndpoint, tablesPrefix: string): {
         { name: e.dbUser, value: db.user },
         { name: e.dbPasswordFile, value: `${SECRETS_DIR_DATABASE}/password` },
         { name: e.tablesPrefix, value: tablesPrefix },
+        ...(db.tls
+            ? [
+                  { name: e.dbSslCa, value: db.tls.caFile },
+                  { name: e.dbSslVerify, value: db.tls.verifyServerCertificate ? "1" : "0" },
+              ]
+            : []),
     ];
 }
 

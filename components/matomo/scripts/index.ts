@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_MOUNT, IMAGE_CODE_DIR, SCRIPTS_MOUNT, SMTP_PASSWORD_FILE, WEBROOT } from "../paths";
+import { CONFIG_MOUNT, DATABASE_PASSWORD_FILE, IMAGE_CODE_DIR, SCRIPTS_MOUNT, SMTP_PASSWORD_FILE, WEBROOT } from "../paths";
 import { fillTemplate } from "./template";
 
 /** Matomo's default table prefix (`matomo.tablesPrefix`; an existing installation may use another). */
@@ -29,6 +29,9 @@ export const SCRIPT_ENV = {
     dbName: "MATOMO_DB_NAME",
     dbUser: "MATOMO_DB_USER",
     dbPasswordFile: "MATOMO_DB_PASSWORD_FILE",
+    /** TLS towards the database: the CA file (unset: clear text), and "1" to check the server's certificate. */
+    dbSslCa: "MATOMO_DB_SSL_CA",
+    dbSslVerify: "MATOMO_DB_SSL_VERIFY",
     superuserLoginFile: "MATOMO_SUPERUSER_LOGIN_FILE",
     superuserPasswordFile: "MATOMO_SUPERUSER_PASSWORD_FILE",
     superuserEmail: "MATOMO_SUPERUSER_EMAIL",
@@ -105,7 +108,8 @@ const PLUGIN_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
  * `regenerateTracker` (web pods) regenerates matomo.js from the database's settings.
  *
  * `smtpPassword` appends the SMTP password, mounted as `smtp-password` beside the config, to the
- * copied config's last section, `[mail]`.
+ * copied config's last section, `[mail]`; `databasePassword` appends the database password, mounted
+ * as `database-password`, in a `[database]` section of its own (a Secret managed elsewhere holds it).
  */
 export function prepareWebrootScript(
     options: {
@@ -113,6 +117,7 @@ export function prepareWebrootScript(
         plugins?: readonly string[];
         regenerateTracker?: boolean;
         smtpPassword?: boolean;
+        databasePassword?: boolean;
         paths?: { code?: string; webroot?: string; configMount?: string };
     } = {},
 ): string {
@@ -123,6 +128,7 @@ export function prepareWebrootScript(
     }
     const regenerateTracker = copyConfig && (options.regenerateTracker ?? false);
     const smtpPassword = copyConfig && (options.smtpPassword ?? false);
+    const databasePassword = copyConfig && (options.databasePassword ?? false);
     const summary =
         (copyConfig ? ", with the generated config.ini.php" : "") +
         (plugins.length ? ` (plugins: ${plugins.join(", ")})` : "") +
@@ -134,11 +140,17 @@ export function prepareWebrootScript(
             WEBROOT: options.paths?.webroot ?? WEBROOT,
             CONFIG_MOUNT: options.paths?.configMount ?? CONFIG_MOUNT,
             SMTP_PASSWORD_FILE,
+            DATABASE_PASSWORD_FILE,
             PLUGIN_LIST: plugins.length ? plugins.join(", ") : "none",
             PLUGINS: plugins.join(" "),
             SUMMARY: summary,
         },
-        { COPY_CONFIG: copyConfig, SMTP_PASSWORD: smtpPassword, REGENERATE_TRACKER: regenerateTracker },
+        {
+            COPY_CONFIG: copyConfig,
+            SMTP_PASSWORD: smtpPassword,
+            DATABASE_PASSWORD: databasePassword,
+            REGENERATE_TRACKER: regenerateTracker,
+        },
     );
 }
 

@@ -36,6 +36,30 @@ if (preg_match('/["\\\\\r\n\0]/', $password) || strpos($password, '${') !== fals
 echo "password = \"$password\"\n";
 PHP
 # @end
+# @if DATABASE_PASSWORD
+# The database password, from a Secret managed elsewhere (mounted beside the config), written into
+# the copied config's [database] section, right under its header (PHP's INI parser would let a
+# second [database] section replace the first).
+php -- "@CONFIG_MOUNT@/@DATABASE_PASSWORD_FILE@" "$dst/config/config.ini.php" <<'PHP'
+<?php
+[, $file, $config] = $argv;
+$password = @file_get_contents($file);
+function refuse($why) {
+    file_put_contents("php://stderr", "prepare-webroot: the database password (the key named by external.existingSecretKey in the Secret external.existingSecret) $why\n");
+    exit(1);
+}
+if ($password === false) refuse("cannot be read from $file");
+if ($password === "") refuse("is empty");
+if (preg_match('/["\\\\\r\n\0]/', $password) || strpos($password, '${') !== false) {
+    refuse("contains a double quote, a backslash, a line break or \"\${\", which config.ini.php cannot hold: change the password (or write the Secret without a trailing newline)");
+}
+$text = file_get_contents($config);
+$at = strpos($text, "\n[database]\n");
+if ($at === false) refuse("has no [database] section to go into in $config");
+$at += strlen("\n[database]\n");
+file_put_contents($config, substr($text, 0, $at) . "password = \"$password\"\n" . substr($text, $at)) !== false || refuse("cannot be written to $config");
+PHP
+# @end
 # @if COPY_CONFIG
 # The plugin sections, as Matomo writes them once it has installed every plugin it loads: [Plugins]
 # is this image's default list (global.ini.php) and the stack's (@PLUGIN_LIST@); [PluginsInstalled]
