@@ -23,6 +23,7 @@ import { maintenanceKey } from "./sections/maintenance";
 import { mariadbKey } from "./sections/mariadb";
 import { networkPolicyKey, securityEnabledKey } from "./sections/networkPolicy";
 import { matomoKey } from "./sections/matomo";
+import { monitoringKey } from "./sections/monitoring";
 import { privacyKey } from "./sections/privacy";
 import { imagePullSecretsKey } from "./sections/pullSecrets";
 
@@ -45,6 +46,7 @@ export const schema = {
     geoipupdate: geoipKey,
     postfix: mailKey,
     jobs: jobsKey,
+    monitoring: monitoringKey,
     ...logImportKeys,
 } as const;
 

@@ -13,6 +13,7 @@ import type { MailConfig } from "./sections/mail";
 import type { MaintenanceConfig } from "./sections/maintenance";
 import type { MariaDbConfig } from "./sections/mariadb";
 import type { MatomoTierConfig } from "./sections/matomo";
+import type { MonitoringConfig } from "./sections/monitoring";
 import type { NetworkPolicyConfig } from "./sections/networkPolicy";
 import type { PrivacyConfig } from "./sections/privacy";
 import type { WebServerConfig } from "./sections/webServer";
@@ -45,6 +46,8 @@ export interface CommonConfig {
     readonly mail?: MailConfig;
     /** Web-server logs fetched over SSH and imported; on when sources are configured. */
     readonly logImport?: LogImportConfig;
+    /** Scrape targets for the cluster's Prometheus; on when `monitoring.enabled`. */
+    readonly monitoring?: MonitoringConfig;
     /** History and starting deadline of every CronJob. */
     readonly jobs: CronJobHistory;
 }

@@ -24,6 +24,7 @@ import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./secti
 import { mariadbImageIssues } from "./sections/mariadbImage";
 import { matomoResourceIssues, matomoStorageIssues, resolveMatomo, superuserEmailIssues } from "./sections/matomo";
 import { matomoImageIssues } from "./sections/matomoImage";
+import { resolveMonitoring } from "./sections/monitoring";
 import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy";
 import type { NeededHost } from "./sections/policyNeeds";
 import { imageKeys, pullSecretIssues } from "./sections/pullSecrets";
@@ -92,6 +93,11 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         },
     };
     const networkPolicy = resolveNetworkPolicy(values.securityEnabled, values.networkPolicy, needs, ctx);
+    const monitoring = resolveMonitoring(
+        values.monitoring,
+        { variant: values.matomo.webServer.variant, networkPolicies: networkPolicy !== undefined },
+        ctx,
+    );
     const matomoResources = matomoResourceIssues(matomo);
     // Sized only when PHP fits the container at all (otherwise that is the one problem to report).
     const web =
@@ -140,6 +146,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         geoip,
         mail,
         logImport,
+        monitoring,
         jobs: values.jobs,
     };
     const budget = connectionBudget({

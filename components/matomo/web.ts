@@ -14,6 +14,8 @@ import { sha256 } from "../k8s/checksum";
 import type { EgressFlow } from "../k8s/egress";
 import type { ContainerResources } from "../k8s/resources";
 import { matomoEgress, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
+import type { WebMetricsArgs } from "./webMetrics";
+import { createWebMonitor, type WebMonitorArgs } from "./webMonitor";
 import { webServerFiles } from "./webServer";
 import { webPodSpec, type WebServerArgs } from "./webPod";
 
@@ -62,6 +64,11 @@ export interface MatomoWebArgs extends MatomoWorkload {
      * purpose, so the probes check the server with the static `/matomo.js` instead. Defaults to false.
      */
     readonly trackingDisabled?: boolean;
+    /**
+     * Metrics: an exporter sidecar reads the server's status page inside each pod, and a monitor
+     * object tells the cluster's Prometheus to scrape it. Defaults to none.
+     */
+    readonly metrics?: WebMetricsArgs & { readonly monitor: WebMonitorArgs };
 }
 
 /** The Ingress annotations for the given settings (pure; order: cert-manager, nginx, user). */
@@ -91,7 +98,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
         const labels = standardLabels(id);
         const selector = selectorLabels(id);
         const workloadLabels = { ...labels, ...versionLabel(args.image) };
-        const files = webServerFiles(args.server);
+        const files = webServerFiles(args.server, args.metrics !== undefined);
         const serverConfig = new k8s.core.v1.ConfigMap(
             `${name}-server`,
             { metadata: { namespace: args.namespace, labels }, data: files },
@@ -103,6 +110,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
             serverConfigMapName: serverConfig.metadata.name,
             resources: args.resources,
             trackingDisabled: args.trackingDisabled ?? false,
+            metrics: args.metrics,
         });
 
         const deployment = new k8s.apps.v1.Deployment(
@@ -183,6 +191,15 @@ export class MatomoWeb extends pulumi.ComponentResource {
                     },
                 },
                 { parent: this },
+            );
+        }
+
+        if (args.metrics) {
+            const monitor = args.metrics.monitor;
+            createWebMonitor(
+                `${name}-monitor`,
+                { ...monitor, namespace: args.namespace, labels: { ...monitor.labels, ...labels }, selector },
+                this,
             );
         }
 
