@@ -81,7 +81,7 @@ describe("the web tier's metrics, read by the real exporters' way on 127.0.0.1",
             requireBinaries(this, "apache2", EXPORTER);
         });
 
-        it("offers the metrics the alerts use, from the status page on 127.0.0.1, which no other port serves", async () => {
+        it("offers the metrics the alerts use (busy workers up to MaxRequestWorkers), from the status page on 127.0.0.1, which no other port serves", async () => {
             const statusPort = await freePort();
             const statusAddress = `127.0.0.1:${statusPort}`;
             const conf = webServerFiles({ ...SIZING, variant: "apache" }, true)["apache.conf"].replaceAll(
@@ -110,6 +110,13 @@ describe("the web tier's metrics, read by the real exporters' way on 127.0.0.1",
                 );
                 assert.match(metrics, /^apache_accesses_total [1-9]\d*$/m, "the request to matomo.php is counted");
                 assert.doesNotMatch(metrics, /^apache_exporter_scrape_failures_total [1-9]/m);
+
+                // Saturation: two slow requests and the status request itself hold all three workers.
+                const slow = [1, 2].map(() => fetch(`${server!.url}/matomo.php?mib=1&ms=4000`));
+                const busy = (b: string) => Number(/^apache_workers\{state="busy"\} (\d+)$/m.exec(b)?.[1] ?? 0);
+                const during = await waitFor(`http://127.0.0.1:${metricsPort}/metrics`, (b) => busy(b) === SIZING.workers);
+                assert.equal(busy(during), SIZING.workers, "busy workers reach MaxRequestWorkers");
+                await Promise.all(slow);
             } finally {
                 await exporter.stop();
             }
@@ -144,7 +151,7 @@ describe("the web tier's metrics, read by the real exporters' way on 127.0.0.1",
             requireBinaries(this, "nginx", fpmBinary());
         });
 
-        it("answers on its own listener with every field the exporter reads, and nginx never passes /status", async () => {
+        it("answers on its own listener, also while every worker is busy, with every field the exporter reads; nginx never passes /status", async () => {
             const statusPort = await freePort();
             const files = webServerFiles({ ...SIZING, variant: "fpm" }, true);
             const pool = files["fpm-pool.conf"].replace(FPM_STATUS.address, `127.0.0.1:${statusPort}`);
@@ -174,6 +181,20 @@ http { access_log off; client_body_temp_path ${dir}/b; fastcgi_temp_path ${dir}/
                     status.processes.every((p) => ["Idle", "Running"].includes(String(p.state))),
                     body,
                 );
+
+                // Saturation: with every worker busy, the status listener (a pool of its own) still answers.
+                const slow = Array.from({ length: SIZING.workers }, () => fetch(`${server!.url}/matomo.php?mib=1&ms=4000`));
+                // Workers serving the slow requests: all of the pool's (a status request served by the pool
+                // itself would hold one of them).
+                const serving = (b: string) =>
+                    b.startsWith("{")
+                        ? (JSON.parse(b) as { processes: Record<string, unknown>[] }).processes.filter(
+                              (p) => p.state === "Running" && String(p["request uri"]).startsWith("/matomo.php"),
+                          ).length
+                        : 0;
+                const during = await waitFor(`http://127.0.0.1:${bridgePort}/status`, (b) => serving(b) === SIZING.workers);
+                assert.equal(serving(during), SIZING.workers, `every worker busy, and the status answered: ${during}`);
+                await Promise.all(slow);
             } finally {
                 await nginx.stop();
             }
