@@ -16,7 +16,7 @@ import { APACHE_STATUS, FPM_STATUS, WEB_EXPORTERS } from "../components/matomo/w
 import { webServerFiles } from "../components/matomo/webServer";
 import { freePort } from "./support/mariadbServer";
 import { requireBinaries } from "./support/system";
-import { fpmBinary, sleep, startApache, startFpm, type RunningServer } from "./support/webServers";
+import { checkApache, fpmBinary, sleep, startApache, startFpm, type RunningServer } from "./support/webServers";
 
 const SIZING = { workers: 3, spareWorkers: spareWorkers(3), maxRequestsPerWorker: 100, keepAliveTimeout: 0 };
 const EXPORTER = "prometheus-apache-exporter";
@@ -143,6 +143,22 @@ describe("the web tier's metrics, read by the real exporters' way on 127.0.0.1",
             } finally {
                 await exporter.stop();
             }
+        });
+    });
+
+    describe("Apache without mod_status", function () {
+        before(function () {
+            requireBinaries(this, "apache2");
+        });
+
+        it("refuses to start with the status page, saying why, instead of failing every scrape", () => {
+            const conf = webServerFiles({ ...SIZING, variant: "apache" }, true)["apache.conf"];
+            const withoutStatus = (text: string) =>
+                text.replace(/^LoadModule status_module .*$/m, "").replace(/<Location \/server-status>[^]*?<\/Location>/, "");
+            const refused = checkApache(dir, conf, withoutStatus);
+            assert.notEqual(refused.status, 0);
+            assert.match(refused.output, /mod_status is not loaded/);
+            assert.equal(checkApache(dir, conf).status, 0, checkApache(dir, conf).output);
         });
     });
 

@@ -48,7 +48,8 @@ export interface WebMetricsArgs {
 }
 
 /**
- * Apache's status page on 127.0.0.1 only (lines of the rendered `apache.conf`). The server-wide
+ * Apache's status page on 127.0.0.1 only (lines of the rendered `apache.conf`). An image without
+ * mod_status stops Apache at start with the reason, instead of the exporter failing every scrape. The server-wide
  * rule refuses `/server-status` on every other virtual host and port (Debian's own `status.conf`
  * would answer requests from 127.0.0.1 on port 80 too); the virtual host's rule, applied after it,
  * serves it on its own address.
@@ -56,6 +57,9 @@ export interface WebMetricsArgs {
 export function renderApacheStatus(): string[] {
     return [
         "# The status page for the metrics exporter beside Apache in the pod: on 127.0.0.1 alone (docs/monitoring.md).",
+        "<IfModule !status_module>",
+        '    Error "mod_status is not loaded, and the metrics exporter reads its status page: enable it in the image (a2enmod status) or switch matomo:monitoring off"',
+        "</IfModule>",
         "ExtendedStatus On",
         `<Location "${APACHE_STATUS.path}">`,
         "    Require all denied",
