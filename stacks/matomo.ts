@@ -123,6 +123,11 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
         dependsOn: setup.completed,
         trackingDisabled: cfg.maintenance.disableTracking,
         placement: cfg.pods.web,
+        metrics: cfg.monitoring && {
+            image: pulledImage(cfg, cfg.monitoring.webExporter.image),
+            resources: cfg.monitoring.webExporter.resources,
+            monitor: { form: cfg.monitoring.form, interval: cfg.monitoring.interval, labels: cfg.monitoring.monitorLabels },
+        },
         ingress: cfg.ingress.enabled
             ? {
                   hostname: cfg.matomo.hostname,

@@ -9,6 +9,7 @@ import type { DatabaseEndpoint } from "../components/database/endpoint";
 import type { EgressFlow } from "../components/k8s/egress";
 import { selectorLabels } from "../components/k8s/labels";
 import { webIdentity } from "../components/matomo/web";
+import { METRICS_PORT_NAME } from "../components/matomo/webMetrics";
 import { NetworkPolicies } from "../components/network/networkPolicies";
 import type { Connections, PodSelector } from "../components/network/policies";
 import type { StackContext } from "./context";
@@ -42,12 +43,16 @@ function connectionsOf(cfg: MatomoConfig, instance: string, database: DatabaseEn
             clients: [{ name: "matomo", pods: matomo }, ...(backupOn ? [{ name: "database-jobs", pods: databaseJobs }] : [])],
         });
     }
-    return {
-        pods: { matchLabels: own },
-        dns: policy.dnsTo,
-        internal,
-        inbound: policy.ingressFrom.length ? [{ name: "web-from-ingress", server: web, port: "http", from: policy.ingressFrom }] : [],
-    };
+    const inbound: Connections["inbound"][number][] = policy.ingressFrom.length
+        ? [{ name: "web-from-ingress", server: web, port: "http", from: policy.ingressFrom }]
+        : [];
+    // The scraper reads the exporter beside each web server; nothing else may.
+    if (cfg.monitoring) {
+        const { namespace, podLabels } = cfg.monitoring.scraper;
+        const from = [{ namespaceLabels: { "kubernetes.io/metadata.name": namespace }, podLabels }];
+        inbound.push({ name: "web-metrics-from-scraper", server: web, port: METRICS_PORT_NAME, from });
+    }
+    return { pods: { matchLabels: own }, dns: policy.dnsTo, internal, inbound };
 }
 
 /**

@@ -93,6 +93,16 @@ function needsOf(cfg: MatomoConfig, web: PodEndpoint, database: PodEndpoint | un
     return needs;
 }
 
+/** The scraper's pods, which scrape the web pods' metrics, and a pod beside them in their namespace, which scrapes only when any pod there may. */
+function scrapersOf(cfg: MatomoConfig): { peer: PodEndpoint; scrapes: boolean }[] {
+    if (!cfg.monitoring) return [];
+    const { namespace, podLabels } = cfg.monitoring.scraper;
+    return [
+        { peer: { namespace, labels: { ...podLabels } }, scrapes: true },
+        { peer: { namespace, labels: { app: "grafana" } }, scrapes: Object.keys(podLabels).length === 0 },
+    ];
+}
+
 /** The same connection: same peer (pod labels and namespace, or address), port and protocol. */
 const samePeer = (a: Endpoint, b: Endpoint) =>
     JSON.stringify("ip" in a ? a.ip : [a.namespace, a.labels]) === JSON.stringify("ip" in b ? b.ip : [b.namespace, b.labels]);
@@ -113,6 +123,7 @@ function mismatches(r: ProgramRun, cfg: MatomoConfig): string[] {
         { to: { ip: "8.8.8.8" }, port: 53, protocol: "UDP" },
     ];
     const found: string[] = [];
+    if (cfg.monitoring && web.ports!.metrics === undefined) found.push("monitoring is on, and the web pods have no metrics port");
     for (const pod of pods) {
         const name = `${label(pod, "name")}/${label(pod, "component")}`;
         for (const probe of probes) {
@@ -125,11 +136,16 @@ function mismatches(r: ProgramRun, cfg: MatomoConfig): string[] {
                 );
             }
         }
-        // Into the pod: the ingress controller to the web pods' port, nothing from another namespace.
+        // Into the pod: the ingress controller to the web pods' port, the scraper to their metrics
+        // port (another pod of its namespace only when no pod labels are given), nothing from another namespace.
         for (const port of Object.values(pod.ports ?? {})) {
             const fromIngress = pod === web && port === web.ports!.http;
             if (connectionAllowed(policies, INGRESS_NGINX, pod, port) !== fromIngress) found.push(`ingress controller -> ${name}:${port}`);
             if (connectionAllowed(policies, STRANGER, pod, port)) found.push(`another namespace -> ${name}:${port}`);
+            for (const { peer, scrapes } of scrapersOf(cfg)) {
+                const allowed = scrapes && pod === web && port === web.ports!.metrics;
+                if (connectionAllowed(policies, peer, pod, port) !== allowed) found.push(`${JSON.stringify(peer)} -> ${name}:${port}`);
+            }
         }
     }
     return found;

@@ -19,6 +19,7 @@ function imagesOf(cfg: MatomoConfig): Map<string, readonly string[]> {
         cfg.geoip?.image,
         cfg.logImport?.fetch.image,
         cfg.logImport?.importer.image,
+        cfg.monitoring?.webExporter.image,
         ...(cfg.topology === "eea"
             ? [cfg.mariadb.image, cfg.mariadb.backup?.offsite?.image]
             : cfg.topology === "google"

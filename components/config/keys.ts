@@ -25,6 +25,7 @@ import { mariadbKey } from "./sections/mariadb";
 import { networkPolicyKey, securityEnabledKey } from "./sections/networkPolicy";
 import { matomoKey } from "./sections/matomo";
 import { podsKey } from "./sections/pods";
+import { monitoringKey } from "./sections/monitoring";
 import { privacyKey } from "./sections/privacy";
 import { imagePullSecretsKey } from "./sections/pullSecrets";
 
@@ -49,6 +50,7 @@ export const schema = {
     postfix: mailKey,
     jobs: jobsKey,
     pods: podsKey,
+    monitoring: monitoringKey,
     ...logImportKeys,
 } as const;
 

@@ -14,6 +14,7 @@ import type { MailConfig } from "./sections/mail";
 import type { MaintenanceConfig } from "./sections/maintenance";
 import type { MariaDbConfig } from "./sections/mariadb";
 import type { MatomoTierConfig } from "./sections/matomo";
+import type { MonitoringConfig } from "./sections/monitoring";
 import type { NetworkPolicyConfig } from "./sections/networkPolicy";
 import type { PodsConfig } from "./sections/pods";
 import type { PrivacyConfig } from "./sections/privacy";
@@ -47,6 +48,8 @@ export interface CommonConfig {
     readonly mail?: MailConfig;
     /** Web-server logs fetched over SSH and imported; on when sources are configured. */
     readonly logImport?: LogImportConfig;
+    /** Scrape targets for the cluster's Prometheus; on when `monitoring.enabled`. */
+    readonly monitoring?: MonitoringConfig;
     /** History and starting deadline of every CronJob. */
     readonly jobs: CronJobHistory;
     /** Where each workload group's pods run and their extra labels and annotations (`database` only with MariaDB). */

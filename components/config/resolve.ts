@@ -25,6 +25,7 @@ import { bufferPoolIssues, mariadbResourceIssues, resolveMariaDb } from "./secti
 import { mariadbImageIssues } from "./sections/mariadbImage";
 import { matomoResourceIssues, matomoStorageIssues, resolveMatomo, superuserEmailIssues } from "./sections/matomo";
 import { matomoImageIssues } from "./sections/matomoImage";
+import { resolveMonitoring } from "./sections/monitoring";
 import { resolveNetworkPolicy, type PolicyNeeds } from "./sections/networkPolicy";
 import { resolvePods, type RunningGroups } from "./sections/pods";
 import type { NeededHost } from "./sections/policyNeeds";
@@ -93,6 +94,11 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         values.logsHostLabels,
         ctx,
     );
+    const monitoring = resolveMonitoring(
+        values.monitoring,
+        { variant: values.matomo.webServer.variant, networkPolicies: networkPolicy !== undefined },
+        ctx,
+    );
     const matomoResources = matomoResourceIssues(matomo);
     // Sized only when PHP fits the container at all (otherwise that is the one problem to report).
     const web =
@@ -143,6 +149,7 @@ export function resolveConfig(values: SchemaValues, source: ConfigSource): { con
         geoip,
         mail,
         logImport,
+        monitoring,
         jobs: values.jobs,
         pods: pods.pods,
     };

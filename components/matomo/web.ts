@@ -15,6 +15,8 @@ import type { EgressFlow } from "../k8s/egress";
 import { placedTemplate, type PodPlacement } from "../k8s/placement";
 import type { ContainerResources } from "../k8s/resources";
 import { matomoEgress, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
+import type { WebMetricsArgs } from "./webMetrics";
+import { createWebMonitor, type WebMonitorArgs } from "./webMonitor";
 import { webServerFiles } from "./webServer";
 import { webPodSpec, type WebServerArgs } from "./webPod";
 
@@ -68,6 +70,11 @@ export interface MatomoWebArgs extends MatomoWorkload {
      * replace the spread over nodes the pods get when there is more than one. Defaults to none.
      */
     readonly placement?: PodPlacement;
+    /**
+     * Metrics: an exporter sidecar reads the server's status page inside each pod, and a monitor
+     * object tells the cluster's Prometheus to scrape it. Defaults to none.
+     */
+    readonly metrics?: WebMetricsArgs & { readonly monitor: WebMonitorArgs };
 }
 
 /** The Ingress annotations for the given settings (pure; order: cert-manager, nginx, user). */
@@ -97,7 +104,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
         const labels = standardLabels(id);
         const selector = selectorLabels(id);
         const workloadLabels = { ...labels, ...versionLabel(args.image) };
-        const files = webServerFiles(args.server);
+        const files = webServerFiles(args.server, args.metrics !== undefined);
         const serverConfig = new k8s.core.v1.ConfigMap(
             `${name}-server`,
             { metadata: { namespace: args.namespace, labels }, data: files },
@@ -109,6 +116,7 @@ export class MatomoWeb extends pulumi.ComponentResource {
             serverConfigMapName: serverConfig.metadata.name,
             resources: args.resources,
             trackingDisabled: args.trackingDisabled ?? false,
+            metrics: args.metrics,
         });
 
         const deployment = new k8s.apps.v1.Deployment(
@@ -189,6 +197,15 @@ export class MatomoWeb extends pulumi.ComponentResource {
                     },
                 },
                 { parent: this },
+            );
+        }
+
+        if (args.metrics) {
+            const monitor = args.metrics.monitor;
+            createWebMonitor(
+                `${name}-monitor`,
+                { ...monitor, namespace: args.namespace, labels: { ...monitor.labels, ...labels }, selector },
+                this,
             );
         }
 

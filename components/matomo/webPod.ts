@@ -18,6 +18,7 @@ import { restrictedContainer } from "../k8s/security";
 import { podImagePullSecrets, type ImageRef } from "../k8s/image";
 import { WEBROOT } from "./paths";
 import { buildMatomoPodSpec, type MatomoWorkload } from "./podBuilder";
+import { webExporterContainer, type WebMetricsArgs } from "./webMetrics";
 import { APACHE_CONFIG_PATH, FPM_ADDRESS, FPM_POOL_PATH, NGINX_CONFIG_PATH, NGINX_PORT, type WebServerSettings } from "./webServer";
 
 /** The Matomo container's port with Apache. */
@@ -46,6 +47,8 @@ export interface WebPodArgs {
     readonly resources: ContainerResources;
     /** Probe the static `/matomo.js` instead (tracking off: `/matomo.php` answers 503 on purpose). */
     readonly trackingDisabled: boolean;
+    /** The metrics exporter sidecar, which reads the server's status page inside the pod. Defaults to none. */
+    readonly metrics?: WebMetricsArgs;
 }
 
 /**
@@ -82,8 +85,21 @@ const PRE_STOP = { preStop: { exec: { command: ["sleep", "5"] } } };
 const serverVolume = (args: WebPodArgs) => ({ name: "web-server", configMap: { name: args.serverConfigMapName } });
 const serverFile = (path: string, key: string) => ({ name: "web-server", mountPath: path, subPath: key, readOnly: true });
 
-/** The web pod's spec for the configured variant. */
+/** The web pod's spec for the configured variant, with the metrics exporter beside the server when asked for. */
 export function webPodSpec(args: WebPodArgs): k8s.types.input.core.v1.PodSpec {
+    const pod = serverPodSpec(args);
+    if (!args.metrics) return pod;
+    const exporter = webExporterContainer(args.server.variant, args.metrics);
+    // The exporter's pull secrets join those of the images the pod runs already.
+    const imagePullSecrets = podImagePullSecrets([
+        { pullSecrets: (pod.imagePullSecrets as { name: string }[] | undefined)?.map((s) => s.name) },
+        args.metrics.image,
+    ]);
+    return { ...pod, imagePullSecrets, containers: [...(pod.containers as k8s.types.input.core.v1.Container[]), exporter] };
+}
+
+/** The pod of the server alone. */
+function serverPodSpec(args: WebPodArgs): k8s.types.input.core.v1.PodSpec {
     const probes = webProbes(args.trackingDisabled ? "/matomo.js" : "/matomo.php");
     if (args.server.variant === "apache") {
         return buildMatomoPodSpec(args.workload, {

@@ -119,7 +119,13 @@ export const VARIANTS: Record<string, () => Promise<ProgramRun>> = once({
         ),
     "dev with LDAP on a derived image, credentials in the stack": LDAP_VARIANT,
     "dev, php-fpm behind nginx": () =>
-        run(withChanges(stackConfig("dev"), { "matomo:matomo": { image: { tag: "5.11.2-fpm" }, webServer: { variant: "fpm" } } })),
+        run(
+            withChanges(stackConfig("dev"), {
+                "matomo:matomo": { image: { tag: "5.11.2-fpm" }, webServer: { variant: "fpm" } },
+                // The fpm variant's exporter, with the Prometheus Operator form.
+                "matomo:monitoring": { enabled: true },
+            }),
+        ),
     "dev with log import on a pinned ReadWriteOnce volume": () =>
         run(
             withChanges(stackConfig("dev"), {

@@ -24,6 +24,9 @@ interface ImageKeys {
     readonly geoipupdate: { readonly image: Image };
     readonly rsyncAnalytics: { readonly image: Image };
     readonly matomoAnalytics: { readonly image: Image };
+    readonly monitoring: {
+        readonly web: { readonly apacheExporter: { readonly image: Image }; readonly fpmExporter: { readonly image: Image } };
+    };
 }
 
 /** Every image key of the config, by its path: every image a pod of the program can run. */
@@ -39,6 +42,8 @@ export function imageKeys(values: ImageKeys): { readonly path: string; readonly 
         { path: "geoipupdate.image", image: values.geoipupdate.image },
         { path: "rsyncAnalytics.image", image: values.rsyncAnalytics.image },
         { path: "matomoAnalytics.image", image: values.matomoAnalytics.image },
+        { path: "monitoring.web.apacheExporter.image", image: values.monitoring.web.apacheExporter.image },
+        { path: "monitoring.web.fpmExporter.image", image: values.monitoring.web.fpmExporter.image },
     ];
 }
 
