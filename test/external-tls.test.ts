@@ -8,12 +8,12 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clientTlsEnv } from "../components/database/clientTls";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
-import { DATABASE_STATE, SCRIPT_ENV } from "../components/matomo/scripts";
+import { DATABASE_STATE, installScript, SCRIPT_ENV, scriptSource } from "../components/matomo/scripts";
 import { databaseScriptEnv } from "../components/matomo/scripts/database";
 import { backupsIn, loadFixture, snapshot } from "./support/backupFixture";
 import { ROOT } from "./support/harness";
@@ -78,7 +78,7 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
     let dir: string;
 
     before(async function () {
-        requireBinaries(this, "openssl", "mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "gzip", "php");
+        requireBinaries(this, "openssl", "mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "gzip", "php", "curl");
         dir = mkdtempSync(join(tmpdir(), "matomo-external-tls-"));
         makeCa(dir, "ca");
         makeCa(dir, "other-ca");
@@ -206,16 +206,20 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
         assert.equal(unchecked.status, 0, unchecked.stderr + unchecked.stdout);
     });
 
+    /** The MATOMO_DB_SSL_* variables the stack gives Matomo's scripts. */
+    const tlsEnvOf = (caFile: string, verify: boolean) =>
+        Object.fromEntries(
+            databaseScriptEnv(endpointWith(caFile, verify), "matomo_")
+                .filter((e) => e.name.startsWith("MATOMO_DB_SSL"))
+                .map((e) => [e.name, e.value as string]),
+        );
+
     it("lets the install Job's database check read Matomo's state over TLS", () => {
         const env = {
             ...process.env,
             ...testDatabaseEnv(port, DB, join(dir, "db-password")),
             [SCRIPT_ENV.tablesPrefix]: "matomo_",
-            ...Object.fromEntries(
-                databaseScriptEnv(endpointWith(join(dir, "ca.pem"), true), "matomo_")
-                    .filter((e) => e.name.startsWith("MATOMO_DB_SSL"))
-                    .map((e) => [e.name, e.value as string]),
-            ),
+            ...tlsEnvOf(join(dir, "ca.pem"), true),
             [SCRIPT_ENV.waitSeconds]: "0",
         };
         const state = spawnGroupSync("php", [join(ROOT, "components", "matomo", "scripts", "database.php"), "state"], {
@@ -225,6 +229,43 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
         });
         assert.equal(state.status, DATABASE_STATE.installed, state.stdout + state.stderr);
         assert.match(state.stdout, /installed/);
+    });
+
+    it("installs Matomo through its installer over TLS: config/config.php gives the installer's connections the CA", async () => {
+        const install = { name: "matomo_new", user: "matomo_new", password: DB.password };
+        server.createDatabase(install.name, install.user, install.password);
+        const [scripts, webroot] = ["install/scripts", "install/webroot"].map((d) => join(dir, d));
+        mkdirSync(join(webroot, "config"), { recursive: true });
+        mkdirSync(scripts, { recursive: true });
+        for (const file of ["database.php", "database-connection.php", "installer-messages.php", "installer-database-tls.php"] as const)
+            writeFileSync(join(scripts, file), scriptSource(file));
+        for (const [fixture, as] of [
+            ["matomo-installer.php", "index.php"],
+            ["matomo-database-events.php", "matomo-database-events.php"],
+        ])
+            copyFileSync(join(ROOT, "test", "fixtures", fixture), join(webroot, as));
+        writeFileSync(join(webroot, "matomo.js"), "/* the tracker */\n");
+        for (const file of ["login", "superuser-password"]) writeFileSync(join(dir, "install", file), `${file}-value-42`);
+        const env = {
+            ...process.env,
+            TMPDIR: join(dir, "install"),
+            INSTALLER_LOG: join(dir, "install", "installer.log"),
+            ...testDatabaseEnv(port, install, join(dir, "db-password")),
+            ...tlsEnvOf(join(dir, "ca.pem"), true),
+            [SCRIPT_ENV.tablesPrefix]: "matomo_",
+            [SCRIPT_ENV.superuserLoginFile]: join(dir, "install", "login"),
+            [SCRIPT_ENV.superuserPasswordFile]: join(dir, "install", "superuser-password"),
+            [SCRIPT_ENV.superuserEmail]: "admin@analytics.example.com",
+            [SCRIPT_ENV.siteName]: "Example site",
+            [SCRIPT_ENV.siteUrl]: "https://www.example.com",
+            [SCRIPT_ENV.timezone]: "UTC",
+            [SCRIPT_ENV.waitSeconds]: "0",
+        };
+        const script = installScript({ scriptsDir: scripts, webroot, port: await freePort() });
+        const result = spawnGroupSync("sh", ["-c", script], { env, encoding: "utf8", timeout: 60_000 });
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+        assert.match(result.stdout, /databaseSetup: done[\s\S]*Matomo is installed/);
+        assert.equal(readFileSync(join(webroot, "config", "config.php"), "utf8"), scriptSource("installer-database-tls.php"));
     });
 
     it("connects the PDO scripts over TLS with the CA, and refuses another CA's server", () => {

@@ -3,7 +3,14 @@
  * scripts filled in for the pod's paths, and the PHP files they run or require beside them.
  */
 import { databaseConnectionScript, databaseScript } from "./database";
-import { deleteDataScript, installerMessagesScript, installPluginsScript, installScript, upgradeScript } from "./index";
+import {
+    deleteDataScript,
+    installerDatabaseTlsScript,
+    installerMessagesScript,
+    installPluginsScript,
+    installScript,
+    upgradeScript,
+} from "./index";
 
 /** File name -> text, as mounted at `SCRIPTS_MOUNT`. */
 export function scriptsConfigMapFiles(): Record<string, string> {
@@ -15,5 +22,6 @@ export function scriptsConfigMapFiles(): Record<string, string> {
         "database.php": databaseScript(),
         "database-connection.php": databaseConnectionScript(),
         "installer-messages.php": installerMessagesScript(),
+        "installer-database-tls.php": installerDatabaseTlsScript(),
     };
 }
