@@ -1,7 +1,8 @@
 /**
  * Topology external's clients against a real MariaDB 10.11 that requires TLS
  * (`require_secure_transport`), with a CA and a server certificate made by openssl: the backup and
- * restore scripts (their option file's `ssl-ca` and `ssl-verify-server-cert`) and the PDO scripts'
+ * restore scripts (their option file's `ssl-ca` and `ssl-verify-server-cert`, neither when not
+ * checking the server) and the PDO scripts'
  * connection (database-connection.php, for the install Job and the log import) get through with
  * the settings the stack gives them, over TLS, and are refused by a server whose certificate another
  * CA signed. Matomo's own connection is config.ini.php's, whose keys the stack tests read with PHP.
@@ -167,6 +168,14 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
         assert.notEqual(result.status, 0);
         assert.match(result.stdout + result.stderr, /certificate|SSL|TLS/i);
         assert.deepEqual(readdirSync(backups), []);
+    });
+
+    it("backs up over TLS without checking the server when told not to, as Matomo's ssl_no_verify = 1 does, whatever the CA file", () => {
+        // verifyServerCertificate false names the system bundle, which does not hold a private CA: here another CA's file.
+        const backups = mkdtempSync(join(dir, "backups-"));
+        const result = runScript("backup-database.sh", backupEnv(backups, join(dir, "other-ca.pem"), false));
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+        assert.equal(backupsIn(backups).length, 1);
     });
 
     /** A PHP program that connects as the scripts do and prints the connection's cipher. */
