@@ -277,6 +277,39 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
         assert.equal(readFileSync(join(webroot, "config", "config.php"), "utf8"), scriptSource("installer-database-tls.php"));
     });
 
+    /** database-connection.php as the scripts run it, with the default wait of 600 s, and its time taken. */
+    const connectOnce = (tls: Record<string, string>) => {
+        const env = { ...process.env, ...testDatabaseEnv(port, DB, join(dir, "db-password")), ...tls };
+        delete env[SCRIPT_ENV.waitSeconds];
+        const started = Date.now();
+        const program = `require ${JSON.stringify(CONNECTION)}; connectDatabase("tls-test");`;
+        const result = spawnGroupSync("php", ["-r", program], { encoding: "utf8", timeout: 60_000, env });
+        return { ...result, seconds: (Date.now() - started) / 1000 };
+    };
+
+    it("gives up at once on a failed TLS handshake, naming the TLS settings to check", () => {
+        for (const ca of [join(dir, "other-ca.pem"), join(dir, "missing.pem")]) {
+            const result = connectOnce(tlsEnvOf(ca, true));
+            assert.equal(result.status, 1, result.stderr);
+            assert.ok(result.seconds < 20, `not waited for: ${result.seconds} s`);
+            assert.match(result.stderr, /TLS handshake .*Cannot connect to MySQL using SSL/);
+            assert.match(
+                result.stderr,
+                /matomo:external\.tls\.caCertificate.*names the host 127\.0\.0\.1.*verifyServerCertificate off; not retried/,
+            );
+            assert.equal(/MATOMO_DB_SSL_CA \(.*\) cannot be read/.test(result.stderr), ca.endsWith("missing.pem"), result.stderr);
+        }
+    });
+
+    it("says that a server refusing a clear-text login may require TLS", () => {
+        const result = connectOnce({});
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(result.stderr, /refused the password .*, or the server requires TLS \(matomo:external\.tls\.enabled\)/);
+        const withTls = connectOnce({ ...tlsEnvOf(join(dir, "ca.pem"), true), [SCRIPT_ENV.dbPasswordFile]: join(dir, "ca.pem") });
+        assert.match(withTls.stderr, /refused the password/);
+        assert.doesNotMatch(withTls.stderr, /requires TLS/, "not said when the connection has TLS");
+    });
+
     it("connects the PDO scripts over TLS with the CA, and refuses another CA's server", () => {
         const good = cipherOf(join(dir, "ca.pem"), true);
         assert.equal(good.status, 0, good.stderr);
