@@ -94,7 +94,8 @@ describe("the external stack (docs example)", () => {
         }
     });
 
-    it("names the system CA bundle when no CA is given, and no TLS at all when it is off", async () => {
+    it("names the system CA bundle when no CA is given, and no TLS at all when it is off", async function () {
+        requireBinaries(this, "php");
         const system = await run(withChanges(stackConfig(EXTERNAL_EXAMPLE), { "matomo:external": { tls: { caCertificate: null } } }));
         const db = parseIniWithPhp(configIniOf(system)).database;
         assert.equal(db.ssl_ca, "/etc/ssl/certs/ca-certificates.crt");
