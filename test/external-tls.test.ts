@@ -1,19 +1,20 @@
 /**
  * Topology external's clients against a real MariaDB 10.11 that requires TLS
  * (`require_secure_transport`), with a CA and a server certificate made by openssl: the backup and
- * restore scripts (their option file's `ssl-ca` and `ssl-verify-server-cert`) and the PDO scripts'
+ * restore scripts (their option file's `ssl-ca` and `ssl-verify-server-cert`, neither when not
+ * checking the server) and the PDO scripts'
  * connection (database-connection.php, for the install Job and the log import) get through with
  * the settings the stack gives them, over TLS, and are refused by a server whose certificate another
  * CA signed. Matomo's own connection is config.ini.php's, whose keys the stack tests read with PHP.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clientTlsEnv } from "../components/database/clientTls";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
-import { DATABASE_STATE, SCRIPT_ENV } from "../components/matomo/scripts";
+import { DATABASE_STATE, installScript, SCRIPT_ENV, scriptSource } from "../components/matomo/scripts";
 import { databaseScriptEnv } from "../components/matomo/scripts/database";
 import { backupsIn, loadFixture, snapshot } from "./support/backupFixture";
 import { ROOT } from "./support/harness";
@@ -78,7 +79,7 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
     let dir: string;
 
     before(async function () {
-        requireBinaries(this, "openssl", "mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "gzip", "php");
+        requireBinaries(this, "openssl", "mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "gzip", "php", "curl");
         dir = mkdtempSync(join(tmpdir(), "matomo-external-tls-"));
         makeCa(dir, "ca");
         makeCa(dir, "other-ca");
@@ -169,6 +170,14 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
         assert.deepEqual(readdirSync(backups), []);
     });
 
+    it("backs up over TLS without checking the server when told not to, as Matomo's ssl_no_verify = 1 does, whatever the CA file", () => {
+        // verifyServerCertificate false names the system bundle, which does not hold a private CA: here another CA's file.
+        const backups = mkdtempSync(join(dir, "backups-"));
+        const result = runScript("backup-database.sh", backupEnv(backups, join(dir, "other-ca.pem"), false));
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+        assert.equal(backupsIn(backups).length, 1);
+    });
+
     /** A PHP program that connects as the scripts do and prints the connection's cipher. */
     const cipherOf = (caFile: string, verify: boolean) => {
         const env = {
@@ -206,16 +215,20 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
         assert.equal(unchecked.status, 0, unchecked.stderr + unchecked.stdout);
     });
 
+    /** The MATOMO_DB_SSL_* variables the stack gives Matomo's scripts. */
+    const tlsEnvOf = (caFile: string, verify: boolean) =>
+        Object.fromEntries(
+            databaseScriptEnv(endpointWith(caFile, verify), "matomo_")
+                .filter((e) => e.name.startsWith("MATOMO_DB_SSL"))
+                .map((e) => [e.name, e.value as string]),
+        );
+
     it("lets the install Job's database check read Matomo's state over TLS", () => {
         const env = {
             ...process.env,
             ...testDatabaseEnv(port, DB, join(dir, "db-password")),
             [SCRIPT_ENV.tablesPrefix]: "matomo_",
-            ...Object.fromEntries(
-                databaseScriptEnv(endpointWith(join(dir, "ca.pem"), true), "matomo_")
-                    .filter((e) => e.name.startsWith("MATOMO_DB_SSL"))
-                    .map((e) => [e.name, e.value as string]),
-            ),
+            ...tlsEnvOf(join(dir, "ca.pem"), true),
             [SCRIPT_ENV.waitSeconds]: "0",
         };
         const state = spawnGroupSync("php", [join(ROOT, "components", "matomo", "scripts", "database.php"), "state"], {
@@ -225,6 +238,76 @@ describe("topology external's clients on a real MariaDB that requires TLS", func
         });
         assert.equal(state.status, DATABASE_STATE.installed, state.stdout + state.stderr);
         assert.match(state.stdout, /installed/);
+    });
+
+    it("installs Matomo through its installer over TLS: config/config.php gives the installer's connections the CA", async () => {
+        const install = { name: "matomo_new", user: "matomo_new", password: DB.password };
+        server.createDatabase(install.name, install.user, install.password);
+        const [scripts, webroot] = ["install/scripts", "install/webroot"].map((d) => join(dir, d));
+        mkdirSync(join(webroot, "config"), { recursive: true });
+        mkdirSync(scripts, { recursive: true });
+        for (const file of ["database.php", "database-connection.php", "installer-messages.php", "installer-database-tls.php"] as const)
+            writeFileSync(join(scripts, file), scriptSource(file));
+        for (const [fixture, as] of [
+            ["matomo-installer.php", "index.php"],
+            ["matomo-database-events.php", "matomo-database-events.php"],
+        ])
+            copyFileSync(join(ROOT, "test", "fixtures", fixture), join(webroot, as));
+        writeFileSync(join(webroot, "matomo.js"), "/* the tracker */\n");
+        for (const file of ["login", "superuser-password"]) writeFileSync(join(dir, "install", file), `${file}-value-42`);
+        const env = {
+            ...process.env,
+            TMPDIR: join(dir, "install"),
+            INSTALLER_LOG: join(dir, "install", "installer.log"),
+            ...testDatabaseEnv(port, install, join(dir, "db-password")),
+            ...tlsEnvOf(join(dir, "ca.pem"), true),
+            [SCRIPT_ENV.tablesPrefix]: "matomo_",
+            [SCRIPT_ENV.superuserLoginFile]: join(dir, "install", "login"),
+            [SCRIPT_ENV.superuserPasswordFile]: join(dir, "install", "superuser-password"),
+            [SCRIPT_ENV.superuserEmail]: "admin@analytics.example.com",
+            [SCRIPT_ENV.siteName]: "Example site",
+            [SCRIPT_ENV.siteUrl]: "https://www.example.com",
+            [SCRIPT_ENV.timezone]: "UTC",
+            [SCRIPT_ENV.waitSeconds]: "0",
+        };
+        const script = installScript({ scriptsDir: scripts, webroot, port: await freePort() });
+        const result = spawnGroupSync("sh", ["-c", script], { env, encoding: "utf8", timeout: 60_000 });
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+        assert.match(result.stdout, /databaseSetup: done[\s\S]*Matomo is installed/);
+        assert.equal(readFileSync(join(webroot, "config", "config.php"), "utf8"), scriptSource("installer-database-tls.php"));
+    });
+
+    /** database-connection.php as the scripts run it, with the default wait of 600 s, and its time taken. */
+    const connectOnce = (tls: Record<string, string>) => {
+        const env = { ...process.env, ...testDatabaseEnv(port, DB, join(dir, "db-password")), ...tls };
+        delete env[SCRIPT_ENV.waitSeconds];
+        const started = Date.now();
+        const program = `require ${JSON.stringify(CONNECTION)}; connectDatabase("tls-test");`;
+        const result = spawnGroupSync("php", ["-r", program], { encoding: "utf8", timeout: 60_000, env });
+        return { ...result, seconds: (Date.now() - started) / 1000 };
+    };
+
+    it("gives up at once on a failed TLS handshake, naming the TLS settings to check", () => {
+        for (const ca of [join(dir, "other-ca.pem"), join(dir, "missing.pem")]) {
+            const result = connectOnce(tlsEnvOf(ca, true));
+            assert.equal(result.status, 1, result.stderr);
+            assert.ok(result.seconds < 20, `not waited for: ${result.seconds} s`);
+            assert.match(result.stderr, /TLS handshake .*Cannot connect to MySQL using SSL/);
+            assert.match(
+                result.stderr,
+                /matomo:external\.tls\.caCertificate.*names the host 127\.0\.0\.1.*verifyServerCertificate off; not retried/,
+            );
+            assert.equal(/MATOMO_DB_SSL_CA \(.*\) cannot be read/.test(result.stderr), ca.endsWith("missing.pem"), result.stderr);
+        }
+    });
+
+    it("says that a server refusing a clear-text login may require TLS", () => {
+        const result = connectOnce({});
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(result.stderr, /refused the password .*, or the server requires TLS \(matomo:external\.tls\.enabled\)/);
+        const withTls = connectOnce({ ...tlsEnvOf(join(dir, "ca.pem"), true), [SCRIPT_ENV.dbPasswordFile]: join(dir, "ca.pem") });
+        assert.match(withTls.stderr, /refused the password/);
+        assert.doesNotMatch(withTls.stderr, /requires TLS/, "not said when the connection has TLS");
     });
 
     it("connects the PDO scripts over TLS with the CA, and refuses another CA's server", () => {

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -58,6 +58,7 @@ describe("install scripts on a real MariaDB", function () {
             writeFileSync(join(dir, "scripts", file), scriptSource(file));
         mkdirSync(join(dir, "webroot"));
         copyFileSync(join(ROOT, "test", "fixtures", "matomo-installer.php"), join(dir, "webroot", "index.php"));
+        copyFileSync(join(ROOT, "test", "fixtures", "matomo-database-events.php"), join(dir, "webroot", "matomo-database-events.php"));
         writeFileSync(join(dir, "webroot", "matomo.js"), "/* the tracker */\n");
     });
 
@@ -275,6 +276,7 @@ describe("install scripts on a real MariaDB", function () {
         it("installs an empty database through the installer's steps, reading secrets from files", async () => {
             const result = await install({ [SCRIPT_ENV.options]: managed(false) });
             assert.equal(result.status, 0, result.stderr);
+            assert.ok(!existsSync(join(dir, "webroot", "config", "config.php")), "no TLS observer for a database without TLS");
             assert.match(
                 result.stdout,
                 /the database is empty: installing Matomo[\s\S]*Matomo is installed: superuser and first website created/,

@@ -17,7 +17,8 @@ export const CA_DIR = "/etc/matomo-database-tls";
 const CA_FILE = "ca.pem";
 /**
  * The system CA bundle of the Debian-based images (Matomo's, MariaDB's Ubuntu-based one), as one
- * file: PHP's mysqlnd checks the server's certificate by default only when given a CA file.
+ * file, the one form every client takes: Matomo's `ssl_ca`, PDO's MYSQL_ATTR_SSL_CA, the MariaDB
+ * clients' `ssl-ca`. (PHP's mysqlnd checks the certificate whenever given a CA, file or directory.)
  */
 export const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 const CA_VOLUME = "database-ca";
@@ -36,7 +37,8 @@ export interface ExternalDatabaseArgs extends InstallationArgs {
     readonly collation: string;
     /**
      * TLS towards the server: the CA as PEM text (a ConfigMap is made of it), in an object managed
-     * elsewhere, or undefined for the images' system bundle. Defaults to clear text.
+     * elsewhere, or undefined for the images' system bundle. Undefined: Matomo and the PDO scripts
+     * connect in clear text (the backup clients still encrypt, unchecked, when the server offers TLS).
      */
     readonly tls?: {
         readonly verifyServerCertificate: boolean;

@@ -157,7 +157,14 @@ function prepareWebroot(args: PodArgs): Container {
         ],
         resources: toResourceRequirements(HELPER_RESOURCES),
         securityContext: restrictedContainer(),
-        volumeMounts: [MOUNTS.webroot, miscMount(args), ...(copyConfig ? [MOUNTS.config] : []), MOUNTS.tmp],
+        // With the config come console commands (the web pods regenerate matomo.js): they connect
+        // to the database, with its CA.
+        volumeMounts: [
+            MOUNTS.webroot,
+            miscMount(args),
+            ...(copyConfig ? [MOUNTS.config, ...(args.database.volumeMounts ?? [])] : []),
+            MOUNTS.tmp,
+        ],
     };
 }
 

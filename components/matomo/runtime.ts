@@ -18,8 +18,8 @@ import { renderConfigIni, type LdapIniSettings, type SmtpIniSettings } from "./c
 import { renderPhpIni, type PhpSettings } from "./phpIni";
 import { SMTP_PASSWORD_KEY } from "./configVolume";
 import type { MatomoEgress, MatomoRuntimeRef } from "./podBuilder";
-import { deleteDataScript, installerMessagesScript, installPluginsScript, installScript, TABLES_PREFIX, upgradeScript } from "./scripts";
-import { databaseConnectionScript, databaseScript } from "./scripts/database";
+import { TABLES_PREFIX } from "./scripts";
+import { scriptsConfigMapFiles } from "./scripts/configMapFiles";
 
 export interface MatomoRuntimeArgs extends InstallationArgs {
     /** Public hostname: Matomo's first trusted host. */
@@ -165,15 +165,7 @@ export class MatomoRuntime extends pulumi.ComponentResource implements MatomoRun
             `${name}-scripts`,
             {
                 metadata: { namespace: args.namespace, labels },
-                data: {
-                    "install.sh": installScript(),
-                    "upgrade.sh": upgradeScript(),
-                    "install-plugins.php": installPluginsScript(),
-                    "delete-data.sh": deleteDataScript(),
-                    "database.php": databaseScript(),
-                    "database-connection.php": databaseConnectionScript(),
-                    "installer-messages.php": installerMessagesScript(),
-                },
+                data: scriptsConfigMapFiles(),
             },
             { parent: this },
         );

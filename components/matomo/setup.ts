@@ -22,7 +22,7 @@ import type { PodPlacement } from "../k8s/placement";
 import type { ContainerResources } from "../k8s/resources";
 import { SCRIPTS_MOUNT, SECRETS_DIR_DATABASE, SECRETS_MOUNT } from "./paths";
 import { buildMatomoPodSpec, matomoEgress, type MatomoRuntimeRef, type MatomoWorkload } from "./podBuilder";
-import { installerMessagesScript, installScript, SCRIPT_ENV } from "./scripts";
+import { installerDatabaseTlsScript, installerMessagesScript, installScript, SCRIPT_ENV } from "./scripts";
 import { databaseConnectionScript, databaseScript, databaseScriptEnv } from "./scripts/database";
 
 export interface MatomoSetupArgs extends MatomoWorkload {
@@ -116,7 +116,15 @@ export class MatomoSetup extends pulumi.ComponentResource {
                 ],
             }),
             1800,
-            { "checksum/scripts": checksumOf(installScript(), databaseScript(), databaseConnectionScript(), installerMessagesScript()) },
+            {
+                "checksum/scripts": checksumOf(
+                    installScript(),
+                    databaseScript(),
+                    databaseConnectionScript(),
+                    installerMessagesScript(),
+                    installerDatabaseTlsScript(),
+                ),
+            },
         );
         const installJob = new k8s.batch.v1.Job(
             `${name}-install`,

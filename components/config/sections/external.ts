@@ -111,7 +111,7 @@ export const externalKey = object(
                     check: checkDataKey,
                 }),
             },
-            { doc: "TLS towards the database server.", switches: { enabled: { off: "Matomo and the clients connect in clear text" } } },
+            { doc: "TLS towards the database server.", switches: { enabled: { off: "Matomo and its scripts connect in clear text" } } },
         ),
         backup: backupKeyWith(
             false,

@@ -45,12 +45,16 @@ write_client_options() {
         echo "port=$BACKUP_DB_PORT"
         option_value BACKUP_DB_USER "$BACKUP_DB_USER" && printf 'user="%s"\n' "$value"
         option_value "the password in BACKUP_DB_PASSWORD_FILE" "$password" && printf 'password="%s"\n' "$value"
-        # TLS, when the database has it: the CA file, and the check of the server's certificate and
-        # name (MariaDB 10.11's clients do not check it unless told).
+        # TLS, when the database has it. Checking the server (BACKUP_DB_SSL_VERIFY=1): the CA file
+        # and the check of its name (MariaDB 10.11's clients check the name only when told). Not
+        # checking: no CA at all, since a CA given makes the clients check the certificate's chain
+        # ("self-signed certificate in certificate chain"), where Matomo's ssl_no_verify checks nothing.
         if [ -n "${BACKUP_DB_SSL_CA:-}" ]; then
             echo "ssl"
-            option_value BACKUP_DB_SSL_CA "$BACKUP_DB_SSL_CA" && printf 'ssl-ca="%s"\n' "$value"
-            if [ "${BACKUP_DB_SSL_VERIFY:-}" = 1 ]; then echo "ssl-verify-server-cert"; fi
+            if [ "${BACKUP_DB_SSL_VERIFY:-}" = 1 ]; then
+                option_value BACKUP_DB_SSL_CA "$BACKUP_DB_SSL_CA" && printf 'ssl-ca="%s"\n' "$value"
+                echo "ssl-verify-server-cert"
+            fi
         fi
     } >"$1" || die "cannot write the client option file $1"
     unset password value

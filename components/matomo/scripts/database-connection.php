@@ -11,7 +11,10 @@
 // effect yet, or missing: the proxy's log names it); a server full or stopping (1040, 1053, 1203,
 // 1226). Anything else, such as a wrong password or an unknown user (1045), no access to the
 // database or no such database (1044 for a user without rights on that name, 1049 for one with
-// them), fails at once: waiting does not change it.
+// them), fails at once: waiting does not change it. So does a failed TLS handshake, which PDO
+// reports as a 2002 of its own ("Cannot connect to MySQL using SSL": a CA that did not sign the
+// server's certificate, a host name not in it, a CA file that cannot be read), and a clear-text
+// login to a server that requires TLS (MySQL 8's 3159; MariaDB answers it with 1045).
 
 const DATABASE_RETRIED_ERRORS = [2002, 2003, 2005, 2006, 2013, 1040, 1053, 1203, 1226];
 
@@ -71,10 +74,20 @@ function connectDatabase(string $who, array $options = []): PDO
             $code = databaseErrorCode($e);
             $error = preg_replace('/^SQLSTATE\[\w+\] /', '', $e->getMessage());
             $never = 'not retried: waiting does not change it';
-            $fail = match ($code) {
+            $ca = (string) getenv('MATOMO_DB_SSL_CA');
+            $tlsOff = $ca === '' ? ', or the server requires TLS (matomo:external.tls.enabled)' : '';
+            $fail = match (true) {
+                $code === 2002 && str_contains($error, 'using SSL') => "the TLS handshake with the database at $where failed ($error): "
+                    . (is_readable($ca) ? '' : "the CA file MATOMO_DB_SSL_CA ($ca) cannot be read; ")
+                    . 'check that the CA (matomo:external.tls.caCertificate, caExistingSecret or caExistingConfigMap; else the system '
+                    . "bundle) signed the server's certificate and that the certificate names the host $host, or turn "
+                    . "matomo:external.tls.verifyServerCertificate off; $never",
+                $code === 3159 => "the database at $where requires TLS ($error): turn on matomo:external.tls.enabled; $never",
+                default => null,
+            } ?? match ($code) {
                 1045 => "the database at $where refused the password of user $user ($error): the password in "
-                    . "MATOMO_DB_PASSWORD_FILE ($passwordFile) is not the one the database has for $user, or it has no user $user "
-                    . "(docs/runbooks.md: 'The database refuses the password'); $never",
+                    . "MATOMO_DB_PASSWORD_FILE ($passwordFile) is not the one the database has for $user, or it has no user $user"
+                    . "$tlsOff (docs/runbooks.md: 'The database refuses the password'); $never",
                 1044 => "user $user may not use database $name at $where ($error): the database does not exist there, "
                     . "or $user has no access to it; $never",
                 1049 => "database $name does not exist at $where ($error): create it, or correct the database name; $never",

@@ -69,6 +69,7 @@ export const SCRIPT_FILES = [
     "database.php",
     "database-connection.php",
     "installer-messages.php",
+    "installer-database-tls.php",
     "grant-import-user.php",
 ] as const;
 export type ScriptFile = (typeof SCRIPT_FILES)[number];
@@ -157,6 +158,15 @@ export function prepareWebrootScript(
 /** `php installer-messages.php PAGE`: what a page of Matomo's installer says went wrong, as text. */
 export function installerMessagesScript(): string {
     return scriptSource("installer-messages.php");
+}
+
+/**
+ * The install Job's `config/config.php` when the database has TLS on: an observer of Matomo's
+ * `Db.getDatabaseConfig` event that gives the web installer's connections (which hard-code
+ * `enable_ssl` false) the TLS settings of `MATOMO_DB_SSL_CA` and `MATOMO_DB_SSL_VERIFY`.
+ */
+export function installerDatabaseTlsScript(): string {
+    return scriptSource("installer-database-tls.php");
 }
 
 /** Where the install script finds things; the defaults are the pod's paths (tests point elsewhere). */

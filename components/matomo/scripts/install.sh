@@ -21,6 +21,13 @@ esac
 url=http://127.0.0.1:@INSTALLER_PORT@/
 jar="$tmp/install-cookies"
 cd @WEBROOT@
+# Matomo's installer connects without TLS whatever it is told (its database step hard-codes
+# enable_ssl false): installer-database-tls.php, Matomo's DI file config/config.php, gives every
+# connection it opens the database's TLS settings. This webroot is the Job pod's own emptyDir; the
+# web pods' config.ini.php carries the same settings in [database].
+if [ -n "${MATOMO_DB_SSL_CA:-}" ]; then
+    cp @SCRIPTS_DIR@/installer-database-tls.php @WEBROOT@/config/config.php
+fi
 # In a session of its own, so that stopping its process group stops the workers too.
 PHP_CLI_SERVER_WORKERS=4 setsid php -S 127.0.0.1:@INSTALLER_PORT@ -t @WEBROOT@ >"$tmp/install-server.log" 2>&1 &
 server=$!
