@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pulumiConfigSource, type StackFileOptions } from "../../components/config/pulumiSource";
 import { mockState } from "./mockProviders";
+import { plainStruct, registerDirectly, type MonitorInternals, type Registration } from "./mockRegistration";
 import { SECRET_SIG, SECRET_SIG_KEY } from "./secretValues";
 
 export { isSecretWrapper, maskSecrets, redactSecrets, revealSecrets, secretLines, SECRET_SIG, SECRET_SIG_KEY } from "./secretValues";
@@ -87,50 +88,24 @@ export async function resolveOutputs(outputs: Record<string, unknown>): Promise<
     return (await unwrap(outputs)) as Record<string, unknown>;
 }
 
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getCustom(): boolean;
-    getObject(): unknown;
-    getRetainondelete(): boolean;
-    getProtect(): boolean;
-    getDependenciesList(): string[];
-    getIgnorechangesList(): string[];
-    getDeletebeforereplace(): boolean;
-    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
-    getAliasesList(): { getUrn(): string }[];
-}
-
-interface MonitorInternals {
-    newUrn(parent: string, type: string, name: string): string;
-    registerResource(req: RegisterRequest, callback: (err: unknown, resp?: { getUrn(): string; getObject(): unknown }) => void): unknown;
-}
-
 /**
- * What the engine received for one resource. Inputs and state are deserialized when first read: a
- * bench run reads neither, so the capture adds nothing to what it measures.
+ * What the engine received for one resource. The state is deserialized when first read: a bench
+ * run reads it of no resource, so the capture adds little to what it measures.
  */
-function captured(req: RegisterRequest, resp: { getUrn(): string; getObject(): unknown }): CapturedResource {
-    const deserialize = (struct: unknown) =>
-        pulumi.runtime.deserializeProperties(struct as Parameters<typeof pulumi.runtime.deserializeProperties>[0]) as Record<
-            string,
-            unknown
-        >;
-    let inputs: Record<string, unknown> | undefined;
+function captured({ req, urn, inputs, serializedState }: Registration): CapturedResource {
     let state: Record<string, unknown> | undefined;
     const timeouts = req.getCustomtimeouts();
     return {
-        urn: resp.getUrn(),
+        urn,
         type: req.getType(),
         name: req.getName(),
         parent: req.getParent() || undefined,
         custom: req.getCustom(),
-        get inputs() {
-            return (inputs ??= deserialize(req.getObject()));
-        },
+        inputs,
         get state() {
-            return (state ??= deserialize(resp.getObject()));
+            return (state ??= pulumi.runtime.deserializeProperties(
+                plainStruct(serializedState) as Parameters<typeof pulumi.runtime.deserializeProperties>[0],
+            ) as Record<string, unknown>);
         },
         options: {
             retainOnDelete: req.getRetainondelete(),
@@ -163,40 +138,29 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     // too, with the messages collected here.
     const failures: unknown[] = [];
 
-    await pulumi.runtime.setMocks(
-        {
-            newResource(args) {
-                const state = mockState(args);
-                return { id: args.custom ? `${args.name}-id` : undefined, state };
-            },
-            call(args) {
-                const answer = options.invokes?.[args.token];
-                if (!answer) {
-                    const error = new Error(`No mock for invoke ${args.token}: add one to the test's invokes`);
-                    failures.push(error);
-                    throw error;
-                }
-                return answer(args.inputs as Record<string, unknown>);
-            },
+    const mocks: pulumi.runtime.Mocks = {
+        newResource(args) {
+            const state = mockState(args);
+            return { id: args.custom ? `${args.name}-id` : undefined, state };
         },
-        project,
-        stack,
-        options.preview ?? false,
-    );
+        call(args) {
+            const answer = options.invokes?.[args.token];
+            if (!answer) {
+                const error = new Error(`No mock for invoke ${args.token}: add one to the test's invokes`);
+                failures.push(error);
+                throw error;
+            }
+            return answer(args.inputs as Record<string, unknown>);
+        },
+    };
+    await pulumi.runtime.setMocks(mocks, project, stack, options.preview ?? false);
     pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
 
     const monitor = pulumi.runtime.getMonitor() as unknown as MonitorInternals;
     // The engine leaves the stack's own type out of its children's URNs; the mock does not.
     const newUrn = monitor.newUrn.bind(monitor);
     monitor.newUrn = (parent, type, name) => newUrn(parent && parent.split("::")[2] === "pulumi:pulumi:Stack" ? "" : parent, type, name);
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, callback) =>
-        register(req, (err, resp) => {
-            if (!err && resp) {
-                seen.set(resp.getUrn(), captured(req, resp));
-            }
-            callback(err, resp);
-        });
+    registerDirectly(monitor, mocks, (registration) => seen.set(registration.urn, captured(registration)));
 
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
