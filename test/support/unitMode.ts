@@ -51,3 +51,12 @@ export const mochaHooks = {
         if (unitMode()) refuseProcesses();
     },
 };
+
+/**
+ * Skips the calling suite (from a `before` hook) or test under `npm run test:unit`: for a
+ * whole-program check that needs every variant at once (test/support/variants.ts `everyVariant`),
+ * which would cost the fast loop more than its coverage is worth there. `npm test` runs it.
+ */
+export function fullSuiteOnly(context: Mocha.Context): void {
+    if (unitMode()) context.skip();
+}
