@@ -11,6 +11,7 @@ import { parseKeys } from "../components/config/schema/parse";
 import type { StackConfig } from "../scripts/lib/stackFile";
 import { parse } from "./support/configCases";
 import { DEV_EXTRAS, sourceOf, stackConfig } from "./support/harness";
+import { propertyRuns } from "./support/unitMode";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];
@@ -89,7 +90,7 @@ describe("one mistake, one message", () => {
                 const others = issues.filter((i) => !related(i.key, key));
                 assert.deepEqual(others, [], `${stack}: ${key} = ${JSON.stringify(wrong)}`);
             }),
-            { numRuns: 300 },
+            { numRuns: propertyRuns(300) },
         );
     });
 

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { CRON_DESCRIPTORS, cronNeverFiresReason, cronScheduleError } from "../components/config/schema/cronSchedule";
 import { checkCronSchedule } from "../components/config/schema/validators";
+import { propertyRuns } from "./support/unitMode";
 
 /** [min, max] of minute, hour, day of month, month, day of week. */
 const BOUNDS = [
@@ -184,7 +185,7 @@ describe("CronJob schedules that never fire", () => {
                 fc.pre(cronScheduleError(schedule) === undefined);
                 assert.equal(cronNeverFiresReason(schedule) !== undefined, !firesWithin8Years(schedule), schedule);
             }),
-            { numRuns: 300 },
+            { numRuns: propertyRuns(300) },
         );
     });
 
@@ -199,7 +200,7 @@ describe("CronJob schedules that never fire", () => {
                 const schedule = `0 0 ${days.join(",")} ${months.join(",")} ${dow}`;
                 assert.equal(cronNeverFiresReason(schedule) !== undefined, !firesWithin8Years(schedule), schedule);
             }),
-            { numRuns: 200 },
+            { numRuns: propertyRuns(200) },
         );
     });
 });

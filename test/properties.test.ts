@@ -16,6 +16,7 @@ import { fillTemplate } from "../components/matomo/scripts/template";
 import { isSecretWrapper, redactSecrets, SECRET_SIG, SECRET_SIG_KEY } from "../scripts/lib/mockEngine";
 import { validCommand } from "./support/serverOptionSamples";
 import { requireBinaries } from "./support/system";
+import { propertyRuns } from "./support/unitMode";
 
 const BINARY = [
     ["Ki", 1],
@@ -117,7 +118,7 @@ describe("properties", () => {
                     const reach = Math.max(1, Math.min(3, Math.floor((first?.length ?? 0) / 4)));
                     assert.equal(closestMatch(input, keys), nearest <= reach ? first : undefined);
                 }),
-                { numRuns: 300 },
+                { numRuns: propertyRuns(300) },
             );
         });
 
@@ -149,7 +150,7 @@ describe("properties", () => {
                     fc.pre(typeof parsed !== "string");
                     assert.deepEqual(parseServerOption(formatServerOption(parsed as ServerOption)), parsed);
                 }),
-                { numRuns: 500 },
+                { numRuns: propertyRuns(500) },
             );
         });
 

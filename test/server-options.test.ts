@@ -13,6 +13,7 @@ import { FREE_TEXT, RULED_OPTIONS } from "../components/config/sections/serverOp
 import { parseServerOption } from "../components/config/sections/serverOptions";
 import { assertRejected, eea, valid } from "./support/configCases";
 import { validCommand, validValue, valueRefused } from "./support/serverOptionSamples";
+import { propertyRuns } from "./support/unitMode";
 
 const OPTIONS = mariadbOptionTable().options;
 const NAMES = Object.keys(OPTIONS);
@@ -116,7 +117,7 @@ describe("MariaDB server options", () => {
                     fc.pre(!realOrPrefixed(name) && /^[a-z]/.test(name));
                     refused(`--${name}=1`);
                 }),
-                { numRuns: 500 },
+                { numRuns: propertyRuns(500) },
             );
         });
     });
@@ -197,7 +198,7 @@ describe("MariaDB server options", () => {
                     const parsed = parseServerOption(sample.text);
                     if (typeof parsed === "string") assert.ok(valueRefused(sample), `${sample.text}: ${parsed}`);
                 }),
-                { numRuns: 2000 },
+                { numRuns: propertyRuns(2000) },
             );
         });
     });
@@ -244,7 +245,7 @@ describe("MariaDB server options", () => {
                     assert.equal(conflicts[0]?.index, 1);
                     assert.match(conflicts[0].message, /MariaDB would silently use the last one/);
                 }),
-                { numRuns: 300 },
+                { numRuns: propertyRuns(300) },
             );
         });
 

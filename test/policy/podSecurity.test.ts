@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { baselineViolations, podSecurityRestricted, restrictedViolations } from "../../policy/rules/podSecurity";
 import { resourceViolations } from "../support/policyArgs";
 import { deployment, podOf, WORKLOADS } from "./fixtures";
+import { propertyRuns } from "../support/unitMode";
 
 type Pod = Record<string, any>;
 
@@ -165,7 +166,7 @@ describe("policy pod-security-restricted", () => {
                     );
                 }
             }),
-            { numRuns: 200 },
+            { numRuns: propertyRuns(200) },
         );
     });
 });

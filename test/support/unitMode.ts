@@ -11,6 +11,7 @@
  * Loaded for every run by `.mocharc.json`; `npm run test:unit` sets the variable.
  */
 import childProcess from "node:child_process";
+import fc from "fast-check";
 
 /** The variable that switches unit mode on (`1`). */
 export const UNIT_MODE = "MATOMO_TEST_UNIT";
@@ -45,10 +46,27 @@ export function refuseProcesses(): void {
     }
 }
 
-/** Mocha's root hooks: in unit mode, no process is started from the first hook on. */
+/**
+ * The cases a property test (fast-check) tries under `npm run test:unit`, where it would try more:
+ * enough to catch a property broken for most inputs while you work, cheap enough for the fast
+ * loop. `npm test` tries every case the test asks for (fast-check's default: 100).
+ */
+export const UNIT_PROPERTY_RUNS = 25;
+
+/** The cases for a property test that asks for `numRuns`: fewer under `npm run test:unit` ({@link UNIT_PROPERTY_RUNS}). */
+export function propertyRuns(numRuns: number): number {
+    return unitMode() ? Math.min(numRuns, UNIT_PROPERTY_RUNS) : numRuns;
+}
+
+/**
+ * Mocha's root hooks: in unit mode, no process is started from the first hook on, and a property
+ * test that does not say how many cases it tries tries {@link UNIT_PROPERTY_RUNS}.
+ */
 export const mochaHooks = {
     beforeAll(): void {
-        if (unitMode()) refuseProcesses();
+        if (!unitMode()) return;
+        refuseProcesses();
+        fc.configureGlobal({ ...fc.readConfigureGlobal(), numRuns: UNIT_PROPERTY_RUNS });
     },
 };
 
