@@ -10,6 +10,7 @@ import { inside, type Encryption } from "../../components/config/schema/parseCon
 import { anyEncrypted } from "../../components/config/stackFile";
 import { runProgram, type CapturedResource, type ProgramRun, type RunOptions } from "../../scripts/lib/mockEngine";
 import { configSourceOf, encryptionOfConfig, readStackFile, type StackConfig } from "../../scripts/lib/stackFile";
+import { sharedRun } from "./sharedRuns";
 
 export const ROOT = resolve(__dirname, "..", "..");
 
@@ -116,10 +117,13 @@ function firstLineOnly(error: unknown): string {
     }
 }
 
-/** Runs the program with a stack config. */
+/**
+ * Runs the program with a stack config: once per test process for the same config and options
+ * (test/support/sharedRuns.ts), so what it returns is frozen.
+ */
 export function run(config: StackConfig, options: Partial<RunOptions> = {}): Promise<ProgramRun> {
     const stackFile = { path: config.file, encryption: encryptionOfConfig(config) };
-    return runQuickly({ config: config.values, secretKeys: config.secretKeys, stack: "test", stackFile, ...options });
+    return sharedRun({ config: config.values, secretKeys: config.secretKeys, stack: "test", stackFile, ...options }, runQuickly);
 }
 
 const cache = new Map<string, Promise<ProgramRun>>();
