@@ -49,6 +49,31 @@ describe("mock engine", () => {
         );
     });
 
+    it("hands the program each resource's state and captures its inputs, also for a resource with a transform", async () => {
+        const result = await runProgram({
+            config: {},
+            program: () => {
+                const plain = new random.RandomPassword("plain", { length: 20 });
+                const transformed = new random.RandomPassword(
+                    "transformed",
+                    { length: 20, special: false },
+                    { transforms: [async (args) => args] },
+                );
+                return { plain: plain.result, length: transformed.length, special: transformed.special };
+            },
+        });
+        const outputs = (await Promise.all(
+            ["plain", "length", "special"].map(
+                (name) => new Promise((resolve) => (result.outputs[name] as pulumi.Output<unknown>).apply(resolve)),
+            ),
+        )) as [string, number, boolean];
+        assert.equal(outputs[0].length, 20);
+        assert.deepEqual(outputs.slice(1), [20, false]);
+        const transformed = result.resources.find((r) => r.name === "transformed")!;
+        assert.deepEqual(transformed.inputs, { length: 20, special: false });
+        assert.equal(transformed.state.length, 20);
+    });
+
     it("returns generated passwords as secrets, and auto-names Kubernetes objects", async () => {
         const result = await runProgram({
             config: {},
