@@ -16,6 +16,7 @@ import { parseStackFile, type StackConfig } from "../scripts/lib/stackFile";
 import { deploy } from "../stacks";
 import { ensureBuilt } from "../scripts/build";
 import { ROOT, sourceOf } from "./support/harness";
+import { propertyRuns } from "./support/unitMode";
 
 const SECURE = "{ secure: v1:AAAAAAAAAAAAAAAA }";
 
@@ -157,7 +158,7 @@ describe("a plain-text credential beside an encrypted one", () => {
                     for (const issue of issues) assert.match(issue.message, /^is stored in plain text in the stack file/);
                 },
             ),
-            { numRuns: 60 },
+            { numRuns: propertyRuns(60) },
         );
     });
 });

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { checkSubPath } from "../components/config/sections/existingClaims";
 import { assertRejected, devExtras, eea, parse, valid } from "./support/configCases";
 import { stackConfig, withChanges } from "./support/harness";
+import { propertyRuns } from "./support/unitMode";
 
 /** Directory names as a volume holds them. */
 const directory = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,11}$/).filter((d) => d !== "." && d !== "..");
@@ -212,7 +213,7 @@ describe("existing claims in the config", () => {
                         );
                     },
                 ),
-                { numRuns: 60 },
+                { numRuns: propertyRuns(60) },
             );
         });
     });

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { isIpv4Address } from "../components/config/sections/ingress";
 import { checkMailDomain } from "../components/config/schema/validators";
 import { parse, valid } from "./support/configCases";
+import { propertyRuns } from "./support/unitMode";
 
 const octet = fc.integer({ min: 0, max: 255 });
 const ipv4 = fc.tuple(octet, octet, octet, octet).map((parts) => parts.join("."));
@@ -71,7 +72,7 @@ describe("ingress configuration", () => {
                         ingress ? ["matomo:matomo.hostname"] : [],
                     );
                 }),
-                { numRuns: 40 },
+                { numRuns: propertyRuns(40) },
             );
         });
     });

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parse } from "./support/configCases";
+import { propertyRuns } from "./support/unitMode";
 
 /** What LDAP needs besides its servers: an image built with the LoginLdap plugin, and the servers' blocks. */
 const LDAP_IMAGE = {
@@ -57,7 +58,7 @@ describe("LDAP configuration", () => {
                     assert.equal(refused, scheme === "ldaps://" && startTls, `${hostname} startTls=${startTls}`);
                 },
             ),
-            { numRuns: 60 },
+            { numRuns: propertyRuns(60) },
         );
     });
 });

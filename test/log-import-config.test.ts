@@ -10,6 +10,7 @@ import { hasKnownHost, parseKnownHosts } from "../components/config/sections/log
 import { parseRsyncCommand, shellCommands } from "../components/config/sections/logImport/rsyncCommand";
 import { ed25519KeyPair } from "../components/config/schema/opensshKey";
 import { assertRejected, parse, valid, type Changes } from "./support/configCases";
+import { propertyRuns } from "./support/unitMode";
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJI9rtmAyXccU65ZvPZLFLa8C/Xk2mq2REKACNjUhWZA";
 const SOURCE = { siteId: 2, user: "logs", host: "logs.example.com", port: 2222, path: "/var/log/apache2" };
@@ -264,7 +265,7 @@ describe("a log source's path", () => {
                 );
                 assert.equal(refused, /[*?[]/.test(path), path);
             }),
-            { numRuns: 60 },
+            { numRuns: propertyRuns(60) },
         );
     });
 });

@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { mariadbImageIssues } from "../components/config/sections/mariadbImage";
 import { imageReference } from "../components/k8s/image";
 import { assertRejected, eea, valid } from "./support/configCases";
+import { propertyRuns } from "./support/unitMode";
 
 const image = (repository: string, tag: string) => ({
     repository,
@@ -34,7 +35,7 @@ describe("the MariaDB image and user", () => {
                     fc.pre(user !== "root");
                     assert.equal(eea(valid({ "matomo:mariadb": { user } })).mariadb.user, user);
                 }),
-                { numRuns: 50 },
+                { numRuns: propertyRuns(50) },
             );
         });
 

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parse } from "./support/configCases";
+import { propertyRuns } from "./support/unitMode";
 
 const namespaceIssues = (namespace: string, createNamespace: boolean) =>
     parse({ "matomo:namespace": namespace, "matomo:createNamespace": String(createNamespace) }).issues.filter((i) =>
@@ -68,7 +69,7 @@ describe("namespace", () => {
                     assert.equal(namespaceIssues(namespace, create).length, refused ? 1 : 0, `${namespace} ${create}`);
                 },
             ),
-            { numRuns: 60 },
+            { numRuns: propertyRuns(60) },
         );
     });
 });

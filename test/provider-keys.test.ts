@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { GCP_CONFIG_KEYS, KUBERNETES_CONFIG_KEYS } from "../components/config/providerKeys";
 import { parse } from "./support/configCases";
 import { ROOT, stackConfig } from "./support/harness";
+import { propertyRuns } from "./support/unitMode";
 
 const sdkFile = (path: string) => readFileSync(join(ROOT, "node_modules", "@pulumi", path), "utf8");
 /** Keys the kubernetes provider reads that its SDK's ProviderArgs leave out (its configuration reference names them). */
@@ -72,7 +73,7 @@ describe("provider keys", () => {
             fc.property(fc.constantFrom(...KUBERNETES_CONFIG_KEYS.filter((k) => !["namespace", "strictMode"].includes(k))), (key) => {
                 assert.deepEqual(providerIssues({ [`kubernetes:${key}`]: "x" }), [], key);
             }),
-            { numRuns: 30 },
+            { numRuns: propertyRuns(30) },
         );
         const prod = stackConfig("prod");
         fc.assert(
@@ -80,7 +81,7 @@ describe("provider keys", () => {
             fc.property(fc.constantFrom(...GCP_CONFIG_KEYS.filter((k) => !["project", "region"].includes(k))), (key) => {
                 assert.deepEqual(providerIssues({ [`gcp:${key}`]: "x" }, prod), [], key);
             }),
-            { numRuns: 60 },
+            { numRuns: propertyRuns(60) },
         );
     });
 
@@ -99,7 +100,7 @@ describe("provider keys", () => {
                 const meant = /did you mean "(\w+):(\w+)"\?/.exec(issues[0].message);
                 assert.ok(meant && meant[1] === namespace && known.includes(meant[2]), issues[0].message);
             }),
-            { numRuns: 100 },
+            { numRuns: propertyRuns(100) },
         );
     });
 });
