@@ -46,7 +46,7 @@ function intOrName(text: string, bounds: Bounds): number | string {
 }
 
 /** The values one range of a field selects, as robfig/cron's getRange reads it. */
-interface Range {
+export interface Range {
     readonly start: number;
     readonly end: number;
     readonly step: number;
@@ -84,7 +84,7 @@ function parseRange(expr: string, bounds: Bounds): Range | string {
 }
 
 /** The ranges of each of the five fields, or why the schedule is invalid (the field named). */
-function parseFields(schedule: string): Range[][] | string {
+export function parseFields(schedule: string): Range[][] | string {
     const fields = schedule.split(/\s+/).filter((f) => f !== "");
     if (fields.length !== FIELDS.length) return `got ${fields.length} fields`;
     const parsed: Range[][] = [];
@@ -133,7 +133,7 @@ const MONTH_LABELS = [
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** The values the ranges select, and whether one of them carries robfig/cron's star bit. */
-function selected(ranges: readonly Range[]): { values: number[]; star: boolean } {
+export function selected(ranges: readonly Range[]): { values: number[]; star: boolean } {
     const values = new Set<number>();
     for (const { start, end, step } of ranges) for (let v = start; v <= end; v += step) values.add(v);
     return { values: [...values].sort((a, b) => a - b), star: ranges.some((r) => r.star) };
