@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { egressOf, type EgressFlow } from "../k8s/egress";
 import { podImagePullSecrets, type ImageRef } from "../k8s/image";
 import type { InstallationArgs } from "../k8s/installation";
-import { cronJobSpec, type CronJobHistory, type PodPlacement } from "../k8s/jobs";
+import { cronJobSpec, type CronJobHistory, type PodPlacement, type ScheduledCronJob } from "../k8s/jobs";
 import { RUNS_THROUGH_MAINTENANCE, type MaintenanceSwitches } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
@@ -69,6 +69,8 @@ const backupScriptSource = (file: (typeof SCRIPT_FILES)[number]) => readFileSync
 
 export class MariaDbBackup extends pulumi.ComponentResource {
     readonly cronJobNames: pulumi.Output<string[]>;
+    /** The backup CronJob with its schedule (the restore template never runs by itself). */
+    readonly scheduled: pulumi.Output<ScheduledCronJob[]>;
     /** The connections to a database outside the cluster, and the upload of each run's backups off it. */
     readonly egress: readonly EgressFlow[];
 
@@ -219,6 +221,7 @@ export class MariaDbBackup extends pulumi.ComponentResource {
         });
 
         this.cronJobNames = pulumi.all([backup.metadata.name, restore.metadata.name]);
+        this.scheduled = backup.metadata.name.apply((n) => [{ name: n, schedule: args.schedule }]);
         const pods = (component: string) => selectorLabels({ name: "mariadb", component, instance: args.instance });
         const backupEgress = egressOf(pods("backup"), [args.offsite && offsiteEgress(args.offsite)]);
         this.egress = [...backupEgress, ...clientEgress(db, pods("backup")), ...clientEgress(db, pods("restore"))];

@@ -14,7 +14,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EgressFlow } from "../k8s/egress";
-import { cronJobSpec, type CronJobHistory } from "../k8s/jobs";
+import { cronJobSpec, type CronJobHistory, type ScheduledCronJob } from "../k8s/jobs";
 import type { PodPlacement } from "../k8s/placement";
 import type { MaintenanceSwitches, WhileMaintenance } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
@@ -163,6 +163,8 @@ export function consoleJobs(
 export class MatomoConsoleJobs extends pulumi.ComponentResource {
     /** CronJob names by job (`archive`, `scheduled-tasks`, `delete-data`, `ldap-sync`, ...). */
     readonly cronJobNames: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Every CronJob with its schedule. */
+    readonly scheduled: pulumi.Output<ScheduledCronJob[]>;
     /** The connections the jobs' pods open out of the installation. */
     readonly egress: readonly EgressFlow[];
 
@@ -170,6 +172,7 @@ export class MatomoConsoleJobs extends pulumi.ComponentResource {
         super("matomo:index:MatomoConsoleJobs", name, {}, opts);
         const names: Record<string, pulumi.Output<string>> = {};
         const egress: EgressFlow[] = [];
+        const scheduled: pulumi.Output<ScheduledCronJob>[] = [];
         for (const job of consoleJobs(args)) {
             egress.push(...matomoEgress(args, selectorLabels({ name: "matomo", component: job.job, instance: args.instance }), job.uses));
             const labels = {
@@ -209,8 +212,10 @@ export class MatomoConsoleJobs extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [...args.database.dependencies, ...(args.dependsOn ?? [])] },
             );
             names[job.job] = cronJob.metadata.name;
+            scheduled.push(cronJob.metadata.name.apply((n) => ({ name: n, schedule: job.schedule })));
         }
         this.cronJobNames = names;
+        this.scheduled = pulumi.all(scheduled);
         this.egress = egress;
         this.registerOutputs({ cronJobNames: this.cronJobNames });
     }

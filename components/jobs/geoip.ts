@@ -18,7 +18,7 @@ import { secretNameFor } from "../k8s/secrets";
 import { toResourceRequirements, type ContainerResources } from "../k8s/resources";
 import { restrictedContainer, restrictedPod } from "../k8s/security";
 import { SECRETS_MOUNT, WWW_DATA_UID } from "../matomo/paths";
-import { cronJobSpec, jobSpec, type CronJobHistory } from "../k8s/jobs";
+import { cronJobSpec, jobSpec, type CronJobHistory, type ScheduledCronJob } from "../k8s/jobs";
 import { RUNS_THROUGH_MAINTENANCE, type MaintenanceSwitches } from "../k8s/maintenance";
 import type { PodPlacement } from "../k8s/placement";
 import { BACKOFF_LIMITS } from "./backoffLimits";
@@ -134,6 +134,8 @@ export function geoipPodSpec(
 
 export class GeoIpUpdate extends pulumi.ComponentResource {
     readonly cronJobName: pulumi.Output<string>;
+    /** The CronJob with its schedule. */
+    readonly scheduled: pulumi.Output<ScheduledCronJob[]>;
     /** The downloads from MaxMind (HTTPS). */
     readonly egress: readonly EgressFlow[];
 
@@ -195,6 +197,7 @@ export class GeoIpUpdate extends pulumi.ComponentResource {
             { parent: this },
         );
         this.cronJobName = cronJob.metadata.name;
+        this.scheduled = cronJob.metadata.name.apply((n) => [{ name: n, schedule: args.schedule }]);
         this.egress = egressOf(selectorLabels(id), [{ name: "maxmind", to: { destination: "maxmind" }, ports: [443] }]);
         this.registerOutputs({ cronJobName: this.cronJobName });
     }

@@ -15,7 +15,7 @@ import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { isIP } from "node:net";
 import { egressOf, type Egress, type EgressFlow } from "../k8s/egress";
-import { cronJobSpec } from "../k8s/jobs";
+import { cronJobSpec, type ScheduledCronJob } from "../k8s/jobs";
 import type { ImageRef } from "../k8s/image";
 import { RUNS_THROUGH_MAINTENANCE, type WhileMaintenance } from "../k8s/maintenance";
 import { selectorLabels, standardLabels, versionLabel } from "../k8s/labels";
@@ -31,6 +31,8 @@ export class LogImport extends pulumi.ComponentResource {
     /** The public key to put into the log hosts' authorized_keys. */
     readonly publicKey: pulumi.Output<string>;
     readonly cronJobNames: pulumi.Output<string[]>;
+    /** Both CronJobs with their schedules. */
+    readonly scheduled: pulumi.Output<ScheduledCronJob[]>;
     /** The connections the fetch (to the log hosts) and the import (to the database) open out of the installation. */
     readonly egress: readonly EgressFlow[];
 
@@ -170,6 +172,10 @@ export class LogImport extends pulumi.ComponentResource {
         );
 
         this.cronJobNames = pulumi.all([sync.metadata.name, imports.metadata.name]);
+        this.scheduled = pulumi.all([sync.metadata.name, imports.metadata.name]).apply(([s, i]) => [
+            { name: s, schedule: args.fetch.schedule },
+            { name: i, schedule: args.importer.schedule },
+        ]);
         const pods = (component: string) => selectorLabels({ name: "matomo", component, instance: args.instance });
         this.egress = [
             ...egressOf(pods("log-sync"), args.sources.map(logHostEgress)),

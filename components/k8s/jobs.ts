@@ -22,6 +22,12 @@ export interface CronJobHistory {
     readonly startingDeadlineSeconds: number;
 }
 
+/** A CronJob that runs by itself (not a suspended template): its name and schedule, which alerts watch. */
+export interface ScheduledCronJob {
+    readonly name: string;
+    readonly schedule: string;
+}
+
 /** How one CronJob runs. */
 export interface CronJobPolicy {
     /** Five-field cron schedule (or a `@daily`-style macro), read in `timeZone`. */

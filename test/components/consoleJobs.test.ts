@@ -22,10 +22,13 @@ const ARCHIVER = {
     skipIdSites: [],
 };
 
+/** The component the last `build` made. */
+let built: MatomoConsoleJobs;
+
 function build(args: Partial<MatomoConsoleJobsArgs> = {}) {
     return buildAlone(
         () =>
-            new MatomoConsoleJobs("cron", {
+            (built = new MatomoConsoleJobs("cron", {
                 ...sampleWorkload(),
                 webUrl: "http://web/",
                 archivers: [ARCHIVER],
@@ -33,7 +36,7 @@ function build(args: Partial<MatomoConsoleJobsArgs> = {}) {
                 history: HISTORY,
                 maintenance: NO_MAINTENANCE,
                 ...args,
-            }),
+            })),
     );
 }
 
@@ -72,6 +75,16 @@ describe("MatomoConsoleJobs", () => {
         const pod = podSpecOf(del);
         assert.ok(pod.volumes!.some((v) => v.name === "scripts"));
         assert.equal(pod.containers[0].env!.find((e) => e.name === "MATOMO_DELETE_SITES")!.value, "4 2");
+    });
+
+    it("lists every CronJob with its schedule, for the alert rules", async () => {
+        await build({ ldapSync: { ...SCHEDULE, schedule: "15 4 * * *", purgeNonExistentUsers: false } });
+        const scheduled = await new Promise((resolve) => built.scheduled.apply(resolve));
+        assert.deepEqual(scheduled, [
+            { name: "matomo-archive", schedule: "@hourly" },
+            { name: "matomo-scheduled-tasks", schedule: "@hourly" },
+            { name: "matomo-ldap-sync", schedule: "15 4 * * *" },
+        ]);
     });
 
     it("applies the history policy to every CronJob", async () => {

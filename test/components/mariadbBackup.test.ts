@@ -9,10 +9,13 @@ import { assertPlaced, SAMPLE_PLACEMENT } from "../support/placement";
 
 const CRONJOB = "kubernetes:batch/v1:CronJob";
 
+/** The component the last `build` made. */
+let built: MariaDbBackup;
+
 function build(overrides: Partial<MariaDbBackupArgs> = {}): Promise<ProgramRun> {
     return buildAlone(
         () =>
-            new MariaDbBackup("mariadb-backup", {
+            (built = new MariaDbBackup("mariadb-backup", {
                 ...INSTALLATION,
                 image: { reference: "mariadb:10.11.18", pullPolicy: "IfNotPresent" },
                 database: sampleDatabase(),
@@ -32,7 +35,7 @@ function build(overrides: Partial<MariaDbBackupArgs> = {}): Promise<ProgramRun> 
                 maintenance: NO_MAINTENANCE,
                 uploads: { claimName: "matomo-misc", colocateWith: { "app.kubernetes.io/component": "web" } },
                 ...overrides,
-            }),
+            })),
     );
 }
 
@@ -86,6 +89,13 @@ describe("MariaDbBackup", () => {
         assert.equal(e.RESTORE_MISC_DIR, "/matomo-misc/user");
         assert.equal(pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === "misc").readOnly, false);
         assert.equal(restore.inputs.spec.jobTemplate.spec.backoffLimit, 0, "a restore is never repeated by itself");
+    });
+
+    it("lists the backup CronJob with its schedule for the alert rules, not the restore template, which never runs by itself", async () => {
+        await build();
+        assert.deepEqual(await new Promise((resolve) => built.scheduled.apply(resolve)), [
+            { name: "mariadb-backup", schedule: "30 1 * * *" },
+        ]);
     });
 
     it("backs up the dump alone without an uploads claim", async () => {
