@@ -47,6 +47,6 @@ export function databaseBackups(
                   }
                 : undefined,
         });
-        return { cronJobs: backups.cronJobNames, egress: backups.egress };
+        return { cronJobs: backups.cronJobNames, scheduled: backups.scheduled, egress: backups.egress };
     };
 }

@@ -9,6 +9,7 @@ import type { SmtpPassword } from "../components/config/sections/mail";
 import type { DatabaseEndpoint } from "../components/database/endpoint";
 import type { EgressFlow } from "../components/k8s/egress";
 import type { ImageRef } from "../components/k8s/image";
+import type { ScheduledCronJob } from "../components/k8s/jobs";
 import { MatomoConsoleJobs } from "../components/jobs/console";
 import { smtpEncryption } from "../components/matomo/configIni";
 import { managedOptions } from "../components/matomo/options";
@@ -17,6 +18,7 @@ import { MatomoSetup } from "../components/matomo/setup";
 import { MatomoWeb } from "../components/matomo/web";
 import type { WebServerArgs } from "../components/matomo/webPod";
 import type { Credentials } from "../components/secrets/credentials";
+import { alertRulesFor } from "./alerts";
 import { maintenanceOf, pulledImage, secretOf, type StackContext, type StackOutputs } from "./context";
 import { networkPoliciesFor } from "./networkPolicies";
 import { geoipUpdateFor, logImportFor } from "./optional";
@@ -44,6 +46,8 @@ function smtpPasswordOf(password: SmtpPassword): { readonly value: pulumi.Output
  */
 export type TierExtras = (tier: { readonly miscClaimName: pulumi.Output<string>; readonly miscSubPath?: string }) => {
     readonly cronJobs?: pulumi.Output<string[]>;
+    /** Those that run by themselves, with their schedules (for the alert rules). */
+    readonly scheduled?: pulumi.Output<ScheduledCronJob[]>;
     readonly egress?: readonly EgressFlow[];
 };
 
@@ -160,6 +164,7 @@ export function deployMatomo(ctx: StackContext, database: DatabaseEndpoint, cred
     // The importer talks to the web Service inside the cluster: its token never crosses the ingress.
     const logImport = logImportFor(ctx, database, `http://${webServiceHost}/`, credentials.salt);
     const added = extras?.(runtime);
+    alertRulesFor(ctx, [consoleJobs.scheduled, geoip?.scheduled, logImport?.scheduled, added?.scheduled]);
     networkPoliciesFor(ctx, database, [
         ...web.egress,
         ...setup.egress,

@@ -34,6 +34,8 @@ function groupResource(type: string): string {
     const [, groupVersion, kind] = type.split(":");
     const group = groupVersion.startsWith("core/") ? "" : groupVersion.split("/")[0];
     const lower = kind.toLowerCase();
+    // GMP's `Rules` is a plural already: its CRD's resource is `rules`.
+    if (kind === "Rules") return `${group}/rules`;
     const plural = lower.endsWith("y") ? `${lower.slice(0, -1)}ies` : lower.endsWith("s") ? `${lower}es` : `${lower}s`;
     return `${group}/${plural}`;
 }

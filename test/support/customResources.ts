@@ -4,7 +4,9 @@
  * `PodMonitor` (monitoring.coreos.com/v1, prometheus-operator's
  * `monitoring.coreos.com_podmonitors.yaml`) and GKE Managed Service for Prometheus' `PodMonitoring`
  * (monitoring.googleapis.com/v1, GoogleCloudPlatform/prometheus-engine's
- * `monitoring.googleapis.com_podmonitorings.yaml`). A field the program starts to set that is not
+ * `monitoring.googleapis.com_podmonitorings.yaml`), and the rule objects: `PrometheusRule`
+ * (`monitoring.coreos.com_prometheusrules.yaml`) and GMP's `Rules` (`monitoring.googleapis.com_rules.yaml`,
+ * whose groups require an interval). A field the program starts to set that is not
  * listed here fails the check until it is added from the CRD.
  */
 
@@ -33,7 +35,36 @@ const metadata: Shape = {
     },
 };
 
+/** A rule as both rule CRDs have it (an alerting rule; the program writes no recording rule). */
+const rule = (expr: Shape): Shape => ({
+    object: {
+        alert: { string: /^.+$/ },
+        expr,
+        for: { string: DURATION },
+        labels: { object: {}, open: true },
+        annotations: { object: {}, open: true },
+    },
+    required: ["expr"],
+});
+const ruleGroups = (expr: Shape, groupRequired: readonly string[]): Shape => ({
+    object: {
+        spec: {
+            object: {
+                groups: {
+                    list: {
+                        object: { name: { string: /^.+$/ }, interval: { string: DURATION }, rules: { list: rule(expr) } },
+                        required: groupRequired,
+                    },
+                },
+            },
+        },
+    },
+    required: ["spec"],
+});
+
 const CRDS: Readonly<Record<string, Shape>> = {
+    "monitoring.coreos.com/v1/PrometheusRule": ruleGroups({ intOrString: true }, ["name"]),
+    "monitoring.googleapis.com/v1/Rules": ruleGroups({ string: /^.+$/ }, ["name", "interval", "rules"]),
     "monitoring.coreos.com/v1/PodMonitor": {
         object: {
             spec: {

@@ -1,9 +1,9 @@
 /**
  * `matomo:monitoring`: the scrape targets an SRE's Prometheus reads, in the form the cluster runs
  * (Prometheus Operator's `PodMonitor`, or GKE Managed Service for Prometheus' `PodMonitoring`).
- * This first slice scrapes the web tier: an exporter sidecar reads Apache's or php-fpm's status
- * inside the pod (docs/monitoring.md). The database exporter, the alert rules and the dashboard
- * join this section as `mariadb`, `alerts` and `dashboard` beside `web`.
+ * It scrapes the web tier (an exporter sidecar reads Apache's or php-fpm's status inside the pod)
+ * and creates the alert rules (`alerts`, docs/monitoring.md). The database exporter and the
+ * dashboard join this section as `mariadb` and `dashboard` beside `web`.
  */
 import type { ContainerResources } from "../../k8s/resources";
 import { boolean, oneOf, string, type Field, type Issue, type ValueOf } from "../schema/fields";
@@ -12,6 +12,7 @@ import { image, resources, type Image } from "../schema/parts";
 import { object, record } from "../schema/structures";
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from "../schema/validators";
 import { fullKey, report, writtenFields, type ResolveContext } from "./context";
+import { monitoringAlertsKey, type MonitoringAlertsConfig } from "./monitoringAlerts";
 
 /** The kinds of monitor object, by the scraper that reads them. */
 export const MONITORING_FORMS = ["prometheusOperator", "gke"] as const;
@@ -93,6 +94,7 @@ export const monitoringKey = object(
             },
             { doc: "The web tier's exporter: the one for `matomo.webServer.variant`." },
         ),
+        alerts: monitoringAlertsKey,
     },
     {
         doc: "Metrics for the cluster's Prometheus (Prometheus Operator or GKE Managed Service for Prometheus): docs/monitoring.md.",
@@ -115,6 +117,8 @@ export interface MonitoringConfig {
     readonly scraper: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
     /** The web tier's exporter, for the configured variant. */
     readonly webExporter: ExporterConfig;
+    /** The alert rules; none when `alerts.enabled` is false. */
+    readonly alerts?: MonitoringAlertsConfig;
 }
 
 /** The exporter key of a web server variant. */
@@ -152,7 +156,13 @@ export function resolveMonitoring(
         monitorLabels: value.monitorLabels,
         scraper: { namespace: value.scraper.namespace ?? DEFAULT_SCRAPER_NAMESPACE[value.form], podLabels: value.scraper.podLabels },
         webExporter,
+        alerts: value.alerts.enabled ? { thresholds: thresholdsOf(value.alerts), runbookUrl: value.alerts.runbookUrl } : undefined,
     };
+}
+
+function thresholdsOf(alerts: ValueOf<typeof monitoringAlertsKey>): MonitoringAlertsConfig["thresholds"] {
+    const { cronJobMarginMinutes, workersBusyPercent, restartsPerHour, claimFullPercent } = alerts;
+    return { cronJobMarginMinutes, workersBusyPercent, restartsPerHour, claimFullPercent };
 }
 
 function exporterIssues(path: string, exporter: ExporterConfig): Issue[] {
