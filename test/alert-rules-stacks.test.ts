@@ -5,8 +5,11 @@
  */
 import assert from "node:assert/strict";
 import type { ProgramRun } from "../scripts/lib/mockEngine";
-import type { RuleGroup } from "../components/matomo/alertRules";
-import { all, one, run, stackConfig, withChanges } from "./support/harness";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { cronLongestGapMinutes } from "../components/config/schema/cronGap";
+import { ALERT_NAMES, type RuleGroup } from "../components/matomo/alertRules";
+import { all, one, ROOT, run, stackConfig, withChanges } from "./support/harness";
 import { VARIANTS } from "./support/variants";
 
 const PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
@@ -76,6 +79,35 @@ describe("the alert rules in the stacks", () => {
         assert.match(web.expr, /apache_workers\{namespace="[^"]+", state="busy"\}\) \/ 2 \* 100 >= 75$/);
         assert.match(rules.find((rule) => rule.alert === "MatomoClaimNearlyFull")!.expr, />= 90$/);
         assert.equal(web.annotations.runbook_url, "https://x/rb.md#matomowebworkerssaturated");
+    });
+
+    it("everything on, EEA: the fixture's margin, claim threshold and runbook page, and the release label Prometheus selects rules by", async () => {
+        const r = await VARIANTS["everything on, EEA"]();
+        assert.equal(one(r, PROMETHEUS_RULE).inputs.metadata.labels.release, "kube-prometheus-stack");
+        const rules = groupsOf(r).flatMap((g) => g.rules);
+        // Each CronJob's own schedule: its longest gap plus the fixture's 30 minutes' margin.
+        for (const cron of all(r, CRONJOB).filter((c) => !c.inputs.spec.suspend)) {
+            const rule = rules.find((x) => x.expr.includes(`cronjob="${cron.inputs.metadata.name}"`))!;
+            const seconds = (cronLongestGapMinutes(cron.inputs.spec.schedule as string)! + 30) * 60;
+            assert.match(rule.expr, new RegExp(` > ${seconds}( |$)`), rule.expr);
+            assert.equal(
+                rule.annotations.runbook_url,
+                "https://git.example.org/matomo/blob/main/docs/runbooks.md#matomocronjobnotsucceeded",
+            );
+        }
+        assert.match(rules.find((rule) => rule.alert === "MatomoClaimNearlyFull")!.expr, />= 85$/);
+    });
+
+    it("link to runbook sections that exist", () => {
+        const headings = readFileSync(resolve(ROOT, "docs/runbooks.md"), "utf8").match(/^#+ .+$/gm)!;
+        const anchors = headings.map((h) =>
+            h
+                .replace(/^#+ /, "")
+                .toLowerCase()
+                .replace(/[^a-z0-9 -]/g, "")
+                .replace(/ /g, "-"),
+        );
+        for (const name of ALERT_NAMES) assert.ok(anchors.includes(name.toLowerCase()), name);
     });
 
     it("monitoring.alerts.enabled false keeps the PodMonitor without rules", async () => {

@@ -46,6 +46,28 @@ describe("monitoring configuration", () => {
         assert.match(issues[0].message, /enabled/);
     });
 
+    it("creates the alert rules by default, with their default thresholds, and none with alerts.enabled false", () => {
+        assert.deepEqual(valid({ "matomo:monitoring": { enabled: true } }).monitoring?.alerts, {
+            thresholds: { cronJobMarginMinutes: 60, workersBusyPercent: 90, restartsPerHour: 3, claimFullPercent: 80 },
+            runbookUrl: "docs/runbooks.md",
+        });
+        assert.equal(valid({ "matomo:monitoring": { enabled: true, alerts: { enabled: false } } }).monitoring?.alerts, undefined);
+    });
+
+    it("refuses alert thresholds out of range, a runbook URL it cannot link from, and thresholds with the alerts off", () => {
+        for (const [alerts, key, text] of [
+            [{ claimFullPercent: 100 }, "claimFullPercent", "from 1 to 99"],
+            [{ workersBusyPercent: 0 }, "workersBusyPercent", "from 1 to 100"],
+            [{ cronJobMarginMinutes: 1 }, "cronJobMarginMinutes", "from 5 to 10080"],
+            [{ restartsPerHour: "many" }, "restartsPerHour", '"many"'],
+            [{ runbookUrl: "https://x/runbooks.md#alerts" }, "runbookUrl", "#fragment"],
+            [{ runbookUrl: "docs/run books.md" }, "runbookUrl", "white space"],
+            [{ enabled: false, claimFullPercent: 90 }, "claimFullPercent", "enabled"],
+        ] as const) {
+            assertRejected({ "matomo:monitoring": { enabled: true, alerts } }, `matomo:monitoring.alerts.${key}`, text);
+        }
+    });
+
     it("refuses the other variant's exporter, which would have no effect", () => {
         assertRejected(
             { "matomo:monitoring": { enabled: true, web: { fpmExporter: { resources: { limits: { memory: "32Mi" } } } } } },
