@@ -35,8 +35,11 @@ export function cronLongestGapMinutes(schedule: string): number | undefined {
     const [minutes, hours, dom, months, dow] = fields.map(selected);
     const times = hours.values.flatMap((h) => minutes.values.map((m) => h * 60 + m));
     const bothDaysMustMatch = dom.star || dow.star;
+    // Every date of every month selected: a day matches by its weekday alone, so one week repeats.
+    const everyDate = months.values.length === 12 && dom.values.length === 31;
+    const cycle = everyDate ? 7 : CYCLE_DAYS;
     const days: number[] = [];
-    for (let day = 0; day < CYCLE_DAYS; day++) {
+    for (let day = 0; day < cycle; day++) {
         const date = new Date((CYCLE_START + day) * 86_400_000);
         if (!months.values.includes(date.getUTCMonth() + 1)) continue;
         const domMatch = dom.values.includes(date.getUTCDate());
@@ -49,7 +52,7 @@ export function cronLongestGapMinutes(schedule: string): number | undefined {
     // From the day's last run to the next matching day's first (the cycle wraps to its first day).
     const overnight = MINUTES_PER_DAY - times[times.length - 1] + times[0];
     for (let i = 0; i < days.length; i++) {
-        const next = i + 1 < days.length ? days[i + 1] : days[0] + CYCLE_DAYS;
+        const next = i + 1 < days.length ? days[i + 1] : days[0] + cycle;
         longest = Math.max(longest, (next - days[i] - 1) * MINUTES_PER_DAY + overnight);
     }
     return longest;
