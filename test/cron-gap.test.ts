@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { cronLongestGapMinutes } from "../components/config/schema/cronGap";
+import { propertyRuns } from "./support/unitMode";
 
 const HOUR = 60;
 const DAY = 24 * HOUR;
@@ -60,7 +61,7 @@ describe("The longest gap between two runs of a cron schedule", () => {
                 const schedule = `${minutes.join(",")} ${hours.join(",")} * * *`;
                 assert.equal(cronLongestGapMinutes(schedule), bruteForceDailyGap(minutes, hours));
             }),
-            { numRuns: 40 },
+            { numRuns: propertyRuns(40) },
         );
     });
 
@@ -73,7 +74,7 @@ describe("The longest gap between two runs of a cron schedule", () => {
                 assert.ok(weekly <= 7 * DAY, `${weekly}`);
                 if (weekdays.length === 7) assert.equal(weekly, daily);
             }),
-            { numRuns: 40 },
+            { numRuns: propertyRuns(40) },
         );
     });
 });

@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { ROOT } from "./support/harness";
 import { RUN_MARKER } from "./support/processes";
 import { startsProcesses } from "./support/system";
-import { refusal, UNIT_MODE } from "./support/unitMode";
+import { refusal, UNIT_MODE, UNIT_PROPERTY_RUNS } from "./support/unitMode";
 
 /** The test files npm test runs (its spec, `test/**\/*.test.ts`). */
 function testFiles(dir = join(ROOT, "test")): string[] {
@@ -79,6 +79,19 @@ describe("the fast inner loop (npm run test:unit)", () => {
             (f) => canStartProcesses(f) && !/\b(requireBinaries|startsProcesses)\(this\b/.test(readFileSync(join(ROOT, f), "utf8")),
         );
         assert.deepEqual(silent, [], "call requireBinaries(this, ...) or startsProcesses(this) where these files start a process");
+    });
+
+    it("lets no property test ask fast-check for more cases than the fast loop tries, except through propertyRuns", () => {
+        // A property (fc.assert) counts; a sample of values (fc.sample) is data for a test, not a property.
+        const asking = testFiles().flatMap((f) =>
+            readFileSync(join(ROOT, f), "utf8")
+                .split("\n")
+                .filter((line) => !line.includes("fc.sample("))
+                .flatMap((line) => [...line.matchAll(/\bnumRuns:\s*(\d+)/g)])
+                .filter((m) => Number(m[1]) > UNIT_PROPERTY_RUNS)
+                .map((m) => `${f}: ${m[0]}`),
+        );
+        assert.deepEqual(asking, [], "write numRuns: propertyRuns(n), so npm run test:unit tries fewer");
     });
 
     describe("on a test file", () => {
