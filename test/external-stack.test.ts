@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { prepareWebrootScript } from "../components/matomo/scripts";
 import { revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
 import { all, assertGoldenUrns, one, podSpecOf, run, stackConfig, withChanges, workloads, type Container } from "./support/harness";
+import { writeMinimalMatomoCode } from "./support/matomoCodeTree";
 import { parseIniWithPhp } from "./support/php";
 import { requireBinaries } from "./support/system";
 import { EXTERNAL_EXAMPLE } from "./support/variants";
@@ -133,14 +134,8 @@ describe("the external stack (docs example)", () => {
 
         it("reaches the copied config.ini.php when a pod starts, where PHP reads it in [database]", () => {
             const [code, webroot, mount] = ["code", "webroot", "mount"].map((d) => join(dir, d));
-            for (const d of [join(code, "config"), join(code, "core", "Plugin"), webroot, mount]) mkdirSync(d, { recursive: true });
-            writeFileSync(join(code, "matomo.php"), "<?php\n");
-            writeFileSync(join(code, "core", "Version.php"), "<?php\nfinal class Version { const VERSION = '5.11.2'; }\n");
-            writeFileSync(join(code, "config", "global.ini.php"), "[Plugins]\nPlugins[] = CoreHome\n[PluginsInstalled]\n");
-            writeFileSync(
-                join(code, "core", "Plugin", "Manager.php"),
-                "<?php\nnamespace Piwik\\Plugin;\nclass Manager { protected static $pluginToAlwaysActivate = []; }\n",
-            );
+            writeMinimalMatomoCode(code);
+            for (const d of [webroot, mount]) mkdirSync(d, { recursive: true });
             writeFileSync(join(mount, "config.ini.php"), configIniOf(withSecret));
             writeFileSync(join(mount, "database-password"), "s3cret pass/with;symbols'");
             const script = prepareWebrootScript({ databasePassword: true, paths: { code, webroot, configMount: mount } });

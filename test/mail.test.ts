@@ -16,6 +16,7 @@ import { prepareWebrootScript } from "../components/matomo/scripts";
 import { isSecretWrapper, revealSecrets, type ProgramRun } from "../scripts/lib/mockEngine";
 import { parseIniWithPhp } from "./support/php";
 import { all, DEV_EXTRAS, matomoWorkloads, one, podSpecOf, run, runStack, sourceOf, stackConfig, withChanges } from "./support/harness";
+import { writeMinimalMatomoCode } from "./support/matomoCodeTree";
 import { requireBinaries } from "./support/system";
 import { LDAP_VARIANT, ldapVariantConfig } from "./support/variants";
 
@@ -123,14 +124,8 @@ describe("the SMTP password at pod start (sh and PHP)", function () {
     async function prepare(password: string | undefined) {
         const root = join(dir, String(++n));
         const [code, webroot, mount] = ["code", "webroot", "mount"].map((d) => join(root, d));
-        for (const d of [join(code, "config"), join(code, "core", "Plugin"), webroot, mount]) mkdirSync(d, { recursive: true });
-        writeFileSync(join(code, "matomo.php"), "<?php\n");
-        writeFileSync(join(code, "core", "Version.php"), "<?php\nfinal class Version { const VERSION = '5.11.2'; }\n");
-        writeFileSync(join(code, "config", "global.ini.php"), "[Plugins]\nPlugins[] = CoreHome\n[PluginsInstalled]\n");
-        writeFileSync(
-            join(code, "core", "Plugin", "Manager.php"),
-            "<?php\nnamespace Piwik\\Plugin;\nclass Manager { protected static $pluginToAlwaysActivate = []; }\n",
-        );
+        writeMinimalMatomoCode(code);
+        for (const d of [webroot, mount]) mkdirSync(d, { recursive: true });
         writeFileSync(join(mount, "config.ini.php"), configIni(await runStack(DEV_EXTRAS)));
         if (password !== undefined) writeFileSync(join(mount, "smtp-password"), password);
         const script = prepareWebrootScript({ smtpPassword: true, paths: { code, webroot, configMount: mount } });
